@@ -1,0 +1,121 @@
+import helmet from '@fastify/helmet';
+import '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { AppModule } from './app.module';
+import { AppConfig, loadConfig } from './config/app-config';
+import { AllExceptionsFilter, createValidationPipe, SpaFallback } from './common/errors';
+import { createRootLogger, PinoNestLogger, requestContext } from './logging/logger';
+import { MetricsService } from './metrics/metrics.service';
+
+/** One log line per request (not two), none for probes and scrapes. */
+class OneLinePerRequest extends LogController {
+  override incomingRequest() {}
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply) {
+    if (/^\/(health|metrics)/.test(request.url)) return;
+    const line = {
+      method: request.method,
+      url: request.url,
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request completed');
+  }
+}
+
+const NOT_CONSOLE_PATHS = /^\/(api|health|metrics|socket\.io)(\/|$)/;
+
+function consoleDirectory(config: AppConfig): string | undefined {
+  const directory = resolve(
+    config.CONSOLE_DIST_DIR ?? join(__dirname, '..', '..', 'frontend', 'dist', 'browser'),
+  );
+  return existsSync(join(directory, 'index.html')) ? directory : undefined;
+}
+
+/** Creates the api application, fully configured but not yet listening (tests listen on a port of their own). */
+export async function createApiApp(
+  config: AppConfig = loadConfig(),
+): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config.LOG_LEVEL, 'api');
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    logController: new OneLinePerRequest(),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    trustProxy: config.TRUST_PROXY === 'true',
+    bodyLimit: 1024 * 1024,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    rawBody: true,
+    logger: new PinoNestLogger(logger),
+    bufferLogs: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(MetricsService);
+
+  // Every log line written while handling a request carries its id.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    requestContext.run({ requestId: String(request.id) }, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", 'ws:', 'wss:', 'https:'],
+        mediaSrc: ["'self'", 'https:', 'blob:'],
+      },
+    },
+  });
+  app.enableCors({ origin: config.corsOrigins, credentials: true });
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+
+  const consoleDir = consoleDirectory(config);
+  let spaFallback: SpaFallback | undefined;
+  if (consoleDir) {
+    app.useStaticAssets({ root: consoleDir, prefix: '/', wildcard: true });
+    spaFallback = (request: FastifyRequest, reply: FastifyReply) => {
+      const wantsPage =
+        request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+      if (!wantsPage || NOT_CONSOLE_PATHS.test(request.url)) return false;
+      void reply.type('text/html').sendFile('index.html');
+      return true;
+    };
+  }
+  app.useGlobalFilters(new AllExceptionsFilter(spaFallback));
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Switchboard API')
+      .setDescription(
+        'Calls, provider webhooks, billing, wallet and contacts of a multi-tenant voice console.',
+      )
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document);
+
+  // Close queues, then Redis and PostgreSQL, on SIGTERM/SIGINT, then exit 0 (not re-raise the signal).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  return app;
+}

@@ -1,0 +1,41 @@
+import { ConfigValidationError, DEVELOPMENT_JWT_SECRET, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('gives sensible development defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/switchboard');
+    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(config.PORT).toBe(3000);
+    expect(config.JWT_SECRET).toBe(DEVELOPMENT_JWT_SECRET);
+  });
+
+  it('names a malformed variable', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x', PORT: 'eighty' })).toThrow(
+      ConfigValidationError,
+    );
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://x', PORT: 'eighty' });
+    } catch (error) {
+      const problems = (error as ConfigValidationError).problems.join('\n');
+      expect(problems).toContain('DATABASE_URL must be a postgres:// URL');
+      expect(problems).toContain('PORT');
+    }
+  });
+
+  it('requires JWT_SECRET in production and has no default for it there', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET is required in production/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(
+      /at least 32 characters/,
+    );
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) });
+    expect(config.JWT_SECRET).toBe('x'.repeat(40));
+  });
+
+  it('reads numbers and lists', () => {
+    const config = loadConfig({ PORT: '8080', CORS_ORIGINS: 'http://a.test, http://b.test' });
+    expect(config.PORT).toBe(8080);
+    expect(config.corsOrigins).toEqual(['http://a.test', 'http://b.test']);
+  });
+});

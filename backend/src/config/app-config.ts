@@ -1,0 +1,136 @@
+import { plainToInstance } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+
+export const DEVELOPMENT_JWT_SECRET = 'switchboard-development-only-jwt-secret-not-for-production';
+
+const isProduction = (config: AppConfig) => config.NODE_ENV === 'production';
+
+/**
+ * Every environment variable Switchboard reads, validated once at boot.
+ * A missing or malformed variable stops the process with a message naming it.
+ */
+export class AppConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/switchboard';
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every Redis key (queues, rate limits), so several deployments or test runs can share one Redis. */
+  @Matches(/^[A-Za-z0-9_-]+$/, {
+    message: 'REDIS_PREFIX may contain only letters, digits, _ and -',
+  })
+  REDIS_PREFIX = 'sb';
+
+  /** The public URL providers call; webhook signatures are checked against it. */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  PUBLIC_BASE_URL = 'http://localhost:3000';
+
+  @ValidateIf(isProduction)
+  @IsString({ message: 'JWT_SECRET is required in production' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Matches(/^\d+[smhd]$/, { message: 'JWT_EXPIRES_IN must look like 12h, 30m or 7d' })
+  JWT_EXPIRES_IN = '12h';
+
+  /** Comma-separated origins allowed to call the API from a browser (besides the console served by the api itself). */
+  @IsString()
+  CORS_ORIGINS = 'http://localhost:4200';
+
+  /** Set to true behind a load balancer so the client IP (rate limits, logs) comes from X-Forwarded-For. */
+  @IsIn(['true', 'false'], { message: 'TRUST_PROXY must be true or false' })
+  TRUST_PROXY: 'true' | 'false' = 'false';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+
+  @IsInt()
+  @Min(1)
+  LOGIN_RATE_LIMIT_PER_MINUTE = 10;
+
+  /** Where the built console lives; the api serves it at `/` when the folder exists. */
+  @IsOptional()
+  @IsString()
+  CONSOLE_DIST_DIR?: string;
+
+  // Providers: a provider whose settings are absent is disabled (later issues read these).
+  @IsOptional() @IsString() TWILIO_ACCOUNT_SID?: string;
+  @IsOptional() @IsString() TWILIO_AUTH_TOKEN?: string;
+  @IsOptional() @IsString() TWILIO_API_KEY_SID?: string;
+  @IsOptional() @IsString() TWILIO_API_KEY_SECRET?: string;
+  @IsOptional() @IsString() TWILIO_TWIML_APP_SID?: string;
+  @IsOptional() @IsString() EXOTEL_ACCOUNT_SID?: string;
+  @IsOptional() @IsString() EXOTEL_API_KEY?: string;
+  @IsOptional() @IsString() EXOTEL_API_TOKEN?: string;
+  @IsOptional() @IsString() EXOTEL_SUBDOMAIN?: string;
+  @IsOptional() @IsString() EXOTEL_CALLER_ID?: string;
+  @IsOptional() @IsString() EXOTEL_WEBHOOK_TOKEN?: string;
+  @IsOptional() @IsString() BOLNA_API_KEY?: string;
+  @IsOptional() @IsString() BOLNA_AGENT_ID?: string;
+  @IsOptional() @IsString() BOLNA_WEBHOOK_SECRET?: string;
+  @IsOptional() @IsString() SIMULATOR_WEBHOOK_SECRET?: string;
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+
+  get corsOrigins(): string[] {
+    return this.CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+  }
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+const NUMERIC_KEYS = new Set(['PORT', 'LOGIN_RATE_LIMIT_PER_MINUTE']);
+
+/** Builds and validates the configuration from an environment (process.env by default). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || value === '') continue;
+    raw[key] = NUMERIC_KEYS.has(key) && /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  const config = plainToInstance(AppConfig, raw, { excludeExtraneousValues: false });
+  const errors = validateSync(config, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new ConfigValidationError(
+      errors.flatMap((error) =>
+        Object.values(error.constraints ?? {}).map((message) =>
+          message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+        ),
+      ),
+    );
+  }
+  // Production requires JWT_SECRET (validated above); elsewhere a fixed, clearly-named default
+  // lets every local process (api nodes, worker, tests) agree on it.
+  config.JWT_SECRET ??= DEVELOPMENT_JWT_SECRET;
+  return config;
+}

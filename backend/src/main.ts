@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApiApp } from './bootstrap-api';
+import { ConfigValidationError, loadConfig } from './config/app-config';
+
+/** The api process: HTTP (REST, webhooks, console) on Fastify. */
+async function main() {
+  const config = loadConfig();
+  const app = await createApiApp(config);
+  await app.listen({ port: config.PORT, host: '0.0.0.0' });
+  new Logger('Bootstrap').log(`Switchboard api listening on http://localhost:${config.PORT}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigValidationError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { AuthUser } from './auth-user';
+import { CurrentUser, Public } from './auth.decorators';
+import { AuthService } from './auth.service';
+import { LoginDto, LoginResponse } from './login.dto';
+import { UserView } from './user-view';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOkResponse({ type: LoginResponse })
+  @ApiTooManyRequestsResponse({ description: 'More than the allowed sign-in attempts in a minute' })
+  login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<LoginResponse> {
+    return this.auth.login(body.email, body.password, request.ip);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: UserView })
+  me(@CurrentUser() user: AuthUser): Promise<UserView> {
+    return this.auth.me(user.id, user.organizationId);
+  }
+}

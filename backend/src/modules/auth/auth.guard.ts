@@ -1,0 +1,60 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AuthenticatedRequest, IS_PUBLIC, REQUIRED_ROLES } from './auth.decorators';
+import { User, UserRole } from './entities/user.entity';
+import { TokenService } from './token.service';
+
+/**
+ * Global guard: every route needs a valid bearer token of an active user unless marked @Public(),
+ * and the user's role must be one of @Roles() when the route names some.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    @InjectRepository(User) private readonly users: Repository<User>,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    if (!token)
+      throw new UnauthorizedException('Missing access token: send Authorization: Bearer <token>');
+
+    const claims = await this.tokens.verify(token);
+    if (!claims) throw new UnauthorizedException('Invalid or expired access token');
+
+    // Read the user each time so a deactivation or role change takes effect at once.
+    const user = await this.users.findOne({
+      where: { id: claims.sub, organizationId: claims.org },
+      select: { id: true, organizationId: true, role: true, email: true, active: true },
+    });
+    if (!user || !user.active) throw new UnauthorizedException('This account is no longer active');
+    request.user = {
+      id: user.id,
+      organizationId: user.organizationId,
+      role: user.role,
+      email: user.email,
+    };
+
+    const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(REQUIRED_ROLES, targets);
+    if (roles && !roles.includes(user.role)) {
+      throw new ForbiddenException(`This action needs the ${roles.join(' or ')} role`);
+    }
+    return true;
+  }
+}

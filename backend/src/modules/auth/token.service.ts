@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { UserRole } from './entities/user.entity';
+
+export interface AccessTokenClaims {
+  sub: string;
+  org: string;
+  role: UserRole;
+}
+
+/** Issues and checks access tokens; used by the REST guard and, later, the socket gateway. */
+@Injectable()
+export class TokenService {
+  constructor(private readonly jwt: JwtService) {}
+
+  issue(claims: AccessTokenClaims): Promise<string> {
+    return this.jwt.signAsync(claims);
+  }
+
+  /** Returns the claims, or null when the token is malformed, tampered with or expired. */
+  async verify(token: string): Promise<AccessTokenClaims | null> {
+    try {
+      const claims = await this.jwt.verifyAsync<AccessTokenClaims>(token);
+      return typeof claims.sub === 'string' && typeof claims.org === 'string' ? claims : null;
+    } catch {
+      return null;
+    }
+  }
+}

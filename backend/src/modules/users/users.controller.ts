@@ -1,0 +1,43 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthUser } from '../auth/auth-user';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { UserView } from '../auth/user-view';
+import { CreateUserDto, UpdateUserDto, UserList } from './user.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Roles('owner', 'admin')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOkResponse({ type: UserList })
+  async list(@CurrentUser() caller: AuthUser): Promise<UserList> {
+    return { items: await this.users.list(caller) };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: UserView })
+  get(@CurrentUser() caller: AuthUser, @Param('id', ParseUUIDPipe) id: string): Promise<UserView> {
+    return this.users.get(caller, id);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: UserView })
+  create(@CurrentUser() caller: AuthUser, @Body() body: CreateUserDto): Promise<UserView> {
+    return this.users.create(caller, body);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: UserView })
+  update(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateUserDto,
+  ): Promise<UserView> {
+    return this.users.update(caller, id, body);
+  }
+}

@@ -1,0 +1,94 @@
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { AuthUser } from '../auth/auth-user';
+import { Organization } from '../auth/entities/organization.entity';
+import { User } from '../auth/entities/user.entity';
+import { hashPassword } from '../auth/password';
+import { toUserView, UserView } from '../auth/user-view';
+import { CreateUserDto, UpdateUserDto } from './user.dto';
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Admins manage the users of their own organization; every query is scoped to it. */
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
+  ) {}
+
+  async list(caller: AuthUser): Promise<UserView[]> {
+    const organization = await this.organization(caller);
+    const users = await this.users.find({
+      where: { organizationId: caller.organizationId },
+      order: { createdAt: 'ASC' },
+    });
+    return users.map((user) => toUserView(user, organization));
+  }
+
+  async get(caller: AuthUser, id: string): Promise<UserView> {
+    return toUserView(await this.find(caller, id), await this.organization(caller));
+  }
+
+  async create(caller: AuthUser, input: CreateUserDto): Promise<UserView> {
+    if (input.role === 'owner' && caller.role !== 'owner') {
+      throw new ForbiddenException('Only an owner can create another owner');
+    }
+    const user = this.users.create({
+      organizationId: caller.organizationId,
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      passwordHash: await hashPassword(input.password),
+    });
+    try {
+      await this.users.insert(user);
+    } catch (error) {
+      if (
+        error instanceof QueryFailedError &&
+        (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
+      ) {
+        throw new ConflictException(`email ${input.email} is already in use`);
+      }
+      throw error;
+    }
+    return this.get(caller, user.id);
+  }
+
+  async update(caller: AuthUser, id: string, changes: UpdateUserDto): Promise<UserView> {
+    const user = await this.find(caller, id);
+    const touchesOwner = user.role === 'owner' || changes.role === 'owner';
+    if (
+      touchesOwner &&
+      caller.role !== 'owner' &&
+      (changes.role !== undefined || changes.active !== undefined)
+    ) {
+      throw new ForbiddenException('Only an owner can change an owner or make someone an owner');
+    }
+    if (user.id === caller.id && (changes.role !== undefined || changes.active === false)) {
+      throw new ForbiddenException('You cannot change your own role or deactivate yourself');
+    }
+    await this.users.update(
+      { id: user.id, organizationId: caller.organizationId },
+      { name: changes.name, role: changes.role, active: changes.active },
+    );
+    return this.get(caller, id);
+  }
+
+  private async find(caller: AuthUser, id: string): Promise<User> {
+    // Another organization's user is "not found": never reveal that the id exists.
+    const user = await this.users.findOne({ where: { id, organizationId: caller.organizationId } });
+    if (!user) throw new NotFoundException(`User ${id} not found`);
+    return user;
+  }
+
+  private organization(caller: AuthUser): Promise<Organization> {
+    return this.organizations.findOneByOrFail({ id: caller.organizationId });
+  }
+}

@@ -1,0 +1,8 @@
+/** Every BullMQ queue of Switchboard. Job ids may not contain ':' nor be integer-like. */
+export enum QueueName {
+  WebhookEvents = 'webhook-events',
+  Simulator = 'simulator',
+  Maintenance = 'maintenance',
+}
+
+export const ALL_QUEUES = Object.values(QueueName);

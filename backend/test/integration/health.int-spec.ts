@@ -1,0 +1,64 @@
+import { request, RunningApi, startApi } from '../support/test-app';
+
+describe('health and metrics', () => {
+  let api: RunningApi;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(() => api.close());
+
+  it('reports ready when PostgreSQL and Redis answer', async () => {
+    const response = await request(api.baseUrl, 'GET', '/health/ready');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      status: 'ok',
+      checks: { database: { status: 'up' }, redis: { status: 'up' } },
+    });
+    expect((await request(api.baseUrl, 'GET', '/health/live')).body).toEqual({ status: 'ok' });
+  });
+
+  it('exposes Prometheus metrics with the HTTP latency histogram and queue depth', async () => {
+    await request(api.baseUrl, 'GET', '/health/live');
+    const response = await request(api.baseUrl, 'GET', '/metrics');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(response.body).toMatch(
+      /http_request_duration_seconds_bucket\{.*route="\/health\/live".*\}/,
+    );
+    expect(response.body).toMatch(/queue_jobs\{queue="webhook-events",state="waiting"\} 0/);
+  });
+
+  it('answers unknown API paths with the one error shape and a request id header', async () => {
+    const response = await request(api.baseUrl, 'GET', '/api/does-not-exist', {
+      headers: { 'x-request-id': 'test-request-1' },
+    });
+    expect(response.status).toBe(404);
+    expect(response.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    expect(response.headers.get('x-request-id')).toBe('test-request-1');
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const response = await request(api.baseUrl, 'GET', '/api/docs-json');
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/login', '/api/users']),
+    );
+  });
+});
+
+describe('readiness without Redis', () => {
+  let api: RunningApi;
+  beforeAll(async () => {
+    // Nothing listens on port 1: Redis is unreachable.
+    api = await startApi({ REDIS_URL: 'redis://127.0.0.1:1' });
+  });
+  afterAll(() => api.close());
+
+  it('reports 503 and names Redis as down while PostgreSQL is up', async () => {
+    const response = await request(api.baseUrl, 'GET', '/health/ready');
+    expect(response.status).toBe(503);
+    expect(response.body.status).toBe('unavailable');
+    expect(response.body.checks.database).toEqual({ status: 'up' });
+    expect(response.body.checks.redis.status).toBe('down');
+  });
+});

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// End-to-end tests: Playwright (playwright-core) driving the system's Chromium against the running product.
+// Without E2E_BASE_URL it starts Switchboard itself (built already: `npm run build`) on its own port,
+// database and Redis prefix, and removes them afterwards. Screenshots go to e2e/artifacts/.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const artifacts = join(here, 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+async function waitForReady(baseUrl, product, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (product && product.exitCode !== null)
+      throw new Error('Switchboard exited before it was ready');
+    try {
+      const response = await fetch(`${baseUrl}/health/ready`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`Switchboard was not ready at ${baseUrl} within ${timeoutMs / 1000} s`);
+}
+
+async function dropDatabase(databaseUrl) {
+  const url = new URL(databaseUrl);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await client.end();
+}
+
+let baseUrl = process.env.E2E_BASE_URL;
+let product;
+const databaseUrl = `postgres://postgres@127.0.0.1:5432/switchboard_e2e_${process.pid}`;
+if (!baseUrl) {
+  const port = process.env.E2E_PORT ?? '3100';
+  baseUrl = `http://127.0.0.1:${port}`;
+  product = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--no-build'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: port,
+      PUBLIC_BASE_URL: baseUrl,
+      DATABASE_URL: databaseUrl,
+      REDIS_PREFIX: `sbe2e_${process.pid}`,
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+const results = [];
+let browser;
+try {
+  await waitForReady(baseUrl, product);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  const only = process.argv[2];
+  const specs = readdirSync(here)
+    .filter((file) => file.endsWith('.e2e.mjs') && (!only || file.includes(only)))
+    .sort();
+  for (const file of specs) {
+    const { tests } = await import(pathToFileURL(join(here, file)).href);
+    for (const test of tests) {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 850 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      const started = Date.now();
+      try {
+        await test.run({
+          page,
+          context,
+          browser,
+          baseUrl,
+          screenshot: (name) =>
+            page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true }),
+        });
+        results.push({ name: `${file} › ${test.name}`, ok: true, ms: Date.now() - started });
+        console.log(`  ✓ ${file} › ${test.name} (${Date.now() - started} ms)`);
+      } catch (error) {
+        results.push({ name: `${file} › ${test.name}`, ok: false, error });
+        console.log(
+          `  ✗ ${file} › ${test.name}\n    ${String(error?.stack ?? error)
+            .split('\n')
+            .join('\n    ')}`,
+        );
+        await page
+          .screenshot({ path: join(artifacts, `FAILED-${test.name.replace(/\W+/g, '-')}.png`) })
+          .catch(() => {});
+      } finally {
+        await context.close();
+      }
+    }
+  }
+} catch (error) {
+  results.push({ name: 'setup', ok: false, error });
+  console.error(error);
+} finally {
+  await browser?.close();
+  if (product) {
+    product.kill('SIGTERM');
+    await new Promise((resolve) =>
+      product.exitCode !== null ? resolve() : product.once('exit', resolve),
+    );
+    await dropDatabase(databaseUrl).catch((error) =>
+      console.error(`could not drop the e2e database: ${error}`),
+    );
+  }
+}
+
+const passed = results.filter((result) => result.ok).length;
+const failed = results.length - passed;
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
