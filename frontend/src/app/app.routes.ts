@@ -1,0 +1,66 @@
+import { Routes } from '@angular/router';
+
+import { authGuard, guestGuard } from './core/auth/auth-guard';
+import { adminGuard } from './core/auth/role-guard';
+
+export const routes: Routes = [
+  {
+    path: 'login',
+    title: 'Sign in',
+    canActivate: [guestGuard],
+    loadComponent: () => import('./features/login/login-page').then((m) => m.LoginPage),
+  },
+  {
+    path: '',
+    canActivate: [authGuard],
+    loadComponent: () => import('./core/shell/shell').then((m) => m.Shell),
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'dashboard' },
+      {
+        path: 'dashboard',
+        title: 'Dashboard',
+        loadComponent: () =>
+          import('./features/dashboard/dashboard-page').then((m) => m.DashboardPage),
+      },
+      {
+        path: 'dialer',
+        title: 'Dialer',
+        loadComponent: () => import('./features/dialer/dialer-page').then((m) => m.DialerPage),
+      },
+      {
+        path: 'history',
+        title: 'Call history',
+        loadComponent: () => import('./features/history/call-history').then((m) => m.CallHistory),
+      },
+      {
+        path: 'contacts',
+        title: 'Contacts',
+        loadComponent: () =>
+          import('./features/contacts/contacts-page').then((m) => m.ContactsPage),
+      },
+      {
+        path: 'billing',
+        title: 'Billing',
+        loadComponent: () => import('./features/billing/billing-page').then((m) => m.BillingPage),
+      },
+      {
+        path: 'wallet',
+        title: 'Wallet',
+        loadComponent: () => import('./features/wallet/wallet-page').then((m) => m.WalletPage),
+      },
+      {
+        path: 'admin',
+        canActivate: [adminGuard],
+        children: [
+          { path: '', pathMatch: 'full', redirectTo: 'users' },
+          {
+            path: 'users',
+            title: 'Users',
+            loadComponent: () => import('./features/admin/users-page').then((m) => m.UsersPage),
+          },
+        ],
+      },
+    ],
+  },
+  { path: '**', redirectTo: 'dashboard' },
+];

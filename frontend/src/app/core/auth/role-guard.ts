@@ -1,0 +1,24 @@
+import { inject } from '@angular/core';
+import { CanActivateFn, Router } from '@angular/router';
+import { map } from 'rxjs';
+
+import { AuthService } from './auth-service';
+import { DEFAULT_AFTER_LOGIN, loginUrlTree } from './login-redirect';
+import { Role } from './user';
+
+/** Allows the route only to users with one of `roles`; others land on the dashboard. */
+export function roleGuard(...roles: Role[]): CanActivateFn {
+  return (_route, state) => {
+    const auth = inject(AuthService);
+    const router = inject(Router);
+    return auth.ensureUser().pipe(
+      map((user) => {
+        if (!user) return loginUrlTree(router, state.url);
+        return roles.includes(user.role) ? true : router.parseUrl(DEFAULT_AFTER_LOGIN);
+      }),
+    );
+  };
+}
+
+/** Organization management pages: owners and admins. */
+export const adminGuard: CanActivateFn = roleGuard('owner', 'admin');

@@ -1,0 +1,19 @@
+/** One entry of the side navigation. */
+export interface NavItem {
+  id: string;
+  label: string;
+  icon: string;
+  path: string;
+  /** Visible to owners and admins only. */
+  adminOnly?: boolean;
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { id: 'dashboard', label: 'Dashboard', icon: 'space_dashboard', path: '/dashboard' },
+  { id: 'dialer', label: 'Dialer', icon: 'dialpad', path: '/dialer' },
+  { id: 'history', label: 'Call history', icon: 'history', path: '/history' },
+  { id: 'contacts', label: 'Contacts', icon: 'contacts', path: '/contacts' },
+  { id: 'billing', label: 'Billing', icon: 'receipt_long', path: '/billing' },
+  { id: 'wallet', label: 'Wallet', icon: 'account_balance_wallet', path: '/wallet' },
+  { id: 'admin', label: 'Admin', icon: 'admin_panel_settings', path: '/admin', adminOnly: true },
+];

@@ -1,0 +1,91 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+
+import { AuthService, TOKEN_STORAGE_KEY } from '../auth/auth-service';
+import { Role } from '../auth/user';
+import { BlankPage, makeUser } from '../../testing';
+import { Shell, initialsOf } from './shell';
+
+describe('Shell', () => {
+  async function render(role: Role): Promise<HTMLElement> {
+    localStorage.clear();
+    localStorage.setItem(TOKEN_STORAGE_KEY, 'jwt');
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([
+          { path: 'login', component: BlankPage },
+          { path: '', component: Shell, children: [{ path: '**', component: BlankPage }] },
+        ]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+      ],
+    });
+    TestBed.inject(AuthService).loadMe().subscribe();
+    TestBed.inject(HttpTestingController)
+      .expectOne('/api/auth/me')
+      .flush(makeUser({ role, name: 'Grace Hopper', email: 'grace@demo.test' }));
+    const harness = await RouterTestingHarness.create('/dashboard');
+    return harness.routeNativeElement!.ownerDocument.body;
+  }
+
+  const navIds = (root: HTMLElement) =>
+    Array.from(root.querySelectorAll('[data-testid^="nav-"]:not([data-testid="nav-toggle"])')).map(
+      (el) => el.getAttribute('data-testid'),
+    );
+
+  it('shows the user, the organization and every section to an admin', async () => {
+    const root = await render('admin');
+
+    expect(root.querySelector('[data-testid="shell-user"]')?.textContent).toContain('Grace Hopper');
+    expect(root.querySelector('[data-testid="shell-user"]')?.textContent).toContain(
+      'grace@demo.test',
+    );
+    expect(root.querySelector('[data-testid="shell-user-role"]')?.textContent).toContain('Admin');
+    expect(root.querySelector('[data-testid="shell-org"]')?.textContent).toContain('Demo Org');
+    expect(navIds(root)).toEqual([
+      'nav-dashboard',
+      'nav-dialer',
+      'nav-history',
+      'nav-contacts',
+      'nav-billing',
+      'nav-wallet',
+      'nav-admin',
+    ]);
+    expect(root.querySelector('[data-testid="nav-dashboard"]')?.getAttribute('aria-current')).toBe(
+      'page',
+    );
+  });
+
+  it('hides Admin from agents', async () => {
+    const root = await render('agent');
+
+    expect(navIds(root)).not.toContain('nav-admin');
+    expect(navIds(root)).toHaveLength(6);
+  });
+
+  it('signs out from the account menu', async () => {
+    const root = await render('owner');
+
+    root.querySelector<HTMLElement>('[data-testid="shell-user"]')!.click();
+    document.querySelector<HTMLElement>('[data-testid="logout"]')!.click();
+    await new Promise((resolve) => setTimeout(resolve));
+
+    expect(TestBed.inject(AuthService).isAuthenticated()).toBe(false);
+    expect(TestBed.inject(Router).url).toBe('/login');
+  });
+});
+
+describe('initialsOf', () => {
+  it.each([
+    ['Grace Hopper', 'GH'],
+    ['Ada King Lovelace', 'AL'],
+    ['cher', 'CH'],
+    ['agent@demo.test', 'AG'],
+    ['', '?'],
+  ])('%s → %s', (name, initials) => {
+    expect(initialsOf(name)).toBe(initials);
+  });
+});

@@ -1,0 +1,102 @@
+import { BreakpointObserver } from '@angular/cdk/layout';
+import { ChangeDetectionStrategy, Component, computed, inject, viewChild } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDividerModule } from '@angular/material/divider';
+import { MatIconModule } from '@angular/material/icon';
+import { MatListModule } from '@angular/material/list';
+import { MatMenuModule } from '@angular/material/menu';
+import { MatSidenav, MatSidenavModule } from '@angular/material/sidenav';
+import { MatToolbarModule } from '@angular/material/toolbar';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { map } from 'rxjs';
+
+import { AuthService } from '../auth/auth-service';
+import { ROLE_LABELS, isAdminRole } from '../auth/user';
+import { NAV_ITEMS, NavItem } from './nav-items';
+
+interface NavSection {
+  id: string;
+  label: string | null;
+  items: readonly NavItem[];
+}
+
+/** The signed-in layout: toolbar with the account menu, side navigation, routed page. */
+@Component({
+  selector: 'sb-shell',
+  imports: [
+    RouterOutlet,
+    RouterLink,
+    RouterLinkActive,
+    MatToolbarModule,
+    MatSidenavModule,
+    MatListModule,
+    MatIconModule,
+    MatButtonModule,
+    MatMenuModule,
+    MatDividerModule,
+    MatTooltipModule,
+  ],
+  templateUrl: './shell.html',
+  styleUrl: './shell.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class Shell {
+  private readonly auth = inject(AuthService);
+  private readonly router = inject(Router);
+  private readonly sidenav = viewChild.required(MatSidenav);
+
+  protected readonly user = this.auth.user;
+
+  /** Below 960px the navigation becomes a drawer over the content. */
+  protected readonly isHandset = toSignal(
+    inject(BreakpointObserver)
+      .observe('(max-width: 959.98px)')
+      .pipe(map((state) => state.matches)),
+    { initialValue: false },
+  );
+
+  /** Navigation groups; the administration group only for owners and admins. */
+  protected readonly sections = computed<readonly NavSection[]>(() => {
+    const sections: NavSection[] = [
+      { id: 'main', label: null, items: NAV_ITEMS.filter((item) => !item.adminOnly) },
+    ];
+    if (isAdminRole(this.user()?.role)) {
+      sections.push({
+        id: 'admin',
+        label: 'Administration',
+        items: NAV_ITEMS.filter((item) => item.adminOnly),
+      });
+    }
+    return sections;
+  });
+
+  protected readonly roleLabel = computed(() => {
+    const role = this.user()?.role;
+    return role ? ROLE_LABELS[role] : '';
+  });
+
+  protected readonly initials = computed(() =>
+    initialsOf(this.user()?.name || this.user()?.email || ''),
+  );
+
+  protected closeDrawerOnHandset(): void {
+    if (this.isHandset()) void this.sidenav().close();
+  }
+
+  protected logout(): void {
+    this.auth.logout();
+    void this.router.navigateByUrl('/login');
+  }
+}
+
+export function initialsOf(name: string): string {
+  const words = name
+    .replace(/@.*/, '')
+    .split(/[\s._-]+/)
+    .filter(Boolean);
+  const letters =
+    words.length > 1 ? words[0][0] + words[words.length - 1][0] : (words[0] ?? '?').slice(0, 2);
+  return letters.toUpperCase();
+}

@@ -1,0 +1,122 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { MatDialog } from '@angular/material/dialog';
+import { of } from 'rxjs';
+
+import { AuthService, TOKEN_STORAGE_KEY } from '../../core/auth/auth-service';
+import { User } from '../../core/auth/user';
+import { makeUser } from '../../testing';
+import { UsersPage } from './users-page';
+
+describe('UsersPage', () => {
+  let fixture: ComponentFixture<UsersPage>;
+  let backend: HttpTestingController;
+  let page: HTMLElement;
+  let confirmAnswer: boolean;
+
+  const me = makeUser();
+  const agent = makeUser({
+    id: 'u-agent',
+    name: 'Alan Agent',
+    email: 'agent@demo.test',
+    role: 'agent',
+  });
+
+  beforeEach(async () => {
+    localStorage.clear();
+    localStorage.setItem(TOKEN_STORAGE_KEY, 'jwt');
+    confirmAnswer = true;
+    TestBed.configureTestingModule({
+      imports: [UsersPage],
+      providers: [provideHttpClient(), provideHttpClientTesting()],
+    });
+    backend = TestBed.inject(HttpTestingController);
+    // The signed-in admin.
+    TestBed.inject(AuthService).loadMe().subscribe();
+    backend.expectOne('/api/auth/me').flush(me);
+    // Confirmation dialogs answer at once.
+    const dialog = TestBed.inject(MatDialog);
+    vi.spyOn(dialog, 'open').mockImplementation(
+      () => ({ afterClosed: () => of(confirmAnswer) }) as ReturnType<MatDialog['open']>,
+    );
+
+    fixture = TestBed.createComponent(UsersPage);
+    page = fixture.nativeElement as HTMLElement;
+    await fixture.whenStable();
+  });
+
+  afterEach(() => backend.verify());
+
+  const rows = () => Array.from(page.querySelectorAll<HTMLElement>('[data-testid="user-row"]'));
+  const row = (email: string) => page.querySelector<HTMLElement>(`[data-user-email="${email}"]`)!;
+
+  async function respondWithUsers(users: User[]): Promise<void> {
+    backend.expectOne('/api/users').flush({ items: users });
+    await fixture.whenStable();
+  }
+
+  it('shows a progress bar, then one row per user', async () => {
+    expect(page.querySelector('[data-testid="users-loading"]')).not.toBeNull();
+
+    await respondWithUsers([me, agent]);
+
+    expect(page.querySelector('[data-testid="users-loading"]')).toBeNull();
+    expect(rows()).toHaveLength(2);
+    expect(row('agent@demo.test').textContent).toContain('Alan Agent');
+    expect(
+      row('agent@demo.test').querySelector('[data-testid="user-status"]')?.textContent,
+    ).toContain('Active');
+    // Nobody can lock themselves out.
+    expect(row('admin@demo.test').querySelector('[data-testid="user-toggle-active"]')).toBeNull();
+  });
+
+  it('shows the empty state when the organization has no users', async () => {
+    await respondWithUsers([]);
+
+    expect(page.querySelector('[data-testid="users-empty"]')).not.toBeNull();
+    expect(page.querySelector('[data-testid="users-table"]')).toBeNull();
+  });
+
+  it('shows why the list could not be loaded', async () => {
+    backend
+      .expectOne('/api/users')
+      .flush(
+        { statusCode: 403, message: 'Forbidden resource' },
+        { status: 403, statusText: 'Forbidden' },
+      );
+    await fixture.whenStable();
+
+    expect(page.querySelector('[data-testid="users-error"]')?.textContent).toContain(
+      'Forbidden resource',
+    );
+  });
+
+  it('deactivates a user after confirmation', async () => {
+    await respondWithUsers([me, agent]);
+
+    row('agent@demo.test')
+      .querySelector<HTMLButtonElement>('[data-testid="user-toggle-active"]')!
+      .click();
+    const req = backend.expectOne('/api/users/u-agent');
+    expect(req.request.method).toBe('PATCH');
+    expect(req.request.body).toEqual({ active: false });
+    req.flush({ ...agent, active: false });
+    await fixture.whenStable();
+
+    const status = row('agent@demo.test').querySelector('[data-testid="user-status"]');
+    expect(status?.textContent).toContain('Deactivated');
+    expect(row('agent@demo.test').textContent).toContain('Reactivate');
+  });
+
+  it('changes nothing when the confirmation is dismissed', async () => {
+    await respondWithUsers([me, agent]);
+    confirmAnswer = false;
+
+    row('agent@demo.test')
+      .querySelector<HTMLButtonElement>('[data-testid="user-toggle-active"]')!
+      .click();
+
+    backend.expectNone('/api/users/u-agent');
+  });
+});

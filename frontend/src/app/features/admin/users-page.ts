@@ -1,0 +1,182 @@
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelect, MatSelectModule } from '@angular/material/select';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { MatTableModule } from '@angular/material/table';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { filter } from 'rxjs';
+
+import { ApiError } from '../../core/api/api-error';
+import { AuthService } from '../../core/auth/auth-service';
+import { ROLES, ROLE_LABELS, Role, User } from '../../core/auth/user';
+import { initialsOf } from '../../core/shell/shell';
+import { ConfirmDialog, ConfirmDialogData } from '../../shared/confirm-dialog/confirm-dialog';
+import { AddUserDialog } from './add-user-dialog';
+import { ROLE_DESCRIPTIONS } from './role-descriptions';
+import { UsersApi } from './users-api';
+
+/** Admin → Users: who can sign in to the organization, their roles, and access on/off. */
+@Component({
+  selector: 'sb-users-page',
+  imports: [
+    DatePipe,
+    MatTableModule,
+    MatButtonModule,
+    MatIconModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatSelectModule,
+    MatProgressBarModule,
+    MatTooltipModule,
+  ],
+  templateUrl: './users-page.html',
+  styleUrl: './users-page.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class UsersPage {
+  private readonly api = inject(UsersApi);
+  private readonly auth = inject(AuthService);
+  private readonly dialog = inject(MatDialog);
+  private readonly snackBar = inject(MatSnackBar);
+
+  protected readonly columns = ['name', 'email', 'role', 'status', 'createdAt', 'actions'];
+  protected readonly roles = ROLES;
+  protected readonly roleLabels = ROLE_LABELS;
+  protected readonly roleDescriptions = ROLE_DESCRIPTIONS;
+  protected readonly initialsOf = initialsOf;
+
+  protected readonly users = signal<User[]>([]);
+  protected readonly loading = signal(true);
+  protected readonly loadError = signal<string | null>(null);
+  /** Ids of users with a change in flight. */
+  protected readonly busy = signal<ReadonlySet<string>>(new Set());
+  protected readonly query = signal('');
+
+  protected readonly currentUserId = computed(() => this.auth.user()?.id ?? null);
+  protected readonly organizationName = computed(() => this.auth.user()?.organization.name ?? '');
+  protected readonly activeCount = computed(() => this.users().filter((u) => u.active).length);
+  protected readonly visibleUsers = computed(() => {
+    const q = this.query().trim().toLowerCase();
+    if (!q) return this.users();
+    return this.users().filter(
+      (u) => u.name.toLowerCase().includes(q) || u.email.toLowerCase().includes(q),
+    );
+  });
+
+  constructor() {
+    this.load();
+  }
+
+  protected load(): void {
+    this.loading.set(true);
+    this.loadError.set(null);
+    this.api.list().subscribe({
+      next: (users) => {
+        this.users.set(users);
+        this.loading.set(false);
+      },
+      error: (err: unknown) => {
+        this.loadError.set(ApiError.message(err, 'Could not load the users.'));
+        this.loading.set(false);
+      },
+    });
+  }
+
+  protected onSearch(event: Event): void {
+    this.query.set((event.target as HTMLInputElement).value);
+  }
+
+  protected openAddUser(): void {
+    this.dialog
+      .open<AddUserDialog, void, User>(AddUserDialog, { autoFocus: 'first-tabbable' })
+      .afterClosed()
+      .pipe(filter((user): user is User => !!user))
+      .subscribe((user) => {
+        this.users.update((users) => [...users, user]);
+        this.notify(`${user.name} was added`);
+      });
+  }
+
+  protected changeRole(user: User, role: Role, select: MatSelect): void {
+    if (role === user.role) return;
+    this.save(user, { role }, `${user.name}'s role is now ${ROLE_LABELS[role]}`, () => {
+      select.value = user.role; // put the select back: the change did not happen
+    });
+  }
+
+  protected toggleActive(user: User): void {
+    const deactivate = user.active;
+    const data: ConfirmDialogData = deactivate
+      ? {
+          title: `Deactivate ${user.name}?`,
+          message: `${user.name} will be signed out and can no longer sign in. Their calls stay in the history, and you can reactivate them at any time.`,
+          confirmLabel: 'Deactivate',
+          icon: 'person_off',
+          tone: 'danger',
+        }
+      : {
+          title: `Reactivate ${user.name}?`,
+          message: `${user.name} will be able to sign in again with their existing password.`,
+          confirmLabel: 'Reactivate',
+          icon: 'person_check',
+        };
+    this.dialog
+      .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, { data })
+      .afterClosed()
+      .pipe(filter((confirmed) => confirmed === true))
+      .subscribe(() =>
+        this.save(
+          user,
+          { active: !deactivate },
+          `${user.name} was ${deactivate ? 'deactivated' : 'reactivated'}`,
+        ),
+      );
+  }
+
+  protected isBusy(user: User): boolean {
+    return this.busy().has(user.id);
+  }
+
+  private save(
+    user: User,
+    changes: Partial<Pick<User, 'role' | 'active'>>,
+    success: string,
+    onError?: () => void,
+  ): void {
+    this.setBusy(user.id, true);
+    this.api.update(user.id, changes).subscribe({
+      next: (updated) => {
+        this.users.update((users) => users.map((u) => (u.id === updated.id ? updated : u)));
+        this.setBusy(user.id, false);
+        this.notify(success);
+      },
+      error: (err: unknown) => {
+        this.setBusy(user.id, false);
+        onError?.();
+        this.notify(ApiError.message(err, 'The change could not be saved.'), true);
+      },
+    });
+  }
+
+  private setBusy(id: string, busy: boolean): void {
+    this.busy.update((ids) => {
+      const next = new Set(ids);
+      if (busy) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }
+
+  private notify(message: string, isError = false): void {
+    this.snackBar.open(message, 'Dismiss', {
+      duration: isError ? 8000 : 4000,
+      panelClass: isError ? 'sb-snack-error' : undefined,
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  inject,
+  input,
+  isDevMode,
+  signal,
+} from '@angular/core';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { Router } from '@angular/router';
+import { finalize } from 'rxjs';
+
+import { ApiError } from '../../core/api/api-error';
+import { AuthService } from '../../core/auth/auth-service';
+import { safeReturnUrl } from '../../core/auth/login-redirect';
+
+interface DemoAccount {
+  role: string;
+  email: string;
+  password: string;
+}
+
+/** Seeded by the backend in development (see the backend's seed). */
+const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  { role: 'Admin', email: 'admin@demo.test', password: 'switchboard-admin' },
+  { role: 'Agent', email: 'agent@demo.test', password: 'switchboard-agent' },
+];
+
+/** Sign-in form; on success goes to `returnUrl` (an in-app path) or the dashboard. */
+@Component({
+  selector: 'sb-login-page',
+  imports: [
+    ReactiveFormsModule,
+    MatCardModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatButtonModule,
+    MatIconModule,
+    MatProgressSpinnerModule,
+    MatTooltipModule,
+  ],
+  templateUrl: './login-page.html',
+  styleUrl: './login-page.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class LoginPage {
+  private readonly auth = inject(AuthService);
+  private readonly router = inject(Router);
+
+  /** Bound from the `returnUrl` query parameter. */
+  readonly returnUrl = input<string | undefined>();
+
+  protected readonly form = inject(NonNullableFormBuilder).group({
+    email: ['', [Validators.required, Validators.email]],
+    password: ['', Validators.required],
+  });
+
+  protected readonly submitting = signal(false);
+  protected readonly error = signal<string | null>(null);
+  protected readonly passwordHidden = signal(true);
+  protected readonly demoAccounts = isDevMode() ? DEMO_ACCOUNTS : [];
+
+  protected submit(): void {
+    if (this.submitting()) return;
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    const { email, password } = this.form.getRawValue();
+    this.error.set(null);
+    this.submitting.set(true);
+    this.auth
+      .login(email.trim(), password)
+      .pipe(finalize(() => this.submitting.set(false)))
+      .subscribe({
+        next: () => void this.router.navigateByUrl(safeReturnUrl(this.returnUrl())),
+        error: (err: unknown) =>
+          this.error.set(ApiError.message(err, 'Sign-in failed. Please try again.')),
+      });
+  }
+
+  protected useDemoAccount(account: DemoAccount): void {
+    this.form.setValue({ email: account.email, password: account.password });
+    this.error.set(null);
+  }
+
+  protected togglePasswordVisibility(): void {
+    this.passwordHidden.update((hidden) => !hidden);
+  }
+}
