@@ -5,6 +5,9 @@ import { MetricsModule } from './metrics/metrics.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { UsersModule } from './modules/users/users.module';
+import { CallsModule } from './modules/calls/calls.module';
+import { RealtimeModule } from './modules/realtime/realtime.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /** The api process: HTTP controllers on top of the shared core. */
 @Module({})
@@ -12,7 +15,16 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), MetricsModule, HealthModule, AuthModule, UsersModule],
+      imports: [
+        CoreModule.forRoot(config),
+        MetricsModule,
+        HealthModule,
+        AuthModule,
+        UsersModule,
+        RealtimeModule,
+        CallsModule,
+        WebhooksModule,
+      ],
     };
   }
 }

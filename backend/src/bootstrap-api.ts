@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
+import { registerBodyParsers } from './common/body-parsers';
 import { AllExceptionsFilter, createValidationPipe, SpaFallback } from './common/errors';
 import { createRootLogger, PinoNestLogger, requestContext } from './logging/logger';
 import { MetricsService } from './metrics/metrics.service';
@@ -53,11 +54,12 @@ export async function createApiApp(
     bodyLimit: 1024 * 1024,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    rawBody: true,
+    bodyParser: false, // registerBodyParsers: keeps raw bodies for signatures, multipart for Exotel
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  registerBodyParsers(fastify);
   const metrics = app.get(MetricsService);
 
   // Every log line written while handling a request carries its id.

@@ -1,11 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { CoreModule } from './core.module';
+import { RealtimeModule } from './modules/realtime/realtime.module';
+import { WebhooksWorkerModule } from './modules/webhooks/webhooks-worker.module';
 
 /** The worker process: queue processors and job schedulers, no HTTP. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [CoreModule.forRoot(config)] };
+    return {
+      module: WorkerModule,
+      imports: [CoreModule.forRoot(config), RealtimeModule, WebhooksWorkerModule],
+    };
   }
 }

@@ -13,6 +13,9 @@ import {
   validateSync,
 } from 'class-validator';
 
+/** Used by every local process (api and worker must agree); production sets its own. */
+export const DEVELOPMENT_SIMULATOR_SECRET = `whsec_${Buffer.from('switchboard-simulator-development-secret').toString('base64')}`;
+
 export const DEVELOPMENT_JWT_SECRET = 'switchboard-development-only-jwt-secret-not-for-production';
 
 const isProduction = (config: AppConfig) => config.NODE_ENV === 'production';
@@ -80,6 +83,8 @@ export class AppConfig {
   @IsOptional() @IsString() TWILIO_API_KEY_SID?: string;
   @IsOptional() @IsString() TWILIO_API_KEY_SECRET?: string;
   @IsOptional() @IsString() TWILIO_TWIML_APP_SID?: string;
+  /** Verified number browser calls show when the browser names none. */
+  @IsOptional() @IsString() TWILIO_CALLER_ID?: string;
   @IsOptional() @IsString() EXOTEL_ACCOUNT_SID?: string;
   @IsOptional() @IsString() EXOTEL_API_KEY?: string;
   @IsOptional() @IsString() EXOTEL_API_TOKEN?: string;
@@ -89,7 +94,46 @@ export class AppConfig {
   @IsOptional() @IsString() BOLNA_API_KEY?: string;
   @IsOptional() @IsString() BOLNA_AGENT_ID?: string;
   @IsOptional() @IsString() BOLNA_WEBHOOK_SECRET?: string;
-  @IsOptional() @IsString() SIMULATOR_WEBHOOK_SECRET?: string;
+  /** Standard Webhooks secret (`whsec_` + base64) of the simulator provider; required in production. */
+  @ValidateIf(isProduction)
+  @Matches(/^whsec_[A-Za-z0-9+/=]{16,}$/, {
+    message: 'SIMULATOR_WEBHOOK_SECRET must look like whsec_<base64>',
+  })
+  SIMULATOR_WEBHOOK_SECRET?: string;
+
+  /** Multiplies the simulator's delays (0.05 makes a one-minute call last three seconds). */
+  @Matches(/^\d+(\.\d+)?$/, {
+    message: 'SIMULATOR_TIME_SCALE must be a positive number such as 1 or 0.05',
+  })
+  SIMULATOR_TIME_SCALE = '1';
+
+  /** Longest call Switchboard allows when nothing else limits it, in seconds. */
+  @IsInt()
+  @Min(1)
+  MAX_CALL_SECONDS = 3600;
+
+  /** Parallel webhook events per worker process. */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  WEBHOOK_WORKER_CONCURRENCY = 16;
+
+  /** A call left non-terminal this long is checked with its provider (reconciliation). */
+  @IsInt()
+  @Min(10)
+  RECONCILE_AFTER_SECONDS = 900;
+
+  /** Exotel reports local times without a zone; this is the account's UTC offset. */
+  @Matches(/^[+-]\d{2}:\d{2}$/, { message: 'EXOTEL_UTC_OFFSET must look like +05:30' })
+  EXOTEL_UTC_OFFSET = '+05:30';
+
+  // Provider API hosts, overridable so tests can point the adapters at a local stub.
+  @IsUrl({ require_tld: false, require_protocol: true }) TWILIO_API_BASE_URL =
+    'https://api.twilio.com';
+  @IsUrl({ require_tld: false, require_protocol: true }) EXOTEL_API_BASE_URL =
+    'https://api.exotel.com';
+  @IsUrl({ require_tld: false, require_protocol: true }) BOLNA_API_BASE_URL =
+    'https://api.bolna.ai';
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
@@ -109,7 +153,13 @@ export class ConfigValidationError extends Error {
   }
 }
 
-const NUMERIC_KEYS = new Set(['PORT', 'LOGIN_RATE_LIMIT_PER_MINUTE']);
+const NUMERIC_KEYS = new Set([
+  'PORT',
+  'LOGIN_RATE_LIMIT_PER_MINUTE',
+  'MAX_CALL_SECONDS',
+  'WEBHOOK_WORKER_CONCURRENCY',
+  'RECONCILE_AFTER_SECONDS',
+]);
 
 /** Builds and validates the configuration from an environment (process.env by default). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -132,5 +182,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Production requires JWT_SECRET (validated above); elsewhere a fixed, clearly-named default
   // lets every local process (api nodes, worker, tests) agree on it.
   config.JWT_SECRET ??= DEVELOPMENT_JWT_SECRET;
+  config.SIMULATOR_WEBHOOK_SECRET ??= DEVELOPMENT_SIMULATOR_SECRET;
   return config;
 }

@@ -12,9 +12,23 @@ import { dataSourceOptions } from './data-source-options';
 import { dropDatabase, ensureDatabaseExists } from './ensure-database';
 import { seedDevelopmentData } from './seed';
 
+/** TypeORM emits CREATE/DROP TYPE once per column using a shared enum; keep only the first of each. */
+function withoutRepeatedTypeStatements<T extends { query: string }>(queries: T[]): T[] {
+  const seen = new Set<string>();
+  return queries.filter(({ query }) => {
+    if (!/^(CREATE|DROP) TYPE /.test(query)) return true;
+    if (seen.has(query)) return false;
+    seen.add(query);
+    return true;
+  });
+}
+
 async function pendingSchemaChanges(dataSource: DataSource) {
   const sql = await dataSource.driver.createSchemaBuilder().log();
-  return { up: sql.upQueries, down: sql.downQueries };
+  return {
+    up: withoutRepeatedTypeStatements(sql.upQueries),
+    down: withoutRepeatedTypeStatements(sql.downQueries),
+  };
 }
 
 type SchemaQuery = { query: string; parameters?: unknown[] };

@@ -1,0 +1,75 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/auth.decorators';
+import { CallPlacementService } from './call-placement.service';
+import { CallDetailView, CallList, CallView } from './call-view';
+import { InitiateCallDto, ListCallsQuery } from './calls.dto';
+import { CallsService } from './calls.service';
+
+@ApiTags('calls')
+@ApiBearerAuth()
+@Controller('calls')
+export class CallsController {
+  constructor(
+    private readonly calls: CallsService,
+    private readonly placement: CallPlacementService,
+  ) {}
+
+  @Post()
+  @ApiCreatedResponse({
+    type: CallView,
+    description: 'The call, placed with the provider; its status follows by webhook',
+  })
+  initiate(@CurrentUser() caller: AuthUser, @Body() body: InitiateCallDto): Promise<CallView> {
+    return this.placement.initiate(caller, body);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: CallList })
+  list(@CurrentUser() caller: AuthUser, @Query() query: ListCallsQuery): Promise<CallList> {
+    return this.calls.list(caller, query);
+  }
+
+  @Get('export.csv')
+  @ApiProduces('text/csv')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  async export(
+    @CurrentUser() caller: AuthUser,
+    @Query() query: ListCallsQuery,
+    @Res() reply: FastifyReply,
+  ) {
+    const stream = await this.calls.exportCsv(caller, query);
+    const stamp = new Date().toISOString().slice(0, 10);
+    return reply
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="calls-${stamp}.csv"`)
+      .send(stream);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: CallDetailView })
+  get(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<CallDetailView> {
+    return this.calls.get(caller, id);
+  }
+}

@@ -1,0 +1,142 @@
+import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import {
+  PROVIDER_NAMES,
+  ProviderName,
+  SERVER_PLACED_PROVIDERS,
+  ServerPlacedProvider,
+} from '../providers/provider-adapter';
+import { SIMULATOR_SCENARIOS, SimulatorScenario } from '../providers/simulator/simulator-plan';
+import { CALL_STATUSES, CallStatus } from './call-status';
+import { CALL_DIRECTIONS, CallDirection } from './entities/call.entity';
+
+export class InitiateCallDto {
+  @ApiProperty({ enum: SERVER_PLACED_PROVIDERS, example: 'simulator' })
+  @IsIn(SERVER_PLACED_PROVIDERS, {
+    message: `provider must be one of: ${SERVER_PLACED_PROVIDERS.join(', ')}`,
+  })
+  provider: ServerPlacedProvider;
+
+  @ApiProperty({
+    example: '+14155550100',
+    description: 'E.164, or a national number of the organization’s country',
+  })
+  @IsString()
+  @MaxLength(32)
+  to: string;
+
+  @ApiPropertyOptional({ description: 'Caller id / agent phone (Exotel dials this first)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  from?: string;
+
+  @ApiPropertyOptional({
+    enum: SIMULATOR_SCENARIOS,
+    description: 'Simulator only: how the call ends',
+  })
+  @IsOptional()
+  @IsIn(SIMULATOR_SCENARIOS, {
+    message: `scenario must be one of: ${SIMULATOR_SCENARIOS.join(', ')}`,
+  })
+  scenario?: SimulatorScenario;
+
+  @ApiPropertyOptional({
+    description: 'Simulator only: talk time in seconds when the call connects',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(4 * 3600)
+  talkSeconds?: number;
+
+  @ApiPropertyOptional({ description: 'Simulator only: duplicate, delay and reorder its webhooks' })
+  @IsOptional()
+  @IsBoolean()
+  chaos?: boolean;
+}
+
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : value;
+
+export class ListCallsQuery {
+  @ApiPropertyOptional({
+    description: 'One status or a comma-separated list',
+    example: 'completed,busy',
+  })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(CALL_STATUSES, { each: true, message: `status must be among: ${CALL_STATUSES.join(', ')}` })
+  status?: CallStatus[];
+
+  @ApiPropertyOptional({ enum: PROVIDER_NAMES })
+  @IsOptional()
+  @IsIn(PROVIDER_NAMES, { message: `provider must be one of: ${PROVIDER_NAMES.join(', ')}` })
+  provider?: ProviderName;
+
+  @ApiPropertyOptional({ enum: CALL_DIRECTIONS })
+  @IsOptional()
+  @IsIn(CALL_DIRECTIONS, { message: `direction must be one of: ${CALL_DIRECTIONS.join(', ')}` })
+  direction?: CallDirection;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID('all', { message: 'agentId must be a user id (UUID)' })
+  agentId?: string;
+
+  @ApiPropertyOptional({ example: 'US' })
+  @IsOptional()
+  @Matches(/^[A-Za-z]{2}$/, { message: 'country must be an ISO 3166 two-letter code' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  country?: string;
+
+  @ApiPropertyOptional({ description: 'Calls created at or after (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({}, { message: 'from must be an ISO 8601 date or time' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Calls created before (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({}, { message: 'to must be an ISO 8601 date or time' })
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Digits to find in the dialed or calling number' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  q?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(200, { message: 'limit must not be greater than 200' })
+  limit?: number;
+}
+
+export type CallFilters = Omit<ListCallsQuery, 'cursor' | 'limit'>;

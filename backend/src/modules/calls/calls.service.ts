@@ -1,0 +1,169 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { stringify } from 'csv-stringify';
+import QueryStream from 'pg-query-stream';
+import type { PoolClient } from 'pg';
+import { Readable } from 'node:stream';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { decodeCursor, encodeCursor } from '../../common/cursor';
+import { AuthUser, isAdminRole } from '../auth/auth-user';
+import { CallDetailView, CallList, CallView, toCallEventView, toCallView } from './call-view';
+import { CallFilters, ListCallsQuery } from './calls.dto';
+import { CallEvent } from './entities/call-event.entity';
+import { Call } from './entities/call.entity';
+
+const DEFAULT_PAGE = 50;
+
+/** Reads of call history, always scoped to the caller: agents see their own calls, admins their organization's. */
+@Injectable()
+export class CallsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async list(caller: AuthUser, query: ListCallsQuery): Promise<CallList> {
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const builder = this.scoped(caller, query)
+      .leftJoin('call.agent', 'agent')
+      .addSelect(['agent.id', 'agent.name'])
+      .orderBy('call.created_at', 'DESC')
+      .addOrderBy('call.id', 'DESC')
+      .take(limit + 1);
+    if (query.cursor) {
+      const [createdAt, id] = decodeCursor(query.cursor, 2);
+      builder.andWhere('(call.created_at, call.id) < (:cursorCreatedAt, :cursorId)', {
+        cursorCreatedAt: createdAt,
+        cursorId: id,
+      });
+    }
+    const calls = await builder.getMany();
+    const page = calls.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((call) => toCallView(call)),
+      nextCursor:
+        calls.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+    };
+  }
+
+  async get(caller: AuthUser, id: string): Promise<CallDetailView> {
+    const call = await this.find(caller, id);
+    const timeline = await this.dataSource.getRepository(CallEvent).find({
+      where: { callId: call.id },
+      order: { occurredAt: 'ASC', receivedAt: 'ASC' },
+    });
+    return { ...toCallView(call), timeline: timeline.map(toCallEventView) };
+  }
+
+  /** One call as the caller may see it, or 404 (also for another organization's call). */
+  async find(caller: AuthUser, id: string): Promise<Call> {
+    const call = await this.scoped(caller, {})
+      .leftJoin('call.agent', 'agent')
+      .addSelect(['agent.id', 'agent.name'])
+      .andWhere('call.id = :id', { id })
+      .getOne();
+    if (!call) throw new NotFoundException(`Call ${id} not found`);
+    return call;
+  }
+
+  async view(manager: EntityManager, callId: string): Promise<CallView> {
+    const call = await manager
+      .getRepository(Call)
+      .createQueryBuilder('call')
+      .leftJoin('call.agent', 'agent')
+      .addSelect(['agent.id', 'agent.name'])
+      .where('call.id = :callId', { callId })
+      .getOneOrFail();
+    return toCallView(call);
+  }
+
+  /** Streams the filtered history as CSV straight from a PostgreSQL cursor: constant memory for any size. */
+  async exportCsv(caller: AuthUser, filters: CallFilters): Promise<Readable> {
+    const [sql, parameters] = this.scoped(caller, filters)
+      .leftJoin('call.agent', 'agent')
+      .select([
+        'call.id AS id',
+        'call.created_at AS created_at',
+        'call.provider AS provider',
+        'call.direction AS direction',
+        'call.from_number AS from_number',
+        'call.to_number AS to_number',
+        'call.country AS country',
+        'call.status AS status',
+        'agent.name AS agent',
+        'call.answered_at AS answered_at',
+        'call.ended_at AS ended_at',
+        'call.billable_seconds AS duration_seconds',
+        'call.cost_micros AS cost_micros',
+        'call.hangup_reason AS hangup_reason',
+      ])
+      .orderBy('call.created_at', 'DESC')
+      .addOrderBy('call.id', 'DESC')
+      .getQueryAndParameters();
+
+    const runner = this.dataSource.createQueryRunner('slave');
+    const client = (await runner.connect()) as PoolClient;
+    const rows = client.query(new QueryStream(sql, parameters, { batchSize: 1000 }));
+    const csv = stringify({
+      header: true,
+      columns: [
+        'id',
+        'created_at',
+        'provider',
+        'direction',
+        'from_number',
+        'to_number',
+        'country',
+        'status',
+        'agent',
+        'answered_at',
+        'ended_at',
+        'duration_seconds',
+        'cost_micros',
+        'hangup_reason',
+      ],
+      cast: { date: (value) => value.toISOString() },
+    });
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      void runner.release();
+    };
+    rows.on('error', (error) => csv.destroy(error));
+    csv.on('close', () => {
+      rows.destroy();
+      release();
+    });
+    rows.on('end', release);
+    return rows.pipe(csv);
+  }
+
+  private scoped(caller: AuthUser, filters: CallFilters): SelectQueryBuilder<Call> {
+    const builder = this.dataSource
+      .getRepository(Call)
+      .createQueryBuilder('call')
+      .where('call.organization_id = :organizationId', { organizationId: caller.organizationId });
+    // An agent never sees a colleague's call, whatever filter it sends.
+    if (!isAdminRole(caller.role)) builder.andWhere('call.agent_id = :self', { self: caller.id });
+    else if (filters.agentId)
+      builder.andWhere('call.agent_id = :agentId', { agentId: filters.agentId });
+    if (filters.status?.length)
+      builder.andWhere('call.status IN (:...statuses)', { statuses: filters.status });
+    if (filters.provider)
+      builder.andWhere('call.provider = :provider', { provider: filters.provider });
+    if (filters.direction)
+      builder.andWhere('call.direction = :direction', { direction: filters.direction });
+    if (filters.country) builder.andWhere('call.country = :country', { country: filters.country });
+    if (filters.from)
+      builder.andWhere('call.created_at >= :from', { from: new Date(filters.from) });
+    if (filters.to) builder.andWhere('call.created_at < :to', { to: new Date(filters.to) });
+    if (filters.q) {
+      const digits = filters.q.replace(/[^\d]/g, '');
+      if (digits) {
+        builder.andWhere('(call.to_number LIKE :number OR call.from_number LIKE :number)', {
+          number: `%${digits}%`,
+        });
+      }
+    }
+    return builder;
+  }
+}

@@ -1,0 +1,153 @@
+import { Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { normalizePhone } from '../../common/phone';
+import { AuthUser } from '../auth/auth-user';
+import { Organization } from '../auth/entities/organization.entity';
+import { User } from '../auth/entities/user.entity';
+import { IncomingWebhook, WebhookParseError } from '../providers/provider-adapter';
+import { ProviderRegistry } from '../providers/provider-registry';
+import {
+  buildDialTwiml,
+  buildRefusalTwiml,
+  createVoiceAccessToken,
+  parseVoiceRequest,
+  twilioIdentityForUser,
+} from '../providers/twilio/twilio-voice';
+import { RealtimePublisher } from '../realtime/realtime-publisher';
+import { CallsService } from './calls.service';
+import { Call } from './entities/call.entity';
+
+const TOKEN_TTL_SECONDS = 3600;
+
+export interface VoiceConfig {
+  twilio: { enabled: boolean; identity: string | null };
+  providers: string[];
+}
+
+/** Browser calls through Twilio: the Voice SDK token, and the TwiML App's voice webhook. */
+@Injectable()
+export class VoiceService {
+  private readonly logger = new Logger(VoiceService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly providers: ProviderRegistry,
+    private readonly calls: CallsService,
+    private readonly realtime: RealtimePublisher,
+  ) {}
+
+  private get browserCallsEnabled(): boolean {
+    const c = this.config;
+    return Boolean(
+      this.providers.get('twilio').isEnabled() &&
+      c.TWILIO_API_KEY_SID &&
+      c.TWILIO_API_KEY_SECRET &&
+      c.TWILIO_TWIML_APP_SID,
+    );
+  }
+
+  voiceConfig(caller: AuthUser): VoiceConfig {
+    const enabled = this.browserCallsEnabled;
+    return {
+      twilio: { enabled, identity: enabled ? twilioIdentityForUser(caller.id) : null },
+      providers: this.providers.enabled(),
+    };
+  }
+
+  token(caller: AuthUser): { token: string; identity: string; expiresInSeconds: number } {
+    if (!this.browserCallsEnabled) {
+      throw new ServiceUnavailableException(
+        'Browser calling is not configured: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY_SID, TWILIO_API_KEY_SECRET and TWILIO_TWIML_APP_SID',
+      );
+    }
+    const identity = twilioIdentityForUser(caller.id);
+    const token = createVoiceAccessToken({
+      accountSid: this.config.TWILIO_ACCOUNT_SID!,
+      apiKeySid: this.config.TWILIO_API_KEY_SID!,
+      apiKeySecret: this.config.TWILIO_API_KEY_SECRET!,
+      twimlAppSid: this.config.TWILIO_TWIML_APP_SID!,
+      identity,
+      ttlSeconds: TOKEN_TTL_SECONDS,
+    });
+    return { token, identity, expiresInSeconds: TOKEN_TTL_SECONDS };
+  }
+
+  /**
+   * The TwiML App's voice URL: Twilio asks what to do with the agent's browser leg. Creates the call
+   * for the agent's organization and answers `<Dial><Number statusCallback=…?callId=…>`.
+   * Verification failures throw (403); anything else answers TwiML that says why and hangs up.
+   */
+  async answerVoiceRequest(request: IncomingWebhook): Promise<string> {
+    const twilio = this.providers.get('twilio');
+    if (!twilio.isEnabled()) throw new NotFoundException('Provider twilio is not configured');
+    if (!twilio.verifyWebhook(request)) throw new ForbiddenTwilioRequest();
+
+    let voice;
+    try {
+      voice = parseVoiceRequest(request.body);
+    } catch (error) {
+      if (error instanceof WebhookParseError)
+        return buildRefusalTwiml('This call could not be placed. Goodbye.');
+      throw error;
+    }
+    const agent = voice.userId
+      ? await this.dataSource
+          .getRepository(User)
+          .findOne({ where: { id: voice.userId, active: true } })
+      : null;
+    if (!agent) {
+      this.logger.warn(`voice request from unknown or inactive identity ${voice.identity}`);
+      return buildRefusalTwiml('Your account cannot place calls. Goodbye.');
+    }
+    const organization = await this.dataSource
+      .getRepository(Organization)
+      .findOneByOrFail({ id: agent.organizationId });
+    const to = normalizePhone(voice.to, organization.defaultCountry);
+    if (!to) return buildRefusalTwiml('The number you dialed is not valid. Goodbye.');
+    const callerId = voice.callerId ?? this.config.TWILIO_CALLER_ID;
+    if (!callerId)
+      return buildRefusalTwiml('No caller ID is configured for browser calls. Goodbye.');
+
+    // Twilio retries a voice request it got no answer to: the parent CallSid makes it idempotent.
+    const existing = await this.dataSource
+      .getRepository(Call)
+      .findOne({ where: { provider: 'twilio', parentProviderCallId: voice.callSid } });
+    const timeLimitSeconds = this.config.MAX_CALL_SECONDS;
+    const call =
+      existing ??
+      (await this.dataSource.getRepository(Call).save({
+        organizationId: agent.organizationId,
+        agentId: agent.id,
+        provider: 'twilio',
+        parentProviderCallId: voice.callSid,
+        direction: 'outbound',
+        fromNumber: callerId,
+        toNumber: to.e164,
+        country: to.country,
+        status: 'initiated',
+        timeLimitSeconds,
+        metadata: { browser: true },
+      }));
+    if (!existing) {
+      this.realtime.publish({
+        event: 'call:created',
+        organizationId: agent.organizationId,
+        userId: agent.id,
+        payload: await this.calls.view(this.dataSource.manager, call.id),
+      });
+    }
+    return buildDialTwiml({
+      callerId,
+      to: to.e164,
+      timeLimitSeconds,
+      statusCallbackUrl: this.providers.statusCallbackUrl('twilio', call.id),
+    });
+  }
+}
+
+export class ForbiddenTwilioRequest extends Error {
+  override name = 'ForbiddenTwilioRequest';
+}

@@ -1,0 +1,99 @@
+import { CallStatus } from '../calls/call-status';
+
+export const PROVIDER_NAMES = ['twilio', 'exotel', 'bolna', 'simulator'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+/** Providers a server can place a call through (Twilio calls start in the agent's browser). */
+export const SERVER_PLACED_PROVIDERS = ['exotel', 'bolna', 'simulator'] as const;
+export type ServerPlacedProvider = (typeof SERVER_PLACED_PROVIDERS)[number];
+
+/** A webhook request as the ingress received it; adapters verify and parse it. */
+export interface IncomingWebhook {
+  /** Path and query exactly as requested, e.g. `/api/webhooks/twilio/status?callId=…`. */
+  url: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  contentType: string;
+  rawBody: string;
+  /** Fields parsed from JSON, URL-encoded or multipart bodies (strings for forms, JSON values for JSON). */
+  body: Record<string, unknown>;
+}
+
+/** Facts a provider reports about a call besides its status; they may arrive after the terminal event. */
+export interface CallFacts {
+  /** Billable talk time in seconds, from the provider's own seconds field. */
+  durationSeconds?: number;
+  recordingUrl?: string;
+  /** What the provider charged, in micro-units of `providerCurrency`. */
+  providerCostMicros?: bigint;
+  providerCurrency?: string;
+  hangupReason?: string;
+}
+
+/** One provider event in Switchboard's terms. */
+export interface NormalizedEvent {
+  /** Identity of this event for deduplication: the same delivery twice has the same key. */
+  dedupeKey: string;
+  /** The provider's id of the call leg the event is about (Twilio CallSid, Exotel CallSid, Bolna execution id). */
+  providerCallId: string;
+  /** Switchboard's call id when the provider echoes it back (URL query, CustomField, user data). */
+  callId?: string;
+  /** Twilio: the agent's (parent) leg of a `<Dial>` child leg. */
+  parentProviderCallId?: string;
+  rawStatus: string;
+  /** null when the raw status is unknown: recorded, applies nothing. */
+  status: CallStatus | null;
+  /** Provider's per-leg order (Twilio SequenceNumber). */
+  sequence?: number;
+  occurredAt: Date;
+  facts: CallFacts;
+}
+
+export interface PlaceCallRequest {
+  callId: string;
+  from?: string;
+  to: string;
+  /** Seconds after which the provider must cut the call (the wallet's affordable duration). */
+  timeLimitSeconds: number;
+  /** Where the provider should send status callbacks for this call (already includes any token). */
+  statusCallbackUrl: string;
+  /** Simulator only: how the call should end. */
+  scenario?: string;
+}
+
+export interface PlacedCall {
+  providerCallId: string;
+  /** Caller id the provider dials from, when it decides it. */
+  from?: string;
+}
+
+/** Thrown when a verified webhook cannot be parsed: the ingress answers 400 and keeps the raw request. */
+export class WebhookParseError extends Error {
+  override name = 'WebhookParseError';
+}
+
+/** Thrown when a provider's API refuses or fails a request (placing a call, fetching its state). */
+export class ProviderApiError extends Error {
+  override name = 'ProviderApiError';
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** One telephony provider behind one interface. */
+export interface ProviderAdapter {
+  readonly name: ProviderName;
+  /** Whether its settings are present (the simulator always is). */
+  isEnabled(): boolean;
+  /** Checks the signature or secret. Never throws: false means 401/403 and nothing stored. */
+  verifyWebhook(request: IncomingWebhook): boolean;
+  /** Parses a verified webhook; throws WebhookParseError for a malformed body or missing identifiers. */
+  parseWebhook(request: IncomingWebhook): NormalizedEvent;
+  /** Places an outbound call; Twilio browser calls are placed by the Voice SDK instead. */
+  placeCall(request: PlaceCallRequest): Promise<PlacedCall>;
+  /** Asks the provider for a call's current state (reconciliation); null when it does not know the call. */
+  fetchCallState(providerCallId: string): Promise<NormalizedEvent | null>;
+}

@@ -1,0 +1,40 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { Job } from 'bullmq';
+import { AppConfig } from '../../../config/app-config';
+import { QueueName } from '../../../queue/queue-name';
+import { SimulatorDeliveryJob } from './simulator.adapter';
+import { standardWebhookHeaders } from './simulator-signature';
+
+/** Worker side of the simulator: POSTs each scheduled webhook to the ingress, signed, over HTTP. */
+@Processor(QueueName.Simulator, { concurrency: 32 })
+export class SimulatorDeliveryProcessor extends WorkerHost {
+  private readonly logger = new Logger(SimulatorDeliveryProcessor.name);
+
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
+
+  async process(job: Job<SimulatorDeliveryJob>): Promise<void> {
+    const body = JSON.stringify(job.data.body);
+    const url = new URL('/api/webhooks/simulator', this.config.PUBLIC_BASE_URL).toString();
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Switchboard-Simulator/1.0',
+        ...standardWebhookHeaders(this.config.SIMULATOR_WEBHOOK_SECRET!, job.data.webhookId, body),
+      },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) {
+      // Like a real provider: a non-2xx answer is retried (BullMQ backoff).
+      const text = await response.text().catch(() => '');
+      this.logger.warn(
+        `simulator webhook ${job.data.webhookId} answered ${response.status}: ${text.slice(0, 200)}`,
+      );
+      throw new Error(`ingress answered ${response.status}`);
+    }
+  }
+}

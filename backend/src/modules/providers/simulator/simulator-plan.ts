@@ -1,0 +1,117 @@
+import { randomInt } from 'node:crypto';
+
+export const SIMULATOR_SCENARIOS = ['random', 'completed', 'busy', 'no_answer', 'failed'] as const;
+export type SimulatorScenario = (typeof SIMULATOR_SCENARIOS)[number];
+export type SimulatorOutcome = Exclude<SimulatorScenario, 'random'>;
+
+/** Realistic odds for `random`: most calls connect; some ring out, some are busy, a few fail. */
+const RANDOM_ODDS: [SimulatorOutcome, number][] = [
+  ['completed', 70],
+  ['no_answer', 12],
+  ['busy', 10],
+  ['failed', 8],
+];
+
+export interface SimulatedEvent {
+  status: 'initiated' | 'ringing' | 'in_progress' | SimulatorOutcome;
+  /** Milliseconds after the call was placed (already scaled). */
+  atMs: number;
+  durationSeconds?: number;
+  recordingUrl?: string;
+  hangupReason?: string;
+}
+
+export interface SimulatorPlan {
+  providerCallId: string;
+  callId: string;
+  outcome: SimulatorOutcome;
+  /** Talk time the call will report, in (unscaled) seconds. */
+  talkSeconds: number;
+  placedAt: number;
+  events: SimulatedEvent[];
+}
+
+export interface PlanOptions {
+  providerCallId: string;
+  callId: string;
+  scenario?: SimulatorScenario;
+  talkSeconds?: number;
+  timeLimitSeconds: number;
+  /** Multiplies every delay (talk time is reported unscaled). */
+  timeScale: number;
+  now?: number;
+  random?: (maxExclusive: number) => number;
+}
+
+function pickOutcome(random: (max: number) => number): SimulatorOutcome {
+  let roll = random(100);
+  for (const [outcome, weight] of RANDOM_ODDS) {
+    if (roll < weight) return outcome;
+    roll -= weight;
+  }
+  return 'completed';
+}
+
+/** Decides how a simulated call unfolds: which events, when, and what they report. */
+export function planSimulatedCall(options: PlanOptions): SimulatorPlan {
+  const random = options.random ?? ((max: number) => randomInt(max));
+  const scale = (seconds: number) => Math.round(seconds * 1000 * options.timeScale);
+  const outcome =
+    !options.scenario || options.scenario === 'random' ? pickOutcome(random) : options.scenario;
+  // The simulator cuts the call at its time limit, as Twilio's <Dial timeLimit> would.
+  const wantedTalk = options.talkSeconds ?? 5 + random(40);
+  const talkSeconds = Math.max(0, Math.min(wantedTalk, options.timeLimitSeconds));
+
+  const ringAt = 1 + random(2);
+  const events: SimulatedEvent[] = [{ status: 'initiated', atMs: scale(0.2) }];
+  if (outcome === 'failed') {
+    events.push({
+      status: 'failed',
+      atMs: scale(1),
+      durationSeconds: 0,
+      hangupReason: 'Network could not route the call',
+    });
+  } else {
+    events.push({ status: 'ringing', atMs: scale(ringAt) });
+    if (outcome === 'busy') {
+      events.push({
+        status: 'busy',
+        atMs: scale(ringAt + 2),
+        durationSeconds: 0,
+        hangupReason: 'Callee busy',
+      });
+    } else if (outcome === 'no_answer') {
+      events.push({
+        status: 'no_answer',
+        atMs: scale(ringAt + 20),
+        durationSeconds: 0,
+        hangupReason: 'No answer',
+      });
+    } else {
+      const answerAt = ringAt + 2 + random(4);
+      events.push({ status: 'in_progress', atMs: scale(answerAt) });
+      events.push({
+        status: 'completed',
+        atMs: scale(answerAt + talkSeconds),
+        durationSeconds: talkSeconds,
+        recordingUrl: `https://simulator.switchboard.invalid/recordings/${options.providerCallId}.mp3`,
+        hangupReason:
+          talkSeconds >= options.timeLimitSeconds ? 'Time limit reached' : 'Normal hangup',
+      });
+    }
+  }
+  return {
+    providerCallId: options.providerCallId,
+    callId: options.callId,
+    outcome,
+    talkSeconds: outcome === 'completed' ? talkSeconds : 0,
+    placedAt: options.now ?? Date.now(),
+    events,
+  };
+}
+
+/** The latest event that has happened by `now` (reconciliation asks the simulator this). */
+export function eventAt(plan: SimulatorPlan, now: number): SimulatedEvent | undefined {
+  const elapsed = now - plan.placedAt;
+  return [...plan.events].reverse().find((event) => event.atMs <= elapsed);
+}

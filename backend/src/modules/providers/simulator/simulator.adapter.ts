@@ -1,0 +1,190 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { randomBytes, randomInt } from 'node:crypto';
+import { AppConfig } from '../../../config/app-config';
+import { QueueName } from '../../../queue/queue-name';
+import { REDIS } from '../../redis/redis.module';
+import {
+  IncomingWebhook,
+  NormalizedEvent,
+  PlaceCallRequest,
+  PlacedCall,
+  ProviderAdapter,
+  WebhookParseError,
+} from '../provider-adapter';
+import { mapProviderStatus } from '../provider-status-map';
+import {
+  eventAt,
+  planSimulatedCall,
+  SimulatedEvent,
+  SimulatorPlan,
+  SimulatorScenario,
+} from './simulator-plan';
+import { verifyStandardWebhook } from './simulator-signature';
+
+/** The simulator's webhook body: what a small real provider would send. */
+export interface SimulatorWebhookBody {
+  id: string;
+  call_id: string;
+  switchboard_call_id: string;
+  status: string;
+  occurred_at: string;
+  duration_seconds?: number;
+  recording_url?: string;
+  hangup_reason?: string;
+}
+
+export interface SimulatorDeliveryJob {
+  webhookId: string;
+  body: SimulatorWebhookBody;
+}
+
+export interface SimulatorPlaceOptions {
+  scenario?: SimulatorScenario;
+  talkSeconds?: number;
+  /** Duplicate, delay and reorder the webhooks, as real providers sometimes do. */
+  chaos?: boolean;
+}
+
+const PLAN_TTL_SECONDS = 24 * 3600;
+
+/**
+ * A real provider adapter with no credentials: placing a call schedules delayed BullMQ jobs that
+ * POST signed webhooks (Standard Webhooks) to Switchboard's own ingress over HTTP.
+ */
+@Injectable()
+export class SimulatorAdapter implements ProviderAdapter {
+  readonly name = 'simulator' as const;
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectQueue(QueueName.Simulator) private readonly deliveries: Queue<SimulatorDeliveryJob>,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  isEnabled(): boolean {
+    return true;
+  }
+
+  verifyWebhook(request: IncomingWebhook): boolean {
+    return verifyStandardWebhook(
+      this.config.SIMULATOR_WEBHOOK_SECRET!,
+      request.headers,
+      request.rawBody,
+    );
+  }
+
+  parseWebhook(request: IncomingWebhook): NormalizedEvent {
+    const body = request.body as Partial<SimulatorWebhookBody>;
+    for (const field of ['id', 'call_id', 'status', 'occurred_at'] as const) {
+      if (typeof body[field] !== 'string' || body[field] === '') {
+        throw new WebhookParseError(`simulator webhook: ${field} is missing or not a string`);
+      }
+    }
+    const occurredAt = new Date(body.occurred_at!);
+    if (Number.isNaN(occurredAt.getTime()))
+      throw new WebhookParseError('simulator webhook: occurred_at is not a date');
+    return {
+      dedupeKey: body.id!,
+      providerCallId: body.call_id!,
+      callId: typeof body.switchboard_call_id === 'string' ? body.switchboard_call_id : undefined,
+      rawStatus: body.status!,
+      status: mapProviderStatus('simulator', body.status),
+      occurredAt,
+      facts: {
+        durationSeconds:
+          typeof body.duration_seconds === 'number' ? body.duration_seconds : undefined,
+        recordingUrl: body.recording_url,
+        hangupReason: body.hangup_reason,
+      },
+    };
+  }
+
+  async placeCall(request: PlaceCallRequest & SimulatorPlaceOptions): Promise<PlacedCall> {
+    const providerCallId = `SIM${randomBytes(12).toString('hex')}`;
+    const plan = planSimulatedCall({
+      providerCallId,
+      callId: request.callId,
+      scenario: request.scenario,
+      talkSeconds: request.talkSeconds,
+      timeLimitSeconds: request.timeLimitSeconds,
+      timeScale: Number(this.config.SIMULATOR_TIME_SCALE),
+    });
+    await this.redis.set(
+      this.planKey(providerCallId),
+      JSON.stringify(plan),
+      'EX',
+      PLAN_TTL_SECONDS,
+    );
+    await this.deliveries.addBulk(this.deliveryJobs(plan, request.chaos ?? false));
+    return { providerCallId, from: request.from ?? '+15005550006' };
+  }
+
+  async fetchCallState(providerCallId: string): Promise<NormalizedEvent | null> {
+    const stored = await this.redis.get(this.planKey(providerCallId));
+    if (!stored) return null;
+    const plan = JSON.parse(stored) as SimulatorPlan;
+    const event = eventAt(plan, Date.now());
+    if (!event) return null;
+    const body = this.webhookBody(plan, event, `reconcile_${providerCallId}_${event.status}`);
+    return this.parseWebhook({
+      url: '',
+      query: {},
+      headers: {},
+      contentType: 'application/json',
+      rawBody: '',
+      body: { ...body },
+    });
+  }
+
+  private deliveryJobs(plan: SimulatorPlan, chaos: boolean) {
+    const jobs: {
+      name: string;
+      data: SimulatorDeliveryJob;
+      opts: { jobId: string; delay: number };
+    }[] = [];
+    const scale = Number(this.config.SIMULATOR_TIME_SCALE);
+    for (const event of plan.events) {
+      const webhookId = `msg_${plan.providerCallId}_${event.status}`;
+      const data = { webhookId, body: this.webhookBody(plan, event, webhookId) };
+      // Chaos: up to 3 s (scaled) of extra delay reorders events; a third are delivered twice.
+      const jitter = () => (chaos ? randomInt(Math.max(1, Math.round(3000 * scale))) : 0);
+      jobs.push({
+        name: 'deliver',
+        data,
+        opts: { jobId: webhookId, delay: event.atMs + jitter() },
+      });
+      if (chaos && randomInt(3) === 0) {
+        jobs.push({
+          name: 'deliver',
+          data,
+          opts: { jobId: `${webhookId}_again`, delay: event.atMs + jitter() },
+        });
+      }
+    }
+    return jobs;
+  }
+
+  private webhookBody(
+    plan: SimulatorPlan,
+    event: SimulatedEvent,
+    webhookId: string,
+  ): SimulatorWebhookBody {
+    return {
+      id: webhookId,
+      call_id: plan.providerCallId,
+      switchboard_call_id: plan.callId,
+      status: event.status,
+      occurred_at: new Date(plan.placedAt + event.atMs).toISOString(),
+      ...(event.durationSeconds !== undefined ? { duration_seconds: event.durationSeconds } : {}),
+      ...(event.recordingUrl ? { recording_url: event.recordingUrl } : {}),
+      ...(event.hangupReason ? { hangup_reason: event.hangupReason } : {}),
+    };
+  }
+
+  private planKey(providerCallId: string): string {
+    return `simulator:plan:${providerCallId}`;
+  }
+}

@@ -1,0 +1,189 @@
+import { Injectable } from '@nestjs/common';
+import { validateRequest } from 'twilio';
+import { decimalToMicros } from '../../../common/money';
+import { AppConfig } from '../../../config/app-config';
+import { isTerminal } from '../../calls/call-status';
+import {
+  CallFacts,
+  IncomingWebhook,
+  NormalizedEvent,
+  PlaceCallRequest,
+  PlacedCall,
+  ProviderAdapter,
+  ProviderApiError,
+  WebhookParseError,
+} from '../provider-adapter';
+import {
+  basicAuthorization,
+  headerValue,
+  isRecord,
+  providerFetch,
+  providerHttpError,
+  textField,
+  trimBaseUrl,
+} from '../provider-http';
+import { mapProviderStatus } from '../provider-status-map';
+
+/**
+ * Twilio: browser calls placed by the Voice SDK. The dialed leg's status callbacks are
+ * signed (X-Twilio-Signature over the configured public URL and the form params).
+ */
+@Injectable()
+export class TwilioAdapter implements ProviderAdapter {
+  readonly name = 'twilio' as const;
+
+  constructor(private readonly config: AppConfig) {}
+
+  isEnabled(): boolean {
+    return Boolean(this.config.TWILIO_ACCOUNT_SID && this.config.TWILIO_AUTH_TOKEN);
+  }
+
+  verifyWebhook(request: IncomingWebhook): boolean {
+    const authToken = this.config.TWILIO_AUTH_TOKEN;
+    if (!this.isEnabled() || !authToken) return false;
+    const signature = headerValue(request.headers, 'x-twilio-signature');
+    if (!signature) return false;
+    // The URL Twilio signed is the one we gave it: the configured public base URL plus the path and
+    // query as requested. Never rebuild it from Host / X-Forwarded-* headers, which a caller controls.
+    const url = trimBaseUrl(this.config.PUBLIC_BASE_URL) + request.url;
+    try {
+      return validateRequest(authToken, signature, url, request.body);
+    } catch {
+      return false; // e.g. a URL the library cannot parse
+    }
+  }
+
+  parseWebhook(request: IncomingWebhook): NormalizedEvent {
+    const body = request.body;
+    const callSid = textField(body.CallSid);
+    if (!callSid) throw new WebhookParseError('Twilio status callback has no CallSid');
+    const rawStatus = textField(body.CallStatus);
+    if (!rawStatus) {
+      throw new WebhookParseError(`Twilio status callback for ${callSid} has no CallStatus`);
+    }
+    const sequence = parseSequence(body.SequenceNumber);
+    const status = mapProviderStatus('twilio', rawStatus);
+
+    const facts: CallFacts = {};
+    // CallDuration is seconds; `Duration` is minutes rounded up and must never be billed from.
+    const duration = parseSeconds(body.CallDuration, 'CallDuration');
+    if (duration !== undefined) facts.durationSeconds = duration;
+    const recordingUrl = textField(body.RecordingUrl);
+    if (recordingUrl) facts.recordingUrl = recordingUrl;
+    if (status && isTerminal(status) && status !== 'completed') {
+      facts.hangupReason = describeHangup(rawStatus, body);
+    }
+
+    return {
+      dedupeKey: `${callSid}:${rawStatus}:${sequence ?? ''}`,
+      providerCallId: callSid,
+      callId: textField(request.query.callId),
+      parentProviderCallId: textField(body.ParentCallSid),
+      rawStatus,
+      status,
+      sequence,
+      occurredAt: parseRfc2822(body.Timestamp) ?? new Date(),
+      facts,
+    };
+  }
+
+  placeCall(_request: PlaceCallRequest): Promise<PlacedCall> {
+    return Promise.reject(
+      new ProviderApiError('Twilio calls are placed from the browser through the Voice SDK'),
+    );
+  }
+
+  /** GET the Call resource; Twilio answers 404 for a sid it does not know. */
+  async fetchCallState(providerCallId: string): Promise<NormalizedEvent | null> {
+    const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken } = this.config;
+    if (!accountSid || !authToken) {
+      throw new ProviderApiError(
+        'Twilio is not configured: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN',
+      );
+    }
+    const url =
+      `${trimBaseUrl(this.config.TWILIO_API_BASE_URL)}/2010-04-01/Accounts/` +
+      `${encodeURIComponent(accountSid)}/Calls/${encodeURIComponent(providerCallId)}.json`;
+    const response = await providerFetch('Twilio', {
+      method: 'GET',
+      url,
+      headers: {
+        Authorization: basicAuthorization(accountSid, authToken),
+        Accept: 'application/json',
+      },
+    });
+    if (response.status === 404) return null;
+    if (!response.ok)
+      throw providerHttpError('Twilio', `fetch of call ${providerCallId}`, response);
+    const call = response.json;
+    const rawStatus = isRecord(call) ? textField(call.status) : undefined;
+    if (!isRecord(call) || !rawStatus) {
+      throw new ProviderApiError(`Twilio API answered a call ${providerCallId} without a status`);
+    }
+    const status = mapProviderStatus('twilio', rawStatus);
+    const facts: CallFacts = {};
+    const duration = safeSeconds(call.duration);
+    if (duration !== undefined && status && isTerminal(status)) facts.durationSeconds = duration;
+    // Twilio reports what it charged as a negative decimal string, set some time after the call.
+    const price = textField(call.price);
+    if (price && /^-?\d+(\.\d+)?$/.test(price)) {
+      const micros = decimalToMicros(price);
+      facts.providerCostMicros = micros < 0n ? -micros : micros;
+      facts.providerCurrency = (textField(call.price_unit) ?? 'USD').toUpperCase();
+    }
+    if (status && isTerminal(status) && status !== 'completed') facts.hangupReason = rawStatus;
+    const sid = textField(call.sid) ?? providerCallId;
+    return {
+      // A later fetch that learns the price is a new event, so it can still enrich the call.
+      dedupeKey: `reconcile:${sid}:${rawStatus}${facts.providerCostMicros !== undefined ? `:${price}` : ''}`,
+      providerCallId: sid,
+      parentProviderCallId: textField(call.parent_call_sid),
+      rawStatus,
+      status,
+      occurredAt: parseRfc2822(call.date_updated) ?? new Date(),
+      facts,
+    };
+  }
+}
+
+function parseSequence(value: unknown): number | undefined {
+  const text = textField(value);
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) {
+    throw new WebhookParseError(`Twilio SequenceNumber must be a whole number, got "${text}"`);
+  }
+  return Number(text);
+}
+
+function parseSeconds(value: unknown, field: string): number | undefined {
+  const text = textField(value);
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) {
+    throw new WebhookParseError(`Twilio ${field} must be a whole number of seconds, got "${text}"`);
+  }
+  return Number(text);
+}
+
+/** Like parseSeconds for API answers, where a malformed value is ignored rather than refused. */
+function safeSeconds(value: unknown): number | undefined {
+  const text = textField(value);
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/** Twilio times are RFC 2822 in UTC (`Tue, 14 Oct 2025 09:30:05 +0000`). */
+function parseRfc2822(value: unknown): Date | undefined {
+  const text = textField(value);
+  if (!text) return undefined;
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+/** `busy (SIP 486)`: the raw status, with the SIP code and Twilio error when the callback has them. */
+function describeHangup(rawStatus: string, body: Record<string, unknown>): string {
+  const details = [
+    textField(body.SipResponseCode) && `SIP ${textField(body.SipResponseCode)}`,
+    textField(body.ErrorCode) && `error ${textField(body.ErrorCode)}`,
+    textField(body.ErrorMessage),
+  ].filter(Boolean);
+  return details.length ? `${rawStatus} (${details.join(', ')})` : rawStatus;
+}

@@ -1,0 +1,143 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Queue } from 'bullmq';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor } from '../../common/cursor';
+import { QueueName } from '../../queue/queue-name';
+import { AuthUser } from '../auth/auth-user';
+import { PROVIDER_NAMES, ProviderName } from '../providers/provider-adapter';
+import {
+  WEBHOOK_EVENT_STATES,
+  WebhookEvent,
+  WebhookEventState,
+} from './entities/webhook-event.entity';
+import { PROCESS_WEBHOOK_EVENT, ProcessWebhookEventJob } from './webhook-job';
+
+export class ListWebhookEventsQuery {
+  @ApiPropertyOptional({ enum: WEBHOOK_EVENT_STATES })
+  @IsOptional()
+  @IsIn(WEBHOOK_EVENT_STATES, {
+    message: `state must be one of: ${WEBHOOK_EVENT_STATES.join(', ')}`,
+  })
+  state?: WebhookEventState;
+
+  @ApiPropertyOptional({ enum: PROVIDER_NAMES })
+  @IsOptional()
+  @IsIn(PROVIDER_NAMES, { message: `provider must be one of: ${PROVIDER_NAMES.join(', ')}` })
+  provider?: ProviderName;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+export class WebhookEventView {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: PROVIDER_NAMES }) provider: ProviderName;
+  @ApiProperty() source: string;
+  @ApiProperty() dedupeKey: string;
+  @ApiProperty({ enum: WEBHOOK_EVENT_STATES }) state: WebhookEventState;
+  @ApiProperty() attempts: number;
+  @ApiPropertyOptional({ type: String, nullable: true }) lastError: string | null;
+  @ApiProperty() receivedAt: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) processedAt: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) callId: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) contentType: string | null;
+  @ApiProperty() rawBody: string;
+  @ApiProperty({ type: Object }) headers: Record<string, unknown>;
+}
+
+export class WebhookEventList {
+  @ApiProperty({ type: [WebhookEventView] }) items: WebhookEventView[];
+  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+const toView = (event: WebhookEvent): WebhookEventView => ({
+  id: event.id,
+  provider: event.provider,
+  source: event.source,
+  dedupeKey: event.dedupeKey,
+  state: event.state,
+  attempts: event.attempts,
+  lastError: event.lastError,
+  receivedAt: event.receivedAt.toISOString(),
+  processedAt: event.processedAt?.toISOString() ?? null,
+  callId: event.callId,
+  contentType: event.contentType,
+  rawBody: event.rawBody,
+  headers: event.headers,
+});
+
+/**
+ * Admins see the webhook events of their organization's calls (an event belongs to an organization
+ * once it is matched to a call; unmatched events are operators' business, in the logs and database).
+ */
+@Injectable()
+export class WebhookEventsAdminService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.WebhookEvents) private readonly queue: Queue<ProcessWebhookEventJob>,
+  ) {}
+
+  async list(caller: AuthUser, query: ListWebhookEventsQuery): Promise<WebhookEventList> {
+    const limit = query.limit ?? 50;
+    const builder = this.dataSource
+      .getRepository(WebhookEvent)
+      .createQueryBuilder('event')
+      .where('event.organization_id = :organizationId', { organizationId: caller.organizationId })
+      .orderBy('event.received_at', 'DESC')
+      .addOrderBy('event.id', 'DESC')
+      .take(limit + 1);
+    if (query.state) builder.andWhere('event.state = :state', { state: query.state });
+    if (query.provider)
+      builder.andWhere('event.provider = :provider', { provider: query.provider });
+    if (query.cursor) {
+      const [receivedAt, id] = decodeCursor(query.cursor, 2);
+      builder.andWhere('(event.received_at, event.id) < (:receivedAt, :id)', { receivedAt, id });
+    }
+    const events = await builder.getMany();
+    const page = events.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toView),
+      nextCursor:
+        events.length > limit && last
+          ? encodeCursor([last.receivedAt.toISOString(), last.id])
+          : null,
+    };
+  }
+
+  /** Puts a dead letter (or a stuck event) back on the queue for a fresh set of attempts. */
+  async replay(caller: AuthUser, id: string): Promise<WebhookEventView> {
+    const repository = this.dataSource.getRepository(WebhookEvent);
+    const event = await repository.findOne({
+      where: { id, organizationId: caller.organizationId },
+    });
+    if (!event) throw new NotFoundException(`Webhook event ${id} not found`);
+    if (event.state === 'processed')
+      throw new ConflictException('This event was already processed');
+    if (event.state === 'rejected')
+      throw new ConflictException('This event was rejected as malformed and cannot be processed');
+    await repository.update({ id }, { state: 'received', lastError: null });
+    await this.queue.add(
+      PROCESS_WEBHOOK_EVENT,
+      { eventId: id },
+      { jobId: `${id}-replay-${Date.now()}` },
+    );
+    return toView(await repository.findOneByOrFail({ id }));
+  }
+}

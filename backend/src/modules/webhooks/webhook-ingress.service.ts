@@ -1,0 +1,122 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  BadRequestException,
+  ForbiddenException,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { QueueName } from '../../queue/queue-name';
+import { IncomingWebhook, ProviderName, WebhookParseError } from '../providers/provider-adapter';
+import { ProviderRegistry } from '../providers/provider-registry';
+import { PROCESS_WEBHOOK_EVENT, ProcessWebhookEventJob } from './webhook-job';
+
+export interface IngressResult {
+  id: string | null;
+  duplicate: boolean;
+}
+
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'cookie',
+  'x-twilio-signature',
+  'webhook-signature',
+]);
+
+/** Keeps what a provider sent, minus credentials: secret headers and the URL's token. */
+function storableHeaders(headers: IncomingWebhook['headers']): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    kept[name] = SECRET_HEADERS.has(name.toLowerCase()) ? '[redacted]' : value;
+  }
+  return kept;
+}
+
+function storableUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&]*/i, '$1[redacted]');
+}
+
+/**
+ * Webhook ingress: verify → INSERT into webhook_events (the unique dedupe key makes a duplicate a
+ * no-op) → enqueue the event id → answer. Nothing else happens in the request.
+ */
+@Injectable()
+export class WebhookIngressService {
+  private readonly logger = new Logger(WebhookIngressService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.WebhookEvents) private readonly queue: Queue<ProcessWebhookEventJob>,
+    private readonly providers: ProviderRegistry,
+  ) {}
+
+  async receive(
+    provider: ProviderName,
+    request: IncomingWebhook,
+    unparseable?: string,
+  ): Promise<IngressResult> {
+    const adapter = this.providers.get(provider);
+    if (!adapter.isEnabled()) throw new NotFoundException(`Provider ${provider} is not configured`);
+    if (!adapter.verifyWebhook(request))
+      throw new ForbiddenException(`Webhook signature or token is not valid`);
+
+    let dedupeKey: string;
+    try {
+      if (unparseable) throw new WebhookParseError(unparseable);
+      dedupeKey = adapter.parseWebhook(request).dedupeKey;
+    } catch (error) {
+      if (!(error instanceof WebhookParseError)) throw error;
+      // Verified but malformed: keep it as rejected (nothing a provider sent is thrown away), answer 400.
+      await this.store(
+        provider,
+        request,
+        `rejected:${createHash('sha256').update(request.rawBody).digest('hex')}`,
+        {
+          state: 'rejected',
+          lastError: error.message,
+        },
+      );
+      throw new BadRequestException(error.message);
+    }
+
+    const id = await this.store(provider, request, dedupeKey);
+    if (!id) return { id: null, duplicate: true };
+    try {
+      await this.queue.add(PROCESS_WEBHOOK_EVENT, { eventId: id }, { jobId: id });
+    } catch (error) {
+      // Stored durably: the sweeper enqueues it once Redis is back.
+      this.logger.warn(`webhook event ${id} stored but not enqueued: ${(error as Error).message}`);
+    }
+    return { id, duplicate: false };
+  }
+
+  /** INSERT … ON CONFLICT DO NOTHING; returns the new id, or null for a duplicate. */
+  private async store(
+    provider: ProviderName,
+    request: IncomingWebhook,
+    dedupeKey: string,
+    rejected?: { state: 'rejected'; lastError: string },
+  ): Promise<string | null> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO webhook_events (provider, dedupe_key, url, headers, content_type, raw_body, state, last_error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (provider, dedupe_key) DO NOTHING
+       RETURNING id`,
+      [
+        provider,
+        dedupeKey.slice(0, 300),
+        storableUrl(request.url),
+        JSON.stringify(storableHeaders(request.headers)),
+        request.contentType.slice(0, 200) || null,
+        request.rawBody,
+        rejected?.state ?? 'received',
+        rejected?.lastError ?? null,
+      ],
+    );
+    return rows[0]?.id ?? null;
+  }
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { CallsModule } from '../calls/calls.module';
+import { ProvidersModule } from '../providers/providers.module';
+import { SimulatorDeliveryProcessor } from '../providers/simulator/simulator-delivery.processor';
+import { MaintenanceProcessor } from './maintenance.processor';
+import { WebhookEventsProcessor } from './webhook-events.processor';
+import { WebhookMaintenanceService } from './webhook-maintenance.service';
+import { WebhookProcessingService } from './webhook-processing.service';
+
+/** The worker side: event processing, the simulator's deliveries, the sweeper and reconciliation. */
+@Module({
+  imports: [ProvidersModule, CallsModule],
+  providers: [
+    WebhookProcessingService,
+    WebhookMaintenanceService,
+    WebhookEventsProcessor,
+    MaintenanceProcessor,
+    SimulatorDeliveryProcessor,
+  ],
+  exports: [WebhookProcessingService, WebhookMaintenanceService],
+})
+export class WebhooksWorkerModule {}
