@@ -22,15 +22,19 @@ describe('loadConfig', () => {
     }
   });
 
-  it('requires JWT_SECRET in production and has no default for it there', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /JWT_SECRET is required in production/,
-    );
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(
+  it('requires its secrets in production and has no defaults for them there', () => {
+    const simulatorSecret = `whsec_${Buffer.from('a production simulator secret').toString('base64')}`;
+    const production = { NODE_ENV: 'production', SIMULATOR_WEBHOOK_SECRET: simulatorSecret };
+    expect(() => loadConfig(production)).toThrow(/JWT_SECRET is required in production/);
+    expect(() => loadConfig({ ...production, JWT_SECRET: 'short' })).toThrow(
       /at least 32 characters/,
     );
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) });
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toThrow(
+      /SIMULATOR_WEBHOOK_SECRET/,
+    );
+    const config = loadConfig({ ...production, JWT_SECRET: 'x'.repeat(40) });
     expect(config.JWT_SECRET).toBe('x'.repeat(40));
+    expect(config.SIMULATOR_WEBHOOK_SECRET).toBe(simulatorSecret);
   });
 
   it('reads numbers and lists', () => {
