@@ -65,6 +65,8 @@ if (!baseUrl) {
       DATABASE_URL: databaseUrl,
       REDIS_PREFIX: `sbe2e_${process.pid}`,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+      // Simulated calls play ten times faster than real time (talk time is still reported in full).
+      SIMULATOR_TIME_SCALE: process.env.SIMULATOR_TIME_SCALE ?? '0.1',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
