@@ -118,6 +118,17 @@ export class AppConfig {
   @Max(256)
   WEBHOOK_WORKER_CONCURRENCY = 16;
 
+  /** Attempts per queued job (webhook processing, simulator deliveries) before it is a dead letter. */
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  JOB_ATTEMPTS = 8;
+
+  /** First retry delay in ms; it doubles with every attempt. */
+  @IsInt()
+  @Min(1)
+  JOB_RETRY_DELAY_MS = 1000;
+
   /** A call left non-terminal this long is checked with its provider (reconciliation). */
   @IsInt()
   @Min(10)
@@ -159,6 +170,8 @@ const NUMERIC_KEYS = new Set([
   'MAX_CALL_SECONDS',
   'WEBHOOK_WORKER_CONCURRENCY',
   'RECONCILE_AFTER_SECONDS',
+  'JOB_ATTEMPTS',
+  'JOB_RETRY_DELAY_MS',
 ]);
 
 /** Builds and validates the configuration from an environment (process.env by default). */

@@ -13,8 +13,8 @@ import { ALL_QUEUES } from './queue-name';
         connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
         prefix: `${config.REDIS_PREFIX}-bull`,
         defaultJobOptions: {
-          attempts: 8,
-          backoff: { type: 'exponential', delay: 1000 },
+          attempts: config.JOB_ATTEMPTS,
+          backoff: { type: 'exponential', delay: config.JOB_RETRY_DELAY_MS },
           removeOnComplete: { age: 3600, count: 10000 },
           removeOnFail: { age: 7 * 24 * 3600 },
         },

@@ -15,15 +15,15 @@ export interface RunningApi {
 }
 
 /** Starts the real api (same bootstrap as main.ts) on a free loopback port. */
-export async function startApi(env: Record<string, string> = {}): Promise<RunningApi> {
+export async function startApi(env: Record<string, string> = {}, port = 0): Promise<RunningApi> {
   const config = loadConfig({ ...process.env, ...env });
   const app = await createApiApp(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const listening = typeof address === 'object' && address ? address.port : port;
   return {
     app,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${listening}`,
     dataSource: app.get(DataSource),
     close: () => app.close(),
   };
