@@ -73,6 +73,7 @@ describe('webhook pipeline: ingress → webhook_events → BullMQ → worker (re
     for (let i = 0; i < 3; i += 1)
       expect((await postSimulatorWebhook(stack.api.baseUrl, ringing)).status).toBe(200);
     const answered = simulatorEvent(call.providerCallId!, 'in_progress');
+    await settled(dataSource, call.id, 1); // in order, so both transitions apply
     const burst = await Promise.all(
       Array.from({ length: 20 }, () => postSimulatorWebhook(stack.api.baseUrl, answered)),
     );
