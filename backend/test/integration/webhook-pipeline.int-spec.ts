@@ -254,13 +254,11 @@ describe('webhook pipeline: ingress → webhook_events → BullMQ → worker (re
     });
     expect(response.status).toBe(400);
     expect(response.body.message).toBe('simulator webhook: call_id is missing or not a string');
-    const kept = await dataSource
-      .getRepository(WebhookEvent)
-      .findOneByOrFail({
-        provider: 'simulator',
-        state: 'rejected',
-        lastError: 'simulator webhook: call_id is missing or not a string',
-      });
+    const kept = await dataSource.getRepository(WebhookEvent).findOneByOrFail({
+      provider: 'simulator',
+      state: 'rejected',
+      lastError: 'simulator webhook: call_id is missing or not a string',
+    });
     expect(JSON.parse(kept.rawBody)).toMatchObject({ id: 'msg_no_call' });
   });
 
