@@ -1,0 +1,82 @@
+import { HttpClient, HttpParams, HttpResponse } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { Observable, map } from 'rxjs';
+
+import { CallDetail, CallDirection, CallPage, CallStatus, CallView, NewCall, Provider } from './call';
+
+/** The server-side filters of `GET /api/calls` and its CSV export. */
+export interface CallQuery {
+  status?: readonly CallStatus[];
+  provider?: Provider;
+  direction?: CallDirection;
+  agentId?: string;
+  country?: string;
+  /** Created at or after (ISO 8601). */
+  from?: string;
+  /** Created before (ISO 8601). */
+  to?: string;
+  /** Digits to find in the dialed or calling number. */
+  q?: string;
+}
+
+export interface CsvFile {
+  blob: Blob;
+  filename: string;
+}
+
+/** Calls of the signed-in user (agents) or of the organization (owners and admins). */
+@Injectable({ providedIn: 'root' })
+export class CallsApi {
+  private readonly http = inject(HttpClient);
+
+  list(query: CallQuery, page: { cursor?: string | null; limit?: number } = {}): Observable<CallPage> {
+    let params = toParams(query);
+    if (page.cursor) params = params.set('cursor', page.cursor);
+    if (page.limit) params = params.set('limit', page.limit);
+    return this.http.get<CallPage>('/api/calls', { params });
+  }
+
+  get(id: string): Observable<CallDetail> {
+    return this.http.get<CallDetail>(`/api/calls/${encodeURIComponent(id)}`);
+  }
+
+  initiate(call: NewCall): Observable<CallView> {
+    return this.http.post<CallView>('/api/calls', call);
+  }
+
+  /** The filtered history as CSV; fetched through HttpClient because it needs the bearer token. */
+  exportCsv(query: CallQuery): Observable<CsvFile> {
+    return this.http
+      .get('/api/calls/export.csv', {
+        params: toParams(query),
+        responseType: 'blob',
+        observe: 'response',
+      })
+      .pipe(
+        map((response: HttpResponse<Blob>) => ({
+          blob: response.body ?? new Blob([], { type: 'text/csv' }),
+          filename:
+            filenameFrom(response.headers.get('Content-Disposition')) ??
+            `calls-${new Date().toISOString().slice(0, 10)}.csv`,
+        })),
+      );
+  }
+}
+
+function toParams(query: CallQuery): HttpParams {
+  let params = new HttpParams();
+  for (const [key, value] of Object.entries(query) as [string, unknown][]) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) {
+      if (value.length) params = params.set(key, value.join(','));
+    } else {
+      params = params.set(key, String(value));
+    }
+  }
+  return params;
+}
+
+function filenameFrom(disposition: string | null): string | null {
+  const match = disposition?.match(/filename\*?=(?:UTF-8'')?"?([^";]+)"?/i);
+  return match ? decodeURIComponent(match[1]) : null;
+}
