@@ -1,0 +1,68 @@
+/**
+ * Money arrives as integer micro-units (1 unit = 1,000,000 micros) in decimal strings. It is
+ * formatted with BigInt arithmetic only: a JS number would lose precision past 2^53 micros and
+ * turn 0.1 + 0.2 into 0.30000000000000004.
+ */
+export const MICROS_PER_UNIT = 1_000_000n;
+
+export interface MoneyFormat {
+  /** ISO 4217 code; the organization's currency is USD unless told otherwise. */
+  currency?: string;
+  /** Fraction digits always shown (default 2). */
+  minFractionDigits?: number;
+  /** Fraction digits at most; the rest is rounded half away from zero (default 4, at most 6). */
+  maxFractionDigits?: number;
+}
+
+/** Parses an integer micros value; null for anything that is not one. */
+export function parseMicros(value: string | bigint | null | undefined): bigint | null {
+  if (typeof value === 'bigint') return value;
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  return /^-?\d+$/.test(text) ? BigInt(text) : null;
+}
+
+/** `"1234500"` → `"$1.2345"`, `"-2500000"` → `"-$2.50"`, `"1234567890000"` → `"$1,234,567.89"`. */
+export function formatMicros(micros: string | bigint, format: MoneyFormat = {}): string {
+  const value = parseMicros(micros);
+  if (value === null) throw new Error(`Not an integer amount of micros: ${String(micros)}`);
+  const maxDigits = clamp(format.maxFractionDigits ?? 4, 0, 6);
+  const minDigits = clamp(format.minFractionDigits ?? 2, 0, maxDigits);
+
+  const negative = value < 0n;
+  const magnitude = negative ? -value : value;
+  const step = 10n ** BigInt(6 - maxDigits);
+  const rounded = (magnitude + step / 2n) / step; // half away from zero, in units of `step`
+  const base = 10n ** BigInt(maxDigits);
+  const whole = rounded / base;
+  let fraction = maxDigits ? (rounded % base).toString().padStart(maxDigits, '0') : '';
+  while (fraction.length > minDigits && fraction.endsWith('0')) fraction = fraction.slice(0, -1);
+
+  const sign = negative && rounded !== 0n ? '-' : '';
+  const digits = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}${currencyPrefix(format.currency ?? 'USD')}${digits}${fraction ? `.${fraction}` : ''}`;
+}
+
+const prefixes = new Map<string, string>();
+
+function currencyPrefix(currency: string): string {
+  const code = currency.trim().toUpperCase();
+  let prefix = prefixes.get(code);
+  if (prefix === undefined) {
+    try {
+      const symbol =
+        new Intl.NumberFormat('en-US', { style: 'currency', currency: code })
+          .formatToParts(0)
+          .find((part) => part.type === 'currency')?.value ?? code;
+      prefix = /^[A-Z]{3}$/.test(symbol) ? `${symbol}\u00a0` : symbol;
+    } catch {
+      prefix = `${code}\u00a0`; // not an ISO 4217 code Intl knows: show it as is
+    }
+    prefixes.set(code, prefix);
+  }
+  return prefix;
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(Math.max(Math.trunc(value), min), max);
+}
