@@ -1,4 +1,5 @@
-import { Routes } from '@angular/router';
+import { inject } from '@angular/core';
+import { Router, Routes } from '@angular/router';
 
 import { authGuard, guestGuard } from './core/auth/auth-guard';
 import { adminGuard } from './core/auth/role-guard';
@@ -33,6 +34,12 @@ export const routes: Routes = [
         loadComponent: () => import('./features/history/call-history').then((m) => m.CallHistory),
       },
       {
+        // Deep link to one call: the history with its detail panel open.
+        path: 'history/:id',
+        redirectTo: ({ params }) =>
+          inject(Router).createUrlTree(['/history'], { queryParams: { call: params['id'] } }),
+      },
+      {
         path: 'contacts',
         title: 'Contacts',
         loadComponent: () =>
@@ -57,6 +64,12 @@ export const routes: Routes = [
             path: 'users',
             title: 'Users',
             loadComponent: () => import('./features/admin/users-page').then((m) => m.UsersPage),
+          },
+          {
+            path: 'webhook-events',
+            title: 'Webhook events',
+            loadComponent: () =>
+              import('./features/admin/webhook-events-page').then((m) => m.WebhookEventsPage),
           },
         ],
       },

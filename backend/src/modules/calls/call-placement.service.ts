@@ -84,17 +84,15 @@ export class CallPlacementService {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.logger.warn(`${request.provider} refused call ${id}: ${reason}`);
-      await this.dataSource
-        .getRepository(Call)
-        .update(
-          { id, status: 'initiated' },
-          {
-            status: 'failed',
-            hangupReason: reason.slice(0, 200),
-            endedAt: new Date(),
-            statusUpdatedAt: new Date(),
-          },
-        );
+      await this.dataSource.getRepository(Call).update(
+        { id, status: 'initiated' },
+        {
+          status: 'failed',
+          hangupReason: reason.slice(0, 200),
+          endedAt: new Date(),
+          statusUpdatedAt: new Date(),
+        },
+      );
       this.publish('call:updated', caller, await this.calls.view(this.dataSource.manager, id));
       if (error instanceof ProviderApiError) {
         throw new BadGatewayException(`${request.provider} could not place the call: ${reason}`);

@@ -1,4 +1,3 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import {
   BadRequestException,
   ForbiddenException,
@@ -7,13 +6,13 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { QueueName } from '../../queue/queue-name';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { IncomingWebhook, ProviderName, WebhookParseError } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
-import { PROCESS_WEBHOOK_EVENT, ProcessWebhookEventJob } from './webhook-job';
+import { WebhookEnqueuer } from './webhook-enqueuer';
 
 export interface IngressResult {
   id: string | null;
@@ -50,7 +49,7 @@ export class WebhookIngressService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectQueue(QueueName.WebhookEvents) private readonly queue: Queue<ProcessWebhookEventJob>,
+    private readonly enqueuer: WebhookEnqueuer,
     private readonly providers: ProviderRegistry,
   ) {}
 
@@ -86,12 +85,17 @@ export class WebhookIngressService {
     const id = await this.store(provider, request, dedupeKey);
     if (!id) return { id: null, duplicate: true };
     try {
-      await this.queue.add(PROCESS_WEBHOOK_EVENT, { eventId: id }, { jobId: id });
+      await this.enqueuer.enqueue(id);
     } catch (error) {
       // Stored durably: the sweeper enqueues it once Redis is back.
       this.logger.warn(`webhook event ${id} stored but not enqueued: ${(error as Error).message}`);
     }
     return { id, duplicate: false };
+  }
+
+  /** node-postgres' pool under TypeORM: the hot path skips TypeORM's query-runner bookkeeping. */
+  private pool(): Pool {
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
   /** INSERT … ON CONFLICT DO NOTHING; returns the new id, or null for a duplicate. */
@@ -101,7 +105,7 @@ export class WebhookIngressService {
     dedupeKey: string,
     rejected?: { state: 'rejected'; lastError: string },
   ): Promise<string | null> {
-    const rows: { id: string }[] = await this.dataSource.query(
+    const { rows } = await this.pool().query<{ id: string }>(
       `INSERT INTO webhook_events (provider, dedupe_key, url, headers, content_type, raw_body, state, last_error)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (provider, dedupe_key) DO NOTHING

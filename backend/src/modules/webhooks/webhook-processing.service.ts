@@ -107,16 +107,14 @@ export class WebhookProcessingService {
   /** Records a failed attempt; `final` makes the event a dead letter (visible and replayable). */
   async recordFailure(eventId: string, error: unknown, final: boolean): Promise<void> {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    await this.dataSource
-      .getRepository(WebhookEvent)
-      .update(
-        { id: eventId, state: In(['received', 'retrying']) },
-        {
-          state: final ? 'dead' : 'retrying',
-          attempts: () => 'attempts + 1',
-          lastError: message.slice(0, 2000),
-        },
-      );
+    await this.dataSource.getRepository(WebhookEvent).update(
+      { id: eventId, state: In(['received', 'retrying']) },
+      {
+        state: final ? 'dead' : 'retrying',
+        attempts: () => 'attempts + 1',
+        lastError: message.slice(0, 2000),
+      },
+    );
     if (final) this.logger.warn(`webhook event ${eventId} is a dead letter: ${message}`);
   }
 

@@ -3,6 +3,7 @@ import { CallsModule } from '../calls/calls.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { WebhookEventsAdminController } from './webhook-events-admin.controller';
 import { WebhookEventsAdminService } from './webhook-events-admin.service';
+import { WebhookEnqueuer } from './webhook-enqueuer';
 import { WebhookIngressService } from './webhook-ingress.service';
 import { WebhooksController } from './webhooks.controller';
 
@@ -10,6 +11,6 @@ import { WebhooksController } from './webhooks.controller';
 @Module({
   imports: [ProvidersModule, CallsModule],
   controllers: [WebhooksController, WebhookEventsAdminController],
-  providers: [WebhookIngressService, WebhookEventsAdminService],
+  providers: [WebhookIngressService, WebhookEnqueuer, WebhookEventsAdminService],
 })
 export class WebhooksModule {}

@@ -43,6 +43,11 @@ export const PROVIDER_LABELS: Readonly<Record<Provider, string>> = {
   simulator: 'Simulator',
 };
 
+/** A provider's display name; unknown names (a newer backend) are shown as they are. */
+export function providerLabel(provider: string): string {
+  return PROVIDER_LABELS[provider as Provider] ?? provider;
+}
+
 /** Providers the server can place a call through (Twilio calls start in the browser). */
 export type ServerPlacedProvider = Exclude<Provider, 'twilio'>;
 

@@ -15,5 +15,12 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'contacts', label: 'Contacts', icon: 'contacts', path: '/contacts' },
   { id: 'billing', label: 'Billing', icon: 'receipt_long', path: '/billing' },
   { id: 'wallet', label: 'Wallet', icon: 'account_balance_wallet', path: '/wallet' },
-  { id: 'admin', label: 'Admin', icon: 'admin_panel_settings', path: '/admin', adminOnly: true },
+  { id: 'admin', label: 'Users', icon: 'manage_accounts', path: '/admin/users', adminOnly: true },
+  {
+    id: 'webhook-events',
+    label: 'Webhook events',
+    icon: 'webhook',
+    path: '/admin/webhook-events',
+    adminOnly: true,
+  },
 ];

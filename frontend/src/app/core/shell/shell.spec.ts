@@ -53,6 +53,7 @@ describe('Shell', () => {
       'nav-billing',
       'nav-wallet',
       'nav-admin',
+      'nav-webhook-events',
     ]);
     expect(root.querySelector('[data-testid="nav-dashboard"]')?.getAttribute('aria-current')).toBe(
       'page',
@@ -63,6 +64,7 @@ describe('Shell', () => {
     const root = await render('agent');
 
     expect(navIds(root)).not.toContain('nav-admin');
+    expect(navIds(root)).not.toContain('nav-webhook-events');
     expect(navIds(root)).toHaveLength(6);
   });
 

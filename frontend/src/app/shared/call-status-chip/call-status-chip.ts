@@ -17,7 +17,9 @@ import { CALL_STATUS_LABELS, CallStatus, isTerminalStatus } from '../../core/cal
 })
 export class CallStatusChip {
   readonly status = input.required<CallStatus>();
+  /** Off where the chip records a past status (a timeline) rather than the call's current one. */
+  readonly pulse = input(true);
 
   protected readonly label = computed(() => CALL_STATUS_LABELS[this.status()] ?? this.status());
-  protected readonly live = computed(() => !isTerminalStatus(this.status()));
+  protected readonly live = computed(() => this.pulse() && !isTerminalStatus(this.status()));
 }

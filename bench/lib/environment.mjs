@@ -1,0 +1,82 @@
+// Shared set-up for benchmarks: a throw-away database and Redis prefix, the product's processes, machine facts.
+import { spawn, spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import Redis from 'ioredis';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function machine() {
+  return `${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+}
+
+export function benchEnvironment(name) {
+  const suffix = `${name}_${process.pid}`;
+  return {
+    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/switchboard_bench_${suffix}`,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: `sbbench_${suffix}`,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+export function migrate(env) {
+  const result = spawnSync(process.execPath, [join(root, 'backend/dist/database/cli.js'), 'run'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (result.status !== 0)
+    throw new Error('migrations failed: run `npm run build -w backend` first');
+}
+
+export function startProcess(script, env, label) {
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  child.label = label;
+  return child;
+}
+
+export async function waitForHttp(url, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+export async function stop(child) {
+  if (!child || child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+export async function cleanUp(env) {
+  const url = new URL(env.DATABASE_URL);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await client.end();
+  const redis = new Redis(env.REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.REDIS_PREFIX}*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+export const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');

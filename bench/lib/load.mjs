@@ -1,0 +1,85 @@
+// A small HTTP load generator over keep-alive sockets: closed-loop (max throughput) and open-loop (fixed rate).
+import http from 'node:http';
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function summarize(latencies, durationMs, errors, statuses) {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    requests: latencies.length,
+    errors,
+    statuses,
+    perSecond: (latencies.length / durationMs) * 1000,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+  };
+}
+
+function send(agent, url, request) {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const req = http.request(url, { method: 'POST', agent, headers: request.headers }, (res) => {
+      res.resume();
+      res.on('end', () =>
+        resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+      );
+    });
+    req.on('error', () =>
+      resolve({ status: 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+    );
+    req.end(request.body);
+  });
+}
+
+/** `concurrency` requests in flight at all times for `durationMs`: the server's maximum rate. */
+export async function closedLoop({ url, next, concurrency, durationMs }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies = [];
+  const statuses = {};
+  let errors = 0;
+  const deadline = Date.now() + durationMs;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < deadline) {
+        const { status, ms } = await send(agent, url, next());
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        if (status !== 200) errors += 1;
+        else latencies.push(ms);
+      }
+    }),
+  );
+  agent.destroy();
+  return summarize(latencies, Date.now() - started, errors, statuses);
+}
+
+/** Requests started at a fixed rate whatever the answers (no coordinated omission): latency at that load. */
+export async function openLoop({ url, next, ratePerSecond, durationMs }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const latencies = [];
+  const statuses = {};
+  let errors = 0;
+  const total = Math.round((ratePerSecond * durationMs) / 1000);
+  const intervalMs = 1000 / ratePerSecond;
+  const started = performance.now();
+  const inFlight = [];
+  for (let i = 0; i < total; i += 1) {
+    const due = started + i * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(
+      send(agent, url, next()).then(({ status, ms }) => {
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        if (status !== 200) errors += 1;
+        else latencies.push(ms);
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  return summarize(latencies, performance.now() - started, errors, statuses);
+}

@@ -1,0 +1,148 @@
+import { ParamMap, Params } from '@angular/router';
+
+import {
+  CALL_DIRECTIONS,
+  CALL_STATUSES,
+  CallDirection,
+  CallStatus,
+  PROVIDERS,
+  Provider,
+} from '../../core/calls/call';
+import { CallQuery } from '../../core/calls/calls-api';
+
+/** What the history is filtered by, as kept in the URL (dates are local calendar days). */
+export interface CallFilters {
+  status: readonly CallStatus[];
+  provider: Provider | null;
+  direction: CallDirection | null;
+  agentId: string | null;
+  /** ISO 3166 two-letter code, upper case. */
+  country: string | null;
+  /** First day, `YYYY-MM-DD`, inclusive. */
+  from: string | null;
+  /** Last day, `YYYY-MM-DD`, inclusive. */
+  to: string | null;
+  /** Digits of the number searched for. */
+  q: string | null;
+}
+
+export const NO_FILTERS: CallFilters = {
+  status: [],
+  provider: null,
+  direction: null,
+  agentId: null,
+  country: null,
+  from: null,
+  to: null,
+  q: null,
+};
+
+/** Query parameter names, for the filters and the open call. */
+export const PARAM = {
+  status: 'status',
+  provider: 'provider',
+  direction: 'direction',
+  agentId: 'agent',
+  country: 'country',
+  from: 'from',
+  to: 'to',
+  q: 'q',
+  call: 'call',
+} as const;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Reads the filters from the URL, dropping values the API would refuse (hand-edited links). */
+export function filtersFromParams(params: ParamMap): CallFilters {
+  const one = <T extends string>(name: string, allowed: readonly T[]): T | null => {
+    const value = params.get(name);
+    return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
+  };
+  const status = (params.get(PARAM.status) ?? '')
+    .split(',')
+    .filter((s): s is CallStatus => (CALL_STATUSES as readonly string[]).includes(s));
+  const agentId = params.get(PARAM.agentId);
+  const country = params.get(PARAM.country)?.toUpperCase() ?? null;
+  const from = params.get(PARAM.from);
+  const to = params.get(PARAM.to);
+  const q = digitsOf(params.get(PARAM.q));
+  return {
+    status: CALL_STATUSES.filter((s) => status.includes(s)),
+    provider: one(PARAM.provider, PROVIDERS),
+    direction: one(PARAM.direction, CALL_DIRECTIONS),
+    agentId: agentId && UUID.test(agentId) ? agentId : null,
+    country: country && /^[A-Z]{2}$/.test(country) ? country : null,
+    from: from && DAY.test(from) ? from : null,
+    to: to && DAY.test(to) ? to : null,
+    q: q || null,
+  };
+}
+
+/** The filters as query parameters; unset filters are null so that a merge removes them. */
+export function filtersToParams(filters: CallFilters): Params {
+  return {
+    [PARAM.status]: filters.status.length ? filters.status.join(',') : null,
+    [PARAM.provider]: filters.provider,
+    [PARAM.direction]: filters.direction,
+    [PARAM.agentId]: filters.agentId,
+    [PARAM.country]: filters.country,
+    [PARAM.from]: filters.from,
+    [PARAM.to]: filters.to,
+    [PARAM.q]: filters.q,
+  };
+}
+
+/** The filters as the API takes them: calendar days become instants of the user's time zone. */
+export function filtersToQuery(filters: CallFilters): CallQuery {
+  const query: CallQuery = {};
+  if (filters.status.length) query.status = filters.status;
+  if (filters.provider) query.provider = filters.provider;
+  if (filters.direction) query.direction = filters.direction;
+  if (filters.agentId) query.agentId = filters.agentId;
+  if (filters.country) query.country = filters.country;
+  if (filters.from) query.from = startOfDay(filters.from, 0).toISOString();
+  if (filters.to) query.to = startOfDay(filters.to, 1).toISOString(); // the API's `to` is exclusive
+  if (filters.q) query.q = filters.q;
+  return query;
+}
+
+export function sameFilters(a: CallFilters, b: CallFilters): boolean {
+  return (
+    a.status.join(',') === b.status.join(',') &&
+    a.provider === b.provider &&
+    a.direction === b.direction &&
+    a.agentId === b.agentId &&
+    a.country === b.country &&
+    a.from === b.from &&
+    a.to === b.to &&
+    a.q === b.q
+  );
+}
+
+export function hasFilters(filters: CallFilters): boolean {
+  return !sameFilters(filters, NO_FILTERS);
+}
+
+/** `+1 (415) 555-0100` → `14155550100`. */
+export function digitsOf(text: string | null | undefined): string {
+  return (text ?? '').replace(/\D/g, '');
+}
+
+/** A local calendar day as `YYYY-MM-DD`. */
+export function toDay(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** `YYYY-MM-DD` as a local Date at midnight. */
+export function fromDay(day: string): Date {
+  const [year, month, date] = day.split('-').map(Number);
+  return new Date(year, month - 1, date);
+}
+
+function startOfDay(day: string, plusDays: number): Date {
+  const date = fromDay(day);
+  date.setDate(date.getDate() + plusDays);
+  return date;
+}

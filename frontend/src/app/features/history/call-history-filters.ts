@@ -1,0 +1,149 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  effect,
+  inject,
+  input,
+  output,
+} from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { provideNativeDateAdapter } from '@angular/material/core';
+import { MatDatepickerModule } from '@angular/material/datepicker';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
+import { debounceTime, merge } from 'rxjs';
+
+import {
+  CALL_DIRECTIONS,
+  CALL_DIRECTION_LABELS,
+  CALL_STATUSES,
+  CALL_STATUS_LABELS,
+  CallAgent,
+  CallDirection,
+  CallStatus,
+  PROVIDERS,
+  PROVIDER_LABELS,
+  Provider,
+} from '../../core/calls/call';
+import { CallFilters, NO_FILTERS, digitsOf, fromDay, hasFilters, toDay } from './call-filters';
+
+/** Typing settles for this long before the search or the country filter applies. */
+export const TYPING_DEBOUNCE_MS = 350;
+
+/** The history's filter bar; emits complete filter sets, which the page puts in the URL. */
+@Component({
+  selector: 'sb-call-history-filters',
+  imports: [
+    ReactiveFormsModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatSelectModule,
+    MatDatepickerModule,
+    MatButtonModule,
+    MatIconModule,
+  ],
+  providers: [provideNativeDateAdapter()],
+  templateUrl: './call-history-filters.html',
+  styleUrl: './call-history-filters.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class CallHistoryFilters {
+  readonly filters = input.required<CallFilters>();
+  /** The organization's people, for the agent filter (admins only; null hides it). */
+  readonly agents = input<readonly CallAgent[] | null>(null);
+  readonly filtersChange = output<CallFilters>();
+
+  protected readonly statuses = CALL_STATUSES;
+  protected readonly statusLabels = CALL_STATUS_LABELS;
+  protected readonly providers = PROVIDERS;
+  protected readonly providerLabels = PROVIDER_LABELS;
+  protected readonly directions = CALL_DIRECTIONS;
+  protected readonly directionLabels = CALL_DIRECTION_LABELS;
+  protected readonly active = computed(() => hasFilters(this.filters()));
+
+  protected readonly form = inject(NonNullableFormBuilder).group({
+    q: [''],
+    status: [[] as CallStatus[]],
+    provider: ['' as Provider | ''],
+    direction: ['' as CallDirection | ''],
+    agentId: [''],
+    country: [''],
+    from: [null as Date | null],
+    to: [null as Date | null],
+  });
+
+  constructor() {
+    // The URL is the source of truth: show what it says (back/forward, shared links).
+    effect(() => {
+      const filters = this.filters();
+      const current = this.form.getRawValue();
+      this.form.patchValue(
+        {
+          // Keep what is being typed when it means the same digits.
+          q: digitsOf(current.q) === (filters.q ?? '') ? current.q : (filters.q ?? ''),
+          status: [...filters.status],
+          provider: filters.provider ?? '',
+          direction: filters.direction ?? '',
+          agentId: filters.agentId ?? '',
+          country:
+            current.country.trim().toUpperCase() === (filters.country ?? '')
+              ? current.country
+              : (filters.country ?? ''),
+          from: filters.from ? fromDay(filters.from) : null,
+          to: filters.to ? fromDay(filters.to) : null,
+        },
+        { emitEvent: false },
+      );
+    });
+
+    const c = this.form.controls;
+    const typed = merge(c.q.valueChanges, c.country.valueChanges).pipe(
+      debounceTime(TYPING_DEBOUNCE_MS),
+    );
+    const picked = merge(
+      c.status.valueChanges,
+      c.provider.valueChanges,
+      c.direction.valueChanges,
+      c.agentId.valueChanges,
+      // A range applies once it is complete (or cleared), not after its first day.
+      c.to.valueChanges,
+    );
+    merge(typed, picked)
+      .pipe(takeUntilDestroyed(inject(DestroyRef)))
+      .subscribe(() => this.emit());
+  }
+
+  protected clear(): void {
+    this.filtersChange.emit(NO_FILTERS);
+  }
+
+  protected clearRange(): void {
+    this.form.patchValue({ from: null, to: null }, { emitEvent: false });
+    this.emit();
+  }
+
+  private emit(): void {
+    const value = this.form.getRawValue();
+    const country = value.country.trim().toUpperCase();
+    const from = value.from ? toDay(value.from) : null;
+    const next: CallFilters = {
+      q: digitsOf(value.q) || null,
+      status: CALL_STATUSES.filter((s) => value.status.includes(s)),
+      provider: value.provider || null,
+      direction: value.direction || null,
+      agentId: value.agentId || null,
+      // Half-typed country codes wait; anything else that is not a code is ignored.
+      country: /^[A-Z]{2}$/.test(country) ? country : null,
+      from,
+      to: value.to ? toDay(value.to) : null,
+    };
+    if (country.length === 1) return;
+    this.filtersChange.emit(next);
+  }
+}

@@ -1,0 +1,189 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import {
+  AbstractControl,
+  NonNullableFormBuilder,
+  ReactiveFormsModule,
+  ValidationErrors,
+  Validators,
+} from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { MatSlideToggleModule } from '@angular/material/slide-toggle';
+import { finalize } from 'rxjs';
+
+import { ApiError } from '../../core/api/api-error';
+import {
+  CallView,
+  NewCall,
+  PROVIDER_LABELS,
+  SIMULATOR_SCENARIOS,
+  ServerPlacedProvider,
+  SimulatorScenario,
+} from '../../core/calls/call';
+import { CallsApi } from '../../core/calls/calls-api';
+import { VoiceApi } from '../../core/calls/voice-api';
+
+export interface InitiateCallData {
+  /** Number to prefill (e.g. from a contact). */
+  to?: string;
+}
+
+export const MAX_TALK_SECONDS = 4 * 3600;
+
+export const SCENARIO_LABELS: Readonly<Record<SimulatorScenario, string>> = {
+  random: 'Random outcome',
+  completed: 'Answered, then completed',
+  busy: 'Busy',
+  no_answer: 'No answer',
+  failed: 'Failed',
+};
+
+const PROVIDER_HINTS: Readonly<Record<ServerPlacedProvider, string>> = {
+  simulator: 'Plays a realistic call with real webhooks; no phone network involved.',
+  exotel: 'Exotel rings the caller id first, then connects the number.',
+  bolna: 'A Bolna voice agent calls the number.',
+};
+
+/** Accepts E.164 or a national number: digits with optional +, spaces, dots, dashes, brackets. */
+export function phoneNumberValidator(control: AbstractControl<string>): ValidationErrors | null {
+  const value = (control.value ?? '').trim();
+  if (!value) return null;
+  const compact = value.replace(/[\s().-]/g, '');
+  return /^\+?\d{6,15}$/.test(compact) ? null : { phone: true };
+}
+
+function wholeNumberValidator(control: AbstractControl<number | null>): ValidationErrors | null {
+  const value = control.value;
+  return value === null || Number.isInteger(value) ? null : { wholeNumber: true };
+}
+
+/** Places a call through a server-side provider; closes with the created call. */
+@Component({
+  selector: 'sb-initiate-call-dialog',
+  imports: [
+    ReactiveFormsModule,
+    MatDialogModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatSelectModule,
+    MatSlideToggleModule,
+    MatButtonModule,
+    MatIconModule,
+    MatProgressBarModule,
+  ],
+  templateUrl: './initiate-call-dialog.html',
+  styleUrl: './initiate-call-dialog.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class InitiateCallDialog {
+  private readonly api = inject(CallsApi);
+  private readonly dialogRef = inject<MatDialogRef<InitiateCallDialog, CallView>>(MatDialogRef);
+  private readonly data = inject<InitiateCallData | null>(MAT_DIALOG_DATA, { optional: true });
+
+  protected readonly providerLabels = PROVIDER_LABELS;
+  protected readonly providerHints = PROVIDER_HINTS;
+  protected readonly scenarios = SIMULATOR_SCENARIOS;
+  protected readonly scenarioLabels = SCENARIO_LABELS;
+  protected readonly maxTalkSeconds = MAX_TALK_SECONDS;
+
+  protected readonly form = inject(NonNullableFormBuilder).group({
+    provider: ['simulator' as ServerPlacedProvider, Validators.required],
+    to: [this.data?.to ?? '', [Validators.required, phoneNumberValidator]],
+    from: ['', phoneNumberValidator],
+    scenario: ['random' as SimulatorScenario],
+    talkSeconds: [
+      null as number | null,
+      [Validators.min(0), Validators.max(MAX_TALK_SECONDS), wholeNumberValidator],
+    ],
+    chaos: [false],
+  });
+
+  protected readonly providers = signal<readonly ServerPlacedProvider[]>(['simulator']);
+  protected readonly loadingConfig = signal(true);
+  protected readonly configError = signal<string | null>(null);
+  protected readonly saving = signal(false);
+  protected readonly error = signal<string | null>(null);
+
+  private readonly provider = toSignal(this.form.controls.provider.valueChanges, {
+    initialValue: this.form.controls.provider.value,
+  });
+  protected readonly isSimulator = computed(() => this.provider() === 'simulator');
+
+  constructor() {
+    this.form.controls.provider.disable();
+    inject(VoiceApi)
+      .config()
+      .pipe(
+        finalize(() => {
+          this.loadingConfig.set(false);
+          this.form.controls.provider.enable();
+        }),
+      )
+      .subscribe({
+        next: (config) => {
+          // Twilio calls start in the browser (the dialer), never from the server.
+          const usable = config.providers.filter(
+            (p): p is ServerPlacedProvider => p !== 'twilio' && p in PROVIDER_HINTS,
+          );
+          const providers: readonly ServerPlacedProvider[] = usable.length ? usable : ['simulator'];
+          this.providers.set(providers);
+          const current = this.form.controls.provider.value;
+          if (!providers.includes(current)) this.form.controls.provider.setValue(providers[0]);
+        },
+        error: (err: unknown) =>
+          this.configError.set(
+            ApiError.message(err, 'Could not load the providers.') +
+              ' Only the simulator is offered.',
+          ),
+      });
+  }
+
+  protected submit(): void {
+    if (this.saving()) return;
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    const value = this.form.getRawValue();
+    const call: NewCall = { provider: value.provider, to: value.to.trim() };
+    const from = value.from.trim();
+    if (from) call.from = from;
+    if (value.provider === 'simulator') {
+      call.scenario = value.scenario;
+      if (value.talkSeconds !== null) call.talkSeconds = value.talkSeconds;
+      if (value.chaos) call.chaos = true;
+    }
+
+    this.error.set(null);
+    this.saving.set(true);
+    this.dialogRef.disableClose = true;
+    this.api
+      .initiate(call)
+      .pipe(
+        finalize(() => {
+          this.saving.set(false);
+          this.dialogRef.disableClose = false;
+        }),
+      )
+      .subscribe({
+        next: (created) => this.dialogRef.close(created),
+        error: (err: unknown) => {
+          const message = ApiError.message(err, 'The call could not be placed. Please try again.');
+          this.error.set(message);
+          // The server names the field it refuses ("to must be a valid phone number…").
+          for (const field of ['to', 'from'] as const) {
+            if (new RegExp(`^${field}\\b`).test(message)) {
+              this.form.controls[field].setErrors({ server: true });
+              this.form.controls[field].markAsTouched();
+            }
+          }
+        },
+      });
+  }
+}
