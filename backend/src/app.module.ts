@@ -8,6 +8,8 @@ import { UsersModule } from './modules/users/users.module';
 import { CallsModule } from './modules/calls/calls.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
+import { BillingModule } from './modules/billing/billing.module';
+import { WalletModule } from './modules/wallet/wallet.module';
 
 /** The api process: HTTP controllers on top of the shared core. */
 @Module({})
@@ -24,6 +26,8 @@ export class AppModule {
         RealtimeModule,
         CallsModule,
         WebhooksModule,
+        BillingModule,
+        WalletModule,
       ],
     };
   }

@@ -12,6 +12,13 @@ import {
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+/** 402: the wallet cannot pay for what was asked (a call, a debit). */
+export class PaymentRequiredException extends HttpException {
+  constructor(message: string) {
+    super(message, HttpStatus.PAYMENT_REQUIRED);
+  }
+}
+
 /** The one error shape of the API. */
 export interface ApiErrorBody {
   statusCode: number;

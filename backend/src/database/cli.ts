@@ -1,6 +1,6 @@
 /**
  * Database commands, run from the compiled backend:
- *   node dist/database/cli.js run|revert|check|seed|generate <Name>
+ *   node dist/database/cli.js run|revert|check|seed|default-rates|generate <Name>
  * `check` fails when the entities and the migrations disagree (CI runs it).
  */
 import { writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { loadConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 import { dropDatabase, ensureDatabaseExists } from './ensure-database';
 import { seedDevelopmentData } from './seed';
+import { installDefaultRateDeck } from '../modules/billing/rates.service';
 
 /** TypeORM emits CREATE/DROP TYPE once per column using a shared enum; keep only the first of each. */
 function withoutRepeatedTypeStatements<T extends { query: string }>(queries: T[]): T[] {
@@ -126,6 +127,15 @@ async function main(): Promise<void> {
         console.log(`Wrote ${file}`);
         break;
       }
+      case 'default-rates': {
+        const written = await dataSource.transaction((manager) => installDefaultRateDeck(manager));
+        console.log(
+          written
+            ? `Installed the sample default rate deck (${written} rates).`
+            : 'A default rate deck exists already.',
+        );
+        break;
+      }
       case 'seed': {
         if (config.isProduction) throw new Error('Refusing to seed a production database.');
         const seeded = await seedDevelopmentData(dataSource);
@@ -133,7 +143,9 @@ async function main(): Promise<void> {
         break;
       }
       default:
-        throw new Error(`Unknown command "${command}". Use run, revert, check, generate or seed.`);
+        throw new Error(
+          `Unknown command "${command}". Use run, revert, check, generate, seed or default-rates.`,
+        );
     }
   } finally {
     await dataSource.destroy();

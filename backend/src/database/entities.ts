@@ -3,6 +3,22 @@ import { User } from '../modules/auth/entities/user.entity';
 import { CallEvent } from '../modules/calls/entities/call-event.entity';
 import { Call } from '../modules/calls/entities/call.entity';
 import { WebhookEvent } from '../modules/webhooks/entities/webhook-event.entity';
+import { Rate } from '../modules/billing/entities/rate.entity';
+import { LedgerAccount } from '../modules/wallet/entities/ledger-account.entity';
+import { LedgerEntry } from '../modules/wallet/entities/ledger-entry.entity';
+import { LedgerTransaction } from '../modules/wallet/entities/ledger-transaction.entity';
+import { Wallet } from '../modules/wallet/entities/wallet.entity';
 
 /** Every entity of the schema; migrations are generated from this list. */
-export const ENTITIES = [Organization, User, Call, CallEvent, WebhookEvent];
+export const ENTITIES = [
+  Organization,
+  User,
+  Call,
+  CallEvent,
+  WebhookEvent,
+  Rate,
+  LedgerAccount,
+  Wallet,
+  LedgerTransaction,
+  LedgerEntry,
+];

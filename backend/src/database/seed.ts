@@ -2,6 +2,8 @@ import { DataSource } from 'typeorm';
 import { Organization } from '../modules/auth/entities/organization.entity';
 import { User } from '../modules/auth/entities/user.entity';
 import { hashPassword } from '../modules/auth/password';
+import { installDefaultRateDeck } from '../modules/billing/rates.service';
+import { LedgerService } from '../modules/wallet/ledger.service';
 
 export const DEMO_CREDENTIALS = [
   { email: 'admin@demo.test', password: 'switchboard-admin', name: 'Ada Admin', role: 'owner' },
@@ -32,8 +34,23 @@ export async function seedDevelopmentData(dataSource: DataSource): Promise<strin
         }),
       );
     }
+    await installDefaultRateDeck(manager);
+    // Demo money: 25.00 USD prepaid, so calls can be placed at once.
+    const ledger = new LedgerService();
+    const wallet = await ledger.ensureWallet(manager, organization.id);
+    const funding = await ledger.platformAccount(manager, 'topup_funding');
+    await ledger.post(manager, {
+      organizationId: organization.id,
+      kind: 'topup',
+      idempotencyKey: `topup:${organization.id}:demo-seed`,
+      reason: 'Demo credit (seed)',
+      legs: [
+        { accountId: funding, amountMicros: -25_000_000n },
+        { accountId: wallet.walletAccountId, amountMicros: 25_000_000n },
+      ],
+    });
     return [
-      'Seeded organization "Demo Co". Sign in with:',
+      'Seeded organization "Demo Co" with a 25.00 USD wallet and the sample rate deck. Sign in with:',
       ...DEMO_CREDENTIALS.map(
         (demo) => `  ${demo.role.padEnd(6)} ${demo.email} / ${demo.password}`,
       ),

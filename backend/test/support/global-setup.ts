@@ -21,12 +21,11 @@ export default function globalSetup(): void {
   process.env.LOGIN_RATE_LIMIT_PER_MINUTE = '10000'; // the rate-limit test sets its own
   process.env.PUBLIC_BASE_URL = 'http://127.0.0.1:3999';
 
-  execFileSync(
-    process.execPath,
-    [join(__dirname, '..', '..', 'dist', 'database', 'cli.js'), 'run'],
-    {
+  const cli = join(__dirname, '..', '..', 'dist', 'database', 'cli.js');
+  for (const command of ['run', 'default-rates']) {
+    execFileSync(process.execPath, [cli, command], {
       env: process.env,
       stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+    });
+  }
 }

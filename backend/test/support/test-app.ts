@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/app-config';
 import { Organization } from '../../src/modules/auth/entities/organization.entity';
 import { User, UserRole } from '../../src/modules/auth/entities/user.entity';
 import { hashPassword } from '../../src/modules/auth/password';
+import { LedgerService } from '../../src/modules/wallet/ledger.service';
 
 export interface RunningApi {
   app: NestFastifyApplication;
@@ -44,6 +45,7 @@ const TEST_PASSWORD = 'correct-horse-battery';
 export async function createOrganization(
   dataSource: DataSource,
   roles: UserRole[] = ['owner', 'admin', 'agent'],
+  options: { fundMicros?: bigint } = {},
 ): Promise<{ organization: Organization; users: Record<UserRole, TestUser> }> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const organization = await dataSource
@@ -67,7 +69,31 @@ export async function createOrganization(
       organizationId: organization.id,
     };
   }
+  await fundWallet(dataSource, organization.id, options.fundMicros ?? 100_000_000n);
   return { organization, users };
+}
+
+/** Credits an organization's wallet through the real ledger (a top-up transaction). */
+export async function fundWallet(
+  dataSource: DataSource,
+  organizationId: string,
+  micros: bigint,
+): Promise<void> {
+  if (micros <= 0n) return;
+  await dataSource.transaction(async (manager) => {
+    const ledger = new LedgerService();
+    const wallet = await ledger.ensureWallet(manager, organizationId);
+    const funding = await ledger.platformAccount(manager, 'topup_funding');
+    await ledger.post(manager, {
+      organizationId,
+      kind: 'topup',
+      idempotencyKey: `topup:${organizationId}:test-${randomUUID()}`,
+      legs: [
+        { accountId: funding, amountMicros: -micros },
+        { accountId: wallet.walletAccountId, amountMicros: micros },
+      ],
+    });
+  });
 }
 
 export interface JsonResponse<T = any> {

@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { createServer } from 'node:net';
 import { loadConfig } from '../../src/config/app-config';
 import { WorkerModule } from '../../src/worker.module';
+import { TEST_TWILIO } from './provider-webhooks';
+import { RunningApi, startApi } from './test-app';
 
 /** Starts the real worker module in this process (processors, schedulers), like worker.ts does. */
 export async function startWorker(
@@ -52,7 +54,7 @@ export async function eventually<T>(
 }
 
 export interface RunningStack {
-  api: import('./test-app').RunningApi;
+  api: RunningApi;
   worker: INestApplicationContext;
   env: Record<string, string>;
   close(): Promise<void>;
@@ -63,8 +65,6 @@ export interface RunningStack {
  * PUBLIC_BASE_URL names, so simulator deliveries and Twilio signatures use the real ingress URL.
  */
 export async function startStack(extraEnv: Record<string, string> = {}): Promise<RunningStack> {
-  const { startApi } = await import('./test-app');
-  const { TEST_TWILIO } = await import('./provider-webhooks');
   const port = await freePort();
   const env = {
     PORT: String(port),

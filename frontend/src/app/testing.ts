@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component } from '@angular/core';
 
 import { User } from './core/auth/user';
+import { CallView } from './core/calls/call';
 
 /** Helpers shared by the specs. */
 @Component({ template: '', changeDetection: ChangeDetectionStrategy.OnPush })
@@ -15,6 +16,33 @@ export function makeUser(overrides: Partial<User> = {}): User {
     active: true,
     createdAt: '2026-01-15T10:00:00.000Z',
     organization: { id: 'org-1', name: 'Demo Org' },
+    ...overrides,
+  };
+}
+
+export function makeCall(overrides: Partial<CallView> = {}): CallView {
+  return {
+    id: '5708fb09-f909-4626-a386-61c7792ab14a',
+    provider: 'simulator',
+    providerCallId: 'SIMbb9f22f5fd9948a9a9d696ea',
+    direction: 'outbound',
+    from: '+15005550006',
+    to: '+14155550100',
+    country: 'US',
+    status: 'completed',
+    rawStatus: 'completed',
+    agent: { id: 'u-admin', name: 'Ada Admin' },
+    contactId: null,
+    createdAt: '2026-11-21T21:33:18.691Z',
+    answeredAt: '2026-11-21T21:33:19.200Z',
+    endedAt: '2026-11-21T21:33:21.200Z',
+    durationSeconds: 20,
+    timeLimitSeconds: 3600,
+    costMicros: '1234500',
+    providerCostMicros: null,
+    providerCurrency: null,
+    recordingUrl: null,
+    hangupReason: 'Normal hangup',
     ...overrides,
   };
 }

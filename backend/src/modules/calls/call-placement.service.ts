@@ -1,28 +1,33 @@
 import { BadGatewayException, BadRequestException, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../../config/app-config';
 import { normalizePhone } from '../../common/phone';
 import { AuthUser } from '../auth/auth-user';
 import { Organization } from '../auth/entities/organization.entity';
+import { CallBillingService } from '../billing/call-billing.service';
 import { ProviderApiError } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
+import { WalletService } from '../wallet/wallet.service';
 import { CallView } from './call-view';
 import { InitiateCallDto } from './calls.dto';
 import { CallsService } from './calls.service';
 import { Call } from './entities/call.entity';
 
-/** Places server-side calls (Exotel, Bolna, simulator): record the call, then ask the provider. */
+/**
+ * Places server-side calls (Exotel, Bolna, simulator): record the call and hold the money for the
+ * longest affordable call in one transaction, then ask the provider, with that time limit.
+ */
 @Injectable()
 export class CallPlacementService {
   private readonly logger = new Logger(CallPlacementService.name);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly config: AppConfig,
     private readonly providers: ProviderRegistry,
     private readonly calls: CallsService,
+    private readonly billing: CallBillingService,
+    private readonly wallets: WalletService,
     private readonly realtime: RealtimePublisher,
   ) {}
 
@@ -42,31 +47,36 @@ export class CallPlacementService {
     if (request.from && !from)
       throw new BadRequestException('from must be a valid phone number, e.g. +14155550142');
 
-    const timeLimitSeconds = this.config.MAX_CALL_SECONDS;
-    const { id } = await this.dataSource.getRepository(Call).save({
-      organizationId: caller.organizationId,
-      agentId: caller.id,
-      provider: request.provider,
-      direction: 'outbound',
-      fromNumber: from?.e164 ?? null,
-      toNumber: to.e164,
-      country: to.country,
-      status: 'initiated',
-      timeLimitSeconds,
-      metadata:
-        request.provider === 'simulator'
-          ? { scenario: request.scenario ?? 'random', chaos: !!request.chaos }
-          : {},
+    // The call and its hold commit together; a refusal (402) leaves neither.
+    const call = await this.dataSource.transaction(async (manager) => {
+      const created = await manager.save(
+        manager.create(Call, {
+          organizationId: caller.organizationId,
+          agentId: caller.id,
+          provider: request.provider,
+          direction: 'outbound',
+          fromNumber: from?.e164 ?? null,
+          toNumber: to.e164,
+          country: to.country,
+          status: 'initiated',
+          metadata:
+            request.provider === 'simulator'
+              ? { scenario: request.scenario ?? 'random', chaos: !!request.chaos }
+              : {},
+        }),
+      );
+      await this.billing.reserve(manager, created);
+      return created;
     });
-    this.publish('call:created', caller, await this.calls.view(this.dataSource.manager, id));
+    await this.published(caller.organizationId, call.id, 'call:created');
 
     try {
       const placed = await adapter.placeCall({
-        callId: id,
+        callId: call.id,
         to: to.e164,
         from: from?.e164,
-        timeLimitSeconds,
-        statusCallbackUrl: this.providers.statusCallbackUrl(request.provider, id),
+        timeLimitSeconds: call.timeLimitSeconds!,
+        statusCallbackUrl: this.providers.statusCallbackUrl(request.provider, call.id),
         scenario: request.scenario,
         talkSeconds: request.talkSeconds,
         chaos: request.chaos,
@@ -79,35 +89,53 @@ export class CallPlacementService {
           providerCallId: placed.providerCallId,
           fromNumber: from?.e164 ?? placed.from ?? null,
         })
-        .where('id = :id AND provider_call_id IS NULL', { id })
+        .where('id = :id AND provider_call_id IS NULL', { id: call.id })
         .execute();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.logger.warn(`${request.provider} refused call ${id}: ${reason}`);
-      await this.dataSource.getRepository(Call).update(
-        { id, status: 'initiated' },
-        {
-          status: 'failed',
-          hangupReason: reason.slice(0, 200),
-          endedAt: new Date(),
-          statusUpdatedAt: new Date(),
-        },
-      );
-      this.publish('call:updated', caller, await this.calls.view(this.dataSource.manager, id));
+      this.logger.warn(`${request.provider} refused call ${call.id}: ${reason}`);
+      await this.failAndRelease(call.id, reason);
+      await this.published(caller.organizationId, call.id, 'call:updated');
       if (error instanceof ProviderApiError) {
         throw new BadGatewayException(`${request.provider} could not place the call: ${reason}`);
       }
       throw error;
     }
-    return this.calls.view(this.dataSource.manager, id);
+    return this.calls.view(this.dataSource.manager, call.id);
   }
 
-  private publish(event: 'call:created' | 'call:updated', caller: AuthUser, call: CallView) {
-    this.realtime.publish({
-      event,
-      organizationId: caller.organizationId,
-      userId: caller.id,
-      payload: call,
+  /** The provider refused: the call failed before it started, and its hold goes back to the wallet. */
+  private async failAndRelease(callId: string, reason: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const call = await manager.findOne(Call, {
+        where: { id: callId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!call || call.status !== 'initiated') return;
+      const now = new Date();
+      Object.assign(call, {
+        status: 'failed',
+        hangupReason: reason.slice(0, 200),
+        endedAt: now,
+        statusUpdatedAt: now,
+      });
+      await manager.update(
+        Call,
+        { id: callId },
+        { status: 'failed', hangupReason: call.hangupReason, endedAt: now, statusUpdatedAt: now },
+      );
+      await this.billing.settleIfEnded(manager, call);
     });
+  }
+
+  /** After the commit: the call to its agent and admins, the new balance to the organization. */
+  private async published(
+    organizationId: string,
+    callId: string,
+    event: 'call:created' | 'call:updated',
+  ): Promise<void> {
+    const call = await this.calls.view(this.dataSource.manager, callId);
+    this.realtime.publish({ event, organizationId, userId: call.agent?.id ?? null, payload: call });
+    await this.wallets.publishBalance(organizationId);
   }
 }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { BillingModule } from '../billing/billing.module';
 import { ProvidersModule } from '../providers/providers.module';
+import { WalletModule } from '../wallet/wallet.module';
 import { CallPlacementService } from './call-placement.service';
 import { CallProgressService } from './call-progress.service';
 import { CallsController } from './calls.controller';
@@ -8,7 +10,7 @@ import { VoiceController } from './voice.controller';
 import { VoiceService } from './voice.service';
 
 @Module({
-  imports: [ProvidersModule],
+  imports: [ProvidersModule, BillingModule, WalletModule],
   controllers: [CallsController, VoiceController],
   providers: [CallsService, CallPlacementService, CallProgressService, VoiceService],
   exports: [CallsService, CallProgressService],

@@ -17,6 +17,9 @@ import {
 } from '../providers/twilio/twilio-voice';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { CallsService } from './calls.service';
+import { CallBillingService } from '../billing/call-billing.service';
+import { PaymentRequiredException } from '../../common/errors';
+import { WalletService } from '../wallet/wallet.service';
 import { Call } from './entities/call.entity';
 
 const TOKEN_TTL_SECONDS = 3600;
@@ -37,6 +40,8 @@ export class VoiceService {
     private readonly providers: ProviderRegistry,
     private readonly calls: CallsService,
     private readonly realtime: RealtimePublisher,
+    private readonly billing: CallBillingService,
+    private readonly wallets: WalletService,
   ) {}
 
   private get browserCallsEnabled(): boolean {
@@ -115,34 +120,48 @@ export class VoiceService {
     const existing = await this.dataSource
       .getRepository(Call)
       .findOne({ where: { provider: 'twilio', parentProviderCallId: voice.callSid } });
-    const timeLimitSeconds = this.config.MAX_CALL_SECONDS;
-    const call =
-      existing ??
-      (await this.dataSource.getRepository(Call).save({
-        organizationId: agent.organizationId,
-        agentId: agent.id,
-        provider: 'twilio',
-        parentProviderCallId: voice.callSid,
-        direction: 'outbound',
-        fromNumber: callerId,
-        toNumber: to.e164,
-        country: to.country,
-        status: 'initiated',
-        timeLimitSeconds,
-        metadata: { browser: true },
-      }));
-    if (!existing) {
+    let call = existing;
+    if (!call) {
+      try {
+        // The call and its hold (the longest affordable call: <Dial timeLimit>) commit together.
+        call = await this.dataSource.transaction(async (manager) => {
+          const created = await manager.save(
+            manager.create(Call, {
+              organizationId: agent.organizationId,
+              agentId: agent.id,
+              provider: 'twilio',
+              parentProviderCallId: voice.callSid,
+              direction: 'outbound',
+              fromNumber: callerId,
+              toNumber: to.e164,
+              country: to.country,
+              status: 'initiated',
+              metadata: { browser: true },
+            }),
+          );
+          await this.billing.reserve(manager, created);
+          return created;
+        });
+      } catch (error) {
+        if (error instanceof PaymentRequiredException) {
+          return buildRefusalTwiml(
+            `${String(error.message).split(':')[0]}. This call cannot be placed. Goodbye.`,
+          );
+        }
+        throw error;
+      }
       this.realtime.publish({
         event: 'call:created',
         organizationId: agent.organizationId,
         userId: agent.id,
         payload: await this.calls.view(this.dataSource.manager, call.id),
       });
+      await this.wallets.publishBalance(agent.organizationId);
     }
     return buildDialTwiml({
       callerId,
       to: to.e164,
-      timeLimitSeconds,
+      timeLimitSeconds: call.timeLimitSeconds ?? 1,
       statusCallbackUrl: this.providers.statusCallbackUrl('twilio', call.id),
     });
   }

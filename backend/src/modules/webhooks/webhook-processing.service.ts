@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource, In } from 'typeorm';
 import { parseBody } from '../../common/body-parsers';
+import { CallBillingService } from '../billing/call-billing.service';
+import { WalletService } from '../wallet/wallet.service';
 import { CallProgressService, ProgressResult } from '../calls/call-progress.service';
 import { CallsService } from '../calls/calls.service';
 import { NormalizedEvent, WebhookParseError } from '../providers/provider-adapter';
@@ -46,10 +48,13 @@ export class WebhookProcessingService {
     private readonly progress: CallProgressService,
     private readonly calls: CallsService,
     private readonly realtime: RealtimePublisher,
+    private readonly billing: CallBillingService,
+    private readonly wallets: WalletService,
   ) {}
 
   async process(eventId: string): Promise<ProcessingOutcome> {
     const toPublish: RealtimeMessage[] = [];
+    const walletsToPublish = new Set<string>();
     const outcome = await this.dataSource.transaction(
       async (manager): Promise<ProcessingOutcome> => {
         const stored = await manager.findOne(WebhookEvent, {
@@ -76,6 +81,9 @@ export class WebhookProcessingService {
             receivedAt: stored.receivedAt,
           },
         );
+        // Price and settle in the same transaction as the status change, exactly once.
+        if (await this.billing.settleIfEnded(manager, call))
+          walletsToPublish.add(call.organizationId);
 
         await manager.update(
           WebhookEvent,
@@ -89,7 +97,7 @@ export class WebhookProcessingService {
             callId: call.id,
           },
         );
-        if (result.applied || result.enriched) {
+        if (result.applied || result.enriched || walletsToPublish.size > 0) {
           toPublish.push({
             event: 'call:updated',
             organizationId: call.organizationId,
@@ -101,6 +109,8 @@ export class WebhookProcessingService {
       },
     );
     for (const message of toPublish) this.realtime.publish(message);
+    for (const organizationId of walletsToPublish)
+      await this.wallets.publishBalance(organizationId);
     return outcome;
   }
 

@@ -125,6 +125,31 @@ export class Call {
   @Column({ name: 'provider_currency', type: 'char', length: 3, nullable: true })
   providerCurrency: string | null;
 
+  /** Money reserved on the wallet when the call was placed (the longest affordable call). */
+  @Column({ name: 'hold_micros', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  holdMicros: bigint | null;
+
+  /** The rate in force when the call was placed: a later change of the deck does not reprice it. */
+  @Column({ name: 'rate_prefix', type: 'varchar', length: 15, nullable: true })
+  ratePrefix: string | null;
+
+  @Column({
+    name: 'rate_per_minute_micros',
+    type: 'bigint',
+    nullable: true,
+    transformer: bigintTransformer,
+  })
+  ratePerMinuteMicros: bigint | null;
+
+  @Column({ name: 'rate_initial_increment', type: 'integer', nullable: true })
+  rateInitialIncrement: number | null;
+
+  @Column({ name: 'rate_subsequent_increment', type: 'integer', nullable: true })
+  rateSubsequentIncrement: number | null;
+
+  @Column({ name: 'rate_minimum_seconds', type: 'integer', nullable: true })
+  rateMinimumSeconds: number | null;
+
   @Column({ name: 'recording_url', type: 'text', nullable: true })
   recordingUrl: string | null;
 

@@ -2,7 +2,15 @@ import { HttpClient, HttpParams, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 
-import { CallDetail, CallDirection, CallPage, CallStatus, CallView, NewCall, Provider } from './call';
+import {
+  CallDetail,
+  CallDirection,
+  CallPage,
+  CallStatus,
+  CallView,
+  NewCall,
+  Provider,
+} from './call';
 
 /** The server-side filters of `GET /api/calls` and its CSV export. */
 export interface CallQuery {
@@ -29,7 +37,10 @@ export interface CsvFile {
 export class CallsApi {
   private readonly http = inject(HttpClient);
 
-  list(query: CallQuery, page: { cursor?: string | null; limit?: number } = {}): Observable<CallPage> {
+  list(
+    query: CallQuery,
+    page: { cursor?: string | null; limit?: number } = {},
+  ): Observable<CallPage> {
     let params = toParams(query);
     if (page.cursor) params = params.set('cursor', page.cursor);
     if (page.limit) params = params.set('limit', page.limit);

@@ -118,23 +118,18 @@ export class WebhookEventsPage {
     const cursor = this.nextCursor();
     if (!cursor || this.loading() || this.loadingMore()) return;
     this.loadingMore.set(true);
-    this.request = this.api
-      .list(this.query(), { cursor, limit: WEBHOOK_PAGE_SIZE })
-      .subscribe({
-        next: (page) => {
-          const seen = new Set(this.events().map((e) => e.id));
-          this.events.update((events) => [
-            ...events,
-            ...page.items.filter((e) => !seen.has(e.id)),
-          ]);
-          this.nextCursor.set(page.nextCursor);
-          this.loadingMore.set(false);
-        },
-        error: (err: unknown) => {
-          this.loadingMore.set(false);
-          this.notify(ApiError.message(err, 'Could not load more events.'), true);
-        },
-      });
+    this.request = this.api.list(this.query(), { cursor, limit: WEBHOOK_PAGE_SIZE }).subscribe({
+      next: (page) => {
+        const seen = new Set(this.events().map((e) => e.id));
+        this.events.update((events) => [...events, ...page.items.filter((e) => !seen.has(e.id))]);
+        this.nextCursor.set(page.nextCursor);
+        this.loadingMore.set(false);
+      },
+      error: (err: unknown) => {
+        this.loadingMore.set(false);
+        this.notify(ApiError.message(err, 'Could not load more events.'), true);
+      },
+    });
   }
 
   protected filterBy(change: WebhookEventQuery): void {
@@ -181,9 +176,7 @@ export class WebhookEventsPage {
         this.api.replay(event.id).subscribe({
           next: (updated) => {
             this.setReplaying(event.id, false);
-            this.events.update((events) =>
-              events.map((e) => (e.id === updated.id ? updated : e)),
-            );
+            this.events.update((events) => events.map((e) => (e.id === updated.id ? updated : e)));
             this.notify('The event is queued for processing again');
           },
           error: (err: unknown) => {
@@ -215,7 +208,9 @@ export class WebhookEventsPage {
 
   protected formatHeaders(event: WebhookEventView): string {
     return Object.entries(event.headers ?? {})
-      .map(([name, value]) => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .map(
+        ([name, value]) => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+      )
       .join('\n');
   }
 

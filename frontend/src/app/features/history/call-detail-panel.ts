@@ -1,7 +1,7 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialogModule } from '@angular/material/dialog';
+import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
@@ -62,10 +62,13 @@ const FACT_LABELS: Readonly<Record<string, string>> = {
   ],
   templateUrl: './call-detail-panel.html',
   styleUrl: './call-detail-panel.scss',
+  host: { 'data-testid': 'call-detail-panel', '[attr.data-open]': 'open()' },
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class CallDetailPanel {
   protected readonly store = inject(CallHistoryStore);
+  /** The sheet has finished sliding in (end-to-end tests wait for it before screenshots). */
+  protected readonly open = signal(false);
   protected readonly isAdmin = inject(AuthService).isAdmin;
 
   protected readonly providerLabels = PROVIDER_LABELS;
@@ -89,12 +92,26 @@ export class CallDetailPanel {
   protected readonly appliedCount = computed(
     () => this.timeline()?.filter((entry) => entry.event.applied).length ?? 0,
   );
+
+  constructor() {
+    inject(MatDialogRef, { optional: true })
+      ?.afterOpened()
+      .subscribe(() => this.open.set(true));
+  }
 }
 
 function factsOf(event: CallEventView): FactView[] {
-  const currency = typeof event.facts['providerCurrency'] === 'string' ? event.facts['providerCurrency'] : undefined;
+  const currency =
+    typeof event.facts['providerCurrency'] === 'string'
+      ? event.facts['providerCurrency']
+      : undefined;
   return Object.entries(event.facts)
-    .filter(([key, value]) => value !== null && value !== '' && !(key === 'providerCurrency' && 'providerCostMicros' in event.facts))
+    .filter(
+      ([key, value]) =>
+        value !== null &&
+        value !== '' &&
+        !(key === 'providerCurrency' && 'providerCostMicros' in event.facts),
+    )
     .map(([key, value]) => {
       const text = String(value);
       let display = text;

@@ -5,7 +5,13 @@ import { Subscription } from 'rxjs';
 import { ApiError } from '../../core/api/api-error';
 import { CallDetail, CallView } from '../../core/calls/call';
 import { CallsApi } from '../../core/calls/calls-api';
-import { CallFilters, NO_FILTERS, filtersToParams, filtersToQuery, sameFilters } from './call-filters';
+import {
+  CallFilters,
+  NO_FILTERS,
+  filtersToParams,
+  filtersToQuery,
+  sameFilters,
+} from './call-filters';
 
 export const PAGE_SIZE = 50;
 
@@ -134,7 +140,9 @@ export class CallHistoryStore {
       return { ...state, calls };
     });
     this.detailState.update((state) =>
-      state.call?.id === call.id ? { ...state, call: { ...state.call, ...stripTimeline(call) } } : state,
+      state.call?.id === call.id
+        ? { ...state, call: { ...state.call, ...stripTimeline(call) } }
+        : state,
     );
   }
 

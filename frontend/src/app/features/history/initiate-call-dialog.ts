@@ -93,7 +93,7 @@ export class InitiateCallDialog {
   protected readonly maxTalkSeconds = MAX_TALK_SECONDS;
 
   protected readonly form = inject(NonNullableFormBuilder).group({
-    provider: ['simulator' as ServerPlacedProvider, Validators.required],
+    provider: ['simulator' as ServerPlacedProvider],
     to: [this.data?.to ?? '', [Validators.required, phoneNumberValidator]],
     from: ['', phoneNumberValidator],
     scenario: ['random' as SimulatorScenario],

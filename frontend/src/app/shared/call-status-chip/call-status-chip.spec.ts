@@ -18,7 +18,9 @@ describe('CallStatusChip', () => {
     const fixture = TestBed.createComponent(Host);
     fixture.componentInstance.status.set(status);
     await fixture.whenStable();
-    return (fixture.nativeElement as HTMLElement).querySelector('sb-call-status-chip')!;
+    return (fixture.nativeElement as HTMLElement).querySelector<HTMLElement>(
+      'sb-call-status-chip',
+    )!;
   }
 
   it('labels every status in plain words', async () => {

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { PaymentRequiredException } from '../../common/errors';
+import { formatMicros } from '../../common/money';
+import { isTerminal } from '../calls/call-status';
+import { Call } from '../calls/entities/call.entity';
+import { WalletService } from '../wallet/wallet.service';
+import { RatesService, toRateTerms } from './rates.service';
+import { callCost, maxAffordableSeconds, RateTerms } from './rating';
+
+export interface Reservation {
+  timeLimitSeconds: number;
+  holdMicros: bigint;
+}
+
+const termsOfCall = (call: Call): RateTerms | null =>
+  call.ratePerMinuteMicros === null
+    ? null
+    : {
+        ratePerMinuteMicros: call.ratePerMinuteMicros,
+        initialIncrement: call.rateInitialIncrement ?? 60,
+        subsequentIncrement: call.rateSubsequentIncrement ?? 60,
+        minimumSeconds: call.rateMinimumSeconds ?? 0,
+      };
+
+/** Wallet-safe calls: reserve the longest affordable call when placing it, settle it exactly once when it ends. */
+@Injectable()
+export class CallBillingService {
+  constructor(
+    private readonly rates: RatesService,
+    private readonly wallets: WalletService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * In the caller's transaction: finds the rate, locks the wallet, holds the cost of the longest
+   * call it can afford (at most MAX_CALL_SECONDS) and stamps the call with its rate and time limit.
+   * Throws 402 when there is no rate or not enough for one billing increment.
+   */
+  async reserve(manager: EntityManager, call: Call): Promise<Reservation> {
+    const rate = await this.rates.findRate(call.organizationId, call.toNumber, manager);
+    if (!rate)
+      throw new PaymentRequiredException(
+        `No rate for ${call.toNumber}: calls to this destination are not enabled`,
+      );
+    const terms = toRateTerms(rate);
+    const wallet = await this.wallets.lockWallet(manager, call.organizationId);
+    const available = wallet.balanceMicros - wallet.heldMicros;
+    const seconds = maxAffordableSeconds(available, terms, this.config.MAX_CALL_SECONDS);
+    if (seconds === 0) {
+      throw new PaymentRequiredException(
+        `Insufficient balance: a call to ${call.toNumber} needs at least ${formatMicros(callCost(1, terms))} ${wallet.currency}; available ${formatMicros(available)} ${wallet.currency}`,
+      );
+    }
+    const holdMicros = callCost(seconds, terms);
+    await this.wallets.holdForCall(manager, call.organizationId, call.id, holdMicros);
+    const stamp = {
+      timeLimitSeconds: seconds,
+      holdMicros,
+      ratePrefix: rate.prefix,
+      ratePerMinuteMicros: rate.ratePerMinuteMicros,
+      rateInitialIncrement: rate.initialIncrement,
+      rateSubsequentIncrement: rate.subsequentIncrement,
+      rateMinimumSeconds: rate.minimumSeconds,
+    };
+    await manager.update(Call, { id: call.id }, stamp);
+    Object.assign(call, stamp);
+    return { timeLimitSeconds: seconds, holdMicros };
+  }
+
+  /**
+   * In the caller's transaction (the call row locked): once a call has ended and its talk time is
+   * known, prices it from the provider's own duration and settles the wallet. Unanswered endings
+   * cost nothing. A call already priced, or whose duration has not arrived yet (Bolna's
+   * call-disconnected), is left alone. Returns true when money moved.
+   */
+  async settleIfEnded(manager: EntityManager, call: Call): Promise<boolean> {
+    if (!isTerminal(call.status) || call.costMicros !== null) return false;
+    const answered = call.status === 'completed';
+    if (answered && call.billableSeconds === null) return false;
+    const terms = termsOfCall(call);
+    const cost = answered && terms ? callCost(call.billableSeconds ?? 0, terms) : 0n;
+    const { chargedMicros } = await this.wallets.settleCall(manager, {
+      organizationId: call.organizationId,
+      callId: call.id,
+      holdMicros: call.holdMicros ?? 0n,
+      costMicros: cost,
+    });
+    await manager.update(Call, { id: call.id }, { costMicros: chargedMicros });
+    call.costMicros = chargedMicros;
+    return (call.holdMicros ?? 0n) > 0n || chargedMicros > 0n;
+  }
+}

@@ -1,0 +1,191 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { LedgerAccount, LedgerAccountKind } from './entities/ledger-account.entity';
+import { LedgerEntry } from './entities/ledger-entry.entity';
+import { LedgerTransaction, LedgerTransactionKind } from './entities/ledger-transaction.entity';
+import { Wallet } from './entities/wallet.entity';
+
+/** The wallet cannot cover the movement: available (balance − held) would go below zero. */
+export class InsufficientFundsError extends Error {
+  override name = 'InsufficientFundsError';
+}
+
+/** The idempotency key was used before; the existing transaction is attached. */
+export class DuplicateTransactionError extends Error {
+  override name = 'DuplicateTransactionError';
+  constructor(readonly existing: LedgerTransaction) {
+    super(`transaction ${existing.idempotencyKey} already exists`);
+  }
+}
+
+export interface PostingLeg {
+  accountId: string;
+  amountMicros: bigint;
+}
+
+export interface Posting {
+  organizationId: string;
+  kind: LedgerTransactionKind;
+  idempotencyKey: string;
+  legs: PostingLeg[];
+  callId?: string | null;
+  reason?: string | null;
+  requestHash?: string | null;
+  createdBy?: string | null;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The double-entry ledger. Every method runs inside the caller's transaction (the EntityManager of
+ * `dataSource.transaction()`), so money moves in the same commit as whatever caused it.
+ */
+@Injectable()
+export class LedgerService {
+  private readonly platformAccounts = new Map<string, string>();
+
+  /** The organization's wallet, created with its accounts on first use. */
+  async ensureWallet(
+    manager: EntityManager,
+    organizationId: string,
+    currency = 'USD',
+  ): Promise<Wallet> {
+    const existing = await manager.findOneBy(Wallet, { organizationId });
+    if (existing) return existing;
+    const walletAccount = await this.account(manager, organizationId, 'wallet', currency);
+    const holdsAccount = await this.account(manager, organizationId, 'holds', currency);
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Wallet)
+      .values({
+        organizationId,
+        currency,
+        walletAccountId: walletAccount,
+        holdsAccountId: holdsAccount,
+      })
+      .orIgnore()
+      .execute();
+    return manager.findOneByOrFail(Wallet, { organizationId });
+  }
+
+  /** The platform's own account of a kind (revenue, top-up funding), cached once known. */
+  async platformAccount(
+    manager: EntityManager,
+    kind: LedgerAccountKind,
+    currency = 'USD',
+  ): Promise<string> {
+    const cacheKey = `${kind}:${currency}`;
+    const cached = this.platformAccounts.get(cacheKey);
+    if (cached) return cached;
+    const id = await this.account(manager, null, kind, currency);
+    this.platformAccounts.set(cacheKey, id);
+    return id;
+  }
+
+  /**
+   * Posts a balanced transaction: legs must sum to zero. The wallet's cached balance and held
+   * change by what the legs move on its wallet and holds accounts, with a conditional update that
+   * refuses to let available or held go below zero (InsufficientFundsError). A reused idempotency
+   * key throws DuplicateTransactionError (inside the caller's transaction: check first when a
+   * duplicate is expected).
+   */
+  async post(manager: EntityManager, posting: Posting): Promise<LedgerTransaction> {
+    const sum = posting.legs.reduce((total, leg) => total + leg.amountMicros, 0n);
+    if (sum !== 0n)
+      throw new Error(`unbalanced transaction ${posting.idempotencyKey}: legs sum to ${sum}`);
+
+    const wallet = await this.ensureWallet(manager, posting.organizationId);
+    let balanceChange = 0n;
+    let heldChange = 0n;
+    for (const leg of posting.legs) {
+      if (leg.accountId === wallet.walletAccountId) balanceChange += leg.amountMicros;
+      if (leg.accountId === wallet.holdsAccountId) {
+        balanceChange += leg.amountMicros;
+        heldChange += leg.amountMicros;
+      }
+    }
+
+    const updated: { balance_micros: string; held_micros: string }[] = await manager.query(
+      `UPDATE wallets
+          SET balance_micros = balance_micros + $2, held_micros = held_micros + $3, updated_at = now()
+        WHERE organization_id = $1
+          AND (balance_micros + $2) - (held_micros + $3) >= 0
+          AND held_micros + $3 >= 0
+      RETURNING balance_micros, held_micros`,
+      [posting.organizationId, balanceChange.toString(), heldChange.toString()],
+    );
+    const after = Array.isArray(updated[0]) ? (updated[0] as typeof updated) : updated;
+    if (after.length === 0) throw new InsufficientFundsError('insufficient available balance');
+
+    let transaction: LedgerTransaction;
+    try {
+      transaction = await manager.save(
+        manager.create(LedgerTransaction, {
+          organizationId: posting.organizationId,
+          kind: posting.kind,
+          idempotencyKey: posting.idempotencyKey,
+          balanceChangeMicros: balanceChange,
+          heldChangeMicros: heldChange,
+          balanceAfterMicros: BigInt(after[0].balance_micros),
+          heldAfterMicros: BigInt(after[0].held_micros),
+          callId: posting.callId ?? null,
+          reason: posting.reason ?? null,
+          requestHash: posting.requestHash ?? null,
+          createdBy: posting.createdBy ?? null,
+        }),
+      );
+    } catch (error) {
+      if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
+        throw new DuplicateTransactionError(
+          await manager.findOneByOrFail(LedgerTransaction, {
+            idempotencyKey: posting.idempotencyKey,
+          }),
+        );
+      }
+      throw error;
+    }
+    await manager.insert(
+      LedgerEntry,
+      posting.legs
+        .filter((leg) => leg.amountMicros !== 0n)
+        .map((leg) => ({
+          transactionId: transaction.id,
+          accountId: leg.accountId,
+          amountMicros: leg.amountMicros,
+        })),
+    );
+    return transaction;
+  }
+
+  findByKey(manager: EntityManager, idempotencyKey: string): Promise<LedgerTransaction | null> {
+    return manager.findOneBy(LedgerTransaction, { idempotencyKey });
+  }
+
+  private async account(
+    manager: EntityManager,
+    organizationId: string | null,
+    kind: LedgerAccountKind,
+    currency: string,
+  ): Promise<string> {
+    const find = async () => {
+      const rows: { id: string }[] = organizationId
+        ? await manager.query(
+            'SELECT id FROM ledger_accounts WHERE organization_id = $1 AND kind = $2',
+            [organizationId, kind],
+          )
+        : await manager.query(
+            'SELECT id FROM ledger_accounts WHERE organization_id IS NULL AND kind = $1 AND currency = $2',
+            [kind, currency],
+          );
+      return rows[0]?.id;
+    };
+    const found = await find();
+    if (found) return found;
+    await manager.query(
+      `INSERT INTO ledger_accounts (organization_id, kind, currency) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [organizationId, kind, currency],
+    );
+    return (await find())!;
+  }
+}

@@ -1,0 +1,175 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import {
+  LEDGER_TRANSACTION_KINDS,
+  LedgerTransactionKind,
+} from './entities/ledger-transaction.entity';
+
+const MAX_AMOUNT_DIGITS = 13; // up to 9,999,999.999999 units in one movement
+
+export class TopUpDto {
+  @ApiProperty({
+    example: '50000000',
+    description: 'Micro-units as a string of digits (50000000 = 50.00)',
+  })
+  @IsString({ message: 'amountMicros must be a string of digits, e.g. "50000000" for 50.00' })
+  @Matches(new RegExp(`^[1-9]\\d{0,${MAX_AMOUNT_DIGITS - 1}}$`), {
+    message:
+      'amountMicros must be a positive whole number of micro-units, e.g. "50000000" for 50.00',
+  })
+  amountMicros: string;
+
+  @ApiPropertyOptional({ example: 'Card payment #1042' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  note?: string;
+}
+
+export class AdjustmentDto {
+  @ApiProperty({
+    example: '-2500000',
+    description: 'Signed micro-units: positive credits the wallet, negative debits it',
+  })
+  @IsString()
+  @Matches(new RegExp(`^-?[1-9]\\d{0,${MAX_AMOUNT_DIGITS - 1}}$`), {
+    message: 'amountMicros must be a non-zero whole number of micro-units, e.g. "-2500000"',
+  })
+  amountMicros: string;
+
+  @ApiProperty({ example: 'Goodwill credit for the outage of 3 March' })
+  @IsString()
+  @MinLength(3, { message: 'reason must say why (at least 3 characters)' })
+  @MaxLength(300)
+  reason: string;
+}
+
+export class RefundDto {
+  @ApiProperty({ example: '1200000' })
+  @IsString()
+  @Matches(new RegExp(`^[1-9]\\d{0,${MAX_AMOUNT_DIGITS - 1}}$`), {
+    message: 'amountMicros must be a positive whole number of micro-units',
+  })
+  amountMicros: string;
+
+  @ApiProperty({ example: 'Dropped call refunded' })
+  @IsString()
+  @MinLength(3, { message: 'reason must say why (at least 3 characters)' })
+  @MaxLength(300)
+  reason: string;
+
+  @ApiPropertyOptional({ description: 'The call refunded, if any' })
+  @IsOptional()
+  @IsUUID('all', { message: 'callId must be a call id (UUID)' })
+  callId?: string;
+}
+
+export class WalletSettingsDto {
+  @ApiProperty({
+    example: '5000000',
+    description: 'Warn when available falls below this many micro-units',
+  })
+  @IsString()
+  @Matches(new RegExp(`^\\d{1,${MAX_AMOUNT_DIGITS}}$`), {
+    message: 'lowBalanceThresholdMicros must be a whole number of micro-units',
+  })
+  lowBalanceThresholdMicros: string;
+}
+
+export class ListTransactionsQuery {
+  @ApiPropertyOptional({
+    description: 'One kind or a comma-separated list',
+    enum: LEDGER_TRANSACTION_KINDS,
+  })
+  @IsOptional()
+  @Transform(({ value }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((kind) => kind.trim())
+          .filter(Boolean)
+      : value,
+  )
+  @IsIn(LEDGER_TRANSACTION_KINDS, {
+    each: true,
+    message: `kind must be among: ${LEDGER_TRANSACTION_KINDS.join(', ')}`,
+  })
+  kind?: LedgerTransactionKind[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601({}, { message: 'from must be an ISO 8601 date or time' })
+  from?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601({}, { message: 'to must be an ISO 8601 date or time' })
+  to?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(200, { message: 'limit must not be greater than 200' })
+  limit?: number;
+}
+
+export class MoneyView {
+  @ApiProperty({ description: 'micro-units' }) micros: string;
+  @ApiProperty({ example: '12.50' }) formatted: string;
+}
+
+export class WalletView {
+  @ApiProperty() currency: string;
+  @ApiProperty() balanceMicros: string;
+  @ApiProperty() heldMicros: string;
+  @ApiProperty() availableMicros: string;
+  @ApiProperty() lowBalanceThresholdMicros: string;
+  @ApiProperty({ description: 'available is below the threshold' }) lowBalance: boolean;
+  @ApiProperty({ description: 'The same amounts formatted in the currency unit' })
+  formatted: { balance: string; held: string; available: string; lowBalanceThreshold: string };
+}
+
+export class TransactionView {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: LEDGER_TRANSACTION_KINDS }) kind: LedgerTransactionKind;
+  @ApiProperty() balanceChangeMicros: string;
+  @ApiProperty() heldChangeMicros: string;
+  @ApiProperty() availableChangeMicros: string;
+  @ApiProperty() balanceAfterMicros: string;
+  @ApiProperty() availableAfterMicros: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) callId: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) reason: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) createdBy: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() formatted: {
+    balanceChange: string;
+    availableChange: string;
+    balanceAfter: string;
+  };
+}
+
+export class TransactionList {
+  @ApiProperty({ type: [TransactionView] }) items: TransactionView[];
+  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+}

@@ -1,0 +1,142 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+
+import { AuthService, TOKEN_STORAGE_KEY } from '../../core/auth/auth-service';
+import { Role } from '../../core/auth/user';
+import { CallDetail } from '../../core/calls/call';
+import { makeCall, makeUser } from '../../testing';
+import { CallHistory } from './call-history';
+
+describe('CallHistory', () => {
+  let backend: HttpTestingController;
+  let harness: RouterTestingHarness;
+
+  async function render(role: Role, url = '/history'): Promise<void> {
+    localStorage.clear();
+    localStorage.setItem(TOKEN_STORAGE_KEY, 'jwt');
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([{ path: 'history', component: CallHistory }]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+      ],
+    });
+    backend = TestBed.inject(HttpTestingController);
+    TestBed.inject(AuthService).loadMe().subscribe();
+    backend.expectOne('/api/auth/me').flush(makeUser({ role }));
+    harness = await RouterTestingHarness.create(url);
+    if (role !== 'agent') backend.expectOne('/api/users').flush({ items: [makeUser()] });
+  }
+
+  afterEach(() => {
+    backend.verify();
+    document.querySelectorAll('.cdk-overlay-container').forEach((el) => (el.innerHTML = ''));
+  });
+
+  const page = () => harness.routeNativeElement!;
+  const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  const listRequest = () => backend.expectOne((req) => req.url === '/api/calls');
+
+  async function respond(calls = [makeCall()], nextCursor: string | null = null) {
+    listRequest().flush({ items: calls, nextCursor });
+    await harness.fixture.whenStable();
+  }
+
+  it('shows the empty state with a way to place the first call', async () => {
+    await render('admin');
+    expect(byTestId('history-loading')).not.toBeNull();
+
+    await respond([]);
+
+    expect(byTestId('history-empty')?.textContent).toContain('No calls yet');
+    expect(byTestId('history-empty-initiate')).not.toBeNull();
+    expect(byTestId('history-table')).toBeNull();
+  });
+
+  it('lists calls with their status, duration and cost; agents see no agent column', async () => {
+    await render('agent');
+    await respond([makeCall({ durationSeconds: 75, costMicros: '1234500' })]);
+
+    const row = byTestId('call-row')!;
+    expect(row.querySelector('[data-testid="call-status-chip"]')?.textContent).toContain(
+      'Completed',
+    );
+    expect(row.querySelector('[data-testid="call-duration"]')?.textContent?.trim()).toBe('1:15');
+    expect(row.querySelector('[data-testid="call-cost"]')?.textContent?.trim()).toBe('$1.2345');
+    expect(page().querySelector('th.mat-column-agent')).toBeNull();
+  });
+
+  it('loads the filters named in the URL', async () => {
+    await render('admin', '/history?status=busy,no_answer&q=415');
+
+    const req = listRequest();
+    expect(req.request.params.get('status')).toBe('busy,no_answer');
+    expect(req.request.params.get('q')).toBe('415');
+    req.flush({ items: [], nextCursor: null });
+    await harness.fixture.whenStable();
+
+    expect(byTestId('history-no-match')).not.toBeNull();
+  });
+
+  it('opens the clicked call in the detail panel, with its timeline explained', async () => {
+    await render('admin');
+    const call = makeCall();
+    await respond([call]);
+
+    byTestId('call-row')!.click();
+    await harness.fixture.whenStable();
+    expect(TestBed.inject(Router).url).toBe(`/history?call=${call.id}`);
+
+    const detail: CallDetail = {
+      ...call,
+      timeline: [
+        {
+          id: 'e1',
+          rawStatus: 'ringing',
+          status: 'ringing',
+          applied: true,
+          outcome: 'applied',
+          sequence: null,
+          facts: {},
+          occurredAt: '2026-11-21T21:33:18.900Z',
+          receivedAt: '2026-11-21T21:33:18.963Z',
+        },
+        {
+          id: 'e2',
+          rawStatus: 'ringing',
+          status: 'ringing',
+          applied: false,
+          outcome: 'same_status',
+          sequence: null,
+          facts: {},
+          occurredAt: '2026-11-21T21:33:18.900Z',
+          receivedAt: '2026-11-21T21:33:19.010Z',
+        },
+        {
+          id: 'e3',
+          rawStatus: 'completed',
+          status: 'completed',
+          applied: true,
+          outcome: 'applied+enriched',
+          sequence: null,
+          facts: { durationSeconds: 20, hangupReason: 'Normal hangup' },
+          occurredAt: '2026-11-21T21:33:21.200Z',
+          receivedAt: '2026-11-21T21:33:21.247Z',
+        },
+      ],
+    };
+    backend.expectOne(`/api/calls/${call.id}`).flush(detail);
+    await harness.fixture.whenStable();
+
+    expect(byTestId('call-detail-number')?.textContent).toContain('+14155550100');
+    const outcomes = Array.from(
+      document.querySelectorAll('[data-testid="timeline-outcome"]'),
+      (el) => el.textContent!.trim(),
+    );
+    expect(outcomes).toEqual(['Applied', 'Duplicate – same status', 'Applied + facts added']);
+    expect(byTestId('call-timeline')?.textContent).toContain('Normal hangup');
+  });
+});

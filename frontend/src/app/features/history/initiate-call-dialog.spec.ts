@@ -1,0 +1,139 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { MatDialogRef } from '@angular/material/dialog';
+
+import { makeCall } from '../../testing';
+import { InitiateCallDialog, phoneNumberValidator } from './initiate-call-dialog';
+import { FormControl } from '@angular/forms';
+
+describe('InitiateCallDialog', () => {
+  let fixture: ComponentFixture<InitiateCallDialog>;
+  let backend: HttpTestingController;
+  let page: HTMLElement;
+  const dialogRef = { close: vi.fn(), disableClose: false };
+
+  async function open(providers: string[] = ['simulator']): Promise<void> {
+    fixture = TestBed.createComponent(InitiateCallDialog);
+    page = fixture.nativeElement as HTMLElement;
+    backend
+      .expectOne('/api/voice/config')
+      .flush({ twilio: { enabled: true, identity: 'abc' }, providers });
+    await fixture.whenStable();
+  }
+
+  beforeEach(() => {
+    dialogRef.close.mockReset();
+    TestBed.configureTestingModule({
+      imports: [InitiateCallDialog],
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: MatDialogRef, useValue: dialogRef },
+      ],
+    });
+    backend = TestBed.inject(HttpTestingController);
+  });
+
+  afterEach(() => backend.verify());
+
+  const byTestId = <T extends HTMLElement>(id: string) =>
+    page.querySelector<T>(`[data-testid="${id}"]`);
+
+  function type(id: string, value: string): void {
+    const input = byTestId<HTMLInputElement>(id)!;
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+  }
+
+  async function submit(): Promise<void> {
+    byTestId<HTMLButtonElement>('initiate-call-submit')!.click();
+    await fixture.whenStable();
+  }
+
+  const errors = () =>
+    Array.from(page.querySelectorAll('mat-error')).map((e) => e.textContent!.trim());
+
+  it('asks for a number that looks like a phone number before calling the server', async () => {
+    await open();
+
+    await submit();
+    expect(errors()).toEqual(['Enter the number to call']);
+
+    type('initiate-call-to', '12ab');
+    type('initiate-call-from', 'reception');
+    type('initiate-call-talk-seconds', '2.5');
+    await submit();
+    expect(errors()).toEqual([
+      'Enter a phone number, e.g. +14155550100',
+      'Enter a phone number, or leave it empty',
+      '0 to 14400 whole seconds',
+    ]);
+    backend.expectNone('/api/calls');
+  });
+
+  it('recognises phone numbers in international and national formats', () => {
+    const valid = (value: string) =>
+      phoneNumberValidator(new FormControl(value, { nonNullable: true })) === null;
+    expect(valid('+14155550100')).toBe(true);
+    expect(valid('+1 (415) 555-0100')).toBe(true);
+    expect(valid('098765 43210')).toBe(true);
+    expect(valid('')).toBe(true); // "required" speaks for empty values
+    expect(valid('12345')).toBe(false);
+    expect(valid('+1415abc0100')).toBe(false);
+    expect(valid('+1234567890123456')).toBe(false);
+  });
+
+  it('offers the enabled server-side providers, never Twilio', async () => {
+    await open(['twilio', 'exotel', 'simulator']);
+
+    const component = fixture.componentInstance as unknown as {
+      providers: () => readonly string[];
+    };
+    expect(component.providers()).toEqual(['exotel', 'simulator']);
+    expect(byTestId('initiate-call-simulator')).not.toBeNull();
+  });
+
+  it('places a simulated call and closes with it', async () => {
+    await open();
+    type('initiate-call-to', ' +14155550100 ');
+    type('initiate-call-talk-seconds', '20');
+    await submit();
+
+    const req = backend.expectOne('/api/calls');
+    expect(req.request.method).toBe('POST');
+    expect(req.request.body).toEqual({
+      provider: 'simulator',
+      to: '+14155550100',
+      scenario: 'random',
+      talkSeconds: 20,
+    });
+    const call = makeCall({ status: 'initiated' });
+    req.flush(call, { status: 201, statusText: 'Created' });
+
+    expect(dialogRef.close).toHaveBeenCalledWith(call);
+  });
+
+  it('keeps the dialog open and shows the server error', async () => {
+    await open();
+    type('initiate-call-to', '123456');
+    await submit();
+
+    backend.expectOne('/api/calls').flush(
+      {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'to must be a valid phone number, e.g. +14155550100',
+      },
+      { status: 400, statusText: 'Bad Request' },
+    );
+    await fixture.whenStable();
+
+    expect(byTestId('initiate-call-error')?.textContent).toContain(
+      'to must be a valid phone number',
+    );
+    expect(errors()).toEqual(['Check this number']);
+    expect(dialogRef.close).not.toHaveBeenCalled();
+    expect(byTestId<HTMLButtonElement>('initiate-call-submit')!.disabled).toBe(false);
+  });
+});
