@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { LedgerAccount, LedgerAccountKind } from './entities/ledger-account.entity';
+import { LedgerAccountKind } from './entities/ledger-account.entity';
 import { LedgerEntry } from './entities/ledger-entry.entity';
 import { LedgerTransaction, LedgerTransactionKind } from './entities/ledger-transaction.entity';
 import { Wallet } from './entities/wallet.entity';
