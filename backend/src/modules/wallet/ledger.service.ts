@@ -95,6 +95,10 @@ export class LedgerService {
     if (sum !== 0n)
       throw new Error(`unbalanced transaction ${posting.idempotencyKey}: legs sum to ${sum}`);
 
+    // A retry is recognised before anything moves; the unique index still decides a race.
+    const existing = await this.findByKey(manager, posting.idempotencyKey);
+    if (existing) throw new DuplicateTransactionError(existing);
+
     const wallet = await this.ensureWallet(manager, posting.organizationId);
     let balanceChange = 0n;
     let heldChange = 0n;

@@ -1,0 +1,427 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, In } from 'typeorm';
+import { UserRole } from '../../src/modules/auth/entities/user.entity';
+import { CallBillingService } from '../../src/modules/billing/call-billing.service';
+import { callCost } from '../../src/modules/billing/rating';
+import { Call } from '../../src/modules/calls/entities/call.entity';
+import { LedgerTransaction } from '../../src/modules/wallet/entities/ledger-transaction.entity';
+import { Wallet } from '../../src/modules/wallet/entities/wallet.entity';
+import { postSimulatorWebhook, simulatorEvent } from '../support/provider-webhooks';
+import { createOrganization, loginAs, request, TestUser } from '../support/test-app';
+import { eventually, RunningStack, startStack } from '../support/test-worker';
+
+/** 0.06 per minute billed per minute: 600 s cost 0.60. */
+const US_PER_MINUTE = {
+  prefix: '1',
+  description: 'US test rate',
+  ratePerMinuteMicros: '60000',
+  initialIncrement: 60,
+  subsequentIncrement: 60,
+  minimumSeconds: 0,
+};
+const HOLD_PER_CALL = 600_000n; // MAX_CALL_SECONDS = 600 at 0.06/min
+
+async function ledgerIsBalanced(dataSource: DataSource, organizationId: string) {
+  const unbalanced = await dataSource.query(
+    `SELECT e.transaction_id FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+      WHERE t.organization_id = $1 GROUP BY 1 HAVING sum(e.amount_micros) <> 0`,
+    [organizationId],
+  );
+  const wallet = await dataSource.getRepository(Wallet).findOneByOrFail({ organizationId });
+  const [sums] = await dataSource.query(
+    `SELECT coalesce(sum(amount_micros), 0)::text AS balance,
+            coalesce(sum(amount_micros) FILTER (WHERE account_id = $2), 0)::text AS held
+       FROM ledger_entries WHERE account_id IN ($1, $2)`,
+    [wallet.walletAccountId, wallet.holdsAccountId],
+  );
+  expect(unbalanced).toEqual([]);
+  expect(BigInt(sums.balance)).toBe(wallet.balanceMicros);
+  expect(BigInt(sums.held)).toBe(wallet.heldMicros);
+  expect(wallet.balanceMicros - wallet.heldMicros >= 0n).toBe(true);
+  return wallet;
+}
+
+describe('money: wallet-safe calls, exact charges, top-ups, rates (real PostgreSQL and Redis)', () => {
+  let stack: RunningStack;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    // Real-time simulator: the calls placed here stay live (no hold is released) while the test looks.
+    stack = await startStack({
+      MAX_CALL_SECONDS: '600',
+      WEBHOOK_WORKER_CONCURRENCY: '8',
+      SIMULATOR_TIME_SCALE: '1',
+    });
+    dataSource = stack.api.dataSource;
+  });
+  afterAll(() => stack.close());
+
+  async function organizationWithUsRate(fundMicros: bigint): Promise<Record<UserRole, TestUser>> {
+    const { users } = await createOrganization(dataSource, ['owner', 'admin', 'agent'], {
+      fundMicros,
+    });
+    const token = await loginAs(stack.api.baseUrl, users.admin);
+    const put = await request(stack.api.baseUrl, 'PUT', '/api/billing/rates', {
+      token,
+      body: { rates: [US_PER_MINUTE] },
+    });
+    expect(put.status).toBe(200);
+    return users;
+  }
+
+  it('holds at most what the balance covers when 200 calls are placed at once on a wallet that can afford 50', async () => {
+    const users = await organizationWithUsRate(50n * HOLD_PER_CALL);
+    const token = await loginAs(stack.api.baseUrl, users.agent);
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        request(stack.api.baseUrl, 'POST', '/api/calls', {
+          token,
+          body: {
+            provider: 'simulator',
+            to: '+14155550100',
+            scenario: 'completed',
+            talkSeconds: 600,
+          },
+        }),
+      ),
+    );
+    const placed = responses.filter((response) => response.status === 201);
+    const refused = responses.filter((response) => response.status === 402);
+    expect(placed).toHaveLength(50);
+    expect(refused).toHaveLength(150);
+    expect(refused[0].body.message).toMatch(
+      /^Insufficient balance: a call to \+14155550100 needs at least 0\.06 USD; available 0\.00 USD$/,
+    );
+    expect(placed.every((response) => response.body.timeLimitSeconds === 600)).toBe(true);
+    // Refused calls leave nothing behind.
+    expect(
+      await dataSource.getRepository(Call).countBy({ organizationId: users.agent.organizationId }),
+    ).toBe(50);
+    const wallet = await ledgerIsBalanced(dataSource, users.agent.organizationId);
+    expect(wallet.heldMicros).toBe(50n * HOLD_PER_CALL);
+    expect(wallet.balanceMicros).toBe(50n * HOLD_PER_CALL);
+  }, 60_000);
+
+  it('charges each call exactly once when every terminal webhook arrives three times, concurrently and out of order', async () => {
+    const users = await organizationWithUsRate(100_000_000n);
+    const billing = stack.api.app.get(CallBillingService);
+    const talk = [0, 1, 59, 60, 61, 119, 121, 300, 599, 600];
+    const calls: { call: Call; seconds: number }[] = [];
+    for (const seconds of talk) {
+      const call = await dataSource.transaction(async (manager) => {
+        const created = await manager.save(
+          manager.create(Call, {
+            organizationId: users.agent.organizationId,
+            agentId: users.agent.id,
+            provider: 'simulator',
+            providerCallId: `SIMmoney${randomUUID().slice(0, 8)}`,
+            direction: 'outbound',
+            toNumber: '+14155550100',
+            country: 'US',
+            status: 'initiated',
+            metadata: {},
+          }),
+        );
+        await billing.reserve(manager, created);
+        return created;
+      });
+      calls.push({ call, seconds });
+    }
+    const deliveries = calls.flatMap(({ call, seconds }) => {
+      const events =
+        seconds === 0
+          ? [
+              simulatorEvent(call.providerCallId!, 'ringing'),
+              simulatorEvent(call.providerCallId!, 'no_answer', { duration_seconds: 0 }),
+            ]
+          : [
+              simulatorEvent(call.providerCallId!, 'ringing'),
+              simulatorEvent(call.providerCallId!, 'in_progress'),
+              simulatorEvent(call.providerCallId!, 'completed', { duration_seconds: seconds }),
+            ];
+      return events.flatMap((event) => [event, event, event]);
+    });
+    deliveries.sort(() => Math.random() - 0.5);
+    const responses = await Promise.all(
+      deliveries.map((event) => postSimulatorWebhook(stack.api.baseUrl, event)),
+    );
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+
+    const ids = calls.map(({ call }) => call.id);
+    const settled = await eventually(async () => {
+      const rows = await dataSource.getRepository(Call).findBy({ id: In(ids) });
+      return rows.every((row) => row.costMicros !== null) ? rows : null;
+    }, 'every call to be charged');
+
+    const expected = new Map(
+      calls.map(({ call, seconds }) => [
+        call.id,
+        callCost(seconds, {
+          ratePerMinuteMicros: 60_000n,
+          initialIncrement: 60,
+          subsequentIncrement: 60,
+          minimumSeconds: 0,
+        }),
+      ]),
+    );
+    for (const row of settled) expect(row.costMicros).toBe(expected.get(row.id));
+    expect(settled.find((row) => row.billableSeconds === 61)!.costMicros).toBe(120_000n); // 61 s at 60/60 = 2 minutes
+
+    const captures = await dataSource
+      .getRepository(LedgerTransaction)
+      .find({ where: ids.map((callId) => ({ callId, kind: 'capture' as const })) });
+    expect(new Set(captures.map((capture) => capture.callId)).size).toBe(captures.length);
+    const charged = captures.reduce((sum, capture) => sum - capture.balanceChangeMicros, 0n);
+    const costs = [...expected.values()].reduce((sum, cost) => sum + cost, 0n);
+    expect(charged).toBe(costs);
+    const wallet = await ledgerIsBalanced(dataSource, users.agent.organizationId);
+    expect(wallet.heldMicros).toBe(0n);
+    expect(wallet.balanceMicros).toBe(100_000_000n - costs);
+  }, 60_000);
+
+  it('quotes the longest matching prefix, and refuses a destination with no rate with 402', async () => {
+    const { users } = await createOrganization(dataSource);
+    const token = await loginAs(stack.api.baseUrl, users.agent);
+    const newYork = await request(
+      stack.api.baseUrl,
+      'GET',
+      '/api/billing/quote?to=%2B12125551234',
+      { token },
+    );
+    expect(newYork.body.rate).toMatchObject({ prefix: '1212', source: 'default' });
+    expect(newYork.body).toMatchObject({
+      country: 'US',
+      countryName: 'United States',
+      refusal: null,
+    });
+    const sanFrancisco = await request(
+      stack.api.baseUrl,
+      'GET',
+      '/api/billing/quote?to=%2B14155550100',
+      { token },
+    );
+    expect(sanFrancisco.body.rate.prefix).toBe('1');
+    expect(sanFrancisco.body.maxAffordableSeconds).toBe(600);
+
+    const moscow = await request(stack.api.baseUrl, 'GET', '/api/billing/quote?to=%2B74951234567', {
+      token,
+    });
+    expect(moscow.body).toMatchObject({
+      rate: null,
+      maxAffordableSeconds: 0,
+      refusal: 'No rate for +74951234567: calls to this destination are not enabled',
+    });
+    const refused = await request(stack.api.baseUrl, 'POST', '/api/calls', {
+      token,
+      body: { provider: 'simulator', to: '+74951234567' },
+    });
+    expect(refused.status).toBe(402);
+    expect(refused.body).toEqual({
+      statusCode: 402,
+      error: 'Payment Required',
+      message: 'No rate for +74951234567: calls to this destination are not enabled',
+    });
+  });
+
+  it('lets an organization override a prefix, names a prefix listed twice, and validates each rate', async () => {
+    const users = await organizationWithUsRate(10_000_000n);
+    const token = await loginAs(stack.api.baseUrl, users.admin);
+    const quote = await request(stack.api.baseUrl, 'GET', '/api/billing/quote?to=%2B12125551234', {
+      token,
+    });
+    expect(quote.body.rate).toMatchObject({
+      prefix: '1',
+      source: 'organization',
+      ratePerMinuteMicros: '60000',
+    });
+
+    const twice = await request(stack.api.baseUrl, 'PUT', '/api/billing/rates', {
+      token,
+      body: { rates: [US_PER_MINUTE, { ...US_PER_MINUTE }] },
+    });
+    expect(twice.status).toBe(409);
+    expect(twice.body.message).toBe('Each prefix may appear once; listed more than once: +1');
+    const invalid = await request(stack.api.baseUrl, 'PUT', '/api/billing/rates', {
+      token,
+      body: { rates: [{ ...US_PER_MINUTE, prefix: '0x', initialIncrement: 0 }] },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.message).toContain('rates.0.prefix must be 1 to 15 digits');
+    expect(invalid.body.message).toContain('rates.0.initialIncrement must not be less than 1');
+    const agent = await request(stack.api.baseUrl, 'PUT', '/api/billing/rates', {
+      token: await loginAs(stack.api.baseUrl, users.agent),
+      body: { rates: [] },
+    });
+    expect(agent.status).toBe(403);
+  });
+
+  describe('top-ups', () => {
+    it('credits once per Idempotency-Key and answers a retry with the same result', async () => {
+      const { users } = await createOrganization(dataSource, ['owner', 'admin', 'agent'], {
+        fundMicros: 0n,
+      });
+      const token = await loginAs(stack.api.baseUrl, users.admin);
+      const key = randomUUID();
+      const body = { amountMicros: '25000000', note: 'Card payment' };
+      const first = await request(stack.api.baseUrl, 'POST', '/api/wallet/topups', {
+        token,
+        body,
+        headers: { 'idempotency-key': key },
+      });
+      const second = await request(stack.api.baseUrl, 'POST', '/api/wallet/topups', {
+        token,
+        body,
+        headers: { 'idempotency-key': key },
+      });
+      expect(first.status).toBe(201);
+      expect(second.status).toBe(201);
+      expect(second.body).toEqual(first.body);
+      expect(first.body).toMatchObject({
+        kind: 'topup',
+        balanceChangeMicros: '25000000',
+        balanceAfterMicros: '25000000',
+      });
+      const wallet = await request(stack.api.baseUrl, 'GET', '/api/wallet', { token });
+      expect(wallet.body).toMatchObject({
+        balanceMicros: '25000000',
+        heldMicros: '0',
+        availableMicros: '25000000',
+        currency: 'USD',
+      });
+      expect(wallet.body.formatted.balance).toBe('25.00');
+
+      const conflict = await request(stack.api.baseUrl, 'POST', '/api/wallet/topups', {
+        token,
+        body: { amountMicros: '99000000' },
+        headers: { 'idempotency-key': key },
+      });
+      expect(conflict.status).toBe(409);
+      expect(conflict.body.message).toBe(
+        'This Idempotency-Key was already used with a different request',
+      );
+
+      const concurrentKey = randomUUID();
+      const burst = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          request(stack.api.baseUrl, 'POST', '/api/wallet/topups', {
+            token,
+            body: { amountMicros: '1000000' },
+            headers: { 'idempotency-key': concurrentKey },
+          }),
+        ),
+      );
+      expect(
+        burst.every((response) => response.status === 201 && response.body.id === burst[0].body.id),
+      ).toBe(true);
+      expect(
+        (await request(stack.api.baseUrl, 'GET', '/api/wallet', { token })).body.balanceMicros,
+      ).toBe('26000000');
+      await ledgerIsBalanced(dataSource, users.admin.organizationId);
+    });
+
+    it('refuses an agent (403), a missing key (400) and a malformed amount (400, naming it)', async () => {
+      const { users } = await createOrganization(dataSource);
+      const agent = await request(stack.api.baseUrl, 'POST', '/api/wallet/topups', {
+        token: await loginAs(stack.api.baseUrl, users.agent),
+        body: { amountMicros: '1000000' },
+        headers: { 'idempotency-key': randomUUID() },
+      });
+      expect(agent.status).toBe(403);
+      const token = await loginAs(stack.api.baseUrl, users.admin);
+      const noKey = await request(stack.api.baseUrl, 'POST', '/api/wallet/topups', {
+        token,
+        body: { amountMicros: '1000000' },
+      });
+      expect(noKey.status).toBe(400);
+      expect(noKey.body.message).toMatch(/^Idempotency-Key header is required/);
+      const float = await request(stack.api.baseUrl, 'POST', '/api/wallet/topups', {
+        token,
+        body: { amountMicros: '10.5' },
+        headers: { 'idempotency-key': randomUUID() },
+      });
+      expect(float.status).toBe(400);
+      expect(float.body.message).toMatch(
+        /^amountMicros must be a positive whole number of micro-units/,
+      );
+    });
+  });
+
+  it("never lets organization A read or move organization B's money", async () => {
+    const a = (
+      await createOrganization(dataSource, ['owner', 'admin', 'agent'], { fundMicros: 1_000_000n })
+    ).users;
+    const b = (
+      await createOrganization(dataSource, ['owner', 'admin', 'agent'], { fundMicros: 7_000_000n })
+    ).users;
+    const tokenA = await loginAs(stack.api.baseUrl, a.owner);
+    const walletA = await request(stack.api.baseUrl, 'GET', '/api/wallet', { token: tokenA });
+    expect(walletA.body.balanceMicros).toBe('1000000');
+    const transactionsA = await request(stack.api.baseUrl, 'GET', '/api/wallet/transactions', {
+      token: tokenA,
+    });
+    const bTransactions = await dataSource
+      .getRepository(LedgerTransaction)
+      .findBy({ organizationId: b.owner.organizationId });
+    const idsA = transactionsA.body.items.map((item: { id: string }) => item.id);
+    expect(bTransactions.every((transaction) => !idsA.includes(transaction.id))).toBe(true);
+
+    const callOfB = await dataSource.getRepository(Call).save({
+      organizationId: b.owner.organizationId,
+      provider: 'simulator',
+      toNumber: '+14155550100',
+      status: 'completed',
+      metadata: {},
+    } as Call);
+    const refund = await request(stack.api.baseUrl, 'POST', '/api/wallet/refunds', {
+      token: tokenA,
+      body: { amountMicros: '500000', reason: 'not ours', callId: callOfB.id },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(refund.status).toBe(404);
+    const walletB = await dataSource
+      .getRepository(Wallet)
+      .findOneByOrFail({ organizationId: b.owner.organizationId });
+    expect(walletB.balanceMicros).toBe(7_000_000n);
+    expect(
+      (await request(stack.api.baseUrl, 'GET', '/api/wallet', { token: tokenA })).body
+        .balanceMicros,
+    ).toBe('1000000');
+  });
+
+  it('lets only the owner refund and adjust, with a reason, and never below zero', async () => {
+    const { users } = await createOrganization(dataSource, ['owner', 'admin', 'agent'], {
+      fundMicros: 2_000_000n,
+    });
+    const owner = await loginAs(stack.api.baseUrl, users.owner);
+    const admin = await loginAs(stack.api.baseUrl, users.admin);
+    const byAdmin = await request(stack.api.baseUrl, 'POST', '/api/wallet/adjustments', {
+      token: admin,
+      body: { amountMicros: '1000000', reason: 'goodwill' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(byAdmin.status).toBe(403);
+    const noReason = await request(stack.api.baseUrl, 'POST', '/api/wallet/adjustments', {
+      token: owner,
+      body: { amountMicros: '1000000' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(noReason.status).toBe(400);
+    const tooMuch = await request(stack.api.baseUrl, 'POST', '/api/wallet/adjustments', {
+      token: owner,
+      body: { amountMicros: '-3000000', reason: 'correction' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(tooMuch.status).toBe(402);
+    const credit = await request(stack.api.baseUrl, 'POST', '/api/wallet/refunds', {
+      token: owner,
+      body: { amountMicros: '500000', reason: 'Dropped call' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(credit.body).toMatchObject({
+      kind: 'refund',
+      balanceAfterMicros: '2500000',
+      reason: 'Dropped call',
+    });
+    await ledgerIsBalanced(dataSource, users.owner.organizationId);
+  });
+});
