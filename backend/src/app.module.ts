@@ -7,6 +7,7 @@ import { HealthModule } from './modules/health/health.module';
 import { UsersModule } from './modules/users/users.module';
 import { CallsModule } from './modules/calls/calls.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
+import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { BillingModule } from './modules/billing/billing.module';
 import { WalletModule } from './modules/wallet/wallet.module';
@@ -18,12 +19,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config),
+        CoreModule.forRoot(config, 'api'),
         MetricsModule,
         HealthModule,
         AuthModule,
         UsersModule,
-        RealtimeModule,
+        RealtimeModule.forApi(),
+        DashboardModule,
         CallsModule,
         WebhooksModule,
         BillingModule,

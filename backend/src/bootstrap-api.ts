@@ -13,6 +13,7 @@ import { registerBodyParsers } from './common/body-parsers';
 import { AllExceptionsFilter, createValidationPipe, SpaFallback } from './common/errors';
 import { createRootLogger, PinoNestLogger, requestContext } from './logging/logger';
 import { MetricsService } from './metrics/metrics.service';
+import { RedisStreamsIoAdapter } from './modules/realtime/redis-streams-io.adapter';
 
 /** One log line per request (not two), none for probes and scrapes. */
 class OneLinePerRequest extends LogController {
@@ -89,6 +90,7 @@ export async function createApiApp(
   app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
+  app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, config));
 
   const consoleDir = consoleDirectory(config);
   let spaFallback: SpaFallback | undefined;

@@ -10,7 +10,11 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config), RealtimeModule, WebhooksWorkerModule],
+      imports: [
+        CoreModule.forRoot(config, 'worker'),
+        RealtimeModule.forWorker(),
+        WebhooksWorkerModule,
+      ],
     };
   }
 }

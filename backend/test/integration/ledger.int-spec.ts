@@ -37,7 +37,9 @@ describe('ledger invariants under random sequences (fast-check, real PostgreSQL)
 
   beforeAll(async () => {
     dataSource = await new DataSource(dataSourceOptions(process.env.DATABASE_URL!)).initialize();
-    wallets = new WalletService(dataSource, ledger, new RealtimePublisher());
+    // No sockets here: what the ledger does is the subject, not the broadcast.
+    const noBroadcast = { publish: () => undefined } as unknown as RealtimePublisher;
+    wallets = new WalletService(dataSource, ledger, noBroadcast);
   });
   afterAll(() => dataSource.destroy());
 

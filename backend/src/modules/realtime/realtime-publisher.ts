@@ -1,4 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { Server } from 'socket.io';
+import { MetricsBroadcaster } from './metrics-broadcaster';
+import { adminsRoom, organizationRoom, userRoom } from './rooms';
 
 export type RealtimeEventName =
   'call:created' | 'call:updated' | 'wallet:updated' | 'metrics:updated';
@@ -6,24 +9,41 @@ export type RealtimeEventName =
 export interface RealtimeMessage {
   event: RealtimeEventName;
   organizationId: string;
-  /** Agents receive call events of their own calls only: the call's agent. */
+  /** The call's agent: call events reach that agent and the organization's admins, no other agent. */
   userId?: string | null;
   payload: unknown;
 }
 
 /**
- * The one way any module emits to browsers; called only after the database commit.
- * The socket.io transport is wired by the realtime module; until then messages are logged.
+ * The one way any module emits to browsers; called only after the database commit. On api nodes
+ * it emits through the gateway's server, in the worker through a server that never listens; both
+ * share the Redis streams adapter, so every browser of the organization receives it on any node.
  */
 @Injectable()
 export class RealtimePublisher {
   private readonly logger = new Logger(RealtimePublisher.name);
+  private server?: Server;
+
+  constructor(private readonly metrics: MetricsBroadcaster) {}
+
+  attach(server: Server): void {
+    this.server = server;
+    this.metrics.attach(server);
+  }
 
   publish(message: RealtimeMessage): void {
-    this.logger.debug({
-      msg: 'realtime event',
-      event: message.event,
-      organizationId: message.organizationId,
-    });
+    if (!this.server) {
+      this.logger.debug(`no socket server attached; ${message.event} not sent`);
+      return;
+    }
+    if (message.event === 'call:created' || message.event === 'call:updated') {
+      const rooms = [adminsRoom(message.organizationId)];
+      if (message.userId) rooms.push(userRoom(message.userId));
+      this.server.to(rooms).emit(message.event, message.payload);
+      this.metrics.schedule(message.organizationId, message.userId ?? undefined);
+    } else {
+      this.server.to(organizationRoom(message.organizationId)).emit(message.event, message.payload);
+      if (message.event === 'wallet:updated') this.metrics.schedule(message.organizationId);
+    }
   }
 }

@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiProperty } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { formatMicros } from '../../common/money';
+import { Wallet } from '../wallet/entities/wallet.entity';
+
+export class DashboardMetrics {
+  @ApiProperty({ description: 'Calls in progress by status' })
+  activeCalls: { initiated: number; ringing: number; in_progress: number; total: number };
+  @ApiProperty({ description: 'Since midnight UTC' })
+  today: {
+    calls: number;
+    answered: number;
+    answerRate: number;
+    minutes: number;
+    spendMicros: string;
+    spend: string;
+  };
+  @ApiProperty({ description: 'Calls placed in each UTC hour of today (24 numbers)' })
+  callsPerHour: number[];
+  @ApiProperty()
+  balance: { balanceMicros: string; heldMicros: string; availableMicros: string };
+  @ApiProperty({ description: 'Whose calls these numbers count: the organization, or one agent' })
+  scope: 'organization' | 'agent';
+  @ApiProperty() generatedAt: string;
+}
+
+/** The dashboard's numbers, for the organization (admins) or for one agent's own calls. */
+@Injectable()
+export class DashboardService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async metrics(organizationId: string, agentId?: string): Promise<DashboardMetrics> {
+    const parameters: unknown[] = [organizationId];
+    let scope = '';
+    if (agentId) {
+      parameters.push(agentId);
+      scope = 'AND agent_id = $2';
+    }
+    const [active, today, hours, wallet] = await Promise.all([
+      this.dataSource.query(
+        `SELECT status::text AS status, count(*)::int AS n FROM calls
+          WHERE organization_id = $1 ${scope} AND status IN ('initiated', 'ringing', 'in_progress')
+          GROUP BY status`,
+        parameters,
+      ) as Promise<{ status: string; n: number }[]>,
+      this.dataSource.query(
+        `SELECT count(*)::int AS calls, count(answered_at)::int AS answered,
+                coalesce(sum(billable_seconds), 0)::int AS seconds, coalesce(sum(cost_micros), 0)::text AS spend
+           FROM calls WHERE organization_id = $1 ${scope} AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
+        parameters,
+      ) as Promise<{ calls: number; answered: number; seconds: number; spend: string }[]>,
+      this.dataSource.query(
+        `SELECT extract(hour FROM created_at AT TIME ZONE 'UTC')::int AS hour, count(*)::int AS n
+           FROM calls WHERE organization_id = $1 ${scope} AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+          GROUP BY 1`,
+        parameters,
+      ) as Promise<{ hour: number; n: number }[]>,
+      this.dataSource.getRepository(Wallet).findOneBy({ organizationId }),
+    ]);
+    const byStatus = Object.fromEntries(active.map((row) => [row.status, row.n]));
+    const callsPerHour = Array.from(
+      { length: 24 },
+      (_, hour) => hours.find((row) => row.hour === hour)?.n ?? 0,
+    );
+    const figures = today[0];
+    const spend = BigInt(figures.spend);
+    const balance = wallet?.balanceMicros ?? 0n;
+    const held = wallet?.heldMicros ?? 0n;
+    return {
+      activeCalls: {
+        initiated: byStatus.initiated ?? 0,
+        ringing: byStatus.ringing ?? 0,
+        in_progress: byStatus.in_progress ?? 0,
+        total: active.reduce((sum, row) => sum + row.n, 0),
+      },
+      today: {
+        calls: figures.calls,
+        answered: figures.answered,
+        answerRate: figures.calls
+          ? Math.round((figures.answered / figures.calls) * 1000) / 1000
+          : 0,
+        minutes: Math.round((figures.seconds / 60) * 10) / 10,
+        spendMicros: spend.toString(),
+        spend: formatMicros(spend),
+      },
+      callsPerHour,
+      balance: {
+        balanceMicros: balance.toString(),
+        heldMicros: held.toString(),
+        availableMicros: (balance - held).toString(),
+      },
+      scope: agentId ? 'agent' : 'organization',
+      generatedAt: new Date().toISOString(),
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import type { Server } from 'socket.io';
+import { DashboardService } from '../dashboard/dashboard.service';
+import { adminsRoom, userRoom } from './rooms';
+
+/** At most this often per organization (per process), however many events arrive. */
+const INTERVAL_MS = 500;
+
+interface Pending {
+  agents: Set<string>;
+  timer?: NodeJS.Timeout;
+  lastSent: number;
+}
+
+/**
+ * Coalesces `metrics:updated`: events only mark an organization dirty; its numbers are computed and
+ * sent at most every 500 ms — organization-wide to its admins, and each touched agent's own numbers
+ * to that agent.
+ */
+@Injectable()
+export class MetricsBroadcaster implements OnModuleDestroy {
+  private readonly logger = new Logger(MetricsBroadcaster.name);
+  private readonly pending = new Map<string, Pending>();
+  private server?: Server;
+
+  constructor(private readonly dashboard: DashboardService) {}
+
+  attach(server: Server): void {
+    this.server = server;
+  }
+
+  schedule(organizationId: string, agentId?: string): void {
+    if (!this.server) return;
+    let entry = this.pending.get(organizationId);
+    if (!entry) {
+      entry = { agents: new Set(), lastSent: 0 };
+      this.pending.set(organizationId, entry);
+    }
+    if (agentId) entry.agents.add(agentId);
+    if (entry.timer) return;
+    const wait = Math.max(0, entry.lastSent + INTERVAL_MS - Date.now());
+    entry.timer = setTimeout(() => void this.send(organizationId), wait);
+  }
+
+  private async send(organizationId: string): Promise<void> {
+    const entry = this.pending.get(organizationId);
+    if (!entry || !this.server) return;
+    const agents = [...entry.agents];
+    entry.agents.clear();
+    entry.timer = undefined;
+    entry.lastSent = Date.now();
+    try {
+      this.server
+        .to(adminsRoom(organizationId))
+        .emit('metrics:updated', await this.dashboard.metrics(organizationId));
+      for (const agentId of agents) {
+        // Admins already got the organization's numbers; only agent sockets get their own.
+        this.server
+          .to(userRoom(agentId))
+          .except(adminsRoom(organizationId))
+          .emit('metrics:updated', await this.dashboard.metrics(organizationId, agentId));
+      }
+    } catch (error) {
+      this.logger.warn(
+        `metrics for organization ${organizationId} not sent: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  onModuleDestroy(): void {
+    for (const entry of this.pending.values()) clearTimeout(entry.timer);
+    this.pending.clear();
+  }
+}
