@@ -1,7 +1,8 @@
-import { HttpClient, HttpParams, HttpResponse } from '@angular/common/http';
+import { HttpClient, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 
+import { CsvFile, toCsvFile, toHttpParams } from '../api/csv-file';
 import {
   CallDetail,
   CallDirection,
@@ -27,11 +28,6 @@ export interface CallQuery {
   q?: string;
 }
 
-export interface CsvFile {
-  blob: Blob;
-  filename: string;
-}
-
 /** Calls of the signed-in user (agents) or of the organization (owners and admins). */
 @Injectable({ providedIn: 'root' })
 export class CallsApi {
@@ -41,7 +37,7 @@ export class CallsApi {
     query: CallQuery,
     page: { cursor?: string | null; limit?: number } = {},
   ): Observable<CallPage> {
-    let params = toParams(query);
+    let params = toHttpParams(query);
     if (page.cursor) params = params.set('cursor', page.cursor);
     if (page.limit) params = params.set('limit', page.limit);
     return this.http.get<CallPage>('/api/calls', { params });
@@ -59,35 +55,14 @@ export class CallsApi {
   exportCsv(query: CallQuery): Observable<CsvFile> {
     return this.http
       .get('/api/calls/export.csv', {
-        params: toParams(query),
+        params: toHttpParams(query),
         responseType: 'blob',
         observe: 'response',
       })
       .pipe(
-        map((response: HttpResponse<Blob>) => ({
-          blob: response.body ?? new Blob([], { type: 'text/csv' }),
-          filename:
-            filenameFrom(response.headers.get('Content-Disposition')) ??
-            `calls-${new Date().toISOString().slice(0, 10)}.csv`,
-        })),
+        map((response: HttpResponse<Blob>) =>
+          toCsvFile(response, `calls-${new Date().toISOString().slice(0, 10)}.csv`),
+        ),
       );
   }
-}
-
-function toParams(query: CallQuery): HttpParams {
-  let params = new HttpParams();
-  for (const [key, value] of Object.entries(query) as [string, unknown][]) {
-    if (value === undefined || value === null || value === '') continue;
-    if (Array.isArray(value)) {
-      if (value.length) params = params.set(key, value.join(','));
-    } else {
-      params = params.set(key, String(value));
-    }
-  }
-  return params;
-}
-
-function filenameFrom(disposition: string | null): string | null {
-  const match = disposition?.match(/filename\*?=(?:UTF-8'')?"?([^";]+)"?/i);
-  return match ? decodeURIComponent(match[1]) : null;
 }

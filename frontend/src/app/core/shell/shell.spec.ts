@@ -6,7 +6,8 @@ import { RouterTestingHarness } from '@angular/router/testing';
 
 import { AuthService, TOKEN_STORAGE_KEY } from '../auth/auth-service';
 import { Role } from '../auth/user';
-import { BlankPage, makeUser } from '../../testing';
+import { WalletStore } from '../wallet/wallet-store';
+import { BlankPage, makeUser, makeWallet } from '../../testing';
 import { Shell, initialsOf } from './shell';
 
 describe('Shell', () => {
@@ -68,6 +69,27 @@ describe('Shell', () => {
     expect(navIds(root)).toHaveLength(6);
   });
 
+  it('shows the available balance, warning-coloured when low, linking to the wallet', async () => {
+    const root = await render('agent');
+    const backend = TestBed.inject(HttpTestingController);
+    backend.expectOne('/api/wallet').flush(makeWallet({ availableMicros: '34993500' }));
+    await new Promise((resolve) => setTimeout(resolve));
+
+    const chip = () => root.querySelector<HTMLAnchorElement>('[data-testid="shell-balance"]')!;
+    expect(chip().textContent).toContain('$34.9935');
+    expect(chip().getAttribute('href')).toBe('/wallet');
+    expect(chip().classList).not.toContain('low');
+
+    TestBed.inject(WalletStore).apply({
+      balanceMicros: '4000000',
+      heldMicros: '0',
+      availableMicros: '4000000',
+    });
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(chip().textContent).toContain('$4.00');
+    expect(chip().classList).toContain('low');
+  });
+
   it('signs out from the account menu', async () => {
     const root = await render('owner');
 
@@ -76,6 +98,7 @@ describe('Shell', () => {
     await new Promise((resolve) => setTimeout(resolve));
 
     expect(TestBed.inject(AuthService).isAuthenticated()).toBe(false);
+    expect(TestBed.inject(WalletStore).wallet()).toBeNull();
     expect(TestBed.inject(Router).url).toBe('/login');
   });
 });

@@ -1,5 +1,12 @@
 import { BreakpointObserver } from '@angular/cdk/layout';
-import { ChangeDetectionStrategy, Component, computed, inject, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  inject,
+  viewChild,
+} from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDividerModule } from '@angular/material/divider';
@@ -12,8 +19,10 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { map } from 'rxjs';
 
+import { MoneyPipe } from '../../shared/money/money-pipe';
 import { AuthService } from '../auth/auth-service';
 import { ROLE_LABELS, isAdminRole } from '../auth/user';
+import { WalletStore } from '../wallet/wallet-store';
 import { NAV_ITEMS, NavItem } from './nav-items';
 
 interface NavSection {
@@ -37,6 +46,7 @@ interface NavSection {
     MatMenuModule,
     MatDividerModule,
     MatTooltipModule,
+    MoneyPipe,
   ],
   templateUrl: './shell.html',
   styleUrl: './shell.scss',
@@ -46,8 +56,10 @@ export class Shell {
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
   private readonly sidenav = viewChild.required(MatSidenav);
+  private readonly walletStore = inject(WalletStore);
 
   protected readonly user = this.auth.user;
+  protected readonly wallet = this.walletStore.wallet;
 
   /** Below 960px the navigation becomes a drawer over the content. */
   protected readonly isHandset = toSignal(
@@ -81,12 +93,19 @@ export class Shell {
     initialsOf(this.user()?.name || this.user()?.email || ''),
   );
 
+  constructor() {
+    // One shell per session: load this organization's wallet, forget it on the way out.
+    this.walletStore.refresh();
+    inject(DestroyRef).onDestroy(() => this.walletStore.clear());
+  }
+
   protected closeDrawerOnHandset(): void {
     if (this.isHandset()) void this.sidenav().close();
   }
 
   protected logout(): void {
     this.auth.logout();
+    this.walletStore.clear();
     void this.router.navigateByUrl('/login');
   }
 }

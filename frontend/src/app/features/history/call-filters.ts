@@ -9,6 +9,7 @@ import {
   Provider,
 } from '../../core/calls/call';
 import { CallQuery } from '../../core/calls/calls-api';
+import { startOfDay } from '../../shared/days/days';
 
 /** What the history is filtered by, as kept in the URL (dates are local calendar days). */
 export interface CallFilters {
@@ -127,22 +128,4 @@ export function hasFilters(filters: CallFilters): boolean {
 /** `+1 (415) 555-0100` → `14155550100`. */
 export function digitsOf(text: string | null | undefined): string {
   return (text ?? '').replace(/\D/g, '');
-}
-
-/** A local calendar day as `YYYY-MM-DD`. */
-export function toDay(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-/** `YYYY-MM-DD` as a local Date at midnight. */
-export function fromDay(day: string): Date {
-  const [year, month, date] = day.split('-').map(Number);
-  return new Date(year, month - 1, date);
-}
-
-function startOfDay(day: string, plusDays: number): Date {
-  const date = fromDay(day);
-  date.setDate(date.getDate() + plusDays);
-  return date;
 }

@@ -31,7 +31,8 @@ import {
   PROVIDER_LABELS,
   Provider,
 } from '../../core/calls/call';
-import { CallFilters, NO_FILTERS, digitsOf, fromDay, hasFilters, toDay } from './call-filters';
+import { fromDay, toDay } from '../../shared/days/days';
+import { CallFilters, NO_FILTERS, digitsOf, hasFilters } from './call-filters';
 
 /** Typing settles for this long before the search or the country filter applies. */
 export const TYPING_DEBOUNCE_MS = 350;

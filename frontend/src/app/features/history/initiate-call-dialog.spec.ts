@@ -2,6 +2,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatDialogRef } from '@angular/material/dialog';
+import { provideRouter } from '@angular/router';
 
 import { makeCall } from '../../testing';
 import { InitiateCallDialog, phoneNumberValidator } from './initiate-call-dialog';
@@ -29,6 +30,7 @@ describe('InitiateCallDialog', () => {
       providers: [
         provideHttpClient(),
         provideHttpClientTesting(),
+        provideRouter([]),
         { provide: MatDialogRef, useValue: dialogRef },
       ],
     });
@@ -135,5 +137,39 @@ describe('InitiateCallDialog', () => {
     expect(errors()).toEqual(['Check this number']);
     expect(dialogRef.close).not.toHaveBeenCalled();
     expect(byTestId<HTMLButtonElement>('initiate-call-submit')!.disabled).toBe(false);
+  });
+
+  it('shows why the server refused the call for want of money (402), with the way to the wallet', async () => {
+    await open();
+    type('initiate-call-to', '+14155550100');
+    await submit();
+    backend.expectOne('/api/calls').flush(
+      {
+        statusCode: 402,
+        error: 'Payment Required',
+        message:
+          'Insufficient balance: a call to +14155550100 needs at least $0.0013 USD; available $0.00 USD',
+      },
+      { status: 402, statusText: 'Payment Required' },
+    );
+    await fixture.whenStable();
+
+    expect(byTestId('initiate-call-error')?.textContent).toContain(
+      'Insufficient balance: a call to +14155550100 needs at least $0.0013 USD',
+    );
+    expect(byTestId('initiate-call-wallet-link')?.getAttribute('href')).toBe('/wallet');
+    expect(dialogRef.close).not.toHaveBeenCalled();
+
+    await submit();
+    backend.expectOne('/api/calls').flush(
+      {
+        statusCode: 402,
+        message: 'No rate for +14155550100: calls to this destination are not enabled',
+      },
+      { status: 402, statusText: 'Payment Required' },
+    );
+    await fixture.whenStable();
+    expect(byTestId('initiate-call-error')?.textContent).toContain('No rate for +14155550100');
+    expect(byTestId('initiate-call-wallet-link')).toBeNull();
   });
 });

@@ -15,6 +15,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
+import { RouterLink } from '@angular/router';
 import { finalize } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
@@ -76,6 +77,7 @@ function wholeNumberValidator(control: AbstractControl<number | null>): Validati
     MatButtonModule,
     MatIconModule,
     MatProgressBarModule,
+    RouterLink,
   ],
   templateUrl: './initiate-call-dialog.html',
   styleUrl: './initiate-call-dialog.scss',
@@ -109,6 +111,8 @@ export class InitiateCallDialog {
   protected readonly configError = signal<string | null>(null);
   protected readonly saving = signal(false);
   protected readonly error = signal<string | null>(null);
+  /** The server refused the call for want of money (402): offer the way to the wallet. */
+  protected readonly insufficientBalance = signal(false);
 
   private readonly provider = toSignal(this.form.controls.provider.valueChanges, {
     initialValue: this.form.controls.provider.value,
@@ -161,6 +165,7 @@ export class InitiateCallDialog {
     }
 
     this.error.set(null);
+    this.insufficientBalance.set(false);
     this.saving.set(true);
     this.dialogRef.disableClose = true;
     this.api
@@ -176,6 +181,10 @@ export class InitiateCallDialog {
         error: (err: unknown) => {
           const message = ApiError.message(err, 'The call could not be placed. Please try again.');
           this.error.set(message);
+          // 402: "Insufficient balance: …" or "No rate for …"; only the first is fixed by a top-up.
+          this.insufficientBalance.set(
+            ApiError.status(err) === 402 && /^insufficient balance/i.test(message),
+          );
           // The server names the field it refuses ("to must be a valid phone number…").
           for (const field of ['to', 'from'] as const) {
             if (new RegExp(`^${field}\\b`).test(message)) {

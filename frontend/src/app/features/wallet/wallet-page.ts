@@ -1,25 +1,79 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, viewChild } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { filter } from 'rxjs';
 
-import { ComingSoon } from '../../shared/coming-soon/coming-soon';
+import { AuthService } from '../../core/auth/auth-service';
+import { Transaction } from '../../core/wallet/wallet';
+import { WalletStore } from '../../core/wallet/wallet-store';
+import { EmptyState } from '../../shared/empty-state/empty-state';
+import { MoneyPipe } from '../../shared/money/money-pipe';
+import { formatMicros } from '../../shared/money/money';
+import { LowBalanceSetting } from './low-balance-setting';
+import { TopUpDialog, TopUpDialogData } from './top-up-dialog';
+import { WalletTransactions } from './wallet-transactions';
 
-/** The organization's prepaid balance. For now a placeholder until the feature ships. */
+/** The organization's prepaid wallet: balance, holds, low-balance warning, top-ups and the ledger. */
 @Component({
   selector: 'sb-wallet-page',
-  imports: [ComingSoon],
-  template: `
-    <sb-coming-soon
-      icon="account_balance_wallet"
-      heading="Wallet"
-      description="Track your prepaid balance, the holds placed by calls in progress and every ledger transaction, and top up when needed."
-      [highlights]="highlights"
-    />
-  `,
+  imports: [
+    MatButtonModule,
+    MatIconModule,
+    MatProgressBarModule,
+    MatTooltipModule,
+    EmptyState,
+    MoneyPipe,
+    LowBalanceSetting,
+    WalletTransactions,
+  ],
+  templateUrl: './wallet-page.html',
+  styleUrl: './wallet-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class WalletPage {
-  protected readonly highlights = [
-    'Live balance',
-    'Holds for active calls',
-    'Top-ups and transactions',
-  ];
+  protected readonly store = inject(WalletStore);
+  private readonly auth = inject(AuthService);
+  private readonly dialog = inject(MatDialog);
+  private readonly snackBar = inject(MatSnackBar);
+  private readonly transactions = viewChild(WalletTransactions);
+
+  protected readonly isAdmin = this.auth.isAdmin;
+  protected readonly wallet = this.store.wallet;
+  protected readonly organizationName = computed(() => this.auth.user()?.organization.name ?? '');
+  protected readonly currency = computed(() => this.wallet()?.currency ?? 'USD');
+
+  constructor() {
+    this.store.refresh();
+  }
+
+  protected refresh(): void {
+    this.store.refresh();
+    this.transactions()?.refresh();
+  }
+
+  protected openTopUp(): void {
+    this.dialog
+      .open<TopUpDialog, TopUpDialogData, Transaction>(TopUpDialog, {
+        data: { currency: this.currency() },
+        autoFocus: 'first-tabbable',
+        width: '480px',
+      })
+      .afterClosed()
+      .pipe(filter((transaction): transaction is Transaction => !!transaction))
+      .subscribe((transaction) => {
+        this.snackBar.open(
+          `Added ${formatMicros(transaction.balanceChangeMicros, {
+            currency: this.currency(),
+            maxFractionDigits: 6,
+          })} to the wallet`,
+          undefined,
+          { duration: 4000 },
+        );
+        this.refresh();
+      });
+  }
 }

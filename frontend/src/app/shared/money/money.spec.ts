@@ -1,4 +1,7 @@
-import { formatMicros, parseMicros } from './money';
+import { FormControl } from '@angular/forms';
+
+import { amountErrorText, amountValidator } from './amount-validator';
+import { formatMicros, microsToDecimal, parseAmount, parseMicros } from './money';
 import { MoneyPipe } from './money-pipe';
 
 describe('formatMicros', () => {
@@ -37,6 +40,12 @@ describe('formatMicros', () => {
     );
   });
 
+  it('marks increases with a plus when asked (changes of a balance)', () => {
+    expect(formatMicros('10000000', { signed: true })).toBe('+$10.00');
+    expect(formatMicros('-6500', { signed: true })).toBe('-$0.0065');
+    expect(formatMicros('0', { signed: true })).toBe('$0.00');
+  });
+
   it('groups thousands and uses the currency symbol or code', () => {
     expect(formatMicros('1234567890000')).toBe('$1,234,567.89');
     expect(formatMicros('2000000', { currency: 'EUR' })).toBe('€2.00');
@@ -50,6 +59,67 @@ describe('formatMicros', () => {
     expect(parseMicros(null)).toBeNull();
     expect(parseMicros(' 42 ')).toBe(42n);
     expect(() => formatMicros('1e6')).toThrow(/Not an integer/);
+  });
+});
+
+describe('parseAmount', () => {
+  const micros = (text: string) => parseAmount(text).micros?.toString() ?? null;
+  const error = (text: string) => parseAmount(text).error;
+
+  it('turns units into exact micros without floating point', () => {
+    expect(micros('25')).toBe('25000000');
+    expect(micros('25.5')).toBe('25500000');
+    expect(micros('25.50')).toBe('25500000');
+    expect(micros('0.013')).toBe('13000'); // 0.013 * 1e6 is 12999.999999999998 in floats
+    expect(micros('0.1')).toBe('100000');
+    expect(micros('1.000001')).toBe('1000001');
+    expect(micros('.5')).toBe('500000');
+    expect(micros('7.')).toBe('7000000');
+    expect(micros(' 1,250.75 ')).toBe('1250750000');
+    expect(micros('+3')).toBe('3000000');
+    expect(micros('0')).toBe('0');
+    expect(micros('9999999.999999')).toBe('9999999999999');
+  });
+
+  it('refuses what is not an amount, negatives and more than 6 decimals', () => {
+    expect(error('')).toBe('required');
+    expect(error('   ')).toBe('required');
+    expect(error('abc')).toBe('format');
+    expect(error('1e3')).toBe('format');
+    expect(error('12,5')).toBe('format'); // a decimal comma is not read as a thousands separator
+    expect(error('1,25,000')).toBe('format');
+    expect(error('1.2.3')).toBe('format');
+    expect(error('.')).toBe('format');
+    expect(error('-5')).toBe('negative');
+    expect(error('1.1234567')).toBe('precision');
+    expect(error('0.0000001')).toBe('precision');
+    expect(error('10000000')).toBe('tooLarge');
+    expect(parseAmount('1000000', 12).error).toBe('tooLarge');
+  });
+
+  it('formats micros back for an input field', () => {
+    expect(microsToDecimal('5000000')).toBe('5.00');
+    expect(microsToDecimal('13000')).toBe('0.013');
+    expect(microsToDecimal(1n)).toBe('0.000001');
+    expect(microsToDecimal('-2500000')).toBe('-2.50');
+    expect(microsToDecimal('9007199254740993')).toBe('9007199254.740993');
+  });
+
+  it('validates form fields with the same rules and says what is wrong', () => {
+    const control = new FormControl('', { nonNullable: true, validators: amountValidator() });
+    const text = (value: string) => {
+      control.setValue(value);
+      return amountErrorText(control);
+    };
+    expect(text('')).toBe('Enter an amount');
+    expect(text('0')).toBe('Enter an amount greater than 0');
+    expect(text('-1')).toBe('Enter a positive amount');
+    expect(text('1.1234567')).toBe('Use at most 6 decimals');
+    expect(text('ten')).toBe('Enter a number, e.g. 25 or 25.50');
+    expect(text('25.50')).toBeNull();
+
+    const free = new FormControl('0', { validators: amountValidator({ allowZero: true }) });
+    expect(free.valid).toBe(true);
   });
 });
 

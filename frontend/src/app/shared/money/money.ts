@@ -12,6 +12,8 @@ export interface MoneyFormat {
   minFractionDigits?: number;
   /** Fraction digits at most; the rest is rounded half away from zero (default 4, at most 6). */
   maxFractionDigits?: number;
+  /** Show a `+` before positive amounts (changes of a balance). */
+  signed?: boolean;
 }
 
 /** Parses an integer micros value; null for anything that is not one. */
@@ -38,9 +40,14 @@ export function formatMicros(micros: string | bigint, format: MoneyFormat = {}):
   let fraction = maxDigits ? (rounded % base).toString().padStart(maxDigits, '0') : '';
   while (fraction.length > minDigits && fraction.endsWith('0')) fraction = fraction.slice(0, -1);
 
-  const sign = negative && rounded !== 0n ? '-' : '';
+  const sign = rounded === 0n ? '' : negative ? '-' : format.signed ? '+' : '';
   const digits = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${sign}${currencyPrefix(format.currency ?? 'USD')}${digits}${fraction ? `.${fraction}` : ''}`;
+}
+
+/** The symbol shown before amounts of `currency`: `$`, `€`, or the code itself (`AED`). */
+export function currencySymbol(currency = 'USD'): string {
+  return currencyPrefix(currency).trim();
 }
 
 const prefixes = new Map<string, string>();
@@ -65,4 +72,51 @@ function currencyPrefix(currency: string): string {
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(Math.max(Math.trunc(value), min), max);
+}
+
+/** Why a typed amount was refused (see `parseAmount`). */
+export type AmountError = 'required' | 'format' | 'negative' | 'precision' | 'tooLarge';
+
+export type ParsedAmount = { micros: bigint; error: null } | { micros: null; error: AmountError };
+
+/** Digits of micros the API accepts in one amount: up to 9,999,999.999999 units. */
+export const MAX_AMOUNT_MICRO_DIGITS = 13;
+
+/**
+ * Reads an amount typed in currency units ("25", "25.5", "0.013", "1,250.00") as exact micros,
+ * with string arithmetic only: `parseFloat("0.013") * 1e6` is 12999.999999999998.
+ */
+export function parseAmount(
+  text: string | null | undefined,
+  maxMicroDigits = MAX_AMOUNT_MICRO_DIGITS,
+): ParsedAmount {
+  const value = (text ?? '').trim().replace(/\s+/g, '');
+  if (!value) return { micros: null, error: 'required' };
+  if (/^-/.test(value)) return { micros: null, error: 'negative' };
+  const plain = value.replace(/^\+/, '');
+  // Thousands separators are accepted only where they group digits in threes ("1,250.50").
+  const grouped = /^\d{1,3}(,\d{3})+(\.\d*)?$/.test(plain);
+  const digits = grouped ? plain.replace(/,/g, '') : plain;
+  const match = /^(\d*)(?:\.(\d*))?$/.exec(digits);
+  if (!match || (!match[1] && !match[2])) return { micros: null, error: 'format' };
+  const [, whole, fraction = ''] = match;
+  if (fraction.length > 6) return { micros: null, error: 'precision' };
+  const micros = BigInt(whole || '0') * MICROS_PER_UNIT + BigInt(fraction.padEnd(6, '0'));
+  if (micros.toString().length > maxMicroDigits) {
+    return { micros: null, error: 'tooLarge' };
+  }
+  return { micros, error: null };
+}
+
+/** Micros as a plain decimal for an input field: `"5000000"` → `"5.00"`, `"13000"` → `"0.013"`. */
+export function microsToDecimal(micros: string | bigint, minFractionDigits = 2): string {
+  const value = parseMicros(micros);
+  if (value === null) throw new Error(`Not an integer amount of micros: ${String(micros)}`);
+  const magnitude = value < 0n ? -value : value;
+  let fraction = (magnitude % MICROS_PER_UNIT).toString().padStart(6, '0');
+  while (fraction.length > minFractionDigits && fraction.endsWith('0')) {
+    fraction = fraction.slice(0, -1);
+  }
+  const whole = (magnitude / MICROS_PER_UNIT).toString();
+  return `${value < 0n ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
 }
