@@ -8,6 +8,7 @@ import { UsersModule } from './modules/users/users.module';
 import { CallsModule } from './modules/calls/calls.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { DashboardModule } from './modules/dashboard/dashboard.module';
+import { ContactsModule } from './modules/contacts/contacts.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { BillingModule } from './modules/billing/billing.module';
 import { WalletModule } from './modules/wallet/wallet.module';
@@ -29,6 +30,7 @@ export class AppModule {
         CallsModule,
         WebhooksModule,
         BillingModule,
+        ContactsModule,
         WalletModule,
       ],
     };

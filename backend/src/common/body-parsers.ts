@@ -69,6 +69,11 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     },
   );
 
+  // CSV uploads (contact import) reach the handler as a stream: read row by row, never buffered whole.
+  fastify.addContentTypeParser(['text/csv', 'application/csv'], (_request, payload, done) =>
+    done(null, payload),
+  );
+
   fastify.addContentTypeParser(
     'multipart/form-data',
     { parseAs: 'buffer' },

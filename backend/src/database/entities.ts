@@ -8,6 +8,8 @@ import { LedgerAccount } from '../modules/wallet/entities/ledger-account.entity'
 import { LedgerEntry } from '../modules/wallet/entities/ledger-entry.entity';
 import { LedgerTransaction } from '../modules/wallet/entities/ledger-transaction.entity';
 import { Wallet } from '../modules/wallet/entities/wallet.entity';
+import { Contact } from '../modules/contacts/entities/contact.entity';
+import { CallerId } from '../modules/calls/entities/caller-id.entity';
 
 /** Every entity of the schema; migrations are generated from this list. */
 export const ENTITIES = [
@@ -21,4 +23,6 @@ export const ENTITIES = [
   Wallet,
   LedgerTransaction,
   LedgerEntry,
+  Contact,
+  CallerId,
 ];

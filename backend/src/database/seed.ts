@@ -4,11 +4,57 @@ import { User } from '../modules/auth/entities/user.entity';
 import { hashPassword } from '../modules/auth/password';
 import { installDefaultRateDeck } from '../modules/billing/rates.service';
 import { LedgerService } from '../modules/wallet/ledger.service';
+import { CallerId } from '../modules/calls/entities/caller-id.entity';
+import { Contact } from '../modules/contacts/entities/contact.entity';
 
 export const DEMO_CREDENTIALS = [
   { email: 'admin@demo.test', password: 'switchboard-admin', name: 'Ada Admin', role: 'owner' },
   { email: 'agent@demo.test', password: 'switchboard-agent', name: 'Alan Agent', role: 'agent' },
 ] as const;
+
+/** Sample contacts of the demo organization (fictional 555-01xx numbers). */
+const DEMO_CONTACTS = [
+  {
+    name: 'Asha Rao',
+    phone: '+14155550100',
+    country: 'US',
+    company: 'Northwind Traders',
+    email: 'asha@northwind.example',
+    tags: ['customer', 'vip'],
+  },
+  {
+    name: 'Ben Carter',
+    phone: '+14155550101',
+    country: 'US',
+    company: 'Contoso Ltd',
+    email: 'ben@contoso.example',
+    tags: ['lead'],
+  },
+  {
+    name: 'Chloé Martin',
+    phone: '+33142685300',
+    country: 'FR',
+    company: 'Fabrikam SA',
+    email: null,
+    tags: ['customer'],
+  },
+  {
+    name: 'Dev Patel',
+    phone: '+919812300100',
+    country: 'IN',
+    company: 'Tailspin Toys',
+    email: 'dev@tailspin.example',
+    tags: ['lead', 'callback'],
+  },
+  {
+    name: 'Emma Schmidt',
+    phone: '+4930901820',
+    country: 'DE',
+    company: 'Adventure Works',
+    email: null,
+    tags: [],
+  },
+];
 
 /**
  * Seeds the demo organization when the database has no organization yet.
@@ -49,6 +95,19 @@ export async function seedDevelopmentData(dataSource: DataSource): Promise<strin
         { accountId: wallet.walletAccountId, amountMicros: 25_000_000n },
       ],
     });
+    await manager.insert(CallerId, {
+      organizationId: organization.id,
+      number: '+14155550142',
+      label: 'San Francisco office',
+    });
+    await manager.insert(
+      Contact,
+      DEMO_CONTACTS.map((contact) => ({
+        ...contact,
+        organizationId: organization.id,
+        sortName: contact.name.toLowerCase(),
+      })),
+    );
     return [
       'Seeded organization "Demo Co" with a 25.00 USD wallet and the sample rate deck. Sign in with:',
       ...DEMO_CREDENTIALS.map(

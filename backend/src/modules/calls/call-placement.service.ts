@@ -5,6 +5,7 @@ import { normalizePhone } from '../../common/phone';
 import { AuthUser } from '../auth/auth-user';
 import { Organization } from '../auth/entities/organization.entity';
 import { CallBillingService } from '../billing/call-billing.service';
+import { ContactsService } from '../contacts/contacts.service';
 import { ProviderApiError } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
@@ -29,6 +30,7 @@ export class CallPlacementService {
     private readonly billing: CallBillingService,
     private readonly wallets: WalletService,
     private readonly realtime: RealtimePublisher,
+    private readonly contacts: ContactsService,
   ) {}
 
   async initiate(caller: AuthUser, request: InitiateCallDto): Promise<CallView> {
@@ -59,6 +61,7 @@ export class CallPlacementService {
           toNumber: to.e164,
           country: to.country,
           status: 'initiated',
+          contactId: await this.contacts.idForPhone(manager, caller.organizationId, to.e164),
           metadata:
             request.provider === 'simulator'
               ? { scenario: request.scenario ?? 'random', chaos: !!request.chaos }

@@ -22,6 +22,14 @@ export class CallView {
   @ApiPropertyOptional({ type: String, nullable: true }) rawStatus: string | null;
   @ApiPropertyOptional({ type: CallAgentView, nullable: true }) agent: CallAgentView | null;
   @ApiPropertyOptional({ type: String, nullable: true }) contactId: string | null;
+  @ApiPropertyOptional({
+    type: CallAgentView,
+    nullable: true,
+    description: 'The linked contact (id, name)',
+  })
+  contact: CallAgentView | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) note: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) disposition: string | null;
   @ApiProperty() createdAt: string;
   @ApiPropertyOptional({ type: String, nullable: true }) answeredAt: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) endedAt: string | null;
@@ -81,6 +89,9 @@ export function toCallView(call: Call, agentName?: string | null): CallView {
     rawStatus: call.rawStatus,
     agent: call.agentId ? { id: call.agentId, name: agentName ?? call.agent?.name ?? '' } : null,
     contactId: call.contactId,
+    contact: call.contactId ? { id: call.contactId, name: call.contact?.name ?? '' } : null,
+    note: call.note,
+    disposition: call.disposition,
     createdAt: call.createdAt.toISOString(),
     answeredAt: iso(call.answeredAt),
     endedAt: iso(call.endedAt),

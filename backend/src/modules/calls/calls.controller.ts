@@ -5,6 +5,7 @@ import {
   Header,
   Param,
   ParseUUIDPipe,
+  Patch,
   Post,
   Query,
   Res,
@@ -21,7 +22,7 @@ import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/auth.decorators';
 import { CallPlacementService } from './call-placement.service';
 import { CallDetailView, CallList, CallView } from './call-view';
-import { InitiateCallDto, ListCallsQuery } from './calls.dto';
+import { CallNoteDto, InitiateCallDto, ListCallsQuery } from './calls.dto';
 import { CallsService } from './calls.service';
 
 @ApiTags('calls')
@@ -62,6 +63,16 @@ export class CallsController {
       .header('Content-Type', 'text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="calls-${stamp}.csv"`)
       .send(stream);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: CallView, description: 'Saves the note and disposition of a call' })
+  annotate(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: CallNoteDto,
+  ): Promise<CallView> {
+    return this.calls.annotate(caller, id, body);
   }
 
   @Get(':id')

@@ -102,6 +102,11 @@ export class ListCallsQuery {
   @IsUUID('all', { message: 'agentId must be a user id (UUID)' })
   agentId?: string;
 
+  @ApiPropertyOptional({ description: 'Calls linked to this contact' })
+  @IsOptional()
+  @IsUUID('all', { message: 'contactId must be a contact id (UUID)' })
+  contactId?: string;
+
   @ApiPropertyOptional({ example: 'US' })
   @IsOptional()
   @Matches(/^[A-Za-z]{2}$/, { message: 'country must be an ISO 3166 two-letter code' })
@@ -140,3 +145,26 @@ export class ListCallsQuery {
 }
 
 export type CallFilters = Omit<ListCallsQuery, 'cursor' | 'limit'>;
+
+export const DISPOSITIONS = [
+  'interested',
+  'not_interested',
+  'callback',
+  'voicemail',
+  'wrong_number',
+  'do_not_call',
+  'other',
+] as const;
+
+export class CallNoteDto {
+  @ApiPropertyOptional({ example: 'Wants a quote by Friday' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+
+  @ApiPropertyOptional({ enum: DISPOSITIONS })
+  @IsOptional()
+  @IsIn(DISPOSITIONS, { message: `disposition must be one of: ${DISPOSITIONS.join(', ')}` })
+  disposition?: (typeof DISPOSITIONS)[number];
+}

@@ -1,17 +1,19 @@
-import { Module } from '@nestjs/common';
+import { forwardRef, Module } from '@nestjs/common';
+import { ContactsModule } from '../contacts/contacts.module';
 import { BillingModule } from '../billing/billing.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { CallPlacementService } from './call-placement.service';
 import { CallProgressService } from './call-progress.service';
+import { CallerIdsController } from './caller-ids.controller';
 import { CallsController } from './calls.controller';
 import { CallsService } from './calls.service';
 import { VoiceController } from './voice.controller';
 import { VoiceService } from './voice.service';
 
 @Module({
-  imports: [ProvidersModule, BillingModule, WalletModule],
-  controllers: [CallsController, VoiceController],
+  imports: [ProvidersModule, BillingModule, WalletModule, forwardRef(() => ContactsModule)],
+  controllers: [CallsController, VoiceController, CallerIdsController],
   providers: [CallsService, CallPlacementService, CallProgressService, VoiceService],
   exports: [CallsService, CallProgressService],
 })

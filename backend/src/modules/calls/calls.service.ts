@@ -24,6 +24,9 @@ export class CallsService {
     const builder = this.scoped(caller, query)
       .leftJoin('call.agent', 'agent')
       .addSelect(['agent.id', 'agent.name'])
+      .leftJoin('call.contact', 'contact')
+      .addSelect(['contact.id', 'contact.name'])
+      .withDeleted() // a deleted contact still names its calls
       .orderBy('call.created_at', 'DESC')
       .addOrderBy('call.id', 'DESC')
       .take(limit + 1);
@@ -58,10 +61,29 @@ export class CallsService {
     const call = await this.scoped(caller, {})
       .leftJoin('call.agent', 'agent')
       .addSelect(['agent.id', 'agent.name'])
+      .leftJoin('call.contact', 'contact')
+      .addSelect(['contact.id', 'contact.name'])
+      .withDeleted() // a deleted contact still names its calls
       .andWhere('call.id = :id', { id })
       .getOne();
     if (!call) throw new NotFoundException(`Call ${id} not found`);
     return call;
+  }
+
+  /** The agent's note and disposition after a call (agents: their own calls; admins: any of the organization). */
+  async annotate(
+    caller: AuthUser,
+    id: string,
+    changes: { note?: string; disposition?: string },
+  ): Promise<CallView> {
+    const call = await this.find(caller, id);
+    await this.dataSource
+      .getRepository(Call)
+      .update(
+        { id: call.id },
+        { note: changes.note ?? call.note, disposition: changes.disposition ?? call.disposition },
+      );
+    return this.view(this.dataSource.manager, call.id);
   }
 
   async view(manager: EntityManager, callId: string): Promise<CallView> {
@@ -70,6 +92,9 @@ export class CallsService {
       .createQueryBuilder('call')
       .leftJoin('call.agent', 'agent')
       .addSelect(['agent.id', 'agent.name'])
+      .leftJoin('call.contact', 'contact')
+      .addSelect(['contact.id', 'contact.name'])
+      .withDeleted() // a deleted contact still names its calls
       .where('call.id = :callId', { callId })
       .getOneOrFail();
     return toCallView(call);
@@ -148,6 +173,8 @@ export class CallsService {
       builder.andWhere('call.agent_id = :agentId', { agentId: filters.agentId });
     if (filters.status?.length)
       builder.andWhere('call.status IN (:...statuses)', { statuses: filters.status });
+    if (filters.contactId)
+      builder.andWhere('call.contact_id = :contactId', { contactId: filters.contactId });
     if (filters.provider)
       builder.andWhere('call.provider = :provider', { provider: filters.provider });
     if (filters.direction)

@@ -20,6 +20,7 @@ import { CallsService } from './calls.service';
 import { CallBillingService } from '../billing/call-billing.service';
 import { PaymentRequiredException } from '../../common/errors';
 import { WalletService } from '../wallet/wallet.service';
+import { ContactsService } from '../contacts/contacts.service';
 import { Call } from './entities/call.entity';
 
 const TOKEN_TTL_SECONDS = 3600;
@@ -42,6 +43,7 @@ export class VoiceService {
     private readonly realtime: RealtimePublisher,
     private readonly billing: CallBillingService,
     private readonly wallets: WalletService,
+    private readonly contacts: ContactsService,
   ) {}
 
   private get browserCallsEnabled(): boolean {
@@ -136,6 +138,7 @@ export class VoiceService {
               toNumber: to.e164,
               country: to.country,
               status: 'initiated',
+              contactId: await this.contacts.idForPhone(manager, agent.organizationId, to.e164),
               metadata: { browser: true },
             }),
           );

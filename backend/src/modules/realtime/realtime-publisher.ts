@@ -31,6 +31,11 @@ export class RealtimePublisher {
     this.metrics.attach(server);
   }
 
+  /** A message for one user's sockets only (e.g. the progress of their contact import). */
+  publishToUser(userId: string, event: string, payload: unknown): void {
+    this.server?.to(userRoom(userId)).emit(event, payload);
+  }
+
   publish(message: RealtimeMessage): void {
     if (!this.server) {
       this.logger.debug(`no socket server attached; ${message.event} not sent`);

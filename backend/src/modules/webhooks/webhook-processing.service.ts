@@ -5,6 +5,7 @@ import { DataSource, In } from 'typeorm';
 import { parseBody } from '../../common/body-parsers';
 import { CallBillingService } from '../billing/call-billing.service';
 import { WalletService } from '../wallet/wallet.service';
+import { ContactsService } from '../contacts/contacts.service';
 import { CallProgressService, ProgressResult } from '../calls/call-progress.service';
 import { CallsService } from '../calls/calls.service';
 import { NormalizedEvent, WebhookParseError } from '../providers/provider-adapter';
@@ -50,6 +51,7 @@ export class WebhookProcessingService {
     private readonly realtime: RealtimePublisher,
     private readonly billing: CallBillingService,
     private readonly wallets: WalletService,
+    private readonly contacts: ContactsService,
   ) {}
 
   async process(eventId: string): Promise<ProcessingOutcome> {
@@ -81,7 +83,9 @@ export class WebhookProcessingService {
             receivedAt: stored.receivedAt,
           },
         );
-        // Price and settle in the same transaction as the status change, exactly once.
+        // The contact's last call and the money move in the same transaction as the status change, once.
+        if (result.ended && call.contactId)
+          await this.contacts.touchLastCalled(manager, call.contactId, call.endedAt ?? new Date());
         if (await this.billing.settleIfEnded(manager, call))
           walletsToPublish.add(call.organizationId);
 

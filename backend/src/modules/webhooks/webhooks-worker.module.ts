@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BillingModule } from '../billing/billing.module';
 import { CallsModule } from '../calls/calls.module';
+import { ContactsModule } from '../contacts/contacts.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { SimulatorDeliveryProcessor } from '../providers/simulator/simulator-delivery.processor';
@@ -11,7 +12,7 @@ import { WebhookProcessingService } from './webhook-processing.service';
 
 /** The worker side: event processing, the simulator's deliveries, the sweeper and reconciliation. */
 @Module({
-  imports: [ProvidersModule, CallsModule, BillingModule, WalletModule],
+  imports: [ProvidersModule, CallsModule, BillingModule, WalletModule, ContactsModule],
   providers: [
     WebhookProcessingService,
     WebhookMaintenanceService,

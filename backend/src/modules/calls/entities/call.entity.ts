@@ -11,6 +11,7 @@ import {
 import { bigintTransformer } from '../../../database/money.transformer';
 import { Organization } from '../../auth/entities/organization.entity';
 import { User } from '../../auth/entities/user.entity';
+import { Contact } from '../../contacts/entities/contact.entity';
 import { PROVIDER_NAMES, ProviderName } from '../../providers/provider-adapter';
 import { CALL_STATUSES, CallStatus } from '../call-status';
 
@@ -50,9 +51,13 @@ export class Call {
   @JoinColumn({ name: 'agent_id' })
   agent?: User | null;
 
-  /** Linked by the contacts module when the dialed number belongs to a contact. */
+  /** Linked at creation when the dialed number belongs to a contact. */
   @Column({ name: 'contact_id', type: 'uuid', nullable: true })
   contactId: string | null;
+
+  @ManyToOne(() => Contact, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'contact_id' })
+  contact?: Contact | null;
 
   @Column({ type: 'enum', enum: PROVIDER_NAMES, enumName: 'provider_name' })
   provider: ProviderName;
@@ -155,6 +160,14 @@ export class Call {
 
   @Column({ name: 'hangup_reason', type: 'varchar', length: 200, nullable: true })
   hangupReason: string | null;
+
+  /** What the agent noted after the call. */
+  @Column({ type: 'text', nullable: true })
+  note: string | null;
+
+  /** The outcome the agent chose (e.g. interested, callback, wrong number). */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  disposition: string | null;
 
   /** Provider-specific settings of the call (e.g. the simulator scenario). */
   @Column({ type: 'jsonb', default: {} })

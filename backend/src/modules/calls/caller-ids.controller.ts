@@ -1,0 +1,111 @@
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Transform } from 'class-transformer';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { normalizePhone } from '../../common/phone';
+import { AuthUser } from '../auth/auth-user';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { Organization } from '../auth/entities/organization.entity';
+import { CallerId } from './entities/caller-id.entity';
+
+export class CreateCallerIdDto {
+  @ApiProperty({ example: '+14155550142' })
+  @IsString()
+  @MaxLength(40)
+  number: string;
+
+  @ApiProperty({ example: 'San Francisco office' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(1, { message: 'label must not be empty' })
+  @MaxLength(100)
+  label: string;
+}
+
+export class CallerIdView {
+  @ApiProperty() id: string;
+  @ApiProperty() number: string;
+  @ApiProperty() label: string;
+}
+
+const toView = (callerId: CallerId): CallerIdView => ({
+  id: callerId.id,
+  number: callerId.number,
+  label: callerId.label,
+});
+
+/** The numbers an organization's agents may show when they call (verified with the provider by an admin). */
+@ApiTags('caller-ids')
+@ApiBearerAuth()
+@Controller('caller-ids')
+export class CallerIdsController {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  @Get()
+  @ApiOkResponse({ type: [CallerIdView] })
+  async list(@CurrentUser() caller: AuthUser): Promise<{ items: CallerIdView[] }> {
+    const rows = await this.dataSource
+      .getRepository(CallerId)
+      .find({ where: { organizationId: caller.organizationId }, order: { label: 'ASC' } });
+    return { items: rows.map(toView) };
+  }
+
+  @Post()
+  @Roles('owner', 'admin')
+  @ApiCreatedResponse({ type: CallerIdView })
+  async create(
+    @CurrentUser() caller: AuthUser,
+    @Body() body: CreateCallerIdDto,
+  ): Promise<CallerIdView> {
+    const organization = await this.dataSource
+      .getRepository(Organization)
+      .findOneByOrFail({ id: caller.organizationId });
+    const number = normalizePhone(body.number, organization.defaultCountry);
+    if (!number)
+      throw new BadRequestException('number must be a valid phone number, e.g. +14155550142');
+    const repository = this.dataSource.getRepository(CallerId);
+    if (await repository.existsBy({ organizationId: caller.organizationId, number: number.e164 })) {
+      throw new ConflictException(`${number.e164} is already a caller ID`);
+    }
+    return toView(
+      await repository.save({
+        organizationId: caller.organizationId,
+        number: number.e164,
+        label: body.label,
+      }),
+    );
+  }
+
+  @Delete(':id')
+  @Roles('owner', 'admin')
+  @HttpCode(204)
+  async remove(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<void> {
+    const result = await this.dataSource
+      .getRepository(CallerId)
+      .delete({ id, organizationId: caller.organizationId });
+    if (!result.affected) throw new NotFoundException(`Caller ID ${id} not found`);
+  }
+}

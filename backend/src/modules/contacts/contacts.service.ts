@@ -1,0 +1,231 @@
+import {
+  BadRequestException,
+  ConflictException,
+  forwardRef,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { stringify } from 'csv-stringify';
+import { Readable } from 'node:stream';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { decodeCursor, encodeCursor } from '../../common/cursor';
+import { NormalizedPhone, normalizePhone } from '../../common/phone';
+import { AuthUser } from '../auth/auth-user';
+import { Organization } from '../auth/entities/organization.entity';
+import { CallsService } from '../calls/calls.service';
+import { toContactView } from './contact-view';
+import {
+  ContactDetailView,
+  ContactList,
+  ContactLookup,
+  ContactView,
+  CreateContactDto,
+  ListContactsQuery,
+  UpdateContactDto,
+} from './contacts.dto';
+import { Contact } from './entities/contact.entity';
+
+const UNIQUE_VIOLATION = '23505';
+
+/** An organization's contacts: one per phone number (E.164), searchable, soft-deleted. */
+@Injectable()
+export class ContactsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(forwardRef(() => CallsService)) private readonly calls: CallsService,
+  ) {}
+
+  /** Reads a number with the organization's country for national spellings; 400 naming the field when invalid. */
+  async normalize(
+    organizationId: string,
+    phone: string,
+    field = 'phone',
+  ): Promise<NormalizedPhone> {
+    const organization = await this.dataSource
+      .getRepository(Organization)
+      .findOneByOrFail({ id: organizationId });
+    const normalized = normalizePhone(phone, organization.defaultCountry);
+    if (!normalized)
+      throw new BadRequestException(`${field} must be a valid phone number, e.g. +14155550100`);
+    return normalized;
+  }
+
+  async list(caller: AuthUser, query: ListContactsQuery): Promise<ContactList> {
+    const limit = query.limit ?? 50;
+    const builder = this.dataSource
+      .getRepository(Contact)
+      .createQueryBuilder('contact')
+      .where('contact.organization_id = :organizationId', { organizationId: caller.organizationId })
+      .orderBy('contact.sort_name', 'ASC')
+      .addOrderBy('contact.id', 'ASC')
+      .take(limit + 1);
+    if (query.q) {
+      const digits = query.q.replace(/\D/g, '');
+      const text = `%${query.q
+        .trim()
+        .toLowerCase()
+        .replace(/[%_\\]/g, '\\$&')}%`;
+      builder.andWhere(
+        digits.length >= 3
+          ? '(contact.sort_name LIKE :text OR lower(contact.company) LIKE :text OR contact.phone LIKE :digits)'
+          : '(contact.sort_name LIKE :text OR lower(contact.company) LIKE :text)',
+        { text, digits: `%${digits}%` },
+      );
+    }
+    if (query.tag) builder.andWhere(':tag = ANY(contact.tags)', { tag: query.tag });
+    if (query.cursor) {
+      const [sortName, id] = decodeCursor(query.cursor, 2);
+      builder.andWhere('(contact.sort_name, contact.id) > (:sortName, :id)', { sortName, id });
+    }
+    const rows = await builder.getMany();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toContactView),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.sortName, last.id]) : null,
+    };
+  }
+
+  async detail(caller: AuthUser, id: string): Promise<ContactDetailView> {
+    const contact = await this.find(caller.organizationId, id);
+    const recent = await this.calls.list(caller, { contactId: contact.id, limit: 20 });
+    return { ...toContactView(contact), recentCalls: recent.items };
+  }
+
+  async lookup(caller: AuthUser, phone: string): Promise<ContactLookup> {
+    const organization = await this.dataSource
+      .getRepository(Organization)
+      .findOneByOrFail({ id: caller.organizationId });
+    const normalized = normalizePhone(phone ?? '', organization.defaultCountry);
+    if (!normalized) return { found: false, contact: null, phone: null };
+    const contact = await this.dataSource
+      .getRepository(Contact)
+      .findOneBy({ organizationId: caller.organizationId, phone: normalized.e164 });
+    return {
+      found: Boolean(contact),
+      contact: contact ? toContactView(contact) : null,
+      phone: normalized.e164,
+    };
+  }
+
+  async create(caller: AuthUser, input: CreateContactDto): Promise<ContactView> {
+    const phone = await this.normalize(caller.organizationId, input.phone);
+    const contact = this.dataSource.getRepository(Contact).create({
+      organizationId: caller.organizationId,
+      name: input.name,
+      sortName: input.name.toLowerCase(),
+      phone: phone.e164,
+      country: phone.country,
+      email: input.email?.toLowerCase() ?? null,
+      company: input.company ?? null,
+      tags: input.tags ?? [],
+      notes: input.notes ?? null,
+    });
+    await this.saveUnique(caller.organizationId, contact);
+    return toContactView(contact);
+  }
+
+  async update(caller: AuthUser, id: string, changes: UpdateContactDto): Promise<ContactView> {
+    const contact = await this.find(caller.organizationId, id);
+    if (changes.phone !== undefined) {
+      const phone = await this.normalize(caller.organizationId, changes.phone);
+      contact.phone = phone.e164;
+      contact.country = phone.country;
+    }
+    if (changes.name !== undefined) {
+      contact.name = changes.name;
+      contact.sortName = changes.name.toLowerCase();
+    }
+    if (changes.email !== undefined)
+      contact.email = changes.email ? changes.email.toLowerCase() : null;
+    if (changes.company !== undefined) contact.company = changes.company || null;
+    if (changes.tags !== undefined) contact.tags = changes.tags;
+    if (changes.notes !== undefined) contact.notes = changes.notes || null;
+    await this.saveUnique(caller.organizationId, contact);
+    return toContactView(contact);
+  }
+
+  /** Soft delete: the contact disappears from lists and lookups, its calls keep their link. */
+  async remove(caller: AuthUser, id: string): Promise<void> {
+    const contact = await this.find(caller.organizationId, id);
+    await this.dataSource.getRepository(Contact).softDelete({ id: contact.id });
+  }
+
+  /** The contact a number belongs to, for linking a new call (inside the caller's transaction). */
+  async idForPhone(
+    manager: EntityManager,
+    organizationId: string,
+    e164: string,
+  ): Promise<string | null> {
+    const contact = await manager.findOne(Contact, {
+      where: { organizationId, phone: e164 },
+      select: { id: true },
+    });
+    return contact?.id ?? null;
+  }
+
+  /** Records that a call to the contact ended (inside the transaction that ended the call). */
+  async touchLastCalled(manager: EntityManager, contactId: string, at: Date): Promise<void> {
+    await manager.query(
+      `UPDATE contacts SET last_called_at = GREATEST(coalesce(last_called_at, $2), $2) WHERE id = $1`,
+      [contactId, at],
+    );
+  }
+
+  exportCsv(caller: AuthUser): Readable {
+    const csv = stringify({
+      header: true,
+      columns: ['name', 'phone', 'email', 'company', 'tags', 'notes', 'last_called_at', 'id'],
+    });
+    const rows = async function* (this: ContactsService) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.list(caller, { cursor, limit: 200 });
+        for (const contact of page.items) {
+          yield [
+            contact.name,
+            contact.phone,
+            contact.email ?? '',
+            contact.company ?? '',
+            contact.tags.join(';'),
+            contact.notes ?? '',
+            contact.lastCalledAt ?? '',
+            contact.id,
+          ];
+        }
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    }.call(this);
+    return Readable.from(rows).pipe(csv);
+  }
+
+  private async find(organizationId: string, id: string): Promise<Contact> {
+    const contact = await this.dataSource.getRepository(Contact).findOneBy({ id, organizationId });
+    if (!contact) throw new NotFoundException(`Contact ${id} not found`);
+    return contact;
+  }
+
+  /** Saves, turning the unique-phone violation into a 409 that names the contact holding the number. */
+  private async saveUnique(organizationId: string, contact: Contact): Promise<void> {
+    try {
+      await this.dataSource.getRepository(Contact).save(contact);
+    } catch (error) {
+      if (
+        error instanceof QueryFailedError &&
+        (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
+      ) {
+        const holder = await this.dataSource
+          .getRepository(Contact)
+          .findOneBy({ organizationId, phone: contact.phone });
+        throw new ConflictException(
+          holder
+            ? `${contact.phone} already belongs to contact "${holder.name}" (${holder.id})`
+            : `${contact.phone} already belongs to another contact`,
+        );
+      }
+      throw error;
+    }
+  }
+}
