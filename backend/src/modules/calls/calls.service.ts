@@ -26,7 +26,6 @@ export class CallsService {
       .addSelect(['agent.id', 'agent.name'])
       .leftJoin('call.contact', 'contact')
       .addSelect(['contact.id', 'contact.name'])
-      .withDeleted() // a deleted contact still names its calls
       .orderBy('call.created_at', 'DESC')
       .addOrderBy('call.id', 'DESC')
       .take(limit + 1);
@@ -63,7 +62,6 @@ export class CallsService {
       .addSelect(['agent.id', 'agent.name'])
       .leftJoin('call.contact', 'contact')
       .addSelect(['contact.id', 'contact.name'])
-      .withDeleted() // a deleted contact still names its calls
       .andWhere('call.id = :id', { id })
       .getOne();
     if (!call) throw new NotFoundException(`Call ${id} not found`);
@@ -90,11 +88,11 @@ export class CallsService {
     const call = await manager
       .getRepository(Call)
       .createQueryBuilder('call')
+      .withDeleted() // before the joins: a deleted contact still names its calls
       .leftJoin('call.agent', 'agent')
       .addSelect(['agent.id', 'agent.name'])
       .leftJoin('call.contact', 'contact')
       .addSelect(['contact.id', 'contact.name'])
-      .withDeleted() // a deleted contact still names its calls
       .where('call.id = :callId', { callId })
       .getOneOrFail();
     return toCallView(call);
@@ -166,6 +164,7 @@ export class CallsService {
     const builder = this.dataSource
       .getRepository(Call)
       .createQueryBuilder('call')
+      .withDeleted() // before the joins: a deleted contact still names its calls
       .where('call.organization_id = :organizationId', { organizationId: caller.organizationId });
     // An agent never sees a colleague's call, whatever filter it sends.
     if (!isAdminRole(caller.role)) builder.andWhere('call.agent_id = :self', { self: caller.id });
