@@ -5,7 +5,7 @@ import { PaymentRequiredException } from '../../common/errors';
 import { formatMicros } from '../../common/money';
 import { isTerminal } from '../calls/call-status';
 import { Call } from '../calls/entities/call.entity';
-import { WalletService } from '../wallet/wallet.service';
+import { CallSettlement, WalletService } from '../wallet/wallet.service';
 import { RatesService, toRateTerms } from './rates.service';
 import { callCost, maxAffordableSeconds, RateTerms } from './rating';
 
@@ -75,20 +75,20 @@ export class CallBillingService {
    * cost nothing. A call already priced, or whose duration has not arrived yet (Bolna's
    * call-disconnected), is left alone. Returns true when money moved.
    */
-  async settleIfEnded(manager: EntityManager, call: Call): Promise<boolean> {
-    if (!isTerminal(call.status) || call.costMicros !== null) return false;
+  async settleIfEnded(manager: EntityManager, call: Call): Promise<CallSettlement | null> {
+    if (!isTerminal(call.status) || call.costMicros !== null) return null;
     const answered = call.status === 'completed';
-    if (answered && call.billableSeconds === null) return false;
+    if (answered && call.billableSeconds === null) return null;
     const terms = termsOfCall(call);
     const cost = answered && terms ? callCost(call.billableSeconds ?? 0, terms) : 0n;
-    const { chargedMicros } = await this.wallets.settleCall(manager, {
+    const settlement = await this.wallets.settleCall(manager, {
       organizationId: call.organizationId,
       callId: call.id,
       holdMicros: call.holdMicros ?? 0n,
       costMicros: cost,
     });
-    await manager.update(Call, { id: call.id }, { costMicros: chargedMicros });
-    call.costMicros = chargedMicros;
-    return (call.holdMicros ?? 0n) > 0n || chargedMicros > 0n;
+    await manager.update(Call, { id: call.id }, { costMicros: settlement.chargedMicros });
+    call.costMicros = settlement.chargedMicros;
+    return settlement;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { LedgerAccountKind } from './entities/ledger-account.entity';
 import { LedgerEntry } from './entities/ledger-entry.entity';
 import { LedgerTransaction, LedgerTransactionKind } from './entities/ledger-transaction.entity';
@@ -83,32 +83,49 @@ export class LedgerService {
     return id;
   }
 
-  /**
-   * Posts a balanced transaction: legs must sum to zero. The wallet's cached balance and held
-   * change by what the legs move on its wallet and holds accounts, with a conditional update that
-   * refuses to let available or held go below zero (InsufficientFundsError). A reused idempotency
-   * key throws DuplicateTransactionError (inside the caller's transaction: check first when a
-   * duplicate is expected).
-   */
+  /** Posts one balanced transaction; see postAll. */
   async post(manager: EntityManager, posting: Posting): Promise<LedgerTransaction> {
-    const sum = posting.legs.reduce((total, leg) => total + leg.amountMicros, 0n);
-    if (sum !== 0n)
-      throw new Error(`unbalanced transaction ${posting.idempotencyKey}: legs sum to ${sum}`);
+    return (await this.postAll(manager, [posting]))[0];
+  }
 
-    // A retry is recognised before anything moves; the unique index still decides a race.
-    const existing = await this.findByKey(manager, posting.idempotencyKey);
+  /**
+   * Posts balanced transactions of one organization, in order, atomically: each one's legs must sum
+   * to zero. The wallet's cached balance and held change by what the legs move on its wallet and
+   * holds accounts, in ONE conditional update that refuses to let available or held go below zero
+   * (InsufficientFundsError) — so the wallet row stays locked only for the end of the caller's
+   * transaction. A reused idempotency key throws DuplicateTransactionError before anything moves;
+   * the unique index still decides a race.
+   */
+  async postAll(manager: EntityManager, postings: Posting[]): Promise<LedgerTransaction[]> {
+    if (postings.length === 0) return [];
+    const organizationId = postings[0].organizationId;
+    for (const posting of postings) {
+      const sum = posting.legs.reduce((total, leg) => total + leg.amountMicros, 0n);
+      if (sum !== 0n)
+        throw new Error(`unbalanced transaction ${posting.idempotencyKey}: legs sum to ${sum}`);
+      if (posting.organizationId !== organizationId)
+        throw new Error('postAll takes postings of one organization');
+    }
+
+    const keys = postings.map((posting) => posting.idempotencyKey);
+    const existing = await manager.findOneBy(LedgerTransaction, { idempotencyKey: In(keys) });
     if (existing) throw new DuplicateTransactionError(existing);
 
-    const wallet = await this.ensureWallet(manager, posting.organizationId);
-    let balanceChange = 0n;
-    let heldChange = 0n;
-    for (const leg of posting.legs) {
-      if (leg.accountId === wallet.walletAccountId) balanceChange += leg.amountMicros;
-      if (leg.accountId === wallet.holdsAccountId) {
-        balanceChange += leg.amountMicros;
-        heldChange += leg.amountMicros;
+    const wallet = await this.ensureWallet(manager, organizationId);
+    const changes = postings.map((posting) => {
+      let balance = 0n;
+      let held = 0n;
+      for (const leg of posting.legs) {
+        if (leg.accountId === wallet.walletAccountId) balance += leg.amountMicros;
+        if (leg.accountId === wallet.holdsAccountId) {
+          balance += leg.amountMicros;
+          held += leg.amountMicros;
+        }
       }
-    }
+      return { balance, held };
+    });
+    const totalBalance = changes.reduce((sum, change) => sum + change.balance, 0n);
+    const totalHeld = changes.reduce((sum, change) => sum + change.held, 0n);
 
     const updated: { balance_micros: string; held_micros: string }[] = await manager.query(
       `UPDATE wallets
@@ -117,49 +134,56 @@ export class LedgerService {
           AND (balance_micros + $2) - (held_micros + $3) >= 0
           AND held_micros + $3 >= 0
       RETURNING balance_micros, held_micros`,
-      [posting.organizationId, balanceChange.toString(), heldChange.toString()],
+      [organizationId, totalBalance.toString(), totalHeld.toString()],
     );
     const after = Array.isArray(updated[0]) ? (updated[0] as typeof updated) : updated;
     if (after.length === 0) throw new InsufficientFundsError('insufficient available balance');
 
-    let transaction: LedgerTransaction;
+    // Each transaction records the balance right after it: walk back from the final figures.
+    let balanceAfter = BigInt(after[0].balance_micros) - totalBalance;
+    let heldAfter = BigInt(after[0].held_micros) - totalHeld;
+    const rows = postings.map((posting, index) => {
+      balanceAfter += changes[index].balance;
+      heldAfter += changes[index].held;
+      return manager.create(LedgerTransaction, {
+        organizationId,
+        kind: posting.kind,
+        idempotencyKey: posting.idempotencyKey,
+        balanceChangeMicros: changes[index].balance,
+        heldChangeMicros: changes[index].held,
+        balanceAfterMicros: balanceAfter,
+        heldAfterMicros: heldAfter,
+        callId: posting.callId ?? null,
+        reason: posting.reason ?? null,
+        requestHash: posting.requestHash ?? null,
+        createdBy: posting.createdBy ?? null,
+      });
+    });
     try {
-      transaction = await manager.save(
-        manager.create(LedgerTransaction, {
-          organizationId: posting.organizationId,
-          kind: posting.kind,
-          idempotencyKey: posting.idempotencyKey,
-          balanceChangeMicros: balanceChange,
-          heldChangeMicros: heldChange,
-          balanceAfterMicros: BigInt(after[0].balance_micros),
-          heldAfterMicros: BigInt(after[0].held_micros),
-          callId: posting.callId ?? null,
-          reason: posting.reason ?? null,
-          requestHash: posting.requestHash ?? null,
-          createdBy: posting.createdBy ?? null,
-        }),
-      );
+      const inserted = await manager.insert(LedgerTransaction, rows);
+      rows.forEach((row, index) => Object.assign(row, inserted.generatedMaps[index]));
     } catch (error) {
       if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
         throw new DuplicateTransactionError(
-          await manager.findOneByOrFail(LedgerTransaction, {
-            idempotencyKey: posting.idempotencyKey,
-          }),
+          await manager.findOneByOrFail(LedgerTransaction, { idempotencyKey: In(keys) }),
         );
       }
       throw error;
     }
+    const transactions = rows;
     await manager.insert(
       LedgerEntry,
-      posting.legs
-        .filter((leg) => leg.amountMicros !== 0n)
-        .map((leg) => ({
-          transactionId: transaction.id,
-          accountId: leg.accountId,
-          amountMicros: leg.amountMicros,
-        })),
+      postings.flatMap((posting, index) =>
+        posting.legs
+          .filter((leg) => leg.amountMicros !== 0n)
+          .map((leg) => ({
+            transactionId: transactions[index].id,
+            accountId: leg.accountId,
+            amountMicros: leg.amountMicros,
+          })),
+      ),
     );
-    return transaction;
+    return transactions;
   }
 
   findByKey(manager: EntityManager, idempotencyKey: string): Promise<LedgerTransaction | null> {

@@ -3,13 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { Wallet } from './entities/wallet.entity';
-import { InsufficientFundsError, LedgerService } from './ledger.service';
+import { InsufficientFundsError, LedgerService, Posting } from './ledger.service';
 
 export interface CallSettlement {
   /** What the call cost the organization in the end (captured from the hold, plus any extra charge). */
   chargedMicros: bigint;
   /** Cost the wallet could not cover (only possible when a provider reports more than the time limit). */
   shortfallMicros: bigint;
+  /** The wallet right after the settlement (null when nothing moved). */
+  balanceAfter: { balanceMicros: bigint; heldMicros: bigint } | null;
 }
 
 export interface WalletBalance {
@@ -70,8 +72,9 @@ export class WalletService {
     const revenue = await this.ledger.platformAccount(manager, 'platform_revenue', wallet.currency);
     const captured = call.costMicros < call.holdMicros ? call.costMicros : call.holdMicros;
     const released = call.holdMicros - captured;
+    const postings: Posting[] = [];
     if (captured > 0n) {
-      await this.ledger.post(manager, {
+      postings.push({
         organizationId: call.organizationId,
         kind: 'capture',
         idempotencyKey: `call:${call.callId}:capture`,
@@ -83,7 +86,7 @@ export class WalletService {
       });
     }
     if (released > 0n) {
-      await this.ledger.post(manager, {
+      postings.push({
         organizationId: call.organizationId,
         kind: 'release',
         idempotencyKey: `call:${call.callId}:release`,
@@ -94,9 +97,14 @@ export class WalletService {
         ],
       });
     }
+    // Capture and release move the wallet once, together (the hot path: one short row lock).
+    const posted = await this.ledger.postAll(manager, postings);
+    let last = posted.at(-1);
+
     let extra = call.costMicros - captured;
     let shortfall = 0n;
     if (extra > 0n) {
+      // Rare: the provider reported more talk time than was reserved. Charge what is available.
       const current = await manager.findOneByOrFail(Wallet, {
         organizationId: call.organizationId,
       });
@@ -106,7 +114,7 @@ export class WalletService {
         extra = available;
       }
       if (extra > 0n) {
-        await this.ledger.post(manager, {
+        last = await this.ledger.post(manager, {
           organizationId: call.organizationId,
           kind: 'call_charge',
           idempotencyKey: `call:${call.callId}:charge`,
@@ -119,7 +127,13 @@ export class WalletService {
         });
       }
     }
-    return { chargedMicros: captured + extra, shortfallMicros: shortfall };
+    return {
+      chargedMicros: captured + (extra > 0n ? extra : 0n),
+      shortfallMicros: shortfall,
+      balanceAfter: last
+        ? { balanceMicros: last.balanceAfterMicros, heldMicros: last.heldAfterMicros }
+        : null,
+    };
   }
 
   async balance(manager: EntityManager, organizationId: string): Promise<WalletBalance> {
@@ -132,11 +146,14 @@ export class WalletService {
   }
 
   /** Pushes the organization's balance to its browsers; call after the commit that changed it. */
-  async publishBalance(organizationId: string): Promise<void> {
-    const { balanceMicros, heldMicros, availableMicros } = await this.balance(
-      this.dataSource.manager,
-      organizationId,
-    );
+  /** Pass the figures when the caller knows them (saves a read). */
+  async publishBalance(
+    organizationId: string,
+    known?: { balanceMicros: bigint; heldMicros: bigint },
+  ): Promise<void> {
+    const { balanceMicros, heldMicros } =
+      known ?? (await this.balance(this.dataSource.manager, organizationId));
+    const availableMicros = balanceMicros - heldMicros;
     this.realtime.publish({
       event: 'wallet:updated',
       organizationId,

@@ -4,13 +4,13 @@ import { UnrecoverableError } from 'bullmq';
 import { DataSource, In } from 'typeorm';
 import { parseBody } from '../../common/body-parsers';
 import { CallBillingService } from '../billing/call-billing.service';
-import { WalletService } from '../wallet/wallet.service';
+import { CallSettlement, WalletService } from '../wallet/wallet.service';
 import { ContactsService } from '../contacts/contacts.service';
 import { CallProgressService, ProgressResult } from '../calls/call-progress.service';
 import { CallsService } from '../calls/calls.service';
 import { NormalizedEvent, WebhookParseError } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
-import { RealtimeMessage, RealtimePublisher } from '../realtime/realtime-publisher';
+import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { WebhookEvent } from './entities/webhook-event.entity';
 
 /** No call matches the event yet (it may be committed a moment later): retried with backoff. */
@@ -55,8 +55,8 @@ export class WebhookProcessingService {
   ) {}
 
   async process(eventId: string): Promise<ProcessingOutcome> {
-    const toPublish: RealtimeMessage[] = [];
-    const walletsToPublish = new Set<string>();
+    let changedCall: { id: string; organizationId: string; agentId: string | null } | undefined;
+    let settlement: CallSettlement | null = null;
     const outcome = await this.dataSource.transaction(
       async (manager): Promise<ProcessingOutcome> => {
         const stored = await manager.findOne(WebhookEvent, {
@@ -83,12 +83,9 @@ export class WebhookProcessingService {
             receivedAt: stored.receivedAt,
           },
         );
-        // The contact's last call and the money move in the same transaction as the status change, once.
-        if (result.ended && call.contactId)
+        if (result.ended && call.contactId) {
           await this.contacts.touchLastCalled(manager, call.contactId, call.endedAt ?? new Date());
-        if (await this.billing.settleIfEnded(manager, call))
-          walletsToPublish.add(call.organizationId);
-
+        }
         await manager.update(
           WebhookEvent,
           { id: stored.id },
@@ -101,20 +98,28 @@ export class WebhookProcessingService {
             callId: call.id,
           },
         );
-        if (result.applied || result.enriched || walletsToPublish.size > 0) {
-          toPublish.push({
-            event: 'call:updated',
-            organizationId: call.organizationId,
-            userId: call.agentId,
-            payload: await this.calls.view(manager, call.id),
-          });
+        // Money last: the wallet row stays locked only for the end of this transaction.
+        settlement = await this.billing.settleIfEnded(manager, call);
+        if (result.applied || result.enriched || settlement) {
+          changedCall = { id: call.id, organizationId: call.organizationId, agentId: call.agentId };
         }
         return 'processed';
       },
     );
-    for (const message of toPublish) this.realtime.publish(message);
-    for (const organizationId of walletsToPublish)
-      await this.wallets.publishBalance(organizationId);
+
+    // Published only after the commit.
+    if (changedCall) {
+      this.realtime.publish({
+        event: 'call:updated',
+        organizationId: changedCall.organizationId,
+        userId: changedCall.agentId,
+        payload: await this.calls.view(this.dataSource.manager, changedCall.id),
+      });
+    }
+    const moved = settlement as CallSettlement | null;
+    if (changedCall && moved?.balanceAfter) {
+      await this.wallets.publishBalance(changedCall.organizationId, moved.balanceAfter);
+    }
     return outcome;
   }
 
