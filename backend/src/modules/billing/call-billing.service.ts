@@ -5,6 +5,7 @@ import { PaymentRequiredException } from '../../common/errors';
 import { formatMicros } from '../../common/money';
 import { isTerminal } from '../calls/call-status';
 import { Call } from '../calls/entities/call.entity';
+import { updateById } from '../../database/raw-rows';
 import { CallSettlement, WalletService } from '../wallet/wallet.service';
 import { RatesService, toRateTerms } from './rates.service';
 import { callCost, maxAffordableSeconds, RateTerms } from './rating';
@@ -87,7 +88,7 @@ export class CallBillingService {
       holdMicros: call.holdMicros ?? 0n,
       costMicros: cost,
     });
-    await manager.update(Call, { id: call.id }, { costMicros: settlement.chargedMicros });
+    await updateById(manager, Call, call.id, { costMicros: settlement.chargedMicros });
     call.costMicros = settlement.chargedMicros;
     return settlement;
   }

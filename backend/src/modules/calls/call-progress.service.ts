@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NormalizedEvent, ProviderName } from '../providers/provider-adapter';
 import { decideTransition, isTerminal, TransitionOutcome } from './call-status';
-import { CallEvent } from './entities/call-event.entity';
+import { hydrate, updateById } from '../../database/raw-rows';
 import { Call } from './entities/call.entity';
 
 type CallChanges = Partial<Omit<Call, 'metadata' | 'organization' | 'agent'>>;
@@ -30,24 +30,19 @@ export class CallProgressService {
     provider: ProviderName,
     event: NormalizedEvent,
   ): Promise<Call | null> {
-    const lock = { mode: 'pessimistic_write' as const };
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-    if (event.callId && uuid.test(event.callId)) {
-      const call = await manager.findOne(Call, { where: { id: event.callId, provider }, lock });
-      if (call) return call;
-    }
-    const byProviderId = await manager.findOne(Call, {
-      where: { provider, providerCallId: event.providerCallId },
-      lock,
-    });
-    if (byProviderId) return byProviderId;
-    if (event.parentProviderCallId) {
-      return manager.findOne(Call, {
-        where: { provider, parentProviderCallId: event.parentProviderCallId },
-        lock,
-      });
-    }
-    return null;
+    const callId = event.callId && uuid.test(event.callId) ? event.callId : null;
+    // Our own call id (echoed by the provider) first, then the provider's call id, then the parent leg.
+    const rows: Record<string, unknown>[] = await manager.query(
+      `SELECT * FROM calls
+        WHERE provider = $1
+          AND (id = $2 OR provider_call_id = $3 OR ($4::varchar IS NOT NULL AND parent_provider_call_id = $4))
+        ORDER BY (id = $2) IS TRUE DESC, (provider_call_id = $3) IS TRUE DESC
+        LIMIT 1
+        FOR UPDATE`,
+      [provider, callId, event.providerCallId, event.parentProviderCallId ?? null],
+    );
+    return rows[0] ? hydrate(manager, Call, rows[0]) : null;
   }
 
   async applyProviderEvent(
@@ -94,24 +89,28 @@ export class CallProgressService {
 
     Object.assign(changes, enrichment);
     if (Object.keys(changes).length > 0) {
-      await manager.update(Call, { id: call.id }, changes);
+      await updateById(manager, Call, call.id, changes);
       Object.assign(call, changes);
     }
 
-    await manager.insert(CallEvent, {
-      callId: call.id,
-      organizationId: call.organizationId,
-      webhookEventId: source.webhookEventId,
-      provider: call.provider,
-      rawStatus: event.rawStatus.slice(0, 64),
-      status: event.status,
-      applied,
-      outcome: enriched ? `${outcome}+enriched` : outcome,
-      sequence: event.sequence ?? null,
-      facts: serializableFacts(event),
-      occurredAt: event.occurredAt,
-      receivedAt: source.receivedAt,
-    });
+    await manager.query(
+      `INSERT INTO call_events (call_id, organization_id, webhook_event_id, provider, raw_status, status, applied, outcome, sequence, facts, occurred_at, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        call.id,
+        call.organizationId,
+        source.webhookEventId,
+        call.provider,
+        event.rawStatus.slice(0, 64),
+        event.status,
+        applied,
+        enriched ? `${outcome}+enriched` : outcome,
+        event.sequence ?? null,
+        JSON.stringify(serializableFacts(event)),
+        event.occurredAt,
+        source.receivedAt,
+      ],
+    );
 
     return { call, outcome, applied, enriched, ended: !wasTerminal && isTerminal(call.status) };
   }

@@ -11,6 +11,8 @@ import { CallDetailView, CallList, CallView, toCallEventView, toCallView } from 
 import { CallFilters, ListCallsQuery } from './calls.dto';
 import { CallEvent } from './entities/call-event.entity';
 import { Call } from './entities/call.entity';
+import { hydrate } from '../../database/raw-rows';
+import { Contact } from '../contacts/entities/contact.entity';
 
 const DEFAULT_PAGE = 50;
 
@@ -84,18 +86,20 @@ export class CallsService {
     return this.view(this.dataSource.manager, call.id);
   }
 
+  /** One call as the API returns it (no caller scoping: for publishing after a commit). */
   async view(manager: EntityManager, callId: string): Promise<CallView> {
-    const call = await manager
-      .getRepository(Call)
-      .createQueryBuilder('call')
-      .withDeleted() // before the joins: a deleted contact still names its calls
-      .leftJoin('call.agent', 'agent')
-      .addSelect(['agent.id', 'agent.name'])
-      .leftJoin('call.contact', 'contact')
-      .addSelect(['contact.id', 'contact.name'])
-      .where('call.id = :callId', { callId })
-      .getOneOrFail();
-    return toCallView(call);
+    const rows: Record<string, unknown>[] = await manager.query(
+      `SELECT c.*, a.name AS agent_name, ct.name AS contact_name
+         FROM calls c
+         LEFT JOIN users a ON a.id = c.agent_id
+         LEFT JOIN contacts ct ON ct.id = c.contact_id
+        WHERE c.id = $1`,
+      [callId],
+    );
+    if (!rows[0]) throw new NotFoundException(`Call ${callId} not found`);
+    const call = hydrate(manager, Call, rows[0]);
+    if (rows[0].contact_name !== null) call.contact = { name: rows[0].contact_name } as Contact;
+    return toCallView(call, rows[0].agent_name as string | null);
   }
 
   /** Streams the filtered history as CSV straight from a PostgreSQL cursor: constant memory for any size. */

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { LedgerAccountKind } from './entities/ledger-account.entity';
-import { LedgerEntry } from './entities/ledger-entry.entity';
 import { LedgerTransaction, LedgerTransactionKind } from './entities/ledger-transaction.entity';
 import { Wallet } from './entities/wallet.entity';
+import { hydrate } from '../../database/raw-rows';
 
 /** The wallet cannot cover the movement: available (balance − held) would go below zero. */
 export class InsufficientFundsError extends Error {
@@ -50,8 +50,11 @@ export class LedgerService {
     organizationId: string,
     currency = 'USD',
   ): Promise<Wallet> {
-    const existing = await manager.findOneBy(Wallet, { organizationId });
-    if (existing) return existing;
+    const rows: Record<string, unknown>[] = await manager.query(
+      'SELECT * FROM wallets WHERE organization_id = $1',
+      [organizationId],
+    );
+    if (rows[0]) return hydrate(manager, Wallet, rows[0]);
     const walletAccount = await this.account(manager, organizationId, 'wallet', currency);
     const holdsAccount = await this.account(manager, organizationId, 'holds', currency);
     await manager
@@ -108,8 +111,12 @@ export class LedgerService {
     }
 
     const keys = postings.map((posting) => posting.idempotencyKey);
-    const existing = await manager.findOneBy(LedgerTransaction, { idempotencyKey: In(keys) });
-    if (existing) throw new DuplicateTransactionError(existing);
+    const found: Record<string, unknown>[] = await manager.query(
+      'SELECT * FROM ledger_transactions WHERE idempotency_key = ANY($1) LIMIT 1',
+      [keys],
+    );
+    if (found[0])
+      throw new DuplicateTransactionError(hydrate(manager, LedgerTransaction, found[0]));
 
     const wallet = await this.ensureWallet(manager, organizationId);
     const changes = postings.map((posting) => {
@@ -159,9 +166,34 @@ export class LedgerService {
         createdBy: posting.createdBy ?? null,
       });
     });
+    const values: unknown[] = [];
+    const tuples = rows.map((row) => {
+      values.push(
+        row.organizationId,
+        row.kind,
+        row.idempotencyKey,
+        row.balanceChangeMicros.toString(),
+        row.heldChangeMicros.toString(),
+        row.balanceAfterMicros.toString(),
+        row.heldAfterMicros.toString(),
+        row.callId,
+        row.reason,
+        row.requestHash,
+        row.createdBy,
+      );
+      const n = values.length;
+      return `(${Array.from({ length: 11 }, (_, k) => `$${n - 10 + k}`).join(', ')})`;
+    });
     try {
-      const inserted = await manager.insert(LedgerTransaction, rows);
-      rows.forEach((row, index) => Object.assign(row, inserted.generatedMaps[index]));
+      const inserted: { id: string; created_at: Date }[] = await manager.query(
+        `INSERT INTO ledger_transactions (organization_id, kind, idempotency_key, balance_change_micros, held_change_micros,
+           balance_after_micros, held_after_micros, call_id, reason, request_hash, created_by)
+         VALUES ${tuples.join(', ')} RETURNING id, created_at`,
+        values,
+      );
+      rows.forEach((row, index) =>
+        Object.assign(row, { id: inserted[index].id, createdAt: inserted[index].created_at }),
+      );
     } catch (error) {
       if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
         throw new DuplicateTransactionError(
@@ -171,17 +203,16 @@ export class LedgerService {
       throw error;
     }
     const transactions = rows;
-    await manager.insert(
-      LedgerEntry,
-      postings.flatMap((posting, index) =>
-        posting.legs
-          .filter((leg) => leg.amountMicros !== 0n)
-          .map((leg) => ({
-            transactionId: transactions[index].id,
-            accountId: leg.accountId,
-            amountMicros: leg.amountMicros,
-          })),
-      ),
+    const entries = postings.flatMap((posting, index) =>
+      posting.legs
+        .filter((leg) => leg.amountMicros !== 0n)
+        .map((leg) => [transactions[index].id, leg.accountId, leg.amountMicros.toString()]),
+    );
+    await manager.query(
+      `INSERT INTO ledger_entries (transaction_id, account_id, amount_micros) VALUES ${entries
+        .map((_, k) => `($${k * 3 + 1}, $${k * 3 + 2}, $${k * 3 + 3})`)
+        .join(', ')}`,
+      entries.flat(),
     );
     return transactions;
   }

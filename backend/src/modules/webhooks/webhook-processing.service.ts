@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource, In } from 'typeorm';
 import { parseBody } from '../../common/body-parsers';
+import { hydrate } from '../../database/raw-rows';
 import { CallBillingService } from '../billing/call-billing.service';
 import { CallSettlement, WalletService } from '../wallet/wallet.service';
 import { ContactsService } from '../contacts/contacts.service';
@@ -59,10 +60,11 @@ export class WebhookProcessingService {
     let settlement: CallSettlement | null = null;
     const outcome = await this.dataSource.transaction(
       async (manager): Promise<ProcessingOutcome> => {
-        const stored = await manager.findOne(WebhookEvent, {
-          where: { id: eventId },
-          lock: { mode: 'pessimistic_write' },
-        });
+        const locked: Record<string, unknown>[] = await manager.query(
+          'SELECT * FROM webhook_events WHERE id = $1 FOR UPDATE',
+          [eventId],
+        );
+        const stored = locked[0] ? hydrate(manager, WebhookEvent, locked[0]) : null;
         // Already done (a redelivered job, a replay racing a retry): exactly-once effects.
         if (!stored || stored.state === 'processed' || stored.state === 'rejected')
           return 'skipped';
@@ -86,17 +88,10 @@ export class WebhookProcessingService {
         if (result.ended && call.contactId) {
           await this.contacts.touchLastCalled(manager, call.contactId, call.endedAt ?? new Date());
         }
-        await manager.update(
-          WebhookEvent,
-          { id: stored.id },
-          {
-            state: 'processed',
-            attempts: () => 'attempts + 1',
-            processedAt: new Date(),
-            lastError: null,
-            organizationId: call.organizationId,
-            callId: call.id,
-          },
+        await manager.query(
+          `UPDATE webhook_events SET state = 'processed', attempts = attempts + 1, processed_at = now(),
+                  last_error = NULL, organization_id = $2, call_id = $3 WHERE id = $1`,
+          [stored.id, call.organizationId, call.id],
         );
         // Money last: the wallet row stays locked only for the end of this transaction.
         settlement = await this.billing.settleIfEnded(manager, call);

@@ -1,0 +1,56 @@
+import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/**
+ * Hot-path helpers: plain SQL through the transaction's connection, with rows turned into entities
+ * (and entity changes into SET lists) from the entity metadata, so column names and money
+ * transformers stay defined in one place. TypeORM's finders cost about 3-4× the CPU of the query.
+ */
+export function hydrate<T extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  row: Record<string, unknown>,
+): T {
+  const metadata = manager.connection.getMetadata(target);
+  const entity = metadata.create() as Record<string, unknown>;
+  for (const column of metadata.columns) {
+    if (!(column.databaseName in row)) continue;
+    const raw = row[column.databaseName];
+    const transformer = column.transformer;
+    entity[column.propertyName] =
+      transformer && !Array.isArray(transformer)
+        ? (transformer as { from(value: unknown): unknown }).from(raw)
+        : raw;
+  }
+  return entity as T;
+}
+
+/** `UPDATE table SET … WHERE id = $1` for the changed properties of an entity. */
+export async function updateById<T extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  id: string,
+  changes: Partial<T>,
+): Promise<void> {
+  const metadata = manager.connection.getMetadata(target);
+  const assignments: string[] = [];
+  const values: unknown[] = [id];
+  for (const [property, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    const column = metadata.findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${metadata.tableName} has no column for ${property}`);
+    const transformer = column.transformer;
+    values.push(
+      transformer && !Array.isArray(transformer)
+        ? (transformer as { to(value: unknown): unknown }).to(value)
+        : value,
+    );
+    assignments.push(`"${column.databaseName}" = $${values.length}`);
+  }
+  if (assignments.length === 0) return;
+  if (metadata.updateDateColumn)
+    assignments.push(`"${metadata.updateDateColumn.databaseName}" = now()`);
+  await manager.query(
+    `UPDATE "${metadata.tableName}" SET ${assignments.join(', ')} WHERE id = $1`,
+    values,
+  );
+}
