@@ -1,7 +1,14 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component, Provider } from '@angular/core';
 
 import { User } from './core/auth/user';
 import { CallView } from './core/calls/call';
+import { DashboardMetrics } from './core/dashboard/dashboard';
+import {
+  RealtimeEvents,
+  RealtimeSocket,
+  SOCKET_FACTORY,
+  SocketFactory,
+} from './core/realtime/realtime-service';
 import { Transaction, Wallet } from './core/wallet/wallet';
 
 /** Helpers shared by the specs. */
@@ -77,4 +84,112 @@ export function makeTransaction(overrides: Partial<Transaction> = {}): Transacti
     formatted: { balanceChange: '10.00', availableChange: '10.00', balanceAfter: '35.00' },
     ...overrides,
   };
+}
+
+export function makeMetrics(overrides: Partial<DashboardMetrics> = {}): DashboardMetrics {
+  return {
+    activeCalls: { initiated: 0, ringing: 0, in_progress: 0, total: 0 },
+    today: {
+      calls: 12,
+      answered: 9,
+      answerRate: 0.75,
+      minutes: 7.5,
+      spendMicros: '97500',
+      spend: '0.0975',
+    },
+    callsPerHour: Array.from({ length: 24 }, (_, hour) => (hour === 9 ? 12 : 0)),
+    balance: { balanceMicros: '25000000', heldMicros: '0', availableMicros: '25000000' },
+    scope: 'organization',
+    generatedAt: '2026-11-21T09:30:00.000Z',
+    ...overrides,
+  };
+}
+
+type Listener = (...args: unknown[]) => void;
+
+/** A socket.io client socket that specs drive by hand: the "server" side is the methods below. */
+export class FakeSocket implements RealtimeSocket {
+  connected = false;
+  active = true;
+  recovered = false;
+  disconnected = false;
+  private readonly listeners = new Map<string, Listener[]>();
+
+  constructor(readonly options: Parameters<SocketFactory>[0]) {}
+
+  on(event: string, listener: (...args: never[]) => void): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener as Listener]);
+    return this;
+  }
+
+  connect(): this {
+    this.active = true;
+    return this;
+  }
+
+  disconnect(): this {
+    const wasConnected = this.connected;
+    this.connected = false;
+    this.active = false;
+    this.disconnected = true;
+    if (wasConnected) this.fire('disconnect', 'io client disconnect');
+    return this;
+  }
+
+  /** The server accepted the connection (again); `recovered` as socket.io reports it. */
+  accept(recovered = false): void {
+    this.connected = true;
+    this.recovered = recovered;
+    this.fire('connect');
+  }
+
+  /** The connection dropped (network, server restart); socket.io will retry. */
+  drop(reason = 'transport close'): void {
+    this.connected = false;
+    this.fire('disconnect', reason);
+  }
+
+  /** An attempt to connect failed on the way (network): socket.io will retry. */
+  fail(message = 'websocket error'): void {
+    this.fire('connect_error', new Error(message));
+  }
+
+  /** The server's middleware refused the socket: socket.io gives up. */
+  refuse(message = 'Invalid or expired access token'): void {
+    this.active = false;
+    this.fire('connect_error', new Error(message));
+  }
+
+  /** A server push. */
+  push<E extends Exclude<keyof RealtimeEvents, 'resync'>>(
+    event: E,
+    payload: RealtimeEvents[E],
+  ): void {
+    this.fire(event, payload);
+  }
+
+  private fire(event: string, ...args: unknown[]): void {
+    for (const listener of this.listeners.get(event) ?? []) listener(...args);
+  }
+}
+
+/** Hands the RealtimeService fake sockets and keeps them for the spec to drive. */
+export class FakeSockets {
+  readonly created: FakeSocket[] = [];
+
+  readonly provider: Provider = {
+    provide: SOCKET_FACTORY,
+    useValue: ((options) => {
+      const socket = new FakeSocket(options);
+      this.created.push(socket);
+      return socket;
+    }) satisfies SocketFactory,
+  };
+
+  /** The socket opened last. */
+  get last(): FakeSocket {
+    const socket = this.created.at(-1);
+    if (!socket) throw new Error('No socket was opened');
+    return socket;
+  }
 }

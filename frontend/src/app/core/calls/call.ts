@@ -33,6 +33,20 @@ export function isTerminalStatus(status: CallStatus): boolean {
   );
 }
 
+/** 0 initiated, 1 ringing, 2 in progress, 3 ended: a call only ever moves up (DESIGN §3). */
+export function statusRank(status: CallStatus): number {
+  if (isTerminalStatus(status)) return 3;
+  return status === 'in_progress' ? 2 : status === 'ringing' ? 1 : 0;
+}
+
+/**
+ * Whether `incoming` (a pushed or fetched copy of a call) is older than `current`: pushes from
+ * several processes can arrive out of order, and a call's status never goes back.
+ */
+export function isOlderCall(incoming: CallView, current: CallView): boolean {
+  return statusRank(incoming.status) < statusRank(current.status);
+}
+
 export const PROVIDERS = ['twilio', 'exotel', 'bolna', 'simulator'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 

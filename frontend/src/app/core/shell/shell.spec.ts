@@ -7,13 +7,16 @@ import { RouterTestingHarness } from '@angular/router/testing';
 import { AuthService, TOKEN_STORAGE_KEY } from '../auth/auth-service';
 import { Role } from '../auth/user';
 import { WalletStore } from '../wallet/wallet-store';
-import { BlankPage, makeUser, makeWallet } from '../../testing';
+import { BlankPage, FakeSockets, makeUser, makeWallet } from '../../testing';
 import { Shell, initialsOf } from './shell';
 
 describe('Shell', () => {
+  let sockets: FakeSockets;
+
   async function render(role: Role): Promise<HTMLElement> {
     localStorage.clear();
     localStorage.setItem(TOKEN_STORAGE_KEY, 'jwt');
+    sockets = new FakeSockets();
     TestBed.configureTestingModule({
       providers: [
         provideRouter([
@@ -22,6 +25,7 @@ describe('Shell', () => {
         ]),
         provideHttpClient(),
         provideHttpClientTesting(),
+        sockets.provider,
       ],
     });
     TestBed.inject(AuthService).loadMe().subscribe();
@@ -90,6 +94,41 @@ describe('Shell', () => {
     expect(chip().classList).toContain('low');
   });
 
+  it('connects for live updates, shows the connection state and applies pushed balances', async () => {
+    const root = await render('agent');
+    TestBed.inject(HttpTestingController)
+      .expectOne('/api/wallet')
+      .flush(makeWallet({ availableMicros: '25000000' }));
+    const indicator = () => root.querySelector<HTMLElement>('[data-testid="realtime-status"]')!;
+    const settle = () => new Promise((resolve) => setTimeout(resolve));
+
+    expect(sockets.last.options.auth).toEqual({ token: 'jwt' });
+    await settle();
+    expect(indicator().getAttribute('data-status')).toBe('connecting');
+
+    sockets.last.accept();
+    await settle();
+    expect(indicator().getAttribute('data-status')).toBe('connected');
+    expect(indicator().textContent).toContain('Live');
+
+    sockets.last.push('wallet:updated', {
+      balanceMicros: '24993500',
+      heldMicros: '1000000',
+      availableMicros: '23993500',
+    });
+    await settle();
+    expect(root.querySelector('[data-testid="shell-balance"]')?.textContent).toContain('$23.9935');
+
+    sockets.last.drop();
+    await settle();
+    expect(indicator().getAttribute('data-status')).toBe('reconnecting');
+    expect(indicator().textContent).toContain('Reconnecting…');
+
+    // Back without the missed events: the wallet is read again.
+    sockets.last.accept(false);
+    TestBed.inject(HttpTestingController).expectOne('/api/wallet').flush(makeWallet());
+  });
+
   it('signs out from the account menu', async () => {
     const root = await render('owner');
 
@@ -99,6 +138,7 @@ describe('Shell', () => {
 
     expect(TestBed.inject(AuthService).isAuthenticated()).toBe(false);
     expect(TestBed.inject(WalletStore).wallet()).toBeNull();
+    expect(sockets.last.disconnected).toBe(true);
     expect(TestBed.inject(Router).url).toBe('/login');
   });
 });

@@ -22,6 +22,8 @@ import { map } from 'rxjs';
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { AuthService } from '../auth/auth-service';
 import { ROLE_LABELS, isAdminRole } from '../auth/user';
+import { RealtimeIndicator } from '../realtime/realtime-indicator';
+import { RealtimeService } from '../realtime/realtime-service';
 import { WalletStore } from '../wallet/wallet-store';
 import { NAV_ITEMS, NavItem } from './nav-items';
 
@@ -31,7 +33,10 @@ interface NavSection {
   items: readonly NavItem[];
 }
 
-/** The signed-in layout: toolbar with the account menu, side navigation, routed page. */
+/**
+ * The signed-in layout: toolbar with the live-updates indicator, balance and account menu, side
+ * navigation, routed page. The realtime connection lives as long as the shell does.
+ */
 @Component({
   selector: 'sb-shell',
   imports: [
@@ -47,6 +52,7 @@ interface NavSection {
     MatDividerModule,
     MatTooltipModule,
     MoneyPipe,
+    RealtimeIndicator,
   ],
   templateUrl: './shell.html',
   styleUrl: './shell.scss',
@@ -94,9 +100,18 @@ export class Shell {
   );
 
   constructor() {
-    // One shell per session: load this organization's wallet, forget it on the way out.
+    // One shell per session: load this organization's wallet, keep it live, forget it on the way
+    // out; the socket opens and closes with the shell.
+    const realtime = inject(RealtimeService);
+    const destroyRef = inject(DestroyRef);
     this.walletStore.refresh();
-    inject(DestroyRef).onDestroy(() => this.walletStore.clear());
+    realtime.start();
+    destroyRef.onDestroy(realtime.on('wallet:updated', (update) => this.walletStore.apply(update)));
+    destroyRef.onDestroy(realtime.on('resync', () => this.walletStore.refresh()));
+    destroyRef.onDestroy(() => {
+      realtime.stop();
+      this.walletStore.clear();
+    });
   }
 
   protected closeDrawerOnHandset(): void {

@@ -12,12 +12,14 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { ActivatedRoute, ParamMap, Router } from '@angular/router';
-import { Subscription, finalize } from 'rxjs';
+import { Subscription, debounceTime, filter, finalize, merge } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import { AuthService } from '../../core/auth/auth-service';
 import { BillingSummary, SummaryGroup } from '../../core/billing/billing';
 import { BillingApi } from '../../core/billing/billing-api';
+import { isTerminalStatus } from '../../core/calls/call';
+import { RealtimeService } from '../../core/realtime/realtime-service';
 import { ChartCanvas } from '../../shared/chart/chart-canvas';
 import { fromDay, toDay } from '../../shared/days/days';
 import { DurationPipe } from '../../shared/duration/duration-pipe';
@@ -48,6 +50,8 @@ export const BREAKDOWNS: readonly { group: SummaryGroup; label: string; adminOnl
 ];
 export const BREAKDOWN_PARAM = 'by';
 const DEFAULT_BREAKDOWN: SummaryGroup = 'provider';
+/** Pushed changes are gathered this long before the summary is read again. */
+export const LIVE_RELOAD_DELAY_MS = 1000;
 
 interface Loadable {
   summary: BillingSummary | null;
@@ -57,7 +61,10 @@ interface Loadable {
 
 const IDLE: Loadable = { summary: null, loading: false, error: null };
 
-/** Billing → Spend: the period in the URL, its totals, spend and minutes per day, and breakdowns. */
+/**
+ * Billing → Spend: the period in the URL, its totals, spend and minutes per day, and breakdowns.
+ * Read again, quietly, a moment after a call ends or the wallet moves.
+ */
 @Component({
   selector: 'sb-billing-overview',
   imports: [
@@ -133,6 +140,14 @@ export class BillingOverview {
       if (periodChanged) this.load();
       else if (groupChanged) this.loadGrouped();
     });
+    const realtime = inject(RealtimeService);
+    merge(
+      realtime.observe('call:updated').pipe(filter((call) => isTerminalStatus(call.status))),
+      realtime.observe('wallet:updated'),
+      realtime.observe('resync'),
+    )
+      .pipe(debounceTime(LIVE_RELOAD_DELAY_MS), takeUntilDestroyed())
+      .subscribe(() => this.load(true));
     this.rangeForm.controls.to.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => {
       const { from, to } = this.rangeForm.getRawValue();
       if (from && to) this.choose({ preset: 'custom', from: toDay(from), to: toDay(to) });
@@ -152,12 +167,15 @@ export class BillingOverview {
     });
   }
 
-  /** Reloads everything, moving a relative period ("Today") to the current day. */
-  protected load(): void {
+  /**
+   * Reloads everything, moving a relative period ("Today") to the current day; `quiet` (after a
+   * push) keeps the figures on screen without a loading indicator until the new ones arrive.
+   */
+  protected load(quiet = false): void {
     this.range.set(periodRange(this.period(), new Date()));
     this.showRange();
-    this.loadDaily();
-    this.loadGrouped();
+    this.loadDaily(quiet);
+    this.loadGrouped(quiet);
   }
 
   protected exportCsv(): void {
@@ -198,21 +216,23 @@ export class BillingOverview {
     );
   }
 
-  private loadDaily(): void {
+  private loadDaily(quiet = false): void {
     this.dailyRequest?.unsubscribe();
-    this.daily.update((state) => ({ ...state, loading: true, error: null }));
+    if (!quiet) this.daily.update((state) => ({ ...state, loading: true, error: null }));
     this.dailyRequest = this.api.summary({ ...this.range(), groupBy: 'day' }).subscribe({
       next: (summary) => this.daily.set({ summary, loading: false, error: null }),
-      error: (err: unknown) =>
+      error: (err: unknown) => {
+        if (quiet && this.daily().summary) return; // keep the figures; the next change retries
         this.daily.set({
           summary: null,
           loading: false,
           error: ApiError.message(err, 'Could not load the billing summary.'),
-        }),
+        });
+      },
     });
   }
 
-  private loadGrouped(): void {
+  private loadGrouped(quiet = false): void {
     this.groupedRequest?.unsubscribe();
     const groupBy = this.groupBy();
     if (groupBy === 'day') {
@@ -221,17 +241,19 @@ export class BillingOverview {
     }
     this.grouped.update((state) => ({
       summary: state.summary?.groupBy === groupBy ? state.summary : null,
-      loading: true,
+      loading: !quiet || state.summary?.groupBy !== groupBy,
       error: null,
     }));
     this.groupedRequest = this.api.summary({ ...this.range(), groupBy }).subscribe({
       next: (summary) => this.grouped.set({ summary, loading: false, error: null }),
-      error: (err: unknown) =>
+      error: (err: unknown) => {
+        if (quiet && this.grouped().summary) return;
         this.grouped.set({
           summary: null,
           loading: false,
           error: ApiError.message(err, 'Could not load the breakdown.'),
-        }),
+        });
+      },
     });
   }
 }

@@ -1,25 +1,145 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { DecimalPipe, PercentPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject } from '@angular/core';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatIconModule } from '@angular/material/icon';
+import { MatSnackBar, MatSnackBarRef, TextOnlySnackBar } from '@angular/material/snack-bar';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { Router, RouterLink } from '@angular/router';
+import { filter, interval, map } from 'rxjs';
 
-import { ComingSoon } from '../../shared/coming-soon/coming-soon';
+import { AuthService } from '../../core/auth/auth-service';
+import { CALL_STATUS_LABELS, CallView, providerLabel } from '../../core/calls/call';
+import { RealtimeService } from '../../core/realtime/realtime-service';
+import { WalletStore } from '../../core/wallet/wallet-store';
+import { CallStatusChip } from '../../shared/call-status-chip/call-status-chip';
+import { ChartCanvas } from '../../shared/chart/chart-canvas';
+import { DurationPipe, formatDuration } from '../../shared/duration/duration-pipe';
+import { EmptyState } from '../../shared/empty-state/empty-state';
+import { MoneyPipe } from '../../shared/money/money-pipe';
+import { formatMicros } from '../../shared/money/money';
+import { InitiateCallDialog } from '../history/initiate-call-dialog';
+import { callsPerHourChartConfig } from './dashboard-chart';
+import { DashboardStore, EndedCall, liveSeconds } from './dashboard-store';
 
-/** Live overview of the organization's calls, spend and balance. For now a placeholder until the feature ships. */
+/** How long the "call ended" toast stays. */
+export const ENDED_TOAST_MS = 6000;
+
+/**
+ * The live overview: today's figures, calls per hour, the calls in progress with running
+ * durations, and the calls that ended today. Loaded once, then moved by socket events only.
+ */
 @Component({
   selector: 'sb-dashboard-page',
-  imports: [ComingSoon],
-  template: `
-    <sb-coming-soon
-      icon="space_dashboard"
-      heading="Dashboard"
-      description="Watch live calls, today's spend and your wallet balance at a glance, updated in real time as calls happen."
-      [highlights]="highlights"
-    />
-  `,
+  imports: [
+    DecimalPipe,
+    PercentPipe,
+    RouterLink,
+    MatButtonModule,
+    MatIconModule,
+    MatTooltipModule,
+    CallStatusChip,
+    ChartCanvas,
+    DurationPipe,
+    EmptyState,
+    MoneyPipe,
+  ],
+  providers: [DashboardStore],
+  templateUrl: './dashboard-page.html',
+  styleUrl: './dashboard-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class DashboardPage {
-  protected readonly highlights = [
-    'Live call board',
-    'Spend today and this month',
-    'Answer rate and average duration',
-  ];
+  protected readonly store = inject(DashboardStore);
+  private readonly auth = inject(AuthService);
+  private readonly walletStore = inject(WalletStore);
+  private readonly snackBar = inject(MatSnackBar);
+  private readonly dialog = inject(MatDialog);
+  private readonly router = inject(Router);
+
+  protected readonly providerLabel = providerLabel;
+  protected readonly isAdmin = this.auth.isAdmin;
+  protected readonly organizationName = computed(() => this.auth.user()?.organization.name ?? '');
+  protected readonly wallet = this.walletStore.wallet;
+  protected readonly realtimeStatus = inject(RealtimeService).status;
+  protected readonly paused = computed(() => this.realtimeStatus() === 'offline');
+
+  /** One ticker for every running duration on the page. */
+  protected readonly now = toSignal(interval(1000).pipe(map(() => Date.now())), {
+    initialValue: Date.now(),
+  });
+
+  protected readonly metrics = this.store.metrics;
+  protected readonly active = this.store.activeCounts;
+  /** The current UTC hour: changes once an hour, although the ticker that feeds it beats each second. */
+  private readonly chartHour = computed(() =>
+    new Date(this.now() + this.store.serverClockOffsetMs()).getUTCHours(),
+  );
+  protected readonly chartConfig = computed(() => {
+    const metrics = this.metrics();
+    return metrics ? callsPerHourChartConfig(metrics.callsPerHour, this.chartHour()) : null;
+  });
+
+  private toast: { callId: string; message: string; ref: MatSnackBarRef<TextOnlySnackBar> } | null =
+    null;
+
+  constructor() {
+    this.store.load();
+    this.walletStore.ensureLoaded();
+    this.store.ended.pipe(takeUntilDestroyed()).subscribe((ended) => this.showEnded(ended));
+    inject(DestroyRef).onDestroy(() => this.toast?.ref.dismiss());
+  }
+
+  /** Running duration of a live call, as `m:ss`. */
+  protected elapsed(call: CallView): string {
+    return formatDuration(liveSeconds(call, this.now() + this.store.serverClockOffsetMs()));
+  }
+
+  protected reload(): void {
+    this.store.load();
+    this.walletStore.refresh();
+  }
+
+  protected openInitiateCall(): void {
+    this.dialog
+      .open<InitiateCallDialog, void, CallView>(InitiateCallDialog, {
+        autoFocus: 'first-tabbable',
+        width: '520px',
+      })
+      .afterClosed()
+      .pipe(filter((call): call is CallView => !!call))
+      // The socket brings it too; this shows it even while live updates are paused.
+      .subscribe((call) => this.store.upsert(call));
+  }
+
+  /** Toasts a call that left the live list; a later update (its cost) refreshes that toast. */
+  private showEnded({ call, first }: EndedCall): void {
+    const message = endedCallMessage(call);
+    if (!first) {
+      if (this.toast?.callId !== call.id || this.toast.message === message) return;
+    }
+    const ref = this.snackBar.open(message, 'Details', { duration: ENDED_TOAST_MS });
+    const toast = { callId: call.id, message, ref };
+    this.toast = toast;
+    ref.onAction().subscribe(() => void this.router.navigate(['/history', call.id]));
+    ref.afterDismissed().subscribe(() => {
+      if (this.toast === toast) this.toast = null;
+    });
+  }
+}
+
+/** `Call to +14155550100 ended: Completed · 0:42 · $0.0065`, with what is known so far. */
+export function endedCallMessage(call: CallView): string {
+  const parts: string[] = [CALL_STATUS_LABELS[call.status] ?? call.status];
+  const seconds =
+    call.durationSeconds ??
+    (call.answeredAt && call.endedAt
+      ? Math.round((Date.parse(call.endedAt) - Date.parse(call.answeredAt)) / 1000)
+      : null);
+  if (seconds !== null && (seconds > 0 || call.status === 'completed')) {
+    parts.push(formatDuration(seconds));
+  }
+  if (call.costMicros !== null) parts.push(formatMicros(call.costMicros));
+  return `Call to ${call.to} ended: ${parts.join(' · ')}`;
 }

@@ -5,6 +5,7 @@ import {
   CALL_STATUSES,
   CallDirection,
   CallStatus,
+  CallView,
   PROVIDERS,
   Provider,
 } from '../../core/calls/call';
@@ -106,6 +107,21 @@ export function filtersToQuery(filters: CallFilters): CallQuery {
   if (filters.to) query.to = startOfDay(filters.to, 1).toISOString(); // the API's `to` is exclusive
   if (filters.q) query.q = filters.q;
   return query;
+}
+
+/** Whether the API would list `call` under these filters (decides where a pushed call goes). */
+export function matchesFilters(call: CallView, filters: CallFilters): boolean {
+  const created = Date.parse(call.createdAt);
+  return (
+    (!filters.status.length || filters.status.includes(call.status)) &&
+    (!filters.provider || call.provider === filters.provider) &&
+    (!filters.direction || call.direction === filters.direction) &&
+    (!filters.agentId || call.agent?.id === filters.agentId) &&
+    (!filters.country || call.country === filters.country) &&
+    (!filters.from || created >= startOfDay(filters.from, 0).getTime()) &&
+    (!filters.to || created < startOfDay(filters.to, 1).getTime()) &&
+    (!filters.q || digitsOf(call.to).includes(filters.q) || digitsOf(call.from).includes(filters.q))
+  );
 }
 
 export function sameFilters(a: CallFilters, b: CallFilters): boolean {

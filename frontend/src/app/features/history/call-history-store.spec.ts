@@ -3,27 +3,50 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { convertToParamMap } from '@angular/router';
 
-import { makeCall } from '../../testing';
-import { CallFilters, NO_FILTERS, filtersFromParams, filtersToQuery } from './call-filters';
-import { CallHistoryStore, PAGE_SIZE } from './call-history-store';
+import { TOKEN_STORAGE_KEY } from '../../core/auth/auth-service';
+import { RealtimeService } from '../../core/realtime/realtime-service';
+import { FakeSocket, FakeSockets, makeCall } from '../../testing';
+import {
+  CallFilters,
+  NO_FILTERS,
+  filtersFromParams,
+  filtersToQuery,
+  matchesFilters,
+} from './call-filters';
+import { CallHistoryStore, DETAIL_REFRESH_DELAY_MS, PAGE_SIZE } from './call-history-store';
 
 describe('CallHistoryStore', () => {
   let store: CallHistoryStore;
   let backend: HttpTestingController;
+  let socket: FakeSocket;
 
   const a = makeCall({ id: 'call-a', to: '+14155550101' });
   const b = makeCall({ id: 'call-b', to: '+14155550102' });
   const c = makeCall({ id: 'call-c', to: '+14155550103' });
 
   beforeEach(() => {
+    localStorage.setItem(TOKEN_STORAGE_KEY, 'jwt');
+    const sockets = new FakeSockets();
     TestBed.configureTestingModule({
-      providers: [CallHistoryStore, provideHttpClient(), provideHttpClientTesting()],
+      providers: [
+        CallHistoryStore,
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        sockets.provider,
+      ],
     });
     store = TestBed.inject(CallHistoryStore);
     backend = TestBed.inject(HttpTestingController);
+    TestBed.inject(RealtimeService).start();
+    socket = sockets.last;
+    socket.accept();
   });
 
-  afterEach(() => backend.verify());
+  afterEach(() => {
+    backend.verify();
+    localStorage.clear();
+    vi.useRealTimers();
+  });
 
   const listRequest = () => backend.expectOne((req) => req.url === '/api/calls');
 
@@ -205,5 +228,154 @@ describe('CallHistoryStore', () => {
       ['call-a', 'completed'],
       ['call-b', 'busy'],
     ]);
+  });
+
+  it('shows a pushed new call at the top only when it matches the filters', () => {
+    store.setFilters({ ...NO_FILTERS, provider: 'simulator' });
+    listRequest().flush({ items: [a, b], nextCursor: null });
+
+    socket.push('call:created', makeCall({ id: 'call-exotel', provider: 'exotel' }));
+    const fresh = makeCall({
+      id: 'call-new',
+      status: 'initiated',
+      createdAt: '2026-11-21T22:00:00.000Z',
+    });
+    socket.push('call:created', fresh);
+
+    expect(store.calls().map((call) => call.id)).toEqual(['call-new', 'call-a', 'call-b']);
+  });
+
+  it('leaves a pushed call that belongs to a page not loaded yet to that page', () => {
+    store.setFilters(NO_FILTERS);
+    listRequest().flush({ items: [a], nextCursor: 'cursor-1' });
+
+    socket.push('call:updated', makeCall({ id: 'old', createdAt: '2026-10-01T10:00:00.000Z' }));
+
+    expect(store.calls().map((call) => call.id)).toEqual(['call-a']);
+  });
+
+  it('updates a pushed call in place and never takes it back to an older status', () => {
+    const ringing = makeCall({ id: 'call-live', status: 'ringing', createdAt: a.createdAt });
+    store.setFilters({ ...NO_FILTERS, status: ['ringing'] });
+    listRequest().flush({ items: [ringing, b], nextCursor: null });
+
+    socket.push('call:updated', { ...ringing, status: 'in_progress' });
+    expect(store.calls().map((call) => [call.id, call.status])).toEqual([
+      ['call-live', 'in_progress'], // stays where it is, even though the filter is "ringing"
+      ['call-b', 'completed'],
+    ]);
+
+    socket.push('call:updated', { ...ringing, status: 'completed', costMicros: null });
+    socket.push('call:updated', { ...ringing, status: 'ringing' }); // a late, older copy
+    socket.push('call:updated', { ...ringing, status: 'completed', costMicros: '6500' });
+
+    expect(store.calls()[0]).toMatchObject({ status: 'completed', costMicros: '6500' });
+    expect(store.calls()).toHaveLength(2);
+  });
+
+  it('keeps a call pushed while the list was loading', () => {
+    store.setFilters(NO_FILTERS);
+    const req = listRequest();
+    const pushed = makeCall({
+      id: 'call-new',
+      status: 'ringing',
+      createdAt: '2026-11-22T08:00:00Z',
+    });
+    socket.push('call:created', pushed);
+    socket.push('call:updated', { ...a, status: 'completed', costMicros: '9900' });
+    expect(store.calls()).toEqual([]); // the first load shows nothing before it answers
+
+    // The answer was read before both changes.
+    req.flush({ items: [{ ...a, status: 'in_progress', costMicros: null }, b], nextCursor: null });
+
+    expect(store.calls().map((call) => [call.id, call.status])).toEqual([
+      ['call-new', 'ringing'],
+      ['call-a', 'completed'],
+      ['call-b', 'completed'],
+    ]);
+  });
+
+  it('reloads the open call (and its timeline) shortly after it is updated', () => {
+    vi.useFakeTimers();
+    const live = makeCall({ id: 'call-live', status: 'ringing' });
+    store.setFilters(NO_FILTERS);
+    listRequest().flush({ items: [live], nextCursor: null });
+    store.select('call-live');
+    backend.expectOne('/api/calls/call-live').flush({ ...live, timeline: [] });
+
+    socket.push('call:updated', { ...live, status: 'in_progress' });
+    socket.push('call:updated', { ...live, status: 'completed' });
+    // The panel shows the new status at once; the timeline follows in one request.
+    expect(store.detail()?.status).toBe('completed');
+    expect(store.detailLoading()).toBe(false);
+    backend.expectNone('/api/calls/call-live');
+
+    vi.advanceTimersByTime(DETAIL_REFRESH_DELAY_MS);
+    const timeline = [
+      {
+        id: 'e1',
+        rawStatus: 'completed',
+        status: 'completed' as const,
+        applied: true,
+        outcome: 'applied',
+        sequence: null,
+        facts: {},
+        occurredAt: live.createdAt,
+        receivedAt: live.createdAt,
+      },
+    ];
+    backend.expectOne('/api/calls/call-live').flush({ ...live, status: 'completed', timeline });
+    expect(store.detail()?.timeline).toEqual(timeline);
+
+    // Updates of other calls leave the panel alone.
+    socket.push('call:updated', { ...a });
+    vi.advanceTimersByTime(DETAIL_REFRESH_DELAY_MS);
+    backend.expectNone('/api/calls/call-live');
+  });
+
+  it('reloads what it shows when the connection comes back without the missed events', () => {
+    store.setFilters(NO_FILTERS);
+    listRequest().flush({ items: [a], nextCursor: null });
+
+    socket.drop();
+    socket.accept(true);
+    backend.expectNone('/api/calls');
+
+    socket.drop();
+    socket.accept(false);
+    listRequest().flush({ items: [c, a], nextCursor: null });
+    expect(store.calls().map((call) => call.id)).toEqual(['call-c', 'call-a']);
+  });
+});
+
+describe('matchesFilters', () => {
+  const call = makeCall({
+    status: 'ringing',
+    provider: 'simulator',
+    direction: 'outbound',
+    agent: { id: '0b7e4c1e-3a55-4c4f-9b59-2f8f2f6f1a10', name: 'Ann' },
+    country: 'US',
+    to: '+14155550100',
+    from: '+15005550006',
+    createdAt: new Date(2026, 10, 21, 12, 0).toISOString(),
+  });
+
+  it.each<[string, Partial<CallFilters>, boolean]>([
+    ['no filters', {}, true],
+    ['its status', { status: ['initiated', 'ringing'] }, true],
+    ['another status', { status: ['completed'] }, false],
+    ['another provider', { provider: 'exotel' }, false],
+    ['another direction', { direction: 'inbound' }, false],
+    ['its agent', { agentId: '0b7e4c1e-3a55-4c4f-9b59-2f8f2f6f1a10' }, true],
+    ['another agent', { agentId: '5708fb09-f909-4626-a386-61c7792ab14a' }, false],
+    ['another country', { country: 'IN' }, false],
+    ['its day', { from: '2026-11-21', to: '2026-11-21' }, true],
+    ['a later range', { from: '2026-11-22' }, false],
+    ['an earlier range', { to: '2026-11-20' }, false],
+    ['digits of the dialed number', { q: '555010' }, true],
+    ['digits of the calling number', { q: '5005' }, true],
+    ['other digits', { q: '999' }, false],
+  ])('%s', (_name, filters, expected) => {
+    expect(matchesFilters(call, { ...NO_FILTERS, ...filters })).toBe(expected);
   });
 });

@@ -1,19 +1,23 @@
-import { Injectable, computed, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { Params } from '@angular/router';
 import { Subscription } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
-import { CallDetail, CallView } from '../../core/calls/call';
+import { CallDetail, CallView, isOlderCall } from '../../core/calls/call';
 import { CallsApi } from '../../core/calls/calls-api';
+import { RealtimeService } from '../../core/realtime/realtime-service';
 import {
   CallFilters,
   NO_FILTERS,
   filtersToParams,
   filtersToQuery,
+  matchesFilters,
   sameFilters,
 } from './call-filters';
 
 export const PAGE_SIZE = 50;
+/** Pushed updates of the open call are gathered this long before its timeline is reloaded. */
+export const DETAIL_REFRESH_DELAY_MS = 250;
 
 interface ListState {
   filters: CallFilters;
@@ -39,8 +43,8 @@ interface DetailState {
 
 /**
  * The call history's state, as signals: the filtered list with keyset pagination and the call
- * open in the detail panel. Everything that changes a call goes through `upsert`, so pushed
- * updates (socket `call:created`/`call:updated`) can feed the same state later.
+ * open in the detail panel. Everything that changes a call goes through `upsert`, pushed
+ * `call:created`/`call:updated` events included; a reconnection that missed events reloads.
  */
 @Injectable()
 export class CallHistoryStore {
@@ -64,6 +68,18 @@ export class CallHistoryStore {
   });
   private listRequest?: Subscription;
   private detailRequest?: Subscription;
+  /** Calls pushed while the first page was loading: the response may predate them. */
+  private readonly pushedWhileLoading = new Map<string, CallView>();
+  private detailRefreshTimer?: ReturnType<typeof setTimeout>;
+
+  constructor() {
+    const realtime = inject(RealtimeService);
+    const destroyRef = inject(DestroyRef);
+    destroyRef.onDestroy(realtime.on('call:created', (call) => this.upsert(call)));
+    destroyRef.onDestroy(realtime.on('call:updated', (call) => this.upsert(call)));
+    destroyRef.onDestroy(realtime.on('resync', () => this.list().loaded && this.refresh()));
+    destroyRef.onDestroy(() => clearTimeout(this.detailRefreshTimer));
+  }
 
   readonly filters = computed(() => this.list().filters);
   readonly calls = computed(() => this.list().calls);
@@ -129,21 +145,28 @@ export class CallHistoryStore {
       });
   }
 
-  /** Adds a call at the top, or replaces it where it is. */
-  upsert(call: CallView): void {
-    this.list.update((state) => {
-      const index = state.calls.findIndex((c) => c.id === call.id);
-      const calls =
-        index === -1
-          ? [call, ...state.calls]
-          : state.calls.map((c, i) => (i === index ? { ...c, ...stripTimeline(call) } : c));
-      return { ...state, calls };
-    });
-    this.detailState.update((state) =>
-      state.call?.id === call.id
-        ? { ...state, call: { ...state.call, ...stripTimeline(call) } }
+  /**
+   * Takes a new or changed call (pushed, or returned by the API): replaces it where it is unless
+   * it is an older copy; shows a new one, in date order, only if it matches the filters. The open
+   * call's timeline is reloaded, since a push carries the call without it.
+   */
+  upsert(call: CallView | CallDetail): void {
+    const view = stripTimeline(call);
+    if (this.list().loading) this.pushedWhileLoading.set(view.id, view);
+    this.list.update((state) =>
+      state.loaded
+        ? { ...state, calls: placeCall(state.calls, view, state.filters, !state.nextCursor) }
         : state,
     );
+    const detail = this.detailState();
+    if (detail.id !== view.id) return;
+    if (detail.call && !isOlderCall(view, detail.call)) {
+      this.detailState.set({ ...detail, call: { ...detail.call, ...view } });
+    }
+    clearTimeout(this.detailRefreshTimer);
+    this.detailRefreshTimer = setTimeout(() => {
+      if (this.detailState().id === view.id) this.loadDetail(view.id, true);
+    }, DETAIL_REFRESH_DELAY_MS);
   }
 
   /** Opens (id) or closes (null) a call in the detail panel. */
@@ -162,6 +185,7 @@ export class CallHistoryStore {
 
   private loadFirstPage(clear: boolean): void {
     this.listRequest?.unsubscribe();
+    this.pushedWhileLoading.clear();
     const { filters } = this.list();
     this.list.update((state) => ({
       ...state,
@@ -175,14 +199,20 @@ export class CallHistoryStore {
       loaded: clear ? false : state.loaded,
     }));
     this.listRequest = this.api.list(filtersToQuery(filters), { limit: PAGE_SIZE }).subscribe({
-      next: (page) =>
+      next: (page) => {
+        let calls: readonly CallView[] = page.items;
+        for (const pushed of this.pushedWhileLoading.values()) {
+          calls = placeCall(calls, pushed, filters, !page.nextCursor);
+        }
+        this.pushedWhileLoading.clear();
         this.list.update((state) => ({
           ...state,
-          calls: page.items,
+          calls,
           nextCursor: page.nextCursor,
           loading: false,
           loaded: true,
-        })),
+        }));
+      },
       error: (err: unknown) =>
         this.list.update((state) => ({
           ...state,
@@ -195,19 +225,27 @@ export class CallHistoryStore {
     });
   }
 
-  private loadDetail(id: string): void {
+  /** `quiet`: a background reload after a push, without the loading indicator. */
+  private loadDetail(id: string, quiet = false): void {
     this.detailRequest?.unsubscribe();
-    this.detailState.update((state) => ({ ...state, loading: true, error: null }));
+    if (!quiet) this.detailState.update((state) => ({ ...state, loading: true, error: null }));
     this.detailRequest = this.api.get(id).subscribe({
-      next: (call) => {
+      next: (fetched) => {
+        // A push may have brought a newer status while this was on its way: keep that one.
+        const shown = this.detailState().call;
+        const call =
+          shown && isOlderCall(fetched, shown) ? { ...fetched, ...stripTimeline(shown) } : fetched;
         this.detailState.set({ id, call, loading: false, error: null });
         // Keep the row in step with what the panel shows (never add a row the filters exclude).
         this.list.update((state) => ({
           ...state,
-          calls: state.calls.map((c) => (c.id === id ? stripTimeline(call) : c)),
+          calls: state.calls.map((c) =>
+            c.id === id && !isOlderCall(call, c) ? stripTimeline(call) : c,
+          ),
         }));
       },
-      error: (err: unknown) =>
+      error: (err: unknown) => {
+        if (quiet) return; // the panel keeps what it shows; the next push or a refresh tries again
         this.detailState.update((state) => ({
           ...state,
           loading: false,
@@ -215,9 +253,33 @@ export class CallHistoryStore {
             ApiError.status(err) === 404
               ? 'This call does not exist, or it is not one you can see.'
               : ApiError.message(err, 'Could not load the call.'),
-        })),
+        }));
+      },
     });
   }
+}
+
+/**
+ * `calls` (newest first) with `call` replaced where it is, unless it is an older copy, or else
+ * inserted by date if it matches the filters; a call older than every row shown is added at the
+ * end only when the list is `complete` (it would otherwise belong to a page not loaded yet).
+ */
+function placeCall(
+  calls: readonly CallView[],
+  call: CallView,
+  filters: CallFilters,
+  complete: boolean,
+): readonly CallView[] {
+  const index = calls.findIndex((c) => c.id === call.id);
+  if (index !== -1) {
+    if (isOlderCall(call, calls[index])) return calls;
+    return calls.map((c, i) => (i === index ? { ...c, ...call } : c));
+  }
+  if (!matchesFilters(call, filters)) return calls;
+  const created = Date.parse(call.createdAt);
+  const at = calls.findIndex((c) => Date.parse(c.createdAt) <= created);
+  if (at === -1) return complete ? [...calls, call] : calls;
+  return [...calls.slice(0, at), call, ...calls.slice(at)];
 }
 
 function stripTimeline(call: CallView | CallDetail): CallView {

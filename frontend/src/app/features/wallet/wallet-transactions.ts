@@ -22,7 +22,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
-import { Subscription, finalize, merge } from 'rxjs';
+import { Subscription, debounceTime, filter, finalize, merge } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import {
@@ -33,6 +33,7 @@ import {
   TransactionQuery,
 } from '../../core/wallet/wallet';
 import { CallsApi } from '../../core/calls/calls-api';
+import { RealtimeService } from '../../core/realtime/realtime-service';
 import { WalletApi } from '../../core/wallet/wallet-api';
 import { startOfDay, toDay } from '../../shared/days/days';
 import { EmptyState } from '../../shared/empty-state/empty-state';
@@ -41,10 +42,16 @@ import { saveFile } from '../../shared/save-file/save-file';
 import { describeTransaction, kindTone } from './transaction-description';
 
 export const TRANSACTIONS_PAGE_SIZE = 50;
+/** Pushed balance changes are gathered this long before the ledger is read again. */
+export const LIVE_RELOAD_DELAY_MS = 1000;
 /** How long before its last transaction a call may have started (longest call plus ringing). */
 const CALL_LOOKBACK_MS = 5 * 3600 * 1000;
 
-/** The wallet's ledger: every movement, newest first, filtered by kind and days, with CSV export. */
+/**
+ * The wallet's ledger: every movement, newest first, filtered by kind and days, with CSV export.
+ * Read again a moment after the balance moves, unless further pages are open (a reload would
+ * close them under the reader's eyes).
+ */
 @Component({
   selector: 'sb-wallet-transactions',
   imports: [
@@ -119,6 +126,14 @@ export class WalletTransactions {
     merge(c.kinds.valueChanges, c.to.valueChanges)
       .pipe(takeUntilDestroyed(inject(DestroyRef)))
       .subscribe(() => this.applyFilters());
+    const realtime = inject(RealtimeService);
+    merge(realtime.observe('wallet:updated'), realtime.observe('resync'))
+      .pipe(
+        debounceTime(LIVE_RELOAD_DELAY_MS),
+        filter(() => this.transactions().length <= TRANSACTIONS_PAGE_SIZE && !this.loadingMore()),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() => this.refresh());
     this.refresh();
   }
 
