@@ -160,13 +160,11 @@ async function run(label, organizations, callsPerOrganization, env) {
   });
   for (let i = 0; i < eventIds.length; i += 1000) {
     await queue.addBulk(
-      eventIds
-        .slice(i, i + 1000)
-        .map((eventId) => ({
-          name: 'process-webhook-event',
-          data: { eventId },
-          opts: { jobId: eventId, attempts: 5 },
-        })),
+      eventIds.slice(i, i + 1000).map((eventId) => ({
+        name: 'process-webhook-event',
+        data: { eventId },
+        opts: { jobId: eventId, attempts: 5 },
+      })),
     );
   }
   await queue.close();

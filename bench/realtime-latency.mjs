@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// End-to-end realtime latency: signed simulator webhooks POSTed to the api at a fixed rate →
+// webhook_events → BullMQ → worker transaction → socket.io (Redis streams adapter) → a browser-like
+// client connected to the api. Measures POST-sent → `call:updated` received, per webhook.
+//   node bench/realtime-latency.mjs [--rate 500] [--seconds 10]
+// Needs `npm run build -w backend`. Prints figures; not part of npm test.
+import { spawnSync } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { join } from 'node:path';
+import pg from 'pg';
+import { io } from 'socket.io-client';
+import { percentile } from './lib/load.mjs';
+import {
+  benchEnvironment,
+  cleanUp,
+  fmt,
+  machine,
+  migrate,
+  root,
+  startProcess,
+  stop,
+  waitForHttp,
+} from './lib/environment.mjs';
+
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .reduce(
+      (pairs, arg, i, all) =>
+        arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs,
+      [],
+    ),
+);
+const RATE = Number(args.rate ?? 500);
+const SECONDS = Number(args.seconds ?? 10);
+const SECRET = `whsec_${Buffer.from('switchboard-simulator-development-secret').toString('base64')}`;
+const PORT = 3903;
+const base = `http://127.0.0.1:${PORT}`;
+
+const env = {
+  ...benchEnvironment('realtime'),
+  PORT: String(PORT),
+  PUBLIC_BASE_URL: base,
+  SIMULATOR_WEBHOOK_SECRET: SECRET,
+};
+let api;
+let worker;
+let socket;
+try {
+  migrate(env);
+  spawnSync(process.execPath, [join(root, 'backend/dist/database/cli.js'), 'seed'], {
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+  });
+  api = startProcess(join(root, 'backend/dist/main.js'), env, 'api');
+  worker = startProcess(
+    process.env.BENCH_WORKER_SCRIPT ?? join(root, 'backend/dist/worker.js'),
+    env,
+    'worker',
+  );
+  await waitForHttp(`${base}/health/live`);
+  await new Promise((resolve) => setTimeout(resolve, 2000)); // the worker's start-up
+
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@demo.test', password: 'switchboard-admin' }),
+  });
+  const { accessToken, user } = await login.json();
+
+  // One call per webhook, so every webhook changes a call and is published.
+  const total = RATE * SECONDS;
+  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  const calls = Array.from({ length: total }, () => ({
+    id: randomUUID(),
+    providerCallId: `SIMlat${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+  }));
+  for (let i = 0; i < calls.length; i += 1000) {
+    const chunk = calls.slice(i, i + 1000);
+    const params = [];
+    const values = chunk.map((call) => {
+      params.push(call.id, call.providerCallId);
+      return `($${params.length - 1}, '${user.organization.id}', '${user.id}', 'simulator', $${params.length}, '+14155550100', 'initiated')`;
+    });
+    await client.query(
+      `INSERT INTO calls (id, organization_id, agent_id, provider, provider_call_id, to_number, status) VALUES ${values.join(', ')}`,
+      params,
+    );
+  }
+  await client.end();
+
+  const sentAt = new Map();
+  const latencies = [];
+  socket = io(base, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    auth: { token: accessToken },
+  });
+  await new Promise((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  socket.on('call:updated', (call) => {
+    const sent = sentAt.get(call.id);
+    if (sent !== undefined && call.status === 'ringing') {
+      latencies.push(performance.now() - sent);
+      sentAt.delete(call.id);
+    }
+  });
+
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const post = (call) => {
+    const id = `msg_${call.providerCallId}`;
+    const body = JSON.stringify({
+      id,
+      call_id: call.providerCallId,
+      switchboard_call_id: call.id,
+      status: 'ringing',
+      occurred_at: new Date().toISOString(),
+    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = createHmac('sha256', Buffer.from(SECRET.slice(6), 'base64'))
+      .update(`${id}.${timestamp}.${body}`)
+      .digest('base64');
+    return new Promise((resolve) => {
+      const request = http.request(
+        `${base}/api/webhooks/simulator`,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'webhook-id': id,
+            'webhook-timestamp': String(timestamp),
+            'webhook-signature': `v1,${signature}`,
+          },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode));
+        },
+      );
+      request.on('error', () => resolve(0));
+      request.end(body);
+    });
+  };
+
+  const started = performance.now();
+  const pending = [];
+  let errors = 0;
+  for (let i = 0; i < total; i += 1) {
+    const due = started + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    sentAt.set(calls[i].id, performance.now());
+    pending.push(
+      post(calls[i]).then((status) => {
+        if (status !== 200) errors += 1;
+      }),
+    );
+  }
+  await Promise.all(pending);
+  const deadline = Date.now() + 30_000;
+  while (latencies.length < total - errors && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  agent.destroy();
+
+  const sorted = Float64Array.from(latencies).sort();
+  console.log(`\nRealtime latency (webhook POST → socket event) — ${machine()}`);
+  console.log(
+    `${RATE} webhooks/s for ${SECONDS} s; one api process, one worker process, one socket client; all on this machine\n`,
+  );
+  console.log(
+    `sent ${total}, ingress errors ${errors}, events received ${latencies.length}, missing ${total - errors - latencies.length}`,
+  );
+  console.log(
+    `p50 ${fmt(percentile(sorted, 50))} ms · p90 ${fmt(percentile(sorted, 90))} ms · p99 ${fmt(percentile(sorted, 99))} ms · max ${fmt(sorted.at(-1))} ms`,
+  );
+  console.log('targets: p50 ≤ 20 ms, p99 ≤ 150 ms at 500 webhooks/s');
+} finally {
+  socket?.disconnect();
+  await stop(api);
+  await stop(worker);
+  await cleanUp(env);
+}
