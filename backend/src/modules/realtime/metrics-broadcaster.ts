@@ -3,8 +3,8 @@ import type { Server } from 'socket.io';
 import { DashboardService } from '../dashboard/dashboard.service';
 import { adminsRoom, userRoom } from './rooms';
 
-/** At most this often per organization (per process), however many events arrive. */
-const INTERVAL_MS = 500;
+/** At most once a second per organization (per process), however many events arrive. */
+const INTERVAL_MS = 1000;
 
 interface Pending {
   agents: Set<string>;
@@ -14,7 +14,7 @@ interface Pending {
 
 /**
  * Coalesces `metrics:updated`: events only mark an organization dirty; its numbers are computed and
- * sent at most every 500 ms — organization-wide to its admins, and each touched agent's own numbers
+ * sent at most once a second — organization-wide to its admins, and each touched agent's own numbers
  * to that agent.
  */
 @Injectable()
