@@ -1,5 +1,6 @@
+import { PageQuery } from '../../common/page-query';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -77,7 +78,7 @@ const toList = ({ value }: { value: unknown }) =>
         .filter(Boolean)
     : value;
 
-export class ListCallsQuery {
+export class ListCallsQuery extends PageQuery {
   @ApiPropertyOptional({
     description: 'One status or a comma-separated list',
     example: 'completed,busy',
@@ -128,20 +129,6 @@ export class ListCallsQuery {
   @IsString()
   @MaxLength(32)
   q?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1)
-  @Max(200, { message: 'limit must not be greater than 200' })
-  limit?: number;
 }
 
 export type CallFilters = Omit<ListCallsQuery, 'cursor' | 'limit'>;

@@ -1,16 +1,14 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { PageQuery } from '../../common/page-query';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsEmail,
-  IsInt,
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
 } from 'class-validator';
 import { CallView } from '../calls/call-view';
@@ -75,53 +73,10 @@ export class CreateContactDto {
   notes?: string;
 }
 
-export class UpdateContactDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MinLength(1, { message: 'name must not be empty' })
-  @MaxLength(200)
-  name?: string;
+/** Every field of a contact, each optional. */
+export class UpdateContactDto extends PartialType(CreateContactDto) {}
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  phone?: string;
-
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(320)
-  email?: string;
-
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  company?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @Transform(normalizeTags)
-  @IsArray()
-  @ArrayMaxSize(20)
-  @Matches(/^[a-z0-9][a-z0-9 _-]{0,39}$/, {
-    each: true,
-    message: 'each tag must be 1-40 letters, digits, spaces, - or _',
-  })
-  tags?: string[];
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(5000)
-  notes?: string;
-}
-
-export class ListContactsQuery {
+export class ListContactsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Name, number or company contains' })
   @IsOptional()
   @IsString()
@@ -134,20 +89,6 @@ export class ListContactsQuery {
   @MaxLength(40)
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   tag?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1)
-  @Max(200, { message: 'limit must not be greater than 200' })
-  limit?: number;
 }
 
 export class ContactView {

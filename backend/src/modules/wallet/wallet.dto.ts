@@ -1,16 +1,14 @@
+import { PageQuery } from '../../common/page-query';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsIn,
-  IsInt,
   IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
 } from 'class-validator';
 import {
@@ -89,7 +87,7 @@ export class WalletSettingsDto {
   lowBalanceThresholdMicros: string;
 }
 
-export class ListTransactionsQuery {
+export class ListTransactionsQuery extends PageQuery {
   @ApiPropertyOptional({
     description: 'One kind or a comma-separated list',
     enum: LEDGER_TRANSACTION_KINDS,
@@ -118,20 +116,6 @@ export class ListTransactionsQuery {
   @IsOptional()
   @IsISO8601({}, { message: 'to must be an ISO 8601 date or time' })
   to?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1)
-  @Max(200, { message: 'limit must not be greater than 200' })
-  limit?: number;
 }
 
 export class MoneyView {

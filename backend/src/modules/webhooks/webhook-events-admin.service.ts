@@ -1,10 +1,10 @@
+import { PageQuery } from '../../common/page-query';
 import { InjectQueue } from '@nestjs/bullmq';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Queue } from 'bullmq';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { Type } from 'class-transformer';
+import { IsIn, IsOptional } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { QueueName } from '../../queue/queue-name';
@@ -17,7 +17,7 @@ import {
 } from './entities/webhook-event.entity';
 import { PROCESS_WEBHOOK_EVENT, ProcessWebhookEventJob } from './webhook-job';
 
-export class ListWebhookEventsQuery {
+export class ListWebhookEventsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: WEBHOOK_EVENT_STATES })
   @IsOptional()
   @IsIn(WEBHOOK_EVENT_STATES, {
@@ -29,20 +29,6 @@ export class ListWebhookEventsQuery {
   @IsOptional()
   @IsIn(PROVIDER_NAMES, { message: `provider must be one of: ${PROVIDER_NAMES.join(', ')}` })
   provider?: ProviderName;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 }
 
 export class WebhookEventView {
