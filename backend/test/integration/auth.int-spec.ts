@@ -6,7 +6,8 @@ import {
   startApi,
   TestUser,
 } from '../support/test-app';
-import { UserRole } from '../../src/modules/auth/entities/user.entity';
+import { User, UserRole } from '../../src/modules/auth/entities/user.entity';
+import { hashPassword } from '../../src/modules/auth/password';
 
 describe('auth, users and tenancy (real PostgreSQL and Redis)', () => {
   let api: RunningApi;
@@ -210,5 +211,36 @@ describe('login rate limit', () => {
     }
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(statuses[10]).toBe(429);
+  });
+});
+
+describe('demo accounts hint', () => {
+  it('lists the seeded demo sign-ins that exist outside production, and none in production', async () => {
+    const development = await startApi();
+    const production = await startApi({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      SIMULATOR_WEBHOOK_SECRET: `whsec_${Buffer.from('production simulator secret').toString('base64')}`,
+    });
+    try {
+      const { organization } = await createOrganization(development.dataSource, []);
+      await development.dataSource.getRepository(User).save({
+        organizationId: organization.id,
+        email: 'agent@demo.test',
+        name: 'Demo agent',
+        role: 'agent',
+        passwordHash: await hashPassword('switchboard-agent'),
+      });
+      const listed = await request(development.baseUrl, 'GET', '/api/auth/demo-accounts');
+      expect(listed.body).toEqual({
+        items: [{ email: 'agent@demo.test', password: 'switchboard-agent', role: 'agent' }],
+      });
+      expect((await request(production.baseUrl, 'GET', '/api/auth/demo-accounts')).body).toEqual({
+        items: [],
+      });
+    } finally {
+      await development.close();
+      await production.close();
+    }
   });
 });

@@ -21,6 +21,14 @@ export class AuthController {
     return this.auth.login(body.email, body.password, request.ip);
   }
 
+  /** Outside production, the seeded demo accounts that exist, for the login page's hint. */
+  @Public()
+  @Get('demo-accounts')
+  @ApiOkResponse({ description: 'Demo sign-ins for development; always empty in production' })
+  demoAccounts(): Promise<{ items: { email: string; password: string; role: string }[] }> {
+    return this.auth.demoAccounts();
+  }
+
   @Get('me')
   @ApiBearerAuth()
   @ApiOkResponse({ type: UserView })

@@ -1,6 +1,8 @@
 import { Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { DEMO_CREDENTIALS } from '../../database/seed';
 import { Organization } from './entities/organization.entity';
 import { User } from './entities/user.entity';
 import { LoginRateLimiter } from './login-rate-limiter';
@@ -18,6 +20,7 @@ export class AuthService {
     @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
     private readonly tokens: TokenService,
     private readonly rateLimiter: LoginRateLimiter,
+    private readonly config: AppConfig,
   ) {}
 
   /** Same answer, and about the same time, for an unknown email, a wrong password and a deactivated user. */
@@ -39,6 +42,21 @@ export class AuthService {
       role: user.role,
     });
     return { accessToken, user: toUserView(user, organization) };
+  }
+
+  /** The seeded demo accounts that exist and are active, outside production only. */
+  async demoAccounts(): Promise<{ items: { email: string; password: string; role: string }[] }> {
+    if (this.config.isProduction) return { items: [] };
+    const present = await this.users.find({
+      where: { email: In(DEMO_CREDENTIALS.map((demo) => demo.email)), active: true },
+      select: { email: true },
+    });
+    const emails = new Set(present.map((user) => user.email));
+    return {
+      items: DEMO_CREDENTIALS.filter((demo) => emails.has(demo.email)).map(
+        ({ email, password, role }) => ({ email, password, role }),
+      ),
+    };
   }
 
   async me(userId: string, organizationId: string): Promise<UserView> {
