@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, Provider } from '@angular/core';
 
 import { User } from './core/auth/user';
 import { CallView } from './core/calls/call';
+import { Contact } from './core/contacts/contact';
 import { DashboardMetrics } from './core/dashboard/dashboard';
 import {
   RealtimeEvents,
@@ -41,6 +42,9 @@ export function makeCall(overrides: Partial<CallView> = {}): CallView {
     rawStatus: 'completed',
     agent: { id: 'u-admin', name: 'Ada Admin' },
     contactId: null,
+    contact: null,
+    note: null,
+    disposition: null,
     createdAt: '2026-11-21T21:33:18.691Z',
     answeredAt: '2026-11-21T21:33:19.200Z',
     endedAt: '2026-11-21T21:33:21.200Z',
@@ -192,4 +196,21 @@ export class FakeSockets {
     if (!socket) throw new Error('No socket was opened');
     return socket;
   }
+}
+
+export function makeContact(overrides: Partial<Contact> = {}): Contact {
+  return {
+    id: '9a1e6f0c-6a43-4c1f-8f0e-3c6f4f8f2a01',
+    name: 'Asha Rao',
+    phone: '+14155550100',
+    country: 'US',
+    email: 'asha@northwind.example',
+    company: 'Northwind Traders',
+    tags: ['customer', 'vip'],
+    notes: null,
+    lastCalledAt: null,
+    createdAt: '2026-11-01T10:00:00.000Z',
+    updatedAt: '2026-11-01T10:00:00.000Z',
+    ...overrides,
+  };
 }

@@ -76,6 +76,33 @@ export const CALL_DIRECTION_LABELS: Readonly<Record<CallDirection, string>> = {
 export const SIMULATOR_SCENARIOS = ['random', 'completed', 'busy', 'no_answer', 'failed'] as const;
 export type SimulatorScenario = (typeof SIMULATOR_SCENARIOS)[number];
 
+export const CALL_DISPOSITIONS = [
+  'interested',
+  'not_interested',
+  'callback',
+  'voicemail',
+  'wrong_number',
+  'do_not_call',
+  'other',
+] as const;
+export type CallDisposition = (typeof CALL_DISPOSITIONS)[number];
+
+export const CALL_DISPOSITION_LABELS: Readonly<Record<CallDisposition, string>> = {
+  interested: 'Interested',
+  not_interested: 'Not interested',
+  callback: 'Call back',
+  voicemail: 'Left voicemail',
+  wrong_number: 'Wrong number',
+  do_not_call: 'Do not call',
+  other: 'Other',
+};
+
+/** What an agent records about a call afterwards (`PATCH /api/calls/:id`). */
+export interface CallNote {
+  note?: string | null;
+  disposition?: CallDisposition | null;
+}
+
 export interface CallAgent {
   id: string;
   name: string;
@@ -94,6 +121,11 @@ export interface CallView {
   rawStatus: string | null;
   agent: CallAgent | null;
   contactId: string | null;
+  /** The linked contact, matched by number when the call was placed. */
+  contact: { id: string; name: string } | null;
+  /** The agent's note after the call. */
+  note: string | null;
+  disposition: CallDisposition | null;
   createdAt: string;
   answeredAt: string | null;
   endedAt: string | null;
@@ -138,6 +170,20 @@ export interface NewCall {
   scenario?: SimulatorScenario;
   talkSeconds?: number;
   chaos?: boolean;
+}
+
+/** A short-lived Twilio access token for the browser device. */
+export interface VoiceToken {
+  token: string;
+  identity: string;
+  expiresInSeconds: number;
+}
+
+/** A number the organization may show as the caller. */
+export interface CallerId {
+  id: string;
+  number: string;
+  label: string;
 }
 
 export interface VoiceConfig {

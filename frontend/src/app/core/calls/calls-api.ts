@@ -6,6 +6,7 @@ import { CsvFile, toCsvFile, toHttpParams } from '../api/csv-file';
 import {
   CallDetail,
   CallDirection,
+  CallNote,
   CallPage,
   CallStatus,
   CallView,
@@ -26,6 +27,7 @@ export interface CallQuery {
   to?: string;
   /** Digits to find in the dialed or calling number. */
   q?: string;
+  contactId?: string;
 }
 
 /** Calls of the signed-in user (agents) or of the organization (owners and admins). */
@@ -49,6 +51,11 @@ export class CallsApi {
 
   initiate(call: NewCall): Observable<CallView> {
     return this.http.post<CallView>('/api/calls', call);
+  }
+
+  /** Saves the note and disposition of a call (agents: their own calls). */
+  update(id: string, changes: CallNote): Observable<CallView> {
+    return this.http.patch<CallView>(`/api/calls/${encodeURIComponent(id)}`, changes);
   }
 
   /** The filtered history as CSV; fetched through HttpClient because it needs the bearer token. */

@@ -15,6 +15,7 @@ import { ManagerOptions, SocketOptions, io } from 'socket.io-client';
 import { AuthService } from '../auth/auth-service';
 import { loginUrlTree } from '../auth/login-redirect';
 import { CallView } from '../calls/call';
+import { ContactImportProgress } from '../contacts/contact';
 import { DashboardMetrics } from '../dashboard/dashboard';
 import { WalletBalanceUpdate } from '../wallet/wallet';
 
@@ -26,6 +27,8 @@ export interface RealtimeEvents {
   'call:updated': CallView;
   'wallet:updated': WalletBalanceUpdate;
   'metrics:updated': DashboardMetrics;
+  /** Sent to the uploader only, after each batch of an import. */
+  'contacts:import-progress': ContactImportProgress;
   /**
    * Connected again without recovering the events missed meanwhile: whoever shows pushed data
    * should load it again.
@@ -39,6 +42,7 @@ const SERVER_EVENTS = [
   'call:updated',
   'wallet:updated',
   'metrics:updated',
+  'contacts:import-progress',
 ] as const;
 
 /** Failed attempts in a row after which the console says it is offline (it keeps retrying). */

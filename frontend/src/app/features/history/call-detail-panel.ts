@@ -9,6 +9,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { AuthService } from '../../core/auth/auth-service';
 import {
   CALL_DIRECTION_LABELS,
+  CALL_DISPOSITION_LABELS,
   CallEventView,
   PROVIDER_LABELS,
   isTerminalStatus,
@@ -72,6 +73,7 @@ export class CallDetailPanel {
   protected readonly isAdmin = inject(AuthService).isAdmin;
 
   protected readonly providerLabels = PROVIDER_LABELS;
+  protected readonly dispositionLabels = CALL_DISPOSITION_LABELS;
   protected readonly directionLabels = CALL_DIRECTION_LABELS;
 
   /** The full call once loaded; its row from the list meanwhile. */
