@@ -14,6 +14,7 @@ import { CallView } from './call-view';
 import { InitiateCallDto } from './calls.dto';
 import { CallsService } from './calls.service';
 import { Call } from './entities/call.entity';
+import { CallerId } from './entities/caller-id.entity';
 
 /**
  * Places server-side calls (Exotel, Bolna, simulator): record the call and hold the money for the
@@ -48,6 +49,19 @@ export class CallPlacementService {
     const from = request.from ? normalizePhone(request.from, organization.defaultCountry) : null;
     if (request.from && !from)
       throw new BadRequestException('from must be a valid phone number, e.g. +14155550142');
+    // Exotel's `from` is the agent's own phone; elsewhere it is the caller ID the callee sees, and
+    // must be one of the organization's (provider accounts are shared by every organization).
+    if (
+      from &&
+      request.provider !== 'exotel' &&
+      !(await this.dataSource
+        .getRepository(CallerId)
+        .existsBy({ organizationId: caller.organizationId, number: from.e164 }))
+    ) {
+      throw new BadRequestException(
+        `from ${from.e164} is not one of your organization's caller IDs`,
+      );
+    }
 
     // The call and its hold commit together; a refusal (402) leaves neither.
     const call = await this.dataSource.transaction(async (manager) => {
@@ -96,6 +110,16 @@ export class CallPlacementService {
         .execute();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      // A timeout or a 5xx leaves the outcome unknown: the provider may be dialing. Keep the call and
+      // its hold; its webhooks, or reconciliation, settle it. Only a definite refusal releases now.
+      const outcomeUnknown =
+        error instanceof ProviderApiError && (error.status === undefined || error.status >= 500);
+      if (outcomeUnknown) {
+        this.logger.warn(`${request.provider} did not answer for call ${call.id}: ${reason}`);
+        throw new BadGatewayException(
+          `${request.provider} did not confirm the call (${reason}); it will be checked with the provider`,
+        );
+      }
       this.logger.warn(`${request.provider} refused call ${call.id}: ${reason}`);
       await this.failAndRelease(call.id, reason);
       await this.published(caller.organizationId, call.id, 'call:updated');

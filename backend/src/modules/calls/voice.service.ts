@@ -22,6 +22,7 @@ import { PaymentRequiredException } from '../../common/errors';
 import { WalletService } from '../wallet/wallet.service';
 import { ContactsService } from '../contacts/contacts.service';
 import { Call } from './entities/call.entity';
+import { CallerId } from './entities/caller-id.entity';
 
 const TOKEN_TTL_SECONDS = 3600;
 
@@ -117,6 +118,18 @@ export class VoiceService {
     const callerId = voice.callerId ?? this.config.TWILIO_CALLER_ID;
     if (!callerId)
       return buildRefusalTwiml('No caller ID is configured for browser calls. Goodbye.');
+    // A caller ID the browser names must be one of its organization's (the Twilio account is shared).
+    const requested = voice.callerId
+      ? (normalizePhone(voice.callerId)?.e164 ?? voice.callerId)
+      : null;
+    if (
+      requested &&
+      !(await this.dataSource
+        .getRepository(CallerId)
+        .existsBy({ organizationId: agent.organizationId, number: requested }))
+    ) {
+      return buildRefusalTwiml('This caller ID is not allowed for your organization. Goodbye.');
+    }
 
     // Twilio retries a voice request it got no answer to: the parent CallSid makes it idempotent.
     const existing = await this.dataSource

@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, PayloadTooLargeException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { parse } from 'csv-parse';
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { normalizePhone } from '../../common/phone';
 import { AuthUser } from '../auth/auth-user';
@@ -79,20 +79,19 @@ export class ContactImportService {
       },
     });
     let columns: Partial<Record<ImportField, string>> | undefined;
-    const parser = body.pipe(limit).pipe(
-      parse({
-        bom: true,
-        columns: (headers: string[]) => {
-          columns = this.mapColumns(headers, mapping);
-          return headers;
-        },
-        skip_empty_lines: true,
-        relax_column_count: true,
-        trim: true,
-        info: true,
-      }),
-    );
-    limit.on('error', (error) => parser.destroy(error));
+    const parser = parse({
+      bom: true,
+      columns: (headers: string[]) => {
+        columns = this.mapColumns(headers, mapping);
+        return headers;
+      },
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      info: true,
+    });
+    // pipeline: an aborted upload or an oversized file ends the parse (and the loop below) with its error.
+    pipeline(body, limit, parser, () => undefined);
 
     const report: ImportReport = {
       rows: 0,

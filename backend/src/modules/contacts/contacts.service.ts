@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { NormalizedPhone, normalizePhone } from '../../common/phone';
@@ -198,7 +198,7 @@ export class ContactsService {
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
     }.call(this);
-    return Readable.from(rows).pipe(csv);
+    return pipeline(Readable.from(rows), csv, () => undefined);
   }
 
   private async find(organizationId: string, id: string): Promise<Contact> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { LedgerAccountKind } from './entities/ledger-account.entity';
 import { LedgerTransaction, LedgerTransactionKind } from './entities/ledger-transaction.entity';
 import { Wallet } from './entities/wallet.entity';
@@ -33,8 +33,6 @@ export interface Posting {
   requestHash?: string | null;
   createdBy?: string | null;
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * The double-entry ledger. Every method runs inside the caller's transaction (the EntityManager of
@@ -184,24 +182,30 @@ export class LedgerService {
       const n = values.length;
       return `(${Array.from({ length: 11 }, (_, k) => `$${n - 10 + k}`).join(', ')})`;
     });
-    try {
-      const inserted: { id: string; created_at: Date }[] = await manager.query(
+    // ON CONFLICT keeps the transaction usable: a key taken by a concurrent retry is reported, and
+    // the caller's rollback undoes the wallet update above.
+    const inserted: { id: string; created_at: Date; idempotency_key: string }[] =
+      await manager.query(
         `INSERT INTO ledger_transactions (organization_id, kind, idempotency_key, balance_change_micros, held_change_micros,
-           balance_after_micros, held_after_micros, call_id, reason, request_hash, created_by)
-         VALUES ${tuples.join(', ')} RETURNING id, created_at`,
+         balance_after_micros, held_after_micros, call_id, reason, request_hash, created_by)
+       VALUES ${tuples.join(', ')}
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING id, created_at, idempotency_key`,
         values,
       );
-      rows.forEach((row, index) =>
-        Object.assign(row, { id: inserted[index].id, createdAt: inserted[index].created_at }),
+    if (inserted.length < rows.length) {
+      const taken = keys.find((key) => !inserted.some((row) => row.idempotency_key === key))!;
+      throw new DuplicateTransactionError(
+        await manager.findOneByOrFail(LedgerTransaction, { idempotencyKey: taken }),
       );
-    } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
-        throw new DuplicateTransactionError(
-          await manager.findOneByOrFail(LedgerTransaction, { idempotencyKey: In(keys) }),
-        );
-      }
-      throw error;
     }
+    const byKey = new Map(inserted.map((row) => [row.idempotency_key, row]));
+    rows.forEach((row) =>
+      Object.assign(row, {
+        id: byKey.get(row.idempotencyKey)!.id,
+        createdAt: byKey.get(row.idempotencyKey)!.created_at,
+      }),
+    );
     const transactions = rows;
     const entries = postings.flatMap((posting, index) =>
       posting.legs

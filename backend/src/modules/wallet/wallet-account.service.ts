@@ -8,10 +8,10 @@ import { PaymentRequiredException } from '../../common/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify';
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
-import { AuthUser } from '../auth/auth-user';
+import { AuthUser, isAdminRole } from '../auth/auth-user';
 import { Call } from '../calls/entities/call.entity';
 import { LedgerTransaction } from './entities/ledger-transaction.entity';
 import { Wallet } from './entities/wallet.entity';
@@ -226,7 +226,8 @@ export class WalletAccountService {
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
     }.call(this);
-    return Readable.from(pages).pipe(csv);
+    // pipeline: an error while reading pages ends the response instead of crashing the process.
+    return pipeline(Readable.from(pages), csv, () => undefined);
   }
 
   private filtered(
@@ -237,6 +238,12 @@ export class WalletAccountService {
       .getRepository(LedgerTransaction)
       .createQueryBuilder('tx')
       .where('tx.organization_id = :organizationId', { organizationId: caller.organizationId });
+    // Agents see the money of their own calls only (like call history), never a colleague's.
+    if (!isAdminRole(caller.role)) {
+      builder.andWhere('tx.call_id IN (SELECT id FROM calls WHERE agent_id = :self)', {
+        self: caller.id,
+      });
+    }
     if (query.kind?.length) builder.andWhere('tx.kind IN (:...kinds)', { kinds: query.kind });
     if (query.from) builder.andWhere('tx.created_at >= :from', { from: new Date(query.from) });
     if (query.to) builder.andWhere('tx.created_at < :to', { to: new Date(query.to) });

@@ -118,12 +118,19 @@ export class WebhookEventsAdminService {
       throw new ConflictException('This event was already processed');
     if (event.state === 'rejected')
       throw new ConflictException('This event was rejected as malformed and cannot be processed');
-    await repository.update({ id }, { state: 'received', lastError: null });
-    await this.queue.add(
-      PROCESS_WEBHOOK_EVENT,
-      { eventId: id },
-      { jobId: `${id}-replay-${Date.now()}` },
+    // Only a dead, retrying or waiting event goes back; a processing that commits meanwhile wins.
+    const reset: unknown[] = await this.dataSource.query(
+      `UPDATE webhook_events SET state = 'received', last_error = NULL
+        WHERE id = $1 AND organization_id = $2 AND state IN ('dead', 'retrying', 'received') RETURNING id`,
+      [id, caller.organizationId],
     );
+    const rows = Array.isArray(reset[0]) ? (reset[0] as unknown[]) : reset;
+    if (rows.length === 0) throw new ConflictException('This event was processed meanwhile');
+    // Same job id as the ingress and the sweeper: a failed job of this event is replaced, not doubled.
+    const previous = await this.queue.getJob(id);
+    if (previous && ((await previous.isFailed()) || (await previous.isCompleted())))
+      await previous.remove();
+    await this.queue.add(PROCESS_WEBHOOK_EVENT, { eventId: id }, { jobId: id });
     return toView(await repository.findOneByOrFail({ id }));
   }
 }

@@ -7,6 +7,8 @@ import { AppConfig } from '../../config/app-config';
 import { QueueName } from '../../queue/queue-name';
 import { ACTIVE_STATUSES } from '../calls/call-status';
 import { Call } from '../calls/entities/call.entity';
+import { CallBillingService } from '../billing/call-billing.service';
+import { hydrate, updateById } from '../../database/raw-rows';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { PROCESS_WEBHOOK_EVENT, ProcessWebhookEventJob } from './webhook-job';
 import { serializeNormalizedEvent } from './webhook-processing.service';
@@ -24,6 +26,7 @@ export class WebhookMaintenanceService {
     @InjectQueue(QueueName.WebhookEvents) private readonly queue: Queue<ProcessWebhookEventJob>,
     private readonly providers: ProviderRegistry,
     private readonly config: AppConfig,
+    private readonly billing: CallBillingService,
   ) {}
 
   /** Re-enqueues events left unprocessed for longer than `olderThanSeconds` whose job is gone. */
@@ -52,10 +55,15 @@ export class WebhookMaintenanceService {
    * becomes a stored event processed like any webhook (same state machine, same idempotency).
    */
   async reconcile(olderThanSeconds = this.config.RECONCILE_AFTER_SECONDS): Promise<number> {
+    await this.failCallsNeverPlaced(olderThanSeconds);
+    // Calls still live, and ended calls still holding money because their duration never came.
     const calls = await this.dataSource
       .getRepository(Call)
       .createQueryBuilder('call')
-      .where('call.status IN (:...active)', { active: ACTIVE_STATUSES })
+      .where(
+        '(call.status IN (:...active) OR (call.cost_micros IS NULL AND call.hold_micros > 0))',
+        { active: ACTIVE_STATUSES },
+      )
       .andWhere('call.status_updated_at < now() - make_interval(secs => :seconds)', {
         seconds: olderThanSeconds,
       })
@@ -69,14 +77,17 @@ export class WebhookMaintenanceService {
       if (!adapter.isEnabled()) continue;
       try {
         const state = await adapter.fetchCallState(call.providerCallId!);
-        if (!state?.status || state.status === call.status) continue;
+        const news =
+          state?.status &&
+          (state.status !== call.status || state.facts.durationSeconds !== undefined);
+        if (!state || !news) continue;
         const rows: { id: string }[] = await this.dataSource.query(
           `INSERT INTO webhook_events (provider, source, dedupe_key, url, headers, content_type, raw_body)
            VALUES ($1, 'reconciliation', $2, $3, '{}', 'application/json', $4)
            ON CONFLICT (provider, dedupe_key) DO NOTHING RETURNING id`,
           [
             call.provider,
-            `reconcile:${call.id}:${state.status}`,
+            state.dedupeKey,
             `reconciliation:${call.provider}/${call.providerCallId}`,
             serializeNormalizedEvent({ ...state, callId: call.id }),
           ],
@@ -96,5 +107,42 @@ export class WebhookMaintenanceService {
       }
     }
     return reported;
+  }
+
+  /**
+   * A call the provider never named (it timed out answering the placement) and that no webhook
+   * reached: it did not happen. It fails and its hold goes back to the wallet.
+   */
+  private async failCallsNeverPlaced(olderThanSeconds: number): Promise<void> {
+    const stale: { id: string; organization_id: string }[] = await this.dataSource.query(
+      `SELECT id, organization_id FROM calls
+        WHERE status = 'initiated' AND provider_call_id IS NULL AND parent_provider_call_id IS NULL
+          AND status_updated_at < now() - make_interval(secs => $1)
+        LIMIT $2`,
+      [olderThanSeconds, RECONCILE_BATCH],
+    );
+    for (const { id, organization_id: organizationId } of stale) {
+      await this.dataSource.transaction(async (manager) => {
+        const locked: Record<string, unknown>[] = await manager.query(
+          `SELECT * FROM calls WHERE id = $1 AND status = 'initiated' AND provider_call_id IS NULL FOR UPDATE`,
+          [id],
+        );
+        if (!locked[0]) return;
+        const call = hydrate(manager, Call, locked[0]);
+        const now = new Date();
+        const changes = {
+          status: 'failed' as const,
+          hangupReason: 'The provider never confirmed the call',
+          endedAt: now,
+          statusUpdatedAt: now,
+        };
+        await updateById(manager, Call, id, changes);
+        Object.assign(call, changes);
+        await this.billing.settleIfEnded(manager, call);
+      });
+      this.logger.warn(
+        `call ${id} of organization ${organizationId} was never confirmed by its provider: failed, hold released`,
+      );
+    }
   }
 }

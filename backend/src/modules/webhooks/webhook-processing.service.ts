@@ -102,18 +102,29 @@ export class WebhookProcessingService {
       },
     );
 
-    // Published only after the commit.
-    if (changedCall) {
-      this.realtime.publish({
-        event: 'call:updated',
-        organizationId: changedCall.organizationId,
-        userId: changedCall.agentId,
-        payload: await this.calls.view(this.dataSource.manager, changedCall.id),
-      });
-    }
-    const moved = settlement as CallSettlement | null;
-    if (changedCall && moved?.balanceAfter) {
-      await this.wallets.publishBalance(changedCall.organizationId, moved.balanceAfter);
+    // Published only after the commit; a failure here must not make the (committed) job retry.
+    try {
+      if (changedCall) {
+        this.realtime.publish({
+          event: 'call:updated',
+          organizationId: changedCall.organizationId,
+          userId: changedCall.agentId,
+          payload: await this.calls.view(this.dataSource.manager, changedCall.id),
+        });
+      }
+      const moved = settlement as CallSettlement | null;
+      if (changedCall && moved?.balanceAfter) {
+        await this.wallets.publishBalance(changedCall.organizationId, moved.balanceAfter);
+      }
+      if (moved && moved.shortfallMicros > 0n && changedCall) {
+        this.logger.warn(
+          `call ${changedCall.id} talked beyond what its wallet could pay: ${moved.shortfallMicros} micros not charged`,
+        );
+      }
+    } catch (error) {
+      this.logger.warn(
+        `event ${eventId} processed, but its socket events were not sent: ${(error as Error).message}`,
+      );
     }
     return outcome;
   }

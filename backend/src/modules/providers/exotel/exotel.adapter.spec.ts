@@ -394,13 +394,13 @@ describe('ExotelAdapter', () => {
         });
       });
 
-      it('falls back to Call.Duration without details, and leaves the price out until Exotel sets it', async () => {
+      it('bills nothing from Call.Duration (agent leg included) without details, and leaves the price out until Exotel sets it', async () => {
         const { Call } = readJsonFixture<{ Call: Record<string, unknown> }>(
           'exotel/call-details-completed.json',
         );
         stub.answer({ status: 200, body: { Call: { ...Call, Details: undefined, Price: null } } });
         const event = await apiAdapter().fetchCallState(CALL_SID);
-        expect(event?.facts).toEqual({ durationSeconds: 102, recordingUrl: expect.any(String) });
+        expect(event?.facts).toEqual({ recordingUrl: expect.any(String) });
         expect(event?.dedupeKey).toBe(`reconcile:${CALL_SID}:completed`);
       });
 

@@ -187,8 +187,8 @@ export class ExotelAdapter implements ProviderAdapter {
     const facts: CallFacts = {};
     if (status && isTerminal(status)) {
       const details = isRecord(call.Details) ? call.Details : {};
-      const duration =
-        wholeSeconds(details.ConversationDuration) ?? wholeSeconds(call.Duration) ?? undefined;
+      // Only the customer's talk time bills; `Duration` starts with the agent's leg and would overcharge.
+      const duration = wholeSeconds(details.ConversationDuration) ?? undefined;
       if (duration !== undefined) facts.durationSeconds = duration;
       if (status !== 'completed') facts.hangupReason = rawStatus;
     }

@@ -29,6 +29,12 @@ describe('LoginPage', () => {
     backend = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(LoginPage);
     page = fixture.nativeElement as HTMLElement;
+    backend.expectOne('/api/auth/demo-accounts').flush({
+      items: [
+        { email: 'admin@demo.test', password: 'switchboard-admin', role: 'owner' },
+        { email: 'agent@demo.test', password: 'switchboard-agent', role: 'agent' },
+      ],
+    });
     await fixture.whenStable();
   });
 
@@ -129,7 +135,7 @@ describe('LoginPage', () => {
     expect(TestBed.inject(Router).url).toBe('/dashboard');
   });
 
-  it('lists the demo accounts in development and fills the form from them', async () => {
+  it('lists the demo accounts the server offers and fills the form from them', async () => {
     const hint = byTestId('login-demo-hint');
     expect(hint?.textContent).toContain('admin@demo.test');
     expect(hint?.textContent).toContain('switchboard-agent');

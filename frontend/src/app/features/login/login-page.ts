@@ -1,11 +1,4 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  inject,
-  input,
-  isDevMode,
-  signal,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -15,6 +8,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Router } from '@angular/router';
+import { HttpClient } from '@angular/common/http';
 import { finalize } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
@@ -27,11 +21,7 @@ interface DemoAccount {
   password: string;
 }
 
-/** Seeded by the backend in development (see the backend's seed). */
-const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  { role: 'Admin', email: 'admin@demo.test', password: 'switchboard-admin' },
-  { role: 'Agent', email: 'agent@demo.test', password: 'switchboard-agent' },
-];
+const ROLE_LABELS: Record<string, string> = { owner: 'Admin', admin: 'Admin', agent: 'Agent' };
 
 /** Sign-in form; on success goes to `returnUrl` (an in-app path) or the dashboard. */
 @Component({
@@ -65,7 +55,22 @@ export class LoginPage {
   protected readonly submitting = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly passwordHidden = signal(true);
-  protected readonly demoAccounts = isDevMode() ? DEMO_ACCOUNTS : [];
+  /** The seeded demo sign-ins; the backend lists them outside production only. */
+  protected readonly demoAccounts = signal<DemoAccount[]>([]);
+
+  constructor() {
+    inject(HttpClient)
+      .get<{ items: { email: string; password: string; role: string }[] }>(
+        '/api/auth/demo-accounts',
+      )
+      .subscribe({
+        next: ({ items }) =>
+          this.demoAccounts.set(
+            items.map((item) => ({ ...item, role: ROLE_LABELS[item.role] ?? item.role })),
+          ),
+        error: () => this.demoAccounts.set([]),
+      });
+  }
 
   protected submit(): void {
     if (this.submitting()) return;
