@@ -6,6 +6,7 @@ import { callCost } from '../../src/modules/billing/rating';
 import { Call } from '../../src/modules/calls/entities/call.entity';
 import { LedgerTransaction } from '../../src/modules/wallet/entities/ledger-transaction.entity';
 import { Wallet } from '../../src/modules/wallet/entities/wallet.entity';
+import { WebhookMaintenanceService } from '../../src/modules/webhooks/webhook-maintenance.service';
 import { postSimulatorWebhook, simulatorEvent } from '../support/provider-webhooks';
 import { createOrganization, loginAs, request, TestUser } from '../support/test-app';
 import { eventually, RunningStack, startStack } from '../support/test-worker';
@@ -423,5 +424,115 @@ describe('money: wallet-safe calls, exact charges, top-ups, rates (real PostgreS
       reason: 'Dropped call',
     });
     await ledgerIsBalanced(dataSource, users.owner.organizationId);
+  });
+});
+
+describe('money: review follow-ups', () => {
+  let stack: RunningStack;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    stack = await startStack({ SIMULATOR_TIME_SCALE: '1' });
+    dataSource = stack.api.dataSource;
+  });
+  afterAll(() => stack.close());
+
+  it("shows an agent only the transactions of the agent's own calls", async () => {
+    const { users } = await createOrganization(dataSource);
+    const agentToken = await loginAs(stack.api.baseUrl, users.agent);
+    const adminToken = await loginAs(stack.api.baseUrl, users.admin);
+    const mine = await request(stack.api.baseUrl, 'POST', '/api/calls', {
+      token: agentToken,
+      body: { provider: 'simulator', to: '+14155550100', scenario: 'completed', talkSeconds: 600 },
+    });
+    const theirs = await request(stack.api.baseUrl, 'POST', '/api/calls', {
+      token: adminToken,
+      body: { provider: 'simulator', to: '+14155550100', scenario: 'completed', talkSeconds: 600 },
+    });
+    const agentView = await request(stack.api.baseUrl, 'GET', '/api/wallet/transactions', {
+      token: agentToken,
+    });
+    expect(agentView.body.items.map((item: { callId: string | null }) => item.callId)).toEqual([
+      mine.body.id,
+    ]);
+    const adminView = await request(stack.api.baseUrl, 'GET', '/api/wallet/transactions', {
+      token: adminToken,
+    });
+    expect(adminView.body.items.map((item: { callId: string | null }) => item.callId)).toEqual(
+      expect.arrayContaining([mine.body.id, theirs.body.id, null]),
+    );
+  });
+
+  it('refuses a caller ID that is not one of the organization’s', async () => {
+    const { users } = await createOrganization(dataSource);
+    const token = await loginAs(stack.api.baseUrl, users.agent);
+    const refused = await request(stack.api.baseUrl, 'POST', '/api/calls', {
+      token,
+      body: { provider: 'simulator', to: '+14155550100', from: '+14155550142' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toBe(
+      "from +14155550142 is not one of your organization's caller IDs",
+    );
+    const admin = await loginAs(stack.api.baseUrl, users.admin);
+    expect(
+      (
+        await request(stack.api.baseUrl, 'POST', '/api/caller-ids', {
+          token: admin,
+          body: { number: '(415) 555-0142', label: 'Office' },
+        })
+      ).status,
+    ).toBe(201);
+    const allowed = await request(stack.api.baseUrl, 'POST', '/api/calls', {
+      token,
+      body: {
+        provider: 'simulator',
+        to: '+14155550100',
+        from: '+14155550142',
+        talkSeconds: 600,
+        scenario: 'completed',
+      },
+    });
+    expect(allowed.status).toBe(201);
+  });
+
+  it('fails a call its provider never confirmed and gives its hold back (reconciliation)', async () => {
+    const { users } = await createOrganization(dataSource, ['owner'], { fundMicros: 10_000_000n });
+    const billing = stack.api.app.get(CallBillingService);
+    const call = await dataSource.transaction(async (manager) => {
+      const created = await manager.save(
+        manager.create(Call, {
+          organizationId: users.owner.organizationId,
+          agentId: users.owner.id,
+          provider: 'simulator',
+          toNumber: '+14155550100',
+          status: 'initiated',
+          metadata: {},
+        }),
+      );
+      await billing.reserve(manager, created);
+      return created;
+    });
+    expect(
+      (
+        await dataSource
+          .getRepository(Wallet)
+          .findOneByOrFail({ organizationId: users.owner.organizationId })
+      ).heldMicros > 0n,
+    ).toBe(true);
+    await dataSource.query(
+      `UPDATE calls SET status_updated_at = now() - interval '1 hour' WHERE id = $1`,
+      [call.id],
+    );
+    await stack.worker.get(WebhookMaintenanceService).reconcile(600);
+    const after = await dataSource.getRepository(Call).findOneByOrFail({ id: call.id });
+    expect(after).toMatchObject({
+      status: 'failed',
+      hangupReason: 'The provider never confirmed the call',
+      costMicros: 0n,
+    });
+    const wallet = await ledgerIsBalanced(dataSource, users.owner.organizationId);
+    expect(wallet.heldMicros).toBe(0n);
+    expect(wallet.balanceMicros).toBe(10_000_000n);
   });
 });
