@@ -19,5 +19,3 @@ export function normalizePhone(input: string, defaultCountry?: string): Normaliz
   if (!parsed || !parsed.isValid()) return null;
   return { e164: parsed.number, country: parsed.country ?? null };
 }
-
-export const E164_PATTERN = /^\+[1-9]\d{6,14}$/;

@@ -77,7 +77,7 @@ export class AppConfig {
   @IsString()
   CONSOLE_DIST_DIR?: string;
 
-  // Providers: a provider whose settings are absent is disabled (later issues read these).
+  // Providers: a provider whose settings are absent is disabled.
   @IsOptional() @IsString() TWILIO_ACCOUNT_SID?: string;
   @IsOptional() @IsString() TWILIO_AUTH_TOKEN?: string;
   @IsOptional() @IsString() TWILIO_API_KEY_SID?: string;

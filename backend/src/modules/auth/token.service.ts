@@ -8,7 +8,7 @@ export interface AccessTokenClaims {
   role: UserRole;
 }
 
-/** Issues and checks access tokens; used by the REST guard and, later, the socket gateway. */
+/** Issues and checks access tokens; used by the REST guard and the socket gateway. */
 @Injectable()
 export class TokenService {
   constructor(private readonly jwt: JwtService) {}

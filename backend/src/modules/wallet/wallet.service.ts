@@ -145,8 +145,10 @@ export class WalletService {
     };
   }
 
-  /** Pushes the organization's balance to its browsers; call after the commit that changed it. */
-  /** Pass the figures when the caller knows them (saves a read). */
+  /**
+   * Pushes the organization's balance to its browsers; call after the commit that changed it.
+   * Pass the figures when the caller knows them (saves a read).
+   */
   async publishBalance(
     organizationId: string,
     known?: { balanceMicros: bigint; heldMicros: bigint },
