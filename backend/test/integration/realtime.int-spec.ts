@@ -9,7 +9,7 @@ import { UserRole } from '../../src/modules/auth/entities/user.entity';
 import { Call } from '../../src/modules/calls/entities/call.entity';
 import { postSimulatorWebhook, simulatorEvent } from '../support/provider-webhooks';
 import { connectSocket, RecordedSocket } from '../support/sockets';
-import { createOrganization, loginAs, TestUser } from '../support/test-app';
+import { createOrganization, loginAs, request, TestUser } from '../support/test-app';
 import { eventually, freePort, RunningStack, startStack } from '../support/test-worker';
 
 const createCall = (dataSource: DataSource, agent: TestUser) =>
@@ -249,4 +249,49 @@ describe('realtime across processes: two api nodes and a worker', () => {
       await dataSource.destroy();
     }
   }, 60_000);
+});
+
+describe('realtime: connection-state recovery authenticates again', () => {
+  let stack: RunningStack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  it('recovers a dropped connection, and refuses the recovery once the user is deactivated', async () => {
+    const { users } = await createOrganization(stack.api.dataSource, ['admin', 'agent']);
+    const client = await connectSocket(
+      stack.api.baseUrl,
+      await loginAs(stack.api.baseUrl, users.agent),
+    );
+
+    // Recovery resumes from the last event the client received: give it one.
+    const agentToken = await loginAs(stack.api.baseUrl, users.agent);
+    await request(stack.api.baseUrl, 'POST', '/api/calls', {
+      token: agentToken,
+      body: { provider: 'simulator', to: '+14155550100', scenario: 'busy' },
+    });
+    await eventually(
+      async () => client.events.some((event) => event.event === 'call:created'),
+      'a first event',
+    );
+
+    // A transport drop: the client reconnects and the server restores its session (rooms included).
+    (client.socket.io.engine as unknown as { close(): void }).close();
+    await eventually(
+      async () => client.socket.connected && client.socket.recovered,
+      'a recovered session',
+    );
+
+    // Deactivated meanwhile: the middleware runs again on recovery and refuses.
+    const admin = await loginAs(stack.api.baseUrl, users.admin);
+    await request(stack.api.baseUrl, 'PATCH', `/api/users/${users.agent.id}`, {
+      token: admin,
+      body: { active: false },
+    });
+    const refused = new Promise<Error>((resolve) => client.socket.once('connect_error', resolve));
+    (client.socket.io.engine as unknown as { close(): void }).close();
+    expect((await refused).message).toBe('This account is no longer active');
+    client.close();
+  });
 });
