@@ -85,8 +85,12 @@ export class LedgerService {
   }
 
   /** Posts one balanced transaction; see postAll. */
-  async post(manager: EntityManager, posting: Posting): Promise<LedgerTransaction> {
-    return (await this.postAll(manager, [posting]))[0];
+  async post(
+    manager: EntityManager,
+    posting: Posting,
+    wallet?: Wallet,
+  ): Promise<LedgerTransaction> {
+    return (await this.postAll(manager, [posting], wallet))[0];
   }
 
   /**
@@ -97,7 +101,11 @@ export class LedgerService {
    * transaction. A reused idempotency key throws DuplicateTransactionError before anything moves;
    * the unique index still decides a race.
    */
-  async postAll(manager: EntityManager, postings: Posting[]): Promise<LedgerTransaction[]> {
+  async postAll(
+    manager: EntityManager,
+    postings: Posting[],
+    knownWallet?: Wallet,
+  ): Promise<LedgerTransaction[]> {
     if (postings.length === 0) return [];
     const organizationId = postings[0].organizationId;
     for (const posting of postings) {
@@ -116,7 +124,8 @@ export class LedgerService {
     if (found[0])
       throw new DuplicateTransactionError(hydrate(manager, LedgerTransaction, found[0]));
 
-    const wallet = await this.ensureWallet(manager, organizationId);
+    // The caller's wallet row only names the accounts; balances come from the UPDATE below.
+    const wallet = knownWallet ?? (await this.ensureWallet(manager, organizationId));
     const changes = postings.map((posting) => {
       let balance = 0n;
       let held = 0n;

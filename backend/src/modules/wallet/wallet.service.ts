@@ -47,16 +47,20 @@ export class WalletService {
   ): Promise<void> {
     if (amountMicros <= 0n) return;
     const wallet = await this.ledger.ensureWallet(manager, organizationId);
-    await this.ledger.post(manager, {
-      organizationId,
-      kind: 'hold',
-      idempotencyKey: `call:${callId}:hold`,
-      callId,
-      legs: [
-        { accountId: wallet.walletAccountId, amountMicros: -amountMicros },
-        { accountId: wallet.holdsAccountId, amountMicros },
-      ],
-    });
+    await this.ledger.post(
+      manager,
+      {
+        organizationId,
+        kind: 'hold',
+        idempotencyKey: `call:${callId}:hold`,
+        callId,
+        legs: [
+          { accountId: wallet.walletAccountId, amountMicros: -amountMicros },
+          { accountId: wallet.holdsAccountId, amountMicros },
+        ],
+      },
+      wallet,
+    );
   }
 
   /**
@@ -98,7 +102,7 @@ export class WalletService {
       });
     }
     // Capture and release move the wallet once, together (the hot path: one short row lock).
-    const posted = await this.ledger.postAll(manager, postings);
+    const posted = await this.ledger.postAll(manager, postings, wallet);
     let last = posted.at(-1);
 
     let extra = call.costMicros - captured;

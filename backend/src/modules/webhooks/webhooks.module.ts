@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { CallsModule } from '../calls/calls.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { WebhookEventsAdminController } from './webhook-events-admin.controller';
 import { WebhookEventsAdminService } from './webhook-events-admin.service';
@@ -9,7 +8,7 @@ import { WebhooksController } from './webhooks.controller';
 
 /** The api side: ingress and the admin view of stored events. */
 @Module({
-  imports: [ProvidersModule, CallsModule],
+  imports: [ProvidersModule],
   controllers: [WebhooksController, WebhookEventsAdminController],
   providers: [WebhookIngressService, WebhookEnqueuer, WebhookEventsAdminService],
 })
