@@ -112,11 +112,11 @@ export class AppConfig {
   @Min(1)
   MAX_CALL_SECONDS = 3600;
 
-  /** Parallel webhook events per worker process. */
+  /** Webhook jobs a worker process holds at once; those held together are processed as one batch. */
   @IsInt()
   @Min(1)
-  @Max(256)
-  WEBHOOK_WORKER_CONCURRENCY = 16;
+  @Max(1000)
+  WEBHOOK_WORKER_CONCURRENCY = 100;
 
   /** Attempts per queued job (webhook processing, simulator deliveries) before it is a dead letter. */
   @IsInt()

@@ -5,7 +5,6 @@ import { PaymentRequiredException } from '../../common/errors';
 import { formatMicros } from '../../common/money';
 import { isTerminal } from '../calls/call-status';
 import { Call } from '../calls/entities/call.entity';
-import { updateById } from '../../database/raw-rows';
 import { CallSettlement, WalletService } from '../wallet/wallet.service';
 import { RatesService, toRateTerms } from './rates.service';
 import { callCost, maxAffordableSeconds, RateTerms } from './rating';
@@ -70,26 +69,51 @@ export class CallBillingService {
     return { timeLimitSeconds: seconds, holdMicros };
   }
 
-  /**
-   * In the caller's transaction (the call row locked): once a call has ended and its talk time is
-   * known, prices it from the provider's own duration and settles the wallet. Unanswered endings
-   * cost nothing. A call already priced, or whose duration has not arrived yet (Bolna's
-   * call-disconnected), is left alone. Returns true when money moved.
-   */
+  /** Settles one call if it has ended; see settleEndedCalls. Returns null when no money moved. */
   async settleIfEnded(manager: EntityManager, call: Call): Promise<CallSettlement | null> {
-    if (!isTerminal(call.status) || call.costMicros !== null) return null;
-    const answered = call.status === 'completed';
-    if (answered && call.billableSeconds === null) return null;
-    const terms = termsOfCall(call);
-    const cost = answered && terms ? callCost(call.billableSeconds ?? 0, terms) : 0n;
-    const settlement = await this.wallets.settleCall(manager, {
-      organizationId: call.organizationId,
-      callId: call.id,
-      holdMicros: call.holdMicros ?? 0n,
-      costMicros: cost,
-    });
-    await updateById(manager, Call, call.id, { costMicros: settlement.chargedMicros });
-    call.costMicros = settlement.chargedMicros;
-    return settlement;
+    return (await this.settleEndedCalls(manager, [call])).settlements.get(call.id) ?? null;
+  }
+
+  /**
+   * In the caller's transaction (the call rows locked): once a call has ended and its talk time is
+   * known, prices it from the provider's own duration and settles the wallet; calls of one batch
+   * settle together. Unanswered endings cost nothing. A call already priced, or whose duration has
+   * not arrived yet (Bolna's call-disconnected), is left alone. Stamps each settled call's cost.
+   */
+  async settleEndedCalls(
+    manager: EntityManager,
+    calls: Call[],
+  ): Promise<{
+    settlements: Map<string, CallSettlement>;
+    balances: Map<string, { balanceMicros: bigint; heldMicros: bigint }>;
+  }> {
+    const due = calls.filter(
+      (call) =>
+        isTerminal(call.status) &&
+        call.costMicros === null &&
+        (call.status !== 'completed' || call.billableSeconds !== null),
+    );
+    const settled = await this.wallets.settleCalls(
+      manager,
+      due.map((call) => {
+        const terms = termsOfCall(call);
+        return {
+          organizationId: call.organizationId,
+          callId: call.id,
+          holdMicros: call.holdMicros ?? 0n,
+          costMicros:
+            call.status === 'completed' && terms ? callCost(call.billableSeconds ?? 0, terms) : 0n,
+        };
+      }),
+    );
+    if (due.length === 0) return settled;
+    for (const call of due) call.costMicros = settled.settlements.get(call.id)!.chargedMicros;
+    await manager.query(
+      `UPDATE calls SET cost_micros = priced.cost_micros, updated_at = now()
+         FROM unnest($1::uuid[], $2::bigint[]) AS priced(id, cost_micros)
+        WHERE calls.id = priced.id`,
+      [due.map((call) => call.id), due.map((call) => call.costMicros!.toString())],
+    );
+    return settled;
   }
 }

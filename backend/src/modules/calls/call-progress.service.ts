@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NormalizedEvent, ProviderName } from '../providers/provider-adapter';
-import { decideTransition, isTerminal, TransitionOutcome } from './call-status';
-import { hydrate, updateById } from '../../database/raw-rows';
+import { CallStatus, decideTransition, isTerminal, TransitionOutcome } from './call-status';
+import { hydrate } from '../../database/raw-rows';
 import { Call } from './entities/call.entity';
 
 type CallChanges = Partial<Omit<Call, 'metadata' | 'organization' | 'agent'>>;
@@ -18,39 +18,98 @@ export interface ProgressResult {
   ended: boolean;
 }
 
+/** One provider event and the call it is about; the input of a batch. */
+export interface EventForCall {
+  provider: ProviderName;
+  event: NormalizedEvent;
+}
+
+/** A timeline row (call_events) waiting to be written with its batch. */
+export interface TimelineEntry {
+  callId: string;
+  organizationId: string;
+  webhookEventId: string | null;
+  provider: ProviderName;
+  rawStatus: string;
+  status: CallStatus | null;
+  applied: boolean;
+  outcome: string;
+  sequence: number | null;
+  facts: Record<string, string | number>;
+  occurredAt: Date;
+  receivedAt: Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Our own call id echoed by the provider, when the event carries one. */
+const ownCallId = (event: NormalizedEvent): string | null =>
+  event.callId && UUID.test(event.callId) ? event.callId : null;
+
 /**
  * Applies provider events to calls, inside the caller's transaction: the status state machine,
- * enrichment with late facts (each fact set once), and the timeline.
+ * enrichment with late facts (each fact set once), and the timeline. Works on batches: the calls
+ * of many events are locked in one statement, the events applied in memory, and the changed calls
+ * and timeline rows written in one statement each.
  */
 @Injectable()
 export class CallProgressService {
-  /** Finds and locks (FOR UPDATE) the call an event is about; null when no call matches (yet). */
-  async lockCallForEvent(
+  /**
+   * Finds and locks (FOR UPDATE, in id order) the calls these events are about. The result is
+   * aligned with the input; null where no call matches (yet). A call is found by our own call id
+   * (echoed by the provider) first, then the provider's call id, then the parent leg.
+   */
+  async lockCallsForEvents(
     manager: EntityManager,
-    provider: ProviderName,
-    event: NormalizedEvent,
-  ): Promise<Call | null> {
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-    const callId = event.callId && uuid.test(event.callId) ? event.callId : null;
-    // Our own call id (echoed by the provider) first, then the provider's call id, then the parent leg.
+    items: EventForCall[],
+  ): Promise<(Call | null)[]> {
+    if (items.length === 0) return [];
     const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT * FROM calls
-        WHERE provider = $1
-          AND (id = $2 OR provider_call_id = $3 OR ($4::varchar IS NOT NULL AND parent_provider_call_id = $4))
-        ORDER BY (id = $2) IS TRUE DESC, (provider_call_id = $3) IS TRUE DESC
-        LIMIT 1
-        FOR UPDATE`,
-      [provider, callId, event.providerCallId, event.parentProviderCallId ?? null],
+      `SELECT * FROM calls WHERE id IN (
+         SELECT matched.id
+           FROM unnest($1::provider_name[], $2::uuid[], $3::varchar[], $4::varchar[])
+                AS e(provider, call_id, provider_call_id, parent_provider_call_id)
+           CROSS JOIN LATERAL (
+             SELECT id FROM calls
+              WHERE provider = e.provider
+                AND (id = e.call_id OR provider_call_id = e.provider_call_id
+                     OR (e.parent_provider_call_id IS NOT NULL AND parent_provider_call_id = e.parent_provider_call_id))
+              ORDER BY (id = e.call_id) IS TRUE DESC, (provider_call_id = e.provider_call_id) IS TRUE DESC
+              LIMIT 1) matched)
+       ORDER BY id
+       FOR UPDATE`,
+      [
+        items.map((item) => item.provider),
+        items.map((item) => ownCallId(item.event)),
+        items.map((item) => item.event.providerCallId),
+        items.map((item) => item.event.parentProviderCallId ?? null),
+      ],
     );
-    return rows[0] ? hydrate(manager, Call, rows[0]) : null;
+    const calls = rows.map((row) => hydrate(manager, Call, row));
+    // The same preference as the query, over the locked rows.
+    return items.map(({ provider, event }) => {
+      const candidates = calls.filter((call) => call.provider === provider);
+      const callId = ownCallId(event);
+      return (
+        (callId && candidates.find((call) => call.id === callId)) ||
+        candidates.find((call) => call.providerCallId === event.providerCallId) ||
+        (event.parentProviderCallId
+          ? candidates.find((call) => call.parentProviderCallId === event.parentProviderCallId)
+          : undefined) ||
+        null
+      );
+    });
   }
 
-  async applyProviderEvent(
-    manager: EntityManager,
+  /**
+   * Applies one event to a (locked) call in memory: the call object takes the changes, and the
+   * timeline row is returned. `saveProgress` writes both.
+   */
+  applyProviderEvent(
     call: Call,
     event: NormalizedEvent,
     source: { webhookEventId: string | null; receivedAt: Date },
-  ): Promise<ProgressResult> {
+  ): ProgressResult & { timeline: TimelineEntry; changed: boolean } {
     const wasTerminal = isTerminal(call.status);
     const outcome = decideTransition(call.status, event.status, {
       event: event.sequence,
@@ -88,31 +147,95 @@ export class CallProgressService {
     const enriched = Object.keys(enrichment).length > 0;
 
     Object.assign(changes, enrichment);
-    if (Object.keys(changes).length > 0) {
-      await updateById(manager, Call, call.id, changes);
-      Object.assign(call, changes);
+    Object.assign(call, changes);
+
+    const timeline: TimelineEntry = {
+      callId: call.id,
+      organizationId: call.organizationId,
+      webhookEventId: source.webhookEventId,
+      provider: call.provider,
+      rawStatus: event.rawStatus.slice(0, 64),
+      status: event.status,
+      applied,
+      outcome: enriched ? `${outcome}+enriched` : outcome,
+      sequence: event.sequence ?? null,
+      facts: serializableFacts(event),
+      occurredAt: event.occurredAt,
+      receivedAt: source.receivedAt,
+    };
+    return {
+      call,
+      outcome,
+      applied,
+      enriched,
+      ended: !wasTerminal && isTerminal(call.status),
+      timeline,
+      changed: Object.keys(changes).length > 0,
+    };
+  }
+
+  /** Writes what applyProviderEvent changed: the calls' progress columns and the timeline rows. */
+  async saveProgress(
+    manager: EntityManager,
+    changedCalls: Call[],
+    timeline: TimelineEntry[],
+  ): Promise<void> {
+    if (changedCalls.length > 0) {
+      const column = <T>(pick: (call: Call) => T) => changedCalls.map(pick);
+      const iso = (date: Date | null) => (date ? date.toISOString() : null);
+      await manager.query(
+        `UPDATE calls SET provider_call_id = p.provider_call_id, status = p.status, raw_status = p.raw_status,
+                status_updated_at = p.status_updated_at, last_sequence = p.last_sequence,
+                answered_at = p.answered_at, ended_at = p.ended_at, billable_seconds = p.billable_seconds,
+                recording_url = p.recording_url, provider_cost_micros = p.provider_cost_micros,
+                provider_currency = p.provider_currency, hangup_reason = p.hangup_reason, updated_at = now()
+           FROM unnest($1::uuid[], $2::varchar[], $3::call_status[], $4::varchar[], $5::timestamptz[],
+                       $6::integer[], $7::timestamptz[], $8::timestamptz[], $9::integer[], $10::text[],
+                       $11::bigint[], $12::char(3)[], $13::varchar[])
+                AS p(id, provider_call_id, status, raw_status, status_updated_at, last_sequence, answered_at,
+                     ended_at, billable_seconds, recording_url, provider_cost_micros, provider_currency, hangup_reason)
+          WHERE calls.id = p.id`,
+        [
+          column((call) => call.id),
+          column((call) => call.providerCallId),
+          column((call) => call.status),
+          column((call) => call.rawStatus),
+          column((call) => iso(call.statusUpdatedAt)),
+          column((call) => call.lastSequence),
+          column((call) => iso(call.answeredAt)),
+          column((call) => iso(call.endedAt)),
+          column((call) => call.billableSeconds),
+          column((call) => call.recordingUrl),
+          column((call) => call.providerCostMicros?.toString() ?? null),
+          column((call) => call.providerCurrency),
+          column((call) => call.hangupReason),
+        ],
+      );
     }
-
-    await manager.query(
-      `INSERT INTO call_events (call_id, organization_id, webhook_event_id, provider, raw_status, status, applied, outcome, sequence, facts, occurred_at, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [
-        call.id,
-        call.organizationId,
-        source.webhookEventId,
-        call.provider,
-        event.rawStatus.slice(0, 64),
-        event.status,
-        applied,
-        enriched ? `${outcome}+enriched` : outcome,
-        event.sequence ?? null,
-        JSON.stringify(serializableFacts(event)),
-        event.occurredAt,
-        source.receivedAt,
-      ],
-    );
-
-    return { call, outcome, applied, enriched, ended: !wasTerminal && isTerminal(call.status) };
+    if (timeline.length > 0) {
+      const column = <T>(pick: (entry: TimelineEntry) => T) => timeline.map(pick);
+      await manager.query(
+        `INSERT INTO call_events (call_id, organization_id, webhook_event_id, provider, raw_status, status, applied,
+                outcome, sequence, facts, occurred_at, received_at)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::provider_name[], $5::varchar[],
+                              $6::call_status[], $7::boolean[], $8::varchar[], $9::integer[], $10::jsonb[],
+                              $11::timestamptz[], $12::timestamptz[])`,
+        [
+          column((entry) => entry.callId),
+          column((entry) => entry.organizationId),
+          column((entry) => entry.webhookEventId),
+          column((entry) => entry.provider),
+          column((entry) => entry.rawStatus),
+          column((entry) => entry.status),
+          column((entry) => entry.applied),
+          column((entry) => entry.outcome),
+          column((entry) => entry.sequence),
+          column((entry) => JSON.stringify(entry.facts)),
+          column((entry) => entry.occurredAt.toISOString()),
+          column((entry) => entry.receivedAt.toISOString()),
+        ],
+      );
+    }
   }
 }
 

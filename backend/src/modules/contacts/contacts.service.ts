@@ -167,10 +167,18 @@ export class ContactsService {
   }
 
   /** Records that a call to the contact ended (inside the transaction that ended the call). */
-  async touchLastCalled(manager: EntityManager, contactId: string, at: Date): Promise<void> {
+  /** Stamps when each contact was last called (never moving it back); one statement for a batch. */
+  async touchLastCalled(
+    manager: EntityManager,
+    touches: { contactId: string; at: Date }[],
+  ): Promise<void> {
+    if (touches.length === 0) return;
     await manager.query(
-      `UPDATE contacts SET last_called_at = GREATEST(coalesce(last_called_at, $2), $2) WHERE id = $1`,
-      [contactId, at],
+      `UPDATE contacts SET last_called_at = GREATEST(coalesce(contacts.last_called_at, t.at), t.at)
+         FROM (SELECT contact_id, max(at) AS at
+                 FROM unnest($1::uuid[], $2::timestamptz[]) AS u(contact_id, at) GROUP BY contact_id) t
+        WHERE contacts.id = t.contact_id`,
+      [touches.map((touch) => touch.contactId), touches.map((touch) => touch.at.toISOString())],
     );
   }
 

@@ -93,14 +93,7 @@ export class LedgerService {
     return (await this.postAll(manager, [posting], wallet))[0];
   }
 
-  /**
-   * Posts balanced transactions of one organization, in order, atomically: each one's legs must sum
-   * to zero. The wallet's cached balance and held change by what the legs move on its wallet and
-   * holds accounts, in ONE conditional update that refuses to let available or held go below zero
-   * (InsufficientFundsError) — so the wallet row stays locked only for the end of the caller's
-   * transaction. A reused idempotency key throws DuplicateTransactionError before anything moves;
-   * the unique index still decides a race.
-   */
+  /** Posts balanced transactions of one organization, in order, atomically (see postMany). */
   async postAll(
     manager: EntityManager,
     postings: Posting[],
@@ -108,25 +101,36 @@ export class LedgerService {
   ): Promise<LedgerTransaction[]> {
     if (postings.length === 0) return [];
     const organizationId = postings[0].organizationId;
-    for (const posting of postings) {
+    if (postings.some((posting) => posting.organizationId !== organizationId))
+      throw new Error('postAll takes postings of one organization');
+    // The caller's wallet row only names the accounts; balances come from postMany's UPDATE.
+    const wallet = knownWallet ?? (await this.ensureWallet(manager, organizationId));
+    return this.postMany(manager, postings, new Map([[organizationId, wallet]]));
+  }
+
+  /**
+   * Posts balanced transactions of any organizations, in order, atomically: each one's legs must
+   * sum to zero. Each wallet's cached balance and held change by what the legs move on its wallet
+   * and holds accounts, in ONE conditional update for all wallets that refuses to let available or
+   * held go below zero (InsufficientFundsError), so wallet rows stay locked only for the end of the
+   * caller's transaction. A reused idempotency key moves nothing and throws
+   * DuplicateTransactionError; the unique index still decides a race (the caller's rollback then
+   * undoes the update). Transactions and their entries are written in one statement.
+   * `wallets` names each organization's accounts (balances are not read from it).
+   */
+  async postMany(
+    manager: EntityManager,
+    postings: Posting[],
+    wallets: ReadonlyMap<string, Wallet>,
+  ): Promise<LedgerTransaction[]> {
+    if (postings.length === 0) return [];
+    const totals = new Map<string, { balance: bigint; held: bigint }>();
+    const changes = postings.map((posting) => {
       const sum = posting.legs.reduce((total, leg) => total + leg.amountMicros, 0n);
       if (sum !== 0n)
         throw new Error(`unbalanced transaction ${posting.idempotencyKey}: legs sum to ${sum}`);
-      if (posting.organizationId !== organizationId)
-        throw new Error('postAll takes postings of one organization');
-    }
-
-    const keys = postings.map((posting) => posting.idempotencyKey);
-    const found: Record<string, unknown>[] = await manager.query(
-      'SELECT * FROM ledger_transactions WHERE idempotency_key = ANY($1) LIMIT 1',
-      [keys],
-    );
-    if (found[0])
-      throw new DuplicateTransactionError(hydrate(manager, LedgerTransaction, found[0]));
-
-    // The caller's wallet row only names the accounts; balances come from the UPDATE below.
-    const wallet = knownWallet ?? (await this.ensureWallet(manager, organizationId));
-    const changes = postings.map((posting) => {
+      const wallet = wallets.get(posting.organizationId);
+      if (!wallet) throw new Error(`no wallet given for organization ${posting.organizationId}`);
       let balance = 0n;
       let held = 0n;
       for (const leg of posting.legs) {
@@ -136,98 +140,156 @@ export class LedgerService {
           held += leg.amountMicros;
         }
       }
+      const total = totals.get(posting.organizationId) ?? { balance: 0n, held: 0n };
+      totals.set(posting.organizationId, {
+        balance: total.balance + balance,
+        held: total.held + held,
+      });
       return { balance, held };
     });
-    const totalBalance = changes.reduce((sum, change) => sum + change.balance, 0n);
-    const totalHeld = changes.reduce((sum, change) => sum + change.held, 0n);
 
-    const updated: { balance_micros: string; held_micros: string }[] = await manager.query(
-      `UPDATE wallets
-          SET balance_micros = balance_micros + $2, held_micros = held_micros + $3, updated_at = now()
-        WHERE organization_id = $1
-          AND (balance_micros + $2) - (held_micros + $3) >= 0
-          AND held_micros + $3 >= 0
-      RETURNING balance_micros, held_micros`,
-      [organizationId, totalBalance.toString(), totalHeld.toString()],
+    const organizations = [...totals.keys()];
+    const keys = postings.map((posting) => posting.idempotencyKey);
+    const updated: { organization_id: string; balance_micros: string; held_micros: string }[] =
+      await manager
+        .query(
+          `UPDATE wallets w
+            SET balance_micros = w.balance_micros + d.balance, held_micros = w.held_micros + d.held,
+                updated_at = now()
+           FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(organization_id, balance, held)
+          WHERE w.organization_id = d.organization_id
+            AND (w.balance_micros + d.balance) - (w.held_micros + d.held) >= 0
+            AND w.held_micros + d.held >= 0
+        RETURNING w.organization_id, w.balance_micros, w.held_micros`,
+          [
+            organizations,
+            organizations.map((id) => totals.get(id)!.balance.toString()),
+            organizations.map((id) => totals.get(id)!.held.toString()),
+          ],
+        )
+        .then((result: unknown[]) => (Array.isArray(result[0]) ? result[0] : result));
+    if (updated.length < organizations.length) {
+      const found: Record<string, unknown>[] = await manager.query(
+        'SELECT * FROM ledger_transactions WHERE idempotency_key = ANY($1) LIMIT 1',
+        [keys],
+      );
+      if (found[0])
+        throw new DuplicateTransactionError(hydrate(manager, LedgerTransaction, found[0]));
+      throw new InsufficientFundsError('insufficient available balance');
+    }
+
+    // Each transaction records its wallet's figures right after it: walk back from the final ones.
+    const running = new Map(
+      updated.map((row) => {
+        const total = totals.get(row.organization_id)!;
+        return [
+          row.organization_id,
+          {
+            balance: BigInt(row.balance_micros) - total.balance,
+            held: BigInt(row.held_micros) - total.held,
+          },
+        ];
+      }),
     );
-    const after = Array.isArray(updated[0]) ? (updated[0] as typeof updated) : updated;
-    if (after.length === 0) throw new InsufficientFundsError('insufficient available balance');
-
-    // Each transaction records the balance right after it: walk back from the final figures.
-    let balanceAfter = BigInt(after[0].balance_micros) - totalBalance;
-    let heldAfter = BigInt(after[0].held_micros) - totalHeld;
-    const rows = postings.map((posting, index) => {
-      balanceAfter += changes[index].balance;
-      heldAfter += changes[index].held;
+    const transactions = postings.map((posting, index) => {
+      const figures = running.get(posting.organizationId)!;
+      figures.balance += changes[index].balance;
+      figures.held += changes[index].held;
       return manager.create(LedgerTransaction, {
-        organizationId,
+        organizationId: posting.organizationId,
         kind: posting.kind,
         idempotencyKey: posting.idempotencyKey,
         balanceChangeMicros: changes[index].balance,
         heldChangeMicros: changes[index].held,
-        balanceAfterMicros: balanceAfter,
-        heldAfterMicros: heldAfter,
+        balanceAfterMicros: figures.balance,
+        heldAfterMicros: figures.held,
         callId: posting.callId ?? null,
         reason: posting.reason ?? null,
         requestHash: posting.requestHash ?? null,
         createdBy: posting.createdBy ?? null,
       });
     });
-    const values: unknown[] = [];
-    const tuples = rows.map((row) => {
-      values.push(
-        row.organizationId,
-        row.kind,
-        row.idempotencyKey,
-        row.balanceChangeMicros.toString(),
-        row.heldChangeMicros.toString(),
-        row.balanceAfterMicros.toString(),
-        row.heldAfterMicros.toString(),
-        row.callId,
-        row.reason,
-        row.requestHash,
-        row.createdBy,
-      );
-      const n = values.length;
-      return `(${Array.from({ length: 11 }, (_, k) => `$${n - 10 + k}`).join(', ')})`;
-    });
+    const entries = postings.flatMap((posting) =>
+      posting.legs
+        .filter((leg) => leg.amountMicros !== 0n)
+        .map((leg) => ({ key: posting.idempotencyKey, ...leg })),
+    );
+    const column = <T>(pick: (row: LedgerTransaction) => T) => transactions.map(pick);
     // ON CONFLICT keeps the transaction usable: a key taken by a concurrent retry is reported, and
     // the caller's rollback undoes the wallet update above.
     const inserted: { id: string; created_at: Date; idempotency_key: string }[] =
       await manager.query(
-        `INSERT INTO ledger_transactions (organization_id, kind, idempotency_key, balance_change_micros, held_change_micros,
-         balance_after_micros, held_after_micros, call_id, reason, request_hash, created_by)
-       VALUES ${tuples.join(', ')}
-       ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING id, created_at, idempotency_key`,
-        values,
+        `WITH posted AS (
+           INSERT INTO ledger_transactions (organization_id, kind, idempotency_key, balance_change_micros,
+                  held_change_micros, balance_after_micros, held_after_micros, call_id, reason, request_hash, created_by)
+           SELECT * FROM unnest($1::uuid[], $2::ledger_transaction_kind[], $3::varchar[], $4::bigint[], $5::bigint[],
+                                $6::bigint[], $7::bigint[], $8::uuid[], $9::text[], $10::varchar[], $11::uuid[])
+           ON CONFLICT (idempotency_key) DO NOTHING
+           RETURNING id, created_at, idempotency_key
+         ), entries AS (
+           INSERT INTO ledger_entries (transaction_id, account_id, amount_micros)
+           SELECT posted.id, leg.account_id, leg.amount_micros
+             FROM unnest($12::varchar[], $13::uuid[], $14::bigint[]) AS leg(idempotency_key, account_id, amount_micros)
+             JOIN posted ON posted.idempotency_key = leg.idempotency_key
+         )
+         SELECT id, created_at, idempotency_key FROM posted`,
+        [
+          column((row) => row.organizationId),
+          column((row) => row.kind),
+          column((row) => row.idempotencyKey),
+          column((row) => row.balanceChangeMicros.toString()),
+          column((row) => row.heldChangeMicros.toString()),
+          column((row) => row.balanceAfterMicros.toString()),
+          column((row) => row.heldAfterMicros.toString()),
+          column((row) => row.callId),
+          column((row) => row.reason),
+          column((row) => row.requestHash),
+          column((row) => row.createdBy),
+          entries.map((entry) => entry.key),
+          entries.map((entry) => entry.accountId),
+          entries.map((entry) => entry.amountMicros.toString()),
+        ],
       );
-    if (inserted.length < rows.length) {
-      const taken = keys.find((key) => !inserted.some((row) => row.idempotency_key === key))!;
+    if (inserted.length < transactions.length) {
+      const taken = transactions.find(
+        (row) => !inserted.some((posted) => posted.idempotency_key === row.idempotencyKey),
+      )!;
       throw new DuplicateTransactionError(
-        await manager.findOneByOrFail(LedgerTransaction, { idempotencyKey: taken }),
+        await manager.findOneByOrFail(LedgerTransaction, { idempotencyKey: taken.idempotencyKey }),
       );
     }
     const byKey = new Map(inserted.map((row) => [row.idempotency_key, row]));
-    rows.forEach((row) =>
-      Object.assign(row, {
-        id: byKey.get(row.idempotencyKey)!.id,
-        createdAt: byKey.get(row.idempotencyKey)!.created_at,
-      }),
-    );
-    const transactions = rows;
-    const entries = postings.flatMap((posting, index) =>
-      posting.legs
-        .filter((leg) => leg.amountMicros !== 0n)
-        .map((leg) => [transactions[index].id, leg.accountId, leg.amountMicros.toString()]),
-    );
-    await manager.query(
-      `INSERT INTO ledger_entries (transaction_id, account_id, amount_micros) VALUES ${entries
-        .map((_, k) => `($${k * 3 + 1}, $${k * 3 + 2}, $${k * 3 + 3})`)
-        .join(', ')}`,
-      entries.flat(),
-    );
+    for (const row of transactions) {
+      const posted = byKey.get(row.idempotencyKey)!;
+      Object.assign(row, { id: posted.id, createdAt: posted.created_at });
+    }
     return transactions;
+  }
+
+  /** Locks the wallets of these organizations (in a fixed order, so concurrent batches cannot deadlock). */
+  async lockWallets(
+    manager: EntityManager,
+    organizationIds: string[],
+  ): Promise<Map<string, Wallet>> {
+    const lock = async () => {
+      const rows: Record<string, unknown>[] = await manager.query(
+        'SELECT * FROM wallets WHERE organization_id = ANY($1) ORDER BY organization_id FOR UPDATE',
+        [organizationIds],
+      );
+      return new Map(
+        rows.map((row) => {
+          const wallet = hydrate(manager, Wallet, row);
+          return [wallet.organizationId, wallet];
+        }),
+      );
+    };
+    let wallets = await lock();
+    const missing = organizationIds.filter((id) => !wallets.has(id));
+    if (missing.length > 0) {
+      for (const organizationId of missing) await this.ensureWallet(manager, organizationId);
+      wallets = await lock();
+    }
+    return wallets;
   }
 
   findByKey(manager: EntityManager, idempotencyKey: string): Promise<LedgerTransaction | null> {

@@ -14,6 +14,13 @@ export interface CallSettlement {
   balanceAfter: { balanceMicros: bigint; heldMicros: bigint } | null;
 }
 
+export interface CallToSettle {
+  organizationId: string;
+  callId: string;
+  holdMicros: bigint;
+  costMicros: bigint;
+}
+
 export interface WalletBalance {
   balanceMicros: bigint;
   heldMicros: bigint;
@@ -63,81 +70,97 @@ export class WalletService {
     );
   }
 
-  /**
-   * Settles an ended call once: captures its cost from the hold (holds → revenue), releases the
-   * rest (holds → wallet), and charges any cost beyond the hold from what is available. Each step
-   * has its own idempotency key, so a second settlement of the same call cannot move money again.
-   */
-  async settleCall(
-    manager: EntityManager,
-    call: { organizationId: string; callId: string; holdMicros: bigint; costMicros: bigint },
-  ): Promise<CallSettlement> {
-    const wallet = await this.ledger.ensureWallet(manager, call.organizationId);
-    const revenue = await this.ledger.platformAccount(manager, 'platform_revenue', wallet.currency);
-    const captured = call.costMicros < call.holdMicros ? call.costMicros : call.holdMicros;
-    const released = call.holdMicros - captured;
-    const postings: Posting[] = [];
-    if (captured > 0n) {
-      postings.push({
-        organizationId: call.organizationId,
-        kind: 'capture',
-        idempotencyKey: `call:${call.callId}:capture`,
-        callId: call.callId,
-        legs: [
-          { accountId: wallet.holdsAccountId, amountMicros: -captured },
-          { accountId: revenue, amountMicros: captured },
-        ],
-      });
-    }
-    if (released > 0n) {
-      postings.push({
-        organizationId: call.organizationId,
-        kind: 'release',
-        idempotencyKey: `call:${call.callId}:release`,
-        callId: call.callId,
-        legs: [
-          { accountId: wallet.holdsAccountId, amountMicros: -released },
-          { accountId: wallet.walletAccountId, amountMicros: released },
-        ],
-      });
-    }
-    // Capture and release move the wallet once, together (the hot path: one short row lock).
-    const posted = await this.ledger.postAll(manager, postings, wallet);
-    let last = posted.at(-1);
+  /** Settles one ended call; see settleCalls. */
+  async settleCall(manager: EntityManager, call: CallToSettle): Promise<CallSettlement> {
+    return (await this.settleCalls(manager, [call])).settlements.get(call.callId)!;
+  }
 
-    let extra = call.costMicros - captured;
-    let shortfall = 0n;
-    if (extra > 0n) {
+  /**
+   * Settles ended calls once each: captures a call's cost from its hold (holds → revenue), releases
+   * the rest (holds → wallet), and charges any cost beyond the hold from what is available. Each step
+   * has its own idempotency key, so a second settlement of the same call cannot move money again.
+   * The wallets are locked together, in a fixed order, and each moves in one update.
+   */
+  async settleCalls(
+    manager: EntityManager,
+    calls: CallToSettle[],
+  ): Promise<{
+    settlements: Map<string, CallSettlement>;
+    /** Each organization's wallet after the settlements (to publish after the commit). */
+    balances: Map<string, { balanceMicros: bigint; heldMicros: bigint }>;
+  }> {
+    const settlements = new Map<string, CallSettlement>();
+    const balances = new Map<string, { balanceMicros: bigint; heldMicros: bigint }>();
+    if (calls.length === 0) return { settlements, balances };
+    const wallets = await this.ledger.lockWallets(manager, [
+      ...new Set(calls.map((call) => call.organizationId)),
+    ]);
+    const postings: Posting[] = [];
+    const available = new Map(
+      [...wallets.values()].map((wallet) => [
+        wallet.organizationId,
+        wallet.balanceMicros - wallet.heldMicros,
+      ]),
+    );
+    const postingsOfCall = new Map<string, Posting[]>();
+    for (const call of calls) {
+      const wallet = wallets.get(call.organizationId)!;
+      const revenue = await this.ledger.platformAccount(
+        manager,
+        'platform_revenue',
+        wallet.currency,
+      );
+      const captured = call.costMicros < call.holdMicros ? call.costMicros : call.holdMicros;
+      const released = call.holdMicros - captured;
       // Rare: the provider reported more talk time than was reserved. Charge what is available.
-      const current = await manager.findOneByOrFail(Wallet, {
-        organizationId: call.organizationId,
-      });
-      const available = current.balanceMicros - current.heldMicros;
-      if (extra > available) {
-        shortfall = extra - available;
-        extra = available;
+      let extra = call.costMicros - captured;
+      let shortfall = 0n;
+      const free = available.get(call.organizationId)! + released;
+      if (extra > free) {
+        shortfall = extra - free;
+        extra = free;
       }
-      if (extra > 0n) {
-        last = await this.ledger.post(manager, {
+      available.set(call.organizationId, free - extra);
+      const own: Posting[] = [];
+      const post = (kind: Posting['kind'], amount: bigint, from: string, to: string) =>
+        own.push({
           organizationId: call.organizationId,
-          kind: 'call_charge',
-          idempotencyKey: `call:${call.callId}:charge`,
+          kind,
+          idempotencyKey: `call:${call.callId}:${kind === 'call_charge' ? 'charge' : kind}`,
           callId: call.callId,
-          reason: 'Talk time beyond the reserved amount',
+          reason: kind === 'call_charge' ? 'Talk time beyond the reserved amount' : null,
           legs: [
-            { accountId: wallet.walletAccountId, amountMicros: -extra },
-            { accountId: revenue, amountMicros: extra },
+            { accountId: from, amountMicros: -amount },
+            { accountId: to, amountMicros: amount },
           ],
         });
-      }
+      if (captured > 0n) post('capture', captured, wallet.holdsAccountId, revenue);
+      if (released > 0n) post('release', released, wallet.holdsAccountId, wallet.walletAccountId);
+      if (extra > 0n) post('call_charge', extra, wallet.walletAccountId, revenue);
+      postings.push(...own);
+      postingsOfCall.set(call.callId, own);
+      settlements.set(call.callId, {
+        chargedMicros: captured + extra,
+        shortfallMicros: shortfall,
+        balanceAfter: null,
+      });
     }
-    return {
-      chargedMicros: captured + (extra > 0n ? extra : 0n),
-      shortfallMicros: shortfall,
-      balanceAfter: last
-        ? { balanceMicros: last.balanceAfterMicros, heldMicros: last.heldAfterMicros }
-        : null,
-    };
+
+    const posted = await this.ledger.postMany(manager, postings, wallets);
+    const byKey = new Map(posted.map((transaction) => [transaction.idempotencyKey, transaction]));
+    for (const [callId, own] of postingsOfCall) {
+      const last = own.length > 0 ? byKey.get(own[own.length - 1].idempotencyKey)! : undefined;
+      if (!last) continue;
+      const figures = { balanceMicros: last.balanceAfterMicros, heldMicros: last.heldAfterMicros };
+      settlements.get(callId)!.balanceAfter = figures;
+    }
+    for (const transaction of posted) {
+      balances.set(transaction.organizationId, {
+        balanceMicros: transaction.balanceAfterMicros,
+        heldMicros: transaction.heldAfterMicros,
+      });
+    }
+    return { settlements, balances };
   }
 
   async balance(manager: EntityManager, organizationId: string): Promise<WalletBalance> {

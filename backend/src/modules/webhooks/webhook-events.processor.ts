@@ -4,10 +4,12 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
 import { QueueName } from '../../queue/queue-name';
 import { ProcessWebhookEventJob } from './webhook-job';
+import { WebhookEventBatcher } from './webhook-event-batcher';
 import { ProcessingOutcome, WebhookProcessingService } from './webhook-processing.service';
 
 /**
- * Worker side of the pipeline: unpacks the job and calls the processing service.
+ * Worker side of the pipeline: unpacks the job and hands its event to the batcher (the jobs held at
+ * the same moment are processed together; WEBHOOK_WORKER_CONCURRENCY bounds how many).
  * The lock duration bounds how long a job held by a killed worker stays stalled before another
  * worker takes it over (WEBHOOK_JOB_LOCK_MS, read at class definition because BullMQ needs it then).
  */
@@ -19,6 +21,7 @@ import { ProcessingOutcome, WebhookProcessingService } from './webhook-processin
 export class WebhookEventsProcessor extends WorkerHost implements OnApplicationBootstrap {
   constructor(
     private readonly processing: WebhookProcessingService,
+    private readonly batcher: WebhookEventBatcher,
     private readonly config: AppConfig,
   ) {
     super();
@@ -30,7 +33,7 @@ export class WebhookEventsProcessor extends WorkerHost implements OnApplicationB
 
   async process(job: Job<ProcessWebhookEventJob>): Promise<ProcessingOutcome> {
     try {
-      return await this.processing.process(job.data.eventId);
+      return await this.batcher.process(job.data.eventId);
     } catch (error) {
       const final =
         error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

@@ -5,9 +5,10 @@ import { DataSource, In } from 'typeorm';
 import { parseBody } from '../../common/body-parsers';
 import { hydrate } from '../../database/raw-rows';
 import { CallBillingService } from '../billing/call-billing.service';
-import { CallSettlement, WalletService } from '../wallet/wallet.service';
+import { WalletService } from '../wallet/wallet.service';
 import { ContactsService } from '../contacts/contacts.service';
-import { CallProgressService, ProgressResult } from '../calls/call-progress.service';
+import { CallProgressService, TimelineEntry } from '../calls/call-progress.service';
+import { Call } from '../calls/entities/call.entity';
 import { CallsService } from '../calls/calls.service';
 import { NormalizedEvent, WebhookParseError } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
@@ -35,10 +36,16 @@ function deserializeNormalizedEvent(raw: string): NormalizedEvent {
 
 export type ProcessingOutcome = 'processed' | 'skipped';
 
+/** What became of each event of a batch: an outcome, or the error its job fails with. */
+export type BatchResult = Map<string, ProcessingOutcome | Error>;
+
 /**
- * The worker's unit of work: one stored webhook event, processed in one transaction
- * (lock the event, lock the call, state machine, timeline, mark processed); events are published
- * only after the commit.
+ * The worker's unit of work: a batch of stored webhook events, processed in one transaction with
+ * one statement per step for the whole batch (lock the events, lock their calls, state machine and
+ * timeline in memory, write the calls and the timeline, mark the events processed, settle the
+ * wallets of calls that ended); events are published only after the commit. An event that cannot
+ * be processed yet (no call matches, unparseable body) gets its own error and is left as it was;
+ * any other error fails the whole batch (the caller then retries its events one by one).
  */
 @Injectable()
 export class WebhookProcessingService {
@@ -55,78 +62,149 @@ export class WebhookProcessingService {
     private readonly contacts: ContactsService,
   ) {}
 
+  /** Processes one event; throws the error its job fails with. */
   async process(eventId: string): Promise<ProcessingOutcome> {
-    let changedCall: { id: string; organizationId: string; agentId: string | null } | undefined;
-    let settlement: CallSettlement | null = null;
-    const outcome = await this.dataSource.transaction(
-      async (manager): Promise<ProcessingOutcome> => {
-        const locked: Record<string, unknown>[] = await manager.query(
-          'SELECT * FROM webhook_events WHERE id = $1 FOR UPDATE',
-          [eventId],
-        );
-        const stored = locked[0] ? hydrate(manager, WebhookEvent, locked[0]) : null;
-        // Already done (a redelivered job, a replay racing a retry): exactly-once effects.
-        if (!stored || stored.state === 'processed' || stored.state === 'rejected')
-          return 'skipped';
+    const result = (await this.processBatch([eventId])).get(eventId)!;
+    if (result instanceof Error) throw result;
+    return result;
+  }
 
-        const event = this.normalize(stored);
-        const call = await this.progress.lockCallForEvent(manager, stored.provider, event);
+  async processBatch(eventIds: string[]): Promise<BatchResult> {
+    const results: BatchResult = new Map();
+    // Each state a call went through in this batch, in order: one call:updated each.
+    const states: Call[] = [];
+    let balances = new Map<string, { balanceMicros: bigint; heldMicros: bigint }>();
+    const shortfalls: { callId: string; micros: bigint }[] = [];
+
+    await this.dataSource.transaction(async (manager) => {
+      const locked: Record<string, unknown>[] = await manager.query(
+        'SELECT * FROM webhook_events WHERE id = ANY($1) ORDER BY id FOR UPDATE',
+        [eventIds],
+      );
+      const byId = new Map(
+        locked.map((row) => {
+          const stored = hydrate(manager, WebhookEvent, row);
+          return [stored.id, stored];
+        }),
+      );
+      // Ready: stored, not done yet (a redelivered job, a replay racing a retry), and parseable.
+      const ready: { stored: WebhookEvent; event: NormalizedEvent }[] = [];
+      for (const id of eventIds) {
+        const stored = byId.get(id);
+        if (!stored || stored.state === 'processed' || stored.state === 'rejected') {
+          results.set(id, 'skipped');
+          continue;
+        }
+        try {
+          ready.push({ stored, event: this.normalize(stored) });
+        } catch (error) {
+          results.set(id, error as Error);
+        }
+      }
+      // A call's events apply in the order they arrived.
+      ready.sort(
+        (a, b) =>
+          a.stored.receivedAt.getTime() - b.stored.receivedAt.getTime() ||
+          a.stored.id.localeCompare(b.stored.id),
+      );
+
+      const calls = await this.progress.lockCallsForEvents(
+        manager,
+        ready.map(({ stored, event }) => ({ provider: stored.provider, event })),
+      );
+      const timeline: TimelineEntry[] = [];
+      const processed: { id: string; organizationId: string; callId: string }[] = [];
+      const touches: { contactId: string; at: Date }[] = [];
+      const touchedCalls = new Map<string, Call>();
+      ready.forEach(({ stored, event }, index) => {
+        const call = calls[index];
         if (!call) {
-          throw new CallNotFoundError(
-            `no ${stored.provider} call matches ${event.callId ? `call id ${event.callId} / ` : ''}provider call ${event.providerCallId}`,
+          results.set(
+            stored.id,
+            new CallNotFoundError(
+              `no ${stored.provider} call matches ${event.callId ? `call id ${event.callId} / ` : ''}provider call ${event.providerCallId}`,
+            ),
           );
+          return;
         }
-        const result: ProgressResult = await this.progress.applyProviderEvent(
-          manager,
-          call,
-          event,
-          {
-            webhookEventId: stored.id,
-            receivedAt: stored.receivedAt,
-          },
-        );
-        if (result.ended && call.contactId) {
-          await this.contacts.touchLastCalled(manager, call.contactId, call.endedAt ?? new Date());
-        }
+        const result = this.progress.applyProviderEvent(call, event, {
+          webhookEventId: stored.id,
+          receivedAt: stored.receivedAt,
+        });
+        timeline.push(result.timeline);
+        if (result.changed) touchedCalls.set(call.id, call);
+        if (result.applied || result.enriched) states.push({ ...call } as Call);
+        if (result.ended && call.contactId)
+          touches.push({ contactId: call.contactId, at: call.endedAt ?? new Date() });
+        processed.push({ id: stored.id, organizationId: call.organizationId, callId: call.id });
+        results.set(stored.id, 'processed');
+      });
+
+      await this.progress.saveProgress(manager, [...touchedCalls.values()], timeline);
+      await this.contacts.touchLastCalled(manager, touches);
+      if (processed.length > 0) {
         await manager.query(
           `UPDATE webhook_events SET state = 'processed', attempts = attempts + 1, processed_at = now(),
-                  last_error = NULL, organization_id = $2, call_id = $3 WHERE id = $1`,
-          [stored.id, call.organizationId, call.id],
+                  last_error = NULL, organization_id = done.organization_id, call_id = done.call_id
+             FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS done(id, organization_id, call_id)
+            WHERE webhook_events.id = done.id`,
+          [
+            processed.map((event) => event.id),
+            processed.map((event) => event.organizationId),
+            processed.map((event) => event.callId),
+          ],
         );
-        // Money last: the wallet row stays locked only for the end of this transaction.
-        settlement = await this.billing.settleIfEnded(manager, call);
-        if (result.applied || result.enriched || settlement) {
-          changedCall = { id: call.id, organizationId: call.organizationId, agentId: call.agentId };
-        }
-        return 'processed';
-      },
-    );
+      }
+      // Money last: wallet rows stay locked only for the end of this transaction.
+      // Events of one call share its (one) locked Call object.
+      const lockedCalls = [...new Set(calls.filter((call): call is Call => call !== null))];
+      const settled = await this.billing.settleEndedCalls(manager, lockedCalls);
+      for (const [callId, settlement] of settled.settlements) {
+        if (settlement.shortfallMicros > 0n)
+          shortfalls.push({ callId, micros: settlement.shortfallMicros });
+      }
+      // A call's last state carries what settlement added (its cost).
+      const finalState = new Map(lockedCalls.map((call) => [call.id, call]));
+      const last = new Map(states.map((state, index) => [state.id, index]));
+      for (const [callId, index] of last) states[index] = { ...finalState.get(callId)! } as Call;
+      for (const callId of settled.settlements.keys())
+        if (!last.has(callId)) states.push({ ...finalState.get(callId)! } as Call);
+      balances = settled.balances;
+    });
 
-    // Published only after the commit; a failure here must not make the (committed) job retry.
+    await this.publish(states, balances, shortfalls);
+    return results;
+  }
+
+  /** After the commit; a failure here must not make the (committed) jobs retry. */
+  private async publish(
+    states: Call[],
+    balances: Map<string, { balanceMicros: bigint; heldMicros: bigint }>,
+    shortfalls: { callId: string; micros: bigint }[],
+  ): Promise<void> {
     try {
-      if (changedCall) {
+      const views = await this.calls.viewsOf(this.dataSource.manager, states);
+      views.forEach((view, index) =>
         this.realtime.publish({
           event: 'call:updated',
-          organizationId: changedCall.organizationId,
-          userId: changedCall.agentId,
-          payload: await this.calls.view(this.dataSource.manager, changedCall.id),
-        });
-      }
-      const moved = settlement as CallSettlement | null;
-      if (changedCall && moved?.balanceAfter) {
-        await this.wallets.publishBalance(changedCall.organizationId, moved.balanceAfter);
-      }
-      if (moved && moved.shortfallMicros > 0n && changedCall) {
-        this.logger.warn(
-          `call ${changedCall.id} talked beyond what its wallet could pay: ${moved.shortfallMicros} micros not charged`,
-        );
+          organizationId: states[index].organizationId,
+          userId: states[index].agentId,
+          payload: view,
+        }),
+      );
+      for (const [organizationId, balance] of balances) {
+        await this.wallets.publishBalance(organizationId, balance);
       }
     } catch (error) {
       this.logger.warn(
-        `event ${eventId} processed, but its socket events were not sent: ${(error as Error).message}`,
+        `events processed, but their socket events were not sent: ${(error as Error).message}`,
       );
     }
-    return outcome;
+    for (const { callId, micros } of shortfalls) {
+      this.logger.warn(
+        `call ${callId} talked beyond what its wallet could pay: ${micros} micros not charged`,
+      );
+    }
   }
 
   /** Records a failed attempt; `final` makes the event a dead letter (visible and replayable). */

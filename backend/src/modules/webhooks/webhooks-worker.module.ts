@@ -6,6 +6,7 @@ import { WalletModule } from '../wallet/wallet.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { SimulatorDeliveryProcessor } from '../providers/simulator/simulator-delivery.processor';
 import { MaintenanceProcessor } from './maintenance.processor';
+import { WebhookEventBatcher } from './webhook-event-batcher';
 import { WebhookEventsProcessor } from './webhook-events.processor';
 import { WebhookMaintenanceService } from './webhook-maintenance.service';
 import { WebhookProcessingService } from './webhook-processing.service';
@@ -15,6 +16,7 @@ import { WebhookProcessingService } from './webhook-processing.service';
   imports: [ProvidersModule, CallsModule, BillingModule, WalletModule, ContactsModule],
   providers: [
     WebhookProcessingService,
+    WebhookEventBatcher,
     WebhookMaintenanceService,
     WebhookEventsProcessor,
     MaintenanceProcessor,
