@@ -3,7 +3,7 @@
 // calls (lock event and call, state machine, timeline, capture + release on the ledger, all in one
 // transaction), across 100 wallets and on one hot wallet. Events are stored and queued up front;
 // the clock runs from the worker's start until the last call is charged.
-//   node bench/billing.mjs [--calls 4000] [--workers 1] [--concurrency 16]
+//   node bench/billing.mjs [--calls 4000] [--workers 1] [--concurrency 100]
 // Needs `npm run build -w backend`. Prints figures; not part of npm test.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -32,7 +32,7 @@ const args = Object.fromEntries(
 );
 const CALLS = Number(args.calls ?? 4000);
 const WORKERS = Number(args.workers ?? 1);
-const CONCURRENCY = Number(args.concurrency ?? 16);
+const CONCURRENCY = Number(args.concurrency ?? 100);
 const HOLD = 600_000n; // 10 minutes at 0.06/min
 const RATE = 60_000n;
 

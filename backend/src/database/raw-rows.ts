@@ -54,3 +54,34 @@ export async function updateById<T extends ObjectLiteral>(
     values,
   );
 }
+
+/** A data-modifying statement (UPDATE / INSERT / DELETE) to be sent together with others. */
+export interface SqlWrite {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Sends data-modifying statements as ONE statement (each becomes a data-modifying CTE, which
+ * PostgreSQL runs to completion whether or not it is read): one round trip instead of one each.
+ * They all see the same snapshot, so they must not touch the same rows.
+ */
+export async function writeTogether(
+  manager: EntityManager,
+  writes: (SqlWrite | null)[],
+): Promise<void> {
+  const parts = writes.filter((write): write is SqlWrite => write !== null);
+  if (parts.length === 0) return;
+  if (parts.length === 1) {
+    await manager.query(parts[0].sql, parts[0].params);
+    return;
+  }
+  const params: unknown[] = [];
+  const ctes = parts.map((part, index) => {
+    const offset = params.length;
+    params.push(...part.params);
+    const sql = part.sql.replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + offset}`);
+    return `w${index} AS (${sql})`;
+  });
+  await manager.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
+}

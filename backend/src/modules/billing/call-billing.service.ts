@@ -5,7 +5,8 @@ import { PaymentRequiredException } from '../../common/errors';
 import { formatMicros } from '../../common/money';
 import { isTerminal } from '../calls/call-status';
 import { Call } from '../calls/entities/call.entity';
-import { CallSettlement, WalletService } from '../wallet/wallet.service';
+import { CallSettlement, SettlementPlan, WalletService } from '../wallet/wallet.service';
+import { updateById } from '../../database/raw-rows';
 import { RatesService, toRateTerms } from './rates.service';
 import { callCost, maxAffordableSeconds, RateTerms } from './rating';
 
@@ -69,31 +70,34 @@ export class CallBillingService {
     return { timeLimitSeconds: seconds, holdMicros };
   }
 
-  /** Settles one call if it has ended; see settleEndedCalls. Returns null when no money moved. */
+  /**
+   * In the caller's transaction (the call row locked): settles one call if it has ended (see
+   * priceEndedCalls) and stamps its cost. Returns null when the call was not due.
+   */
   async settleIfEnded(manager: EntityManager, call: Call): Promise<CallSettlement | null> {
-    return (await this.settleEndedCalls(manager, [call])).settlements.get(call.id) ?? null;
+    const plan = await this.priceEndedCalls(manager, [call]);
+    if (plan.settlements.size === 0) return null;
+    const { settlements } = await this.wallets.postSettlements(manager, plan);
+    await updateById(manager, Call, call.id, { costMicros: call.costMicros });
+    return settlements.get(call.id)!;
   }
 
   /**
-   * In the caller's transaction (the call rows locked): once a call has ended and its talk time is
-   * known, prices it from the provider's own duration and settles the wallet; calls of one batch
-   * settle together. Unanswered endings cost nothing. A call already priced, or whose duration has
-   * not arrived yet (Bolna's call-disconnected), is left alone. Stamps each settled call's cost.
+   * In the caller's transaction (the call rows locked): prices the calls that have ended and whose
+   * talk time is known, from the provider's own duration, and plans their settlement (wallets
+   * locked, nothing written yet). Unanswered endings cost nothing. A call already priced, or whose
+   * duration has not arrived yet (Bolna's call-disconnected), is left alone. Each priced call's
+   * `costMicros` is set in memory: the caller writes it with the call and posts the plan
+   * (WalletService.postSettlements) in the same transaction.
    */
-  async settleEndedCalls(
-    manager: EntityManager,
-    calls: Call[],
-  ): Promise<{
-    settlements: Map<string, CallSettlement>;
-    balances: Map<string, { balanceMicros: bigint; heldMicros: bigint }>;
-  }> {
+  async priceEndedCalls(manager: EntityManager, calls: Call[]): Promise<SettlementPlan> {
     const due = calls.filter(
       (call) =>
         isTerminal(call.status) &&
         call.costMicros === null &&
         (call.status !== 'completed' || call.billableSeconds !== null),
     );
-    const settled = await this.wallets.settleCalls(
+    const plan = await this.wallets.planSettlements(
       manager,
       due.map((call) => {
         const terms = termsOfCall(call);
@@ -106,14 +110,7 @@ export class CallBillingService {
         };
       }),
     );
-    if (due.length === 0) return settled;
-    for (const call of due) call.costMicros = settled.settlements.get(call.id)!.chargedMicros;
-    await manager.query(
-      `UPDATE calls SET cost_micros = priced.cost_micros, updated_at = now()
-         FROM unnest($1::uuid[], $2::bigint[]) AS priced(id, cost_micros)
-        WHERE calls.id = priced.id`,
-      [due.map((call) => call.id), due.map((call) => call.costMicros!.toString())],
-    );
-    return settled;
+    for (const call of due) call.costMicros = plan.settlements.get(call.id)!.chargedMicros;
+    return plan;
   }
 }

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NormalizedEvent, ProviderName } from '../providers/provider-adapter';
 import { CallStatus, decideTransition, isTerminal, TransitionOutcome } from './call-status';
-import { hydrate } from '../../database/raw-rows';
+import { hydrate, SqlWrite } from '../../database/raw-rows';
+import { Contact } from '../contacts/entities/contact.entity';
+import { User } from '../auth/entities/user.entity';
 import { Call } from './entities/call.entity';
 
 type CallChanges = Partial<Omit<Call, 'metadata' | 'organization' | 'agent'>>;
@@ -55,7 +57,8 @@ const ownCallId = (event: NormalizedEvent): string | null =>
 @Injectable()
 export class CallProgressService {
   /**
-   * Finds and locks (FOR UPDATE, in id order) the calls these events are about. The result is
+   * Finds and locks (FOR UPDATE, in id order) the calls these events are about, with their agent's
+   * and contact's names. The result is
    * aligned with the input; null where no call matches (yet). A call is found by our own call id
    * (echoed by the provider) first, then the provider's call id, then the parent leg.
    */
@@ -65,7 +68,11 @@ export class CallProgressService {
   ): Promise<(Call | null)[]> {
     if (items.length === 0) return [];
     const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT * FROM calls WHERE id IN (
+      `SELECT c.*, a.name AS agent_name, ct.name AS contact_name
+         FROM calls c
+         LEFT JOIN users a ON a.id = c.agent_id
+         LEFT JOIN contacts ct ON ct.id = c.contact_id
+        WHERE c.id IN (
          SELECT matched.id
            FROM unnest($1::provider_name[], $2::uuid[], $3::varchar[], $4::varchar[])
                 AS e(provider, call_id, provider_call_id, parent_provider_call_id)
@@ -76,8 +83,8 @@ export class CallProgressService {
                      OR (e.parent_provider_call_id IS NOT NULL AND parent_provider_call_id = e.parent_provider_call_id))
               ORDER BY (id = e.call_id) IS TRUE DESC, (provider_call_id = e.provider_call_id) IS TRUE DESC
               LIMIT 1) matched)
-       ORDER BY id
-       FOR UPDATE`,
+        ORDER BY c.id
+          FOR UPDATE OF c`,
       [
         items.map((item) => item.provider),
         items.map((item) => ownCallId(item.event)),
@@ -85,7 +92,13 @@ export class CallProgressService {
         items.map((item) => item.event.parentProviderCallId ?? null),
       ],
     );
-    const calls = rows.map((row) => hydrate(manager, Call, row));
+    const calls = rows.map((row) => {
+      const call = hydrate(manager, Call, row);
+      // The names a call's view shows (toCallView), so publishing needs no other read.
+      if (row.agent_name !== null) call.agent = { name: row.agent_name } as User;
+      if (row.contact_name !== null) call.contact = { name: row.contact_name } as Contact;
+      return call;
+    });
     // The same preference as the query, over the locked rows.
     return items.map(({ provider, event }) => {
       const candidates = calls.filter((call) => call.provider === provider);
@@ -103,7 +116,7 @@ export class CallProgressService {
 
   /**
    * Applies one event to a (locked) call in memory: the call object takes the changes, and the
-   * timeline row is returned. `saveProgress` writes both.
+   * timeline row is returned. `progressWrites` writes both.
    */
   applyProviderEvent(
     call: Call,
@@ -174,28 +187,30 @@ export class CallProgressService {
     };
   }
 
-  /** Writes what applyProviderEvent changed: the calls' progress columns and the timeline rows. */
-  async saveProgress(
-    manager: EntityManager,
-    changedCalls: Call[],
-    timeline: TimelineEntry[],
-  ): Promise<void> {
+  /**
+   * The statements that write what applyProviderEvent changed (the calls' progress columns and
+   * cost, the timeline rows), for the caller to send with its other writes (writeTogether).
+   */
+  progressWrites(changedCalls: Call[], timeline: TimelineEntry[]): SqlWrite[] {
+    const writes: SqlWrite[] = [];
     if (changedCalls.length > 0) {
       const column = <T>(pick: (call: Call) => T) => changedCalls.map(pick);
       const iso = (date: Date | null) => (date ? date.toISOString() : null);
-      await manager.query(
-        `UPDATE calls SET provider_call_id = p.provider_call_id, status = p.status, raw_status = p.raw_status,
+      writes.push({
+        sql: `UPDATE calls SET provider_call_id = p.provider_call_id, status = p.status, raw_status = p.raw_status,
                 status_updated_at = p.status_updated_at, last_sequence = p.last_sequence,
                 answered_at = p.answered_at, ended_at = p.ended_at, billable_seconds = p.billable_seconds,
                 recording_url = p.recording_url, provider_cost_micros = p.provider_cost_micros,
-                provider_currency = p.provider_currency, hangup_reason = p.hangup_reason, updated_at = now()
+                provider_currency = p.provider_currency, hangup_reason = p.hangup_reason,
+                cost_micros = p.cost_micros, updated_at = now()
            FROM unnest($1::uuid[], $2::varchar[], $3::call_status[], $4::varchar[], $5::timestamptz[],
                        $6::integer[], $7::timestamptz[], $8::timestamptz[], $9::integer[], $10::text[],
-                       $11::bigint[], $12::char(3)[], $13::varchar[])
+                       $11::bigint[], $12::char(3)[], $13::varchar[], $14::bigint[])
                 AS p(id, provider_call_id, status, raw_status, status_updated_at, last_sequence, answered_at,
-                     ended_at, billable_seconds, recording_url, provider_cost_micros, provider_currency, hangup_reason)
+                     ended_at, billable_seconds, recording_url, provider_cost_micros, provider_currency,
+                     hangup_reason, cost_micros)
           WHERE calls.id = p.id`,
-        [
+        params: [
           column((call) => call.id),
           column((call) => call.providerCallId),
           column((call) => call.status),
@@ -209,18 +224,19 @@ export class CallProgressService {
           column((call) => call.providerCostMicros?.toString() ?? null),
           column((call) => call.providerCurrency),
           column((call) => call.hangupReason),
+          column((call) => call.costMicros?.toString() ?? null),
         ],
-      );
+      });
     }
     if (timeline.length > 0) {
       const column = <T>(pick: (entry: TimelineEntry) => T) => timeline.map(pick);
-      await manager.query(
-        `INSERT INTO call_events (call_id, organization_id, webhook_event_id, provider, raw_status, status, applied,
+      writes.push({
+        sql: `INSERT INTO call_events (call_id, organization_id, webhook_event_id, provider, raw_status, status, applied,
                 outcome, sequence, facts, occurred_at, received_at)
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::provider_name[], $5::varchar[],
                               $6::call_status[], $7::boolean[], $8::varchar[], $9::integer[], $10::jsonb[],
                               $11::timestamptz[], $12::timestamptz[])`,
-        [
+        params: [
           column((entry) => entry.callId),
           column((entry) => entry.organizationId),
           column((entry) => entry.webhookEventId),
@@ -234,8 +250,9 @@ export class CallProgressService {
           column((entry) => entry.occurredAt.toISOString()),
           column((entry) => entry.receivedAt.toISOString()),
         ],
-      );
+      });
     }
+    return writes;
   }
 }
 

@@ -102,29 +102,6 @@ export class CallsService {
     return toCallView(call, rows[0].agent_name as string | null);
   }
 
-  /**
-   * Views of call states the caller holds in memory (e.g. each state a batch of events went
-   * through), with the agent and contact names read in one query.
-   */
-  async viewsOf(manager: EntityManager, calls: Call[]): Promise<CallView[]> {
-    if (calls.length === 0) return [];
-    const rows: { id: string; agent_name: string | null; contact_name: string | null }[] =
-      await manager.query(
-        `SELECT c.id, a.name AS agent_name, ct.name AS contact_name
-           FROM calls c
-           LEFT JOIN users a ON a.id = c.agent_id
-           LEFT JOIN contacts ct ON ct.id = c.contact_id
-          WHERE c.id = ANY($1)`,
-        [[...new Set(calls.map((call) => call.id))]],
-      );
-    const names = new Map(rows.map((row) => [row.id, row]));
-    return calls.map((call) => {
-      const found = names.get(call.id);
-      const contact = found?.contact_name ? ({ name: found.contact_name } as Contact) : undefined;
-      return toCallView({ ...call, contact } as Call, found?.agent_name ?? null);
-    });
-  }
-
   /** Streams the filtered history as CSV straight from a PostgreSQL cursor: constant memory for any size. */
   async exportCsv(caller: AuthUser, filters: CallFilters): Promise<Readable> {
     const [sql, parameters] = this.scoped(caller, filters)

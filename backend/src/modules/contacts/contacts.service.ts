@@ -10,6 +10,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify';
 import { pipeline, Readable } from 'node:stream';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { SqlWrite } from '../../database/raw-rows';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { NormalizedPhone, normalizePhone } from '../../common/phone';
 import { AuthUser } from '../auth/auth-user';
@@ -167,19 +168,22 @@ export class ContactsService {
   }
 
   /** Records that a call to the contact ended (inside the transaction that ended the call). */
-  /** Stamps when each contact was last called (never moving it back); one statement for a batch. */
-  async touchLastCalled(
-    manager: EntityManager,
-    touches: { contactId: string; at: Date }[],
-  ): Promise<void> {
-    if (touches.length === 0) return;
-    await manager.query(
-      `UPDATE contacts SET last_called_at = GREATEST(coalesce(contacts.last_called_at, t.at), t.at)
-         FROM (SELECT contact_id, max(at) AS at
-                 FROM unnest($1::uuid[], $2::timestamptz[]) AS u(contact_id, at) GROUP BY contact_id) t
-        WHERE contacts.id = t.contact_id`,
-      [touches.map((touch) => touch.contactId), touches.map((touch) => touch.at.toISOString())],
-    );
+  /**
+   * The statement that stamps when each contact was last called (never moving it back), for the
+   * caller to send with its other writes (writeTogether).
+   */
+  lastCalledWrite(touches: { contactId: string; at: Date }[]): SqlWrite | null {
+    if (touches.length === 0) return null;
+    return {
+      sql: `UPDATE contacts SET last_called_at = GREATEST(coalesce(contacts.last_called_at, t.at), t.at)
+              FROM (SELECT contact_id, max(at) AS at
+                      FROM unnest($1::uuid[], $2::timestamptz[]) AS u(contact_id, at) GROUP BY contact_id) t
+             WHERE contacts.id = t.contact_id`,
+      params: [
+        touches.map((touch) => touch.contactId),
+        touches.map((touch) => touch.at.toISOString()),
+      ],
+    };
   }
 
   exportCsv(caller: AuthUser): Readable {

@@ -21,6 +21,19 @@ export interface CallToSettle {
   costMicros: bigint;
 }
 
+/** What planSettlements worked out: each call's charge and postings, and the locked wallets. */
+export interface SettlementPlan {
+  settlements: Map<string, CallSettlement>;
+  postingsOfCall: Map<string, Posting[]>;
+  wallets: Map<string, Wallet>;
+}
+
+export interface SettledCalls {
+  settlements: Map<string, CallSettlement>;
+  /** Each organization's wallet after the settlements (to publish after the commit). */
+  balances: Map<string, { balanceMicros: bigint; heldMicros: bigint }>;
+}
+
 export interface WalletBalance {
   balanceMicros: bigint;
   heldMicros: bigint;
@@ -79,30 +92,28 @@ export class WalletService {
    * Settles ended calls once each: captures a call's cost from its hold (holds → revenue), releases
    * the rest (holds → wallet), and charges any cost beyond the hold from what is available. Each step
    * has its own idempotency key, so a second settlement of the same call cannot move money again.
-   * The wallets are locked together, in a fixed order, and each moves in one update.
    */
-  async settleCalls(
-    manager: EntityManager,
-    calls: CallToSettle[],
-  ): Promise<{
-    settlements: Map<string, CallSettlement>;
-    /** Each organization's wallet after the settlements (to publish after the commit). */
-    balances: Map<string, { balanceMicros: bigint; heldMicros: bigint }>;
-  }> {
+  async settleCalls(manager: EntityManager, calls: CallToSettle[]): Promise<SettledCalls> {
+    return this.postSettlements(manager, await this.planSettlements(manager, calls));
+  }
+
+  /**
+   * The first half of settleCalls: locks the wallets of these calls (together, in a fixed order)
+   * and works out what each call is charged and the postings, without writing anything yet.
+   */
+  async planSettlements(manager: EntityManager, calls: CallToSettle[]): Promise<SettlementPlan> {
     const settlements = new Map<string, CallSettlement>();
-    const balances = new Map<string, { balanceMicros: bigint; heldMicros: bigint }>();
-    if (calls.length === 0) return { settlements, balances };
+    const postingsOfCall = new Map<string, Posting[]>();
+    if (calls.length === 0) return { settlements, postingsOfCall, wallets: new Map() };
     const wallets = await this.ledger.lockWallets(manager, [
       ...new Set(calls.map((call) => call.organizationId)),
     ]);
-    const postings: Posting[] = [];
     const available = new Map(
       [...wallets.values()].map((wallet) => [
         wallet.organizationId,
         wallet.balanceMicros - wallet.heldMicros,
       ]),
     );
-    const postingsOfCall = new Map<string, Posting[]>();
     for (const call of calls) {
       const wallet = wallets.get(call.organizationId)!;
       const revenue = await this.ledger.platformAccount(
@@ -137,7 +148,6 @@ export class WalletService {
       if (captured > 0n) post('capture', captured, wallet.holdsAccountId, revenue);
       if (released > 0n) post('release', released, wallet.holdsAccountId, wallet.walletAccountId);
       if (extra > 0n) post('call_charge', extra, wallet.walletAccountId, revenue);
-      postings.push(...own);
       postingsOfCall.set(call.callId, own);
       settlements.set(call.callId, {
         chargedMicros: captured + extra,
@@ -145,14 +155,22 @@ export class WalletService {
         balanceAfter: null,
       });
     }
+    return { settlements, postingsOfCall, wallets };
+  }
 
-    const posted = await this.ledger.postMany(manager, postings, wallets);
+  /** The second half of settleCalls: posts the planned transactions (each wallet moves once). */
+  async postSettlements(manager: EntityManager, plan: SettlementPlan): Promise<SettledCalls> {
+    const balances = new Map<string, { balanceMicros: bigint; heldMicros: bigint }>();
+    const postings = [...plan.postingsOfCall.values()].flat();
+    const posted = await this.ledger.postMany(manager, postings, plan.wallets);
     const byKey = new Map(posted.map((transaction) => [transaction.idempotencyKey, transaction]));
-    for (const [callId, own] of postingsOfCall) {
-      const last = own.length > 0 ? byKey.get(own[own.length - 1].idempotencyKey)! : undefined;
+    for (const [callId, own] of plan.postingsOfCall) {
+      const last = own.length > 0 ? byKey.get(own[own.length - 1].idempotencyKey) : undefined;
       if (!last) continue;
-      const figures = { balanceMicros: last.balanceAfterMicros, heldMicros: last.heldAfterMicros };
-      settlements.get(callId)!.balanceAfter = figures;
+      plan.settlements.get(callId)!.balanceAfter = {
+        balanceMicros: last.balanceAfterMicros,
+        heldMicros: last.heldAfterMicros,
+      };
     }
     for (const transaction of posted) {
       balances.set(transaction.organizationId, {
@@ -160,7 +178,7 @@ export class WalletService {
         heldMicros: transaction.heldAfterMicros,
       });
     }
-    return { settlements, balances };
+    return { settlements: plan.settlements, balances };
   }
 
   async balance(manager: EntityManager, organizationId: string): Promise<WalletBalance> {

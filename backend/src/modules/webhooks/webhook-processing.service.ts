@@ -3,13 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource, In } from 'typeorm';
 import { parseBody } from '../../common/body-parsers';
-import { hydrate } from '../../database/raw-rows';
+import { hydrate, SqlWrite, writeTogether } from '../../database/raw-rows';
 import { CallBillingService } from '../billing/call-billing.service';
 import { WalletService } from '../wallet/wallet.service';
 import { ContactsService } from '../contacts/contacts.service';
 import { CallProgressService, TimelineEntry } from '../calls/call-progress.service';
 import { Call } from '../calls/entities/call.entity';
-import { CallsService } from '../calls/calls.service';
+import { toCallView } from '../calls/call-view';
 import { NormalizedEvent, WebhookParseError } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
@@ -18,6 +18,24 @@ import { WebhookEvent } from './entities/webhook-event.entity';
 /** No call matches the event yet (it may be committed a moment later): retried with backoff. */
 export class CallNotFoundError extends Error {
   override name = 'CallNotFoundError';
+}
+
+/** Marks the events of a batch processed, with the call each was about. */
+function processedWrite(
+  processed: { id: string; organizationId: string; callId: string }[],
+): SqlWrite | null {
+  if (processed.length === 0) return null;
+  return {
+    sql: `UPDATE webhook_events SET state = 'processed', attempts = attempts + 1, processed_at = now(),
+                 last_error = NULL, organization_id = done.organization_id, call_id = done.call_id
+            FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS done(id, organization_id, call_id)
+           WHERE webhook_events.id = done.id`,
+    params: [
+      processed.map((event) => event.id),
+      processed.map((event) => event.organizationId),
+      processed.map((event) => event.callId),
+    ],
+  };
 }
 
 /** Serializes a normalized event for storage (reconciliation events are stored this way). */
@@ -55,7 +73,6 @@ export class WebhookProcessingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly providers: ProviderRegistry,
     private readonly progress: CallProgressService,
-    private readonly calls: CallsService,
     private readonly realtime: RealtimePublisher,
     private readonly billing: CallBillingService,
     private readonly wallets: WalletService,
@@ -140,31 +157,25 @@ export class WebhookProcessingService {
         results.set(stored.id, 'processed');
       });
 
-      await this.progress.saveProgress(manager, [...touchedCalls.values()], timeline);
-      await this.contacts.touchLastCalled(manager, touches);
-      if (processed.length > 0) {
-        await manager.query(
-          `UPDATE webhook_events SET state = 'processed', attempts = attempts + 1, processed_at = now(),
-                  last_error = NULL, organization_id = done.organization_id, call_id = done.call_id
-             FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS done(id, organization_id, call_id)
-            WHERE webhook_events.id = done.id`,
-          [
-            processed.map((event) => event.id),
-            processed.map((event) => event.organizationId),
-            processed.map((event) => event.callId),
-          ],
-        );
-      }
-      // Money last: wallet rows stay locked only for the end of this transaction.
       // Events of one call share its (one) locked Call object.
       const lockedCalls = [...new Set(calls.filter((call): call is Call => call !== null))];
-      const settled = await this.billing.settleEndedCalls(manager, lockedCalls);
+      // Calls that ended are priced first (their wallets locked), so each cost is written with its
+      // call; the money moves in the last statement before the commit.
+      const plan = await this.billing.priceEndedCalls(manager, lockedCalls);
+      const finalState = new Map(lockedCalls.map((call) => [call.id, call]));
+      for (const callId of plan.settlements.keys())
+        touchedCalls.set(callId, finalState.get(callId)!);
+      await writeTogether(manager, [
+        ...this.progress.progressWrites([...touchedCalls.values()], timeline),
+        this.contacts.lastCalledWrite(touches),
+        processedWrite(processed),
+      ]);
+      const settled = await this.wallets.postSettlements(manager, plan);
       for (const [callId, settlement] of settled.settlements) {
         if (settlement.shortfallMicros > 0n)
           shortfalls.push({ callId, micros: settlement.shortfallMicros });
       }
       // A call's last state carries what settlement added (its cost).
-      const finalState = new Map(lockedCalls.map((call) => [call.id, call]));
       const last = new Map(states.map((state, index) => [state.id, index]));
       for (const [callId, index] of last) states[index] = { ...finalState.get(callId)! } as Call;
       for (const callId of settled.settlements.keys())
@@ -183,15 +194,14 @@ export class WebhookProcessingService {
     shortfalls: { callId: string; micros: bigint }[],
   ): Promise<void> {
     try {
-      const views = await this.calls.viewsOf(this.dataSource.manager, states);
-      views.forEach((view, index) =>
+      for (const state of states) {
         this.realtime.publish({
           event: 'call:updated',
-          organizationId: states[index].organizationId,
-          userId: states[index].agentId,
-          payload: view,
-        }),
-      );
+          organizationId: state.organizationId,
+          userId: state.agentId,
+          payload: toCallView(state),
+        });
+      }
       for (const [organizationId, balance] of balances) {
         await this.wallets.publishBalance(organizationId, balance);
       }

@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { UnrecoverableError } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { UserRole } from '../../src/modules/auth/entities/user.entity';
+import { CallBillingService } from '../../src/modules/billing/call-billing.service';
+import { Call } from '../../src/modules/calls/entities/call.entity';
+import { Wallet } from '../../src/modules/wallet/entities/wallet.entity';
+import { DuplicateTransactionError } from '../../src/modules/wallet/ledger.service';
+import { WebhookEventBatcher } from '../../src/modules/webhooks/webhook-event-batcher';
+import {
+  CallNotFoundError,
+  WebhookProcessingService,
+} from '../../src/modules/webhooks/webhook-processing.service';
+import { simulatorEvent } from '../support/provider-webhooks';
+import { createOrganization, loginAs, request, TestUser } from '../support/test-app';
+import { RunningStack, startStack } from '../support/test-worker';
+
+const US_PER_MINUTE = {
+  prefix: '1',
+  description: 'US test rate',
+  ratePerMinuteMicros: '60000',
+  initialIncrement: 60,
+  subsequentIncrement: 60,
+  minimumSeconds: 0,
+};
+const HOLD_PER_CALL = 600_000n; // MAX_CALL_SECONDS = 600 at 0.06/min
+
+/**
+ * The worker's batches, driven directly: webhook events are stored (as the ingress stores them) but
+ * not queued, and handed to the processing service or the batcher in one go, so the test decides
+ * what shares a transaction.
+ */
+describe('webhook batches: many events in one transaction (real PostgreSQL and Redis)', () => {
+  let stack: RunningStack;
+  let dataSource: DataSource;
+  let processing: WebhookProcessingService;
+
+  beforeAll(async () => {
+    stack = await startStack({ MAX_CALL_SECONDS: '600' });
+    dataSource = stack.api.dataSource;
+    processing = stack.worker.get(WebhookProcessingService);
+  });
+  afterAll(() => stack.close());
+
+  async function organizationWithUsRate(): Promise<Record<UserRole, TestUser>> {
+    const { users } = await createOrganization(dataSource, ['owner', 'admin', 'agent'], {
+      fundMicros: 10n * HOLD_PER_CALL,
+    });
+    const token = await loginAs(stack.api.baseUrl, users.admin);
+    const put = await request(stack.api.baseUrl, 'PUT', '/api/billing/rates', {
+      token,
+      body: { rates: [US_PER_MINUTE] },
+    });
+    expect(put.status).toBe(200);
+    return users;
+  }
+
+  /** A call with its hold reserved, as POST /api/calls leaves it. */
+  async function heldCall(agent: TestUser): Promise<Call> {
+    const billing = stack.api.app.get(CallBillingService);
+    return dataSource.transaction(async (manager) => {
+      const call = await manager.save(
+        manager.create(Call, {
+          organizationId: agent.organizationId,
+          agentId: agent.id,
+          provider: 'simulator',
+          providerCallId: `SIMbatch${randomUUID().slice(0, 8)}`,
+          direction: 'outbound',
+          toNumber: '+14155550100',
+          country: 'US',
+          status: 'initiated',
+          metadata: {},
+        }),
+      );
+      await billing.reserve(manager, call);
+      return call;
+    });
+  }
+
+  /**
+   * Stores simulator webhooks as the ingress would, received 1 ms apart in the given order, without
+   * queueing them; returns their ids.
+   */
+  async function store(bodies: (Record<string, unknown> | string)[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const [index, body] of bodies.entries()) {
+      const raw = typeof body === 'string' ? body : JSON.stringify(body);
+      const [row] = await dataSource.query(
+        `INSERT INTO webhook_events (provider, dedupe_key, url, headers, content_type, raw_body, received_at)
+         VALUES ('simulator', $1, '/api/webhooks/simulator', '{}', 'application/json', $2,
+                 now() + make_interval(secs => $3 / 1000.0)) RETURNING id`,
+        [`test-${randomUUID()}`, raw, index],
+      );
+      ids.push(row.id);
+    }
+    return ids;
+  }
+
+  async function wallet(organizationId: string): Promise<Wallet> {
+    return dataSource.getRepository(Wallet).findOneByOrFail({ organizationId });
+  }
+
+  it('applies the events of several calls of two organizations in one batch in the order they arrived, charging each call once', async () => {
+    const orgs = [await organizationWithUsRate(), await organizationWithUsRate()];
+    const calls = [];
+    for (const users of orgs)
+      for (let i = 0; i < 3; i += 1) calls.push(await heldCall(users.agent));
+    // `completed` first, then the rest of the lifecycle, then a second delivery of `completed`
+    // (another message id, same facts).
+    const bodies = calls.flatMap((call) => [
+      simulatorEvent(call.providerCallId!, 'completed', { duration_seconds: 61 }),
+      simulatorEvent(call.providerCallId!, 'ringing'),
+      simulatorEvent(call.providerCallId!, 'in_progress'),
+      simulatorEvent(call.providerCallId!, 'completed', { duration_seconds: 61 }),
+    ]);
+    const ids = await store(bodies);
+
+    // Handed over in another order than they arrived in: ringing, in_progress, completed, completed.
+    const handedOver = calls.flatMap((_, i) => [1, 2, 3, 0].map((k) => ids[i * 4 + k]));
+    const results = await processing.processBatch(handedOver);
+    expect([...results.values()].every((result) => result === 'processed')).toBe(true);
+
+    for (const call of calls) {
+      const after = await dataSource.getRepository(Call).findOneByOrFail({ id: call.id });
+      expect(after.status).toBe('completed');
+      expect(after.billableSeconds).toBe(61);
+      expect(after.costMicros).toBe(120_000n); // 61 s at 60/60 is two minutes
+      const timeline: { applied: boolean; outcome: string }[] = await dataSource.query(
+        'SELECT applied, outcome FROM call_events WHERE call_id = $1',
+        [call.id],
+      );
+      expect(timeline).toHaveLength(4);
+      // The first `completed` ends the call; what arrives after it is recorded, not applied.
+      expect(timeline.filter((entry) => entry.applied)).toHaveLength(1);
+      const charges: { kind: string }[] = await dataSource.query(
+        'SELECT kind FROM ledger_transactions WHERE call_id = $1 ORDER BY kind::text',
+        [call.id],
+      );
+      expect(charges.map((charge) => charge.kind)).toEqual(['capture', 'hold', 'release']);
+    }
+    for (const users of orgs) {
+      const after = await wallet(users.agent.organizationId);
+      expect(after.heldMicros).toBe(0n);
+      expect(after.balanceMicros).toBe(10n * HOLD_PER_CALL - 3n * 120_000n);
+    }
+    const states: { state: string }[] = await dataSource.query(
+      'SELECT DISTINCT state FROM webhook_events WHERE id = ANY($1)',
+      [ids],
+    );
+    expect(states).toEqual([{ state: 'processed' }]);
+
+    // A redelivered job for the same events changes nothing.
+    const again = await processing.processBatch(ids);
+    expect([...again.values()].every((result) => result === 'skipped')).toBe(true);
+  });
+
+  it('gives events that cannot be processed yet their own error and processes the rest of the batch', async () => {
+    const users = await organizationWithUsRate();
+    const call = await heldCall(users.agent);
+    const [good, unknownCall, malformed] = await store([
+      simulatorEvent(call.providerCallId!, 'ringing'),
+      simulatorEvent('SIMnosuchcall', 'ringing'),
+      '{"id": "msg_broken", "status": "ringing"}',
+    ]);
+
+    const results = await processing.processBatch([good, unknownCall, malformed]);
+
+    expect(results.get(good)).toBe('processed');
+    expect(results.get(unknownCall)).toBeInstanceOf(CallNotFoundError);
+    expect(results.get(malformed)).toBeInstanceOf(UnrecoverableError);
+    expect((await dataSource.getRepository(Call).findOneByOrFail({ id: call.id })).status).toBe(
+      'ringing',
+    );
+    const states: { id: string; state: string }[] = await dataSource.query(
+      'SELECT id, state FROM webhook_events WHERE id = ANY($1)',
+      [[good, unknownCall, malformed]],
+    );
+    const stateOf = new Map(states.map((row) => [row.id, row.state]));
+    expect(stateOf.get(good)).toBe('processed');
+    // Left as they were: the processor records the failure and BullMQ retries (or dead-letters).
+    expect(stateOf.get(unknownCall)).toBe('received');
+    expect(stateOf.get(malformed)).toBe('received');
+  });
+
+  it('retries a failed batch one event at a time, so one bad event fails only its own job', async () => {
+    const users = await organizationWithUsRate();
+    const [healthy, poisoned] = [await heldCall(users.agent), await heldCall(users.agent)];
+    // The poisoned call's capture key is already taken: settling it must fail, loudly.
+    await dataSource.query(
+      `INSERT INTO ledger_transactions (organization_id, kind, idempotency_key, balance_change_micros,
+              held_change_micros, balance_after_micros, held_after_micros)
+       VALUES ($1, 'capture', $2, 0, 0, 0, 0)`,
+      [users.agent.organizationId, `call:${poisoned.id}:capture`],
+    );
+    const ids = await store([
+      simulatorEvent(healthy.providerCallId!, 'completed', { duration_seconds: 30 }),
+      simulatorEvent(poisoned.providerCallId!, 'completed', { duration_seconds: 30 }),
+    ]);
+    await expect(processing.processBatch(ids)).rejects.toBeInstanceOf(DuplicateTransactionError);
+
+    const batcher = stack.worker.get(WebhookEventBatcher);
+    const [healthyResult, poisonedResult] = await Promise.allSettled(
+      ids.map((id) => batcher.process(id)),
+    );
+
+    expect(healthyResult).toEqual({ status: 'fulfilled', value: 'processed' });
+    expect(poisonedResult.status).toBe('rejected');
+    expect((poisonedResult as PromiseRejectedResult).reason).toBeInstanceOf(
+      DuplicateTransactionError,
+    );
+    const [healthyAfter, poisonedAfter] = await Promise.all(
+      [healthy, poisoned].map((call) =>
+        dataSource.getRepository(Call).findOneByOrFail({ id: call.id }),
+      ),
+    );
+    expect(healthyAfter.status).toBe('completed');
+    expect(healthyAfter.costMicros).toBe(60_000n);
+    // Nothing of the poisoned call's batch was kept.
+    expect(poisonedAfter.status).toBe('initiated');
+    expect(poisonedAfter.costMicros).toBeNull();
+    expect((await wallet(users.agent.organizationId)).heldMicros).toBe(HOLD_PER_CALL);
+  });
+});
