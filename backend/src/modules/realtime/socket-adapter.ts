@@ -11,7 +11,12 @@ export function createSocketAdapter(config: AppConfig): {
   adapter: ReturnType<typeof createAdapter>;
   redis: Redis;
 } {
-  const redis = new Redis({ ...redisOptionsFromUrl(config.REDIS_URL), maxRetriesPerRequest: null });
+  // Auto-pipelining: the broadcasts a worker batch publishes in one go share one write to Redis.
+  const redis = new Redis({
+    ...redisOptionsFromUrl(config.REDIS_URL),
+    maxRetriesPerRequest: null,
+    enableAutoPipelining: true,
+  });
   redis.on('error', () => undefined); // reconnects by itself; the adapter resumes from its last offset
   const adapter = createAdapter(redis, {
     streamName: `${config.REDIS_PREFIX}:socket.io`,
