@@ -53,7 +53,11 @@ try {
     env: { ...process.env, ...env },
     stdio: 'ignore',
   });
-  api = startProcess(join(root, 'backend/dist/main.js'), env, 'api');
+  api = startProcess(
+    process.env.BENCH_API_SCRIPT ?? join(root, 'backend/dist/main.js'),
+    env,
+    'api',
+  );
   worker = startProcess(
     process.env.BENCH_WORKER_SCRIPT ?? join(root, 'backend/dist/worker.js'),
     env,

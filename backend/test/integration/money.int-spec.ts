@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
-import { UserRole } from '../../src/modules/auth/entities/user.entity';
 import { CallBillingService } from '../../src/modules/billing/call-billing.service';
 import { callCost } from '../../src/modules/billing/rating';
 import { Call } from '../../src/modules/calls/entities/call.entity';
@@ -8,19 +7,9 @@ import { LedgerTransaction } from '../../src/modules/wallet/entities/ledger-tran
 import { Wallet } from '../../src/modules/wallet/entities/wallet.entity';
 import { WebhookMaintenanceService } from '../../src/modules/webhooks/webhook-maintenance.service';
 import { postSimulatorWebhook, simulatorEvent } from '../support/provider-webhooks';
-import { createOrganization, loginAs, request, TestUser } from '../support/test-app';
+import { createOrganization, loginAs, request } from '../support/test-app';
 import { eventually, RunningStack, startStack } from '../support/test-worker';
-
-/** 0.06 per minute billed per minute: 600 s cost 0.60. */
-const US_PER_MINUTE = {
-  prefix: '1',
-  description: 'US test rate',
-  ratePerMinuteMicros: '60000',
-  initialIncrement: 60,
-  subsequentIncrement: 60,
-  minimumSeconds: 0,
-};
-const HOLD_PER_CALL = 600_000n; // MAX_CALL_SECONDS = 600 at 0.06/min
+import { HOLD_PER_CALL, organizationWithUsRate, US_PER_MINUTE } from '../support/us-rate';
 
 async function ledgerIsBalanced(dataSource: DataSource, organizationId: string) {
   const unbalanced = await dataSource.query(
@@ -57,21 +46,8 @@ describe('money: wallet-safe calls, exact charges, top-ups, rates (real PostgreS
   });
   afterAll(() => stack.close());
 
-  async function organizationWithUsRate(fundMicros: bigint): Promise<Record<UserRole, TestUser>> {
-    const { users } = await createOrganization(dataSource, ['owner', 'admin', 'agent'], {
-      fundMicros,
-    });
-    const token = await loginAs(stack.api.baseUrl, users.admin);
-    const put = await request(stack.api.baseUrl, 'PUT', '/api/billing/rates', {
-      token,
-      body: { rates: [US_PER_MINUTE] },
-    });
-    expect(put.status).toBe(200);
-    return users;
-  }
-
   it('holds at most what the balance covers when 200 calls are placed at once on a wallet that can afford 50', async () => {
-    const users = await organizationWithUsRate(50n * HOLD_PER_CALL);
+    const users = await organizationWithUsRate(stack.api, 50n * HOLD_PER_CALL);
     const token = await loginAs(stack.api.baseUrl, users.agent);
     const responses = await Promise.all(
       Array.from({ length: 200 }, () =>
@@ -104,7 +80,7 @@ describe('money: wallet-safe calls, exact charges, top-ups, rates (real PostgreS
   }, 60_000);
 
   it('charges each call exactly once when every terminal webhook arrives three times, concurrently and out of order', async () => {
-    const users = await organizationWithUsRate(100_000_000n);
+    const users = await organizationWithUsRate(stack.api, 100_000_000n);
     const billing = stack.api.app.get(CallBillingService);
     const talk = [0, 1, 59, 60, 61, 119, 121, 300, 599, 600];
     const calls: { call: Call; seconds: number }[] = [];
@@ -225,7 +201,7 @@ describe('money: wallet-safe calls, exact charges, top-ups, rates (real PostgreS
   });
 
   it('lets an organization override a prefix, names a prefix listed twice, and validates each rate', async () => {
-    const users = await organizationWithUsRate(10_000_000n);
+    const users = await organizationWithUsRate(stack.api, 10_000_000n);
     const token = await loginAs(stack.api.baseUrl, users.admin);
     const quote = await request(stack.api.baseUrl, 'GET', '/api/billing/quote?to=%2B12125551234', {
       token,

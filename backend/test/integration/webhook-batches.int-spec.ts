@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { UserRole } from '../../src/modules/auth/entities/user.entity';
 import { CallBillingService } from '../../src/modules/billing/call-billing.service';
 import { Call } from '../../src/modules/calls/entities/call.entity';
 import { Wallet } from '../../src/modules/wallet/entities/wallet.entity';
@@ -12,18 +11,9 @@ import {
   WebhookProcessingService,
 } from '../../src/modules/webhooks/webhook-processing.service';
 import { simulatorEvent } from '../support/provider-webhooks';
-import { createOrganization, loginAs, request, TestUser } from '../support/test-app';
+import { TestUser } from '../support/test-app';
 import { RunningStack, startStack } from '../support/test-worker';
-
-const US_PER_MINUTE = {
-  prefix: '1',
-  description: 'US test rate',
-  ratePerMinuteMicros: '60000',
-  initialIncrement: 60,
-  subsequentIncrement: 60,
-  minimumSeconds: 0,
-};
-const HOLD_PER_CALL = 600_000n; // MAX_CALL_SECONDS = 600 at 0.06/min
+import { HOLD_PER_CALL, organizationWithUsRate } from '../support/us-rate';
 
 /**
  * The worker's batches, driven directly: webhook events are stored (as the ingress stores them) but
@@ -41,19 +31,6 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
     processing = stack.worker.get(WebhookProcessingService);
   });
   afterAll(() => stack.close());
-
-  async function organizationWithUsRate(): Promise<Record<UserRole, TestUser>> {
-    const { users } = await createOrganization(dataSource, ['owner', 'admin', 'agent'], {
-      fundMicros: 10n * HOLD_PER_CALL,
-    });
-    const token = await loginAs(stack.api.baseUrl, users.admin);
-    const put = await request(stack.api.baseUrl, 'PUT', '/api/billing/rates', {
-      token,
-      body: { rates: [US_PER_MINUTE] },
-    });
-    expect(put.status).toBe(200);
-    return users;
-  }
 
   /** A call with its hold reserved, as POST /api/calls leaves it. */
   async function heldCall(agent: TestUser): Promise<Call> {
@@ -101,7 +78,10 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
   }
 
   it('applies the events of several calls of two organizations in one batch in the order they arrived, charging each call once', async () => {
-    const orgs = [await organizationWithUsRate(), await organizationWithUsRate()];
+    const orgs = [
+      await organizationWithUsRate(stack.api, 10n * HOLD_PER_CALL),
+      await organizationWithUsRate(stack.api, 10n * HOLD_PER_CALL),
+    ];
     const calls = [];
     for (const users of orgs)
       for (let i = 0; i < 3; i += 1) calls.push(await heldCall(users.agent));
@@ -155,7 +135,7 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
   });
 
   it('gives events that cannot be processed yet their own error and processes the rest of the batch', async () => {
-    const users = await organizationWithUsRate();
+    const users = await organizationWithUsRate(stack.api, 10n * HOLD_PER_CALL);
     const call = await heldCall(users.agent);
     const [good, unknownCall, malformed] = await store([
       simulatorEvent(call.providerCallId!, 'ringing'),
@@ -183,7 +163,7 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
   });
 
   it('retries a failed batch one event at a time, so one bad event fails only its own job', async () => {
-    const users = await organizationWithUsRate();
+    const users = await organizationWithUsRate(stack.api, 10n * HOLD_PER_CALL);
     const [healthy, poisoned] = [await heldCall(users.agent), await heldCall(users.agent)];
     // The poisoned call's capture key is already taken: settling it must fail, loudly.
     await dataSource.query(
