@@ -7,6 +7,7 @@ import { DEVELOPMENT_JWT_SECRET } from '../../src/config/app-config';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { UserRole } from '../../src/modules/auth/entities/user.entity';
 import { Call } from '../../src/modules/calls/entities/call.entity';
+import { MetricsBroadcaster } from '../../src/modules/realtime/metrics-broadcaster';
 import { postSimulatorWebhook, simulatorEvent } from '../support/provider-webhooks';
 import { connectSocket, RecordedSocket } from '../support/sockets';
 import { createOrganization, loginAs, request, TestUser } from '../support/test-app';
@@ -171,6 +172,27 @@ describe('realtime: authenticated organization rooms (real Redis streams adapter
     }
     for (const org of orgs) for (const { recorded } of org.sockets) recorded.close();
   }, 90_000);
+
+  it("sends an organization's metrics once a second across processes, then the changes of the others", async () => {
+    const { users } = await createOrganization(dataSource, ['admin']);
+    const admin = await connectSocket(
+      stack.api.baseUrl,
+      await loginAs(stack.api.baseUrl, users.admin),
+    );
+    const metricsReceived = () =>
+      admin.events.filter((event) => event.event === 'metrics:updated').length;
+    // Both processes have a change for the organization at the same moment.
+    stack.api.app.get(MetricsBroadcaster).schedule(users.admin.organizationId);
+    stack.worker.get(MetricsBroadcaster).schedule(users.admin.organizationId);
+    await eventually(async () => metricsReceived() >= 1, 'the first metrics');
+    const firstAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(metricsReceived()).toBe(1);
+    // The other process's change is not lost: it is sent once the second has passed.
+    await eventually(async () => metricsReceived() === 2, 'the trailing metrics', 5000);
+    expect(Date.now() - firstAt).toBeGreaterThanOrEqual(400);
+    admin.close();
+  });
 
   it('ignores a client that tries to join another room', async () => {
     const a = (await createOrganization(dataSource, ['agent'])).users.agent;

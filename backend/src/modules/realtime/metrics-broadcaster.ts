@@ -1,9 +1,11 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
 import { DashboardService } from '../dashboard/dashboard.service';
+import { REDIS } from '../redis/redis.module';
 import { adminsRoom, userRoom } from './rooms';
 
-/** At most once a second per organization (per process), however many events arrive. */
+/** At most once a second per organization (across all processes), however many events arrive. */
 const INTERVAL_MS = 1000;
 
 interface Pending {
@@ -15,7 +17,8 @@ interface Pending {
 /**
  * Coalesces `metrics:updated`: events only mark an organization dirty; its numbers are computed and
  * sent at most once a second — organization-wide to its admins, and each touched agent's own numbers
- * to that agent.
+ * to that agent. With several api and worker processes, a Redis key claims each organization's
+ * second: the process that gets it sends, the others with changes try again when it ends.
  */
 @Injectable()
 export class MetricsBroadcaster implements OnModuleDestroy {
@@ -23,7 +26,10 @@ export class MetricsBroadcaster implements OnModuleDestroy {
   private readonly pending = new Map<string, Pending>();
   private server?: Server;
 
-  constructor(private readonly dashboard: DashboardService) {}
+  constructor(
+    private readonly dashboard: DashboardService,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
 
   attach(server: Server): void {
     this.server = server;
@@ -45,6 +51,11 @@ export class MetricsBroadcaster implements OnModuleDestroy {
   private async send(organizationId: string): Promise<void> {
     const entry = this.pending.get(organizationId);
     if (!entry || !this.server) return;
+    const waitMs = await this.claim(organizationId);
+    if (waitMs > 0) {
+      entry.timer = setTimeout(() => void this.send(organizationId), waitMs);
+      return;
+    }
     const agents = [...entry.agents];
     entry.agents.clear();
     entry.timer = undefined;
@@ -64,6 +75,17 @@ export class MetricsBroadcaster implements OnModuleDestroy {
       this.logger.warn(
         `metrics for organization ${organizationId} not sent: ${(error as Error).message}`,
       );
+    }
+  }
+
+  /** 0 when this process may send the organization's numbers now; else how long to wait. */
+  private async claim(organizationId: string): Promise<number> {
+    const key = `metrics-sent:${organizationId}`;
+    try {
+      if ((await this.redis.set(key, '1', 'PX', INTERVAL_MS, 'NX')) === 'OK') return 0;
+      return Math.max(1, await this.redis.pttl(key));
+    } catch {
+      return 0; // Redis is away: each process sends its own, as before a claim existed
     }
   }
 
