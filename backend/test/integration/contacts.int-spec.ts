@@ -291,10 +291,40 @@ describe('contacts (real PostgreSQL)', () => {
     );
     expect(touches[0].n).toBe(1);
 
+    // The contact's detail is the contact alone; its calls come from the calls list.
     const detail = await request(stack.api.baseUrl, 'GET', `/api/contacts/${contact.body.id}`, {
       token,
     });
-    expect(detail.body.recentCalls.map((item: { id: string }) => item.id)).toEqual([call.id]);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ id: contact.body.id, name: 'Call Me' });
+    expect(detail.body).not.toHaveProperty('recentCalls');
+    // A colleague's call with the same contact: the admin sees both, the agent only their own.
+    const colleagues = await dataSource.getRepository(Call).save({
+      organizationId: orgA.admin.organizationId,
+      agentId: orgA.admin.id,
+      contactId: contact.body.id,
+      provider: 'simulator',
+      direction: 'outbound',
+      toNumber: '+14155550166',
+      country: 'US',
+      status: 'completed',
+      billableSeconds: 30,
+      metadata: {},
+    } as Call);
+    const contactCalls = async (as: string) =>
+      (
+        await request(
+          stack.api.baseUrl,
+          'GET',
+          `/api/calls?contactId=${contact.body.id}&limit=20`,
+          { token: as },
+        )
+      ).body.items.map((item: { id: string; contact: { id: string } }) => {
+        expect(item.contact.id).toBe(contact.body.id);
+        return item.id;
+      });
+    expect(await contactCalls(token)).toEqual([call.id]);
+    expect(await contactCalls(tokenA)).toEqual([colleagues.id, call.id]);
 
     // A deleted contact leaves lookups, but its calls keep their link.
     expect(

@@ -1,4 +1,4 @@
-import { forwardRef, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ContactsModule } from '../contacts/contacts.module';
 import { BillingModule } from '../billing/billing.module';
 import { ProvidersModule } from '../providers/providers.module';
@@ -12,7 +12,7 @@ import { VoiceController } from './voice.controller';
 import { VoiceService } from './voice.service';
 
 @Module({
-  imports: [ProvidersModule, BillingModule, WalletModule, forwardRef(() => ContactsModule)],
+  imports: [ProvidersModule, BillingModule, WalletModule, ContactsModule],
   controllers: [CallsController, VoiceController, CallerIdsController],
   providers: [CallsService, CallPlacementService, CallProgressService, VoiceService],
   exports: [CallsService, CallProgressService],

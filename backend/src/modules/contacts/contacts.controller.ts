@@ -28,7 +28,6 @@ import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/auth.decorators';
 import { ContactImportService } from './contact-import.service';
 import {
-  ContactDetailView,
   ContactList,
   ContactLookup,
   ContactView,
@@ -108,11 +107,14 @@ export class ContactsController {
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: ContactDetailView })
+  @ApiOkResponse({
+    type: ContactView,
+    description: 'The contact alone; its calls: GET /api/calls?contactId=<id>',
+  })
   detail(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<ContactDetailView> {
+  ): Promise<ContactView> {
     return this.contacts.detail(caller, id);
   }
 

@@ -11,7 +11,6 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { CallView } from '../calls/call-view';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const emptyToUndefined = ({ value }: { value: unknown }) =>
@@ -103,11 +102,6 @@ export class ContactView {
   @ApiPropertyOptional({ type: String, nullable: true }) lastCalledAt: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
-}
-
-export class ContactDetailView extends ContactView {
-  @ApiProperty({ type: [CallView], description: 'The 20 most recent calls to this contact' })
-  recentCalls: CallView[];
 }
 
 export class ContactList {

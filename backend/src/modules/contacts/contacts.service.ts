@@ -1,8 +1,6 @@
 import {
   BadRequestException,
   ConflictException,
-  forwardRef,
-  Inject,
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
@@ -15,10 +13,8 @@ import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { NormalizedPhone, normalizePhone } from '../../common/phone';
 import { AuthUser } from '../auth/auth-user';
 import { Organization } from '../auth/entities/organization.entity';
-import { CallsService } from '../calls/calls.service';
 import { toContactView } from './contact-view';
 import {
-  ContactDetailView,
   ContactList,
   ContactLookup,
   ContactView,
@@ -33,10 +29,7 @@ const UNIQUE_VIOLATION = '23505';
 /** An organization's contacts: one per phone number (E.164), searchable, soft-deleted. */
 @Injectable()
 export class ContactsService {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(forwardRef(() => CallsService)) private readonly calls: CallsService,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Reads a number with the organization's country for national spellings; 400 naming the field when invalid. */
   async normalize(
@@ -89,10 +82,9 @@ export class ContactsService {
     };
   }
 
-  async detail(caller: AuthUser, id: string): Promise<ContactDetailView> {
-    const contact = await this.find(caller.organizationId, id);
-    const recent = await this.calls.list(caller, { contactId: contact.id, limit: 20 });
-    return { ...toContactView(contact), recentCalls: recent.items };
+  /** One contact; its calls are read through the calls list (`GET /api/calls?contactId=`). */
+  async detail(caller: AuthUser, id: string): Promise<ContactView> {
+    return toContactView(await this.find(caller.organizationId, id));
   }
 
   async lookup(caller: AuthUser, phone: string): Promise<ContactLookup> {
