@@ -1,5 +1,3 @@
-import { CallView } from '../calls/call';
-
 /** The shapes of the backend's contacts endpoints. Phones are E.164. */
 export interface Contact {
   id: string;
@@ -14,10 +12,6 @@ export interface Contact {
   lastCalledAt: string | null;
   createdAt: string;
   updatedAt: string;
-}
-
-export interface ContactDetail extends Contact {
-  recentCalls: CallView[];
 }
 
 export interface ContactPage {

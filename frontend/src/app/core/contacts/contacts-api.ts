@@ -5,7 +5,6 @@ import { Observable, map } from 'rxjs';
 import { CsvFile, toCsvFile } from '../api/csv-file';
 import {
   Contact,
-  ContactDetail,
   ContactInput,
   ContactLookup,
   ContactPage,
@@ -36,8 +35,9 @@ export class ContactsApi {
     return this.http.get<ContactPage>('/api/contacts', { params });
   }
 
-  get(id: string): Observable<ContactDetail> {
-    return this.http.get<ContactDetail>(`/api/contacts/${encodeURIComponent(id)}`);
+  /** The contact alone; its calls come from `CallsApi.list({ contactId })`. */
+  get(id: string): Observable<Contact> {
+    return this.http.get<Contact>(`/api/contacts/${encodeURIComponent(id)}`);
   }
 
   create(contact: ContactInput): Observable<Contact> {

@@ -7,8 +7,9 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 
 import { ApiError } from '../../core/api/api-error';
-import { CALL_DISPOSITION_LABELS } from '../../core/calls/call';
-import { ContactDetail } from '../../core/contacts/contact';
+import { CALL_DISPOSITION_LABELS, CallView } from '../../core/calls/call';
+import { CallsApi } from '../../core/calls/calls-api';
+import { Contact } from '../../core/contacts/contact';
 import { ContactsApi } from '../../core/contacts/contacts-api';
 import { CallStatusChip } from '../../shared/call-status-chip/call-status-chip';
 import { DurationPipe } from '../../shared/duration/duration-pipe';
@@ -23,7 +24,13 @@ export interface ContactDetailData {
 /** What the user chose to do next from the detail dialog. */
 export type ContactDetailResult = 'edit' | 'call';
 
-/** One contact with its recent calls (each a link into the call history). */
+/** How many of the contact's calls the dialog shows. */
+export const CONTACT_RECENT_CALLS = 20;
+
+/**
+ * One contact with its recent calls (each a link into the call history), read from the calls list:
+ * agents see their own calls with the contact, admins the organization's.
+ */
 @Component({
   selector: 'sb-contact-detail-dialog',
   imports: [
@@ -84,9 +91,16 @@ export type ContactDetailResult = 'edit' | 'call';
           }
         </dl>
         <h3 class="section-title">Recent calls</h3>
-        @if (c.recentCalls.length) {
+        @let recent = calls();
+        @if (callsError(); as message) {
+          <p class="error" role="alert" data-testid="contact-detail-calls-error">{{ message }}</p>
+        } @else if (recent === null) {
+          <p class="muted" aria-busy="true" data-testid="contact-detail-calls-loading">
+            Loading calls…
+          </p>
+        } @else if (recent.length) {
           <ul class="calls" data-testid="contact-detail-calls">
-            @for (call of c.recentCalls; track call.id) {
+            @for (call of recent; track call.id) {
               <li>
                 <a
                   class="call"
@@ -108,7 +122,9 @@ export type ContactDetailResult = 'edit' | 'call';
             }
           </ul>
         } @else {
-          <p class="muted">No calls with {{ c.name }} yet.</p>
+          <p class="muted" data-testid="contact-detail-calls-empty">
+            No calls with {{ c.name }} yet.
+          </p>
         }
       }
     </mat-dialog-content>
@@ -234,9 +250,12 @@ export class ContactDetailDialog {
     inject<MatDialogRef<ContactDetailDialog, ContactDetailResult>>(MatDialogRef);
 
   protected readonly dispositionLabels = CALL_DISPOSITION_LABELS;
-  protected readonly contact = signal<ContactDetail | null>(null);
+  protected readonly contact = signal<Contact | null>(null);
   protected readonly loading = signal(true);
   protected readonly error = signal<string | null>(null);
+  /** The contact's most recent calls; null while they load. */
+  protected readonly calls = signal<readonly CallView[] | null>(null);
+  protected readonly callsError = signal<string | null>(null);
 
   constructor() {
     inject(ContactsApi)
@@ -254,6 +273,13 @@ export class ContactDetailDialog {
               : ApiError.message(err, 'Could not load the contact.'),
           );
         },
+      });
+    inject(CallsApi)
+      .list({ contactId: this.data.id }, { limit: CONTACT_RECENT_CALLS })
+      .subscribe({
+        next: (page) => this.calls.set(page.items),
+        error: (err: unknown) =>
+          this.callsError.set(ApiError.message(err, 'Could not load the calls with this contact.')),
       });
   }
 }
