@@ -1,7 +1,8 @@
 // The dialer end to end, as the seeded agent: a number typed on the keypad is priced and matched
 // to its contact, a simulated call rings, is answered and runs with a live timer and cost, takes
 // DTMF and mute, is hung up, shows the server's final cost, gets a note and disposition, appears
-// in the call history linked to the contact, and costs the wallet exactly that final cost.
+// in the call history linked to the contact and in the contact's recent calls, and costs the
+// wallet exactly that final cost.
 /* global window, document, MutationObserver -- used inside page.evaluate, in the browser */
 import assert from 'node:assert/strict';
 
@@ -40,6 +41,13 @@ async function settledWallet(page) {
     assert.ok(Date.now() < deadline, `no money is held (held: ${wallet.heldMicros})`);
     await page.waitForTimeout(500);
   }
+}
+
+/** Waits for running CSS animations and transitions (a dialog opening) to finish. */
+async function settled(page) {
+  await page.waitForFunction(() =>
+    document.getAnimations().every((animation) => animation.playState !== 'running'),
+  );
 }
 
 /** `"$0.0195"` → micros, with string arithmetic only. */
@@ -163,6 +171,20 @@ export const tests = [
       const row = page.locator(`[data-testid="call-row"][data-call-id="${callId}"]`);
       await row.waitFor();
       assert.match(await row.getByTestId('call-contact').innerText(), /Asha Rao/);
+
+      // And in Asha Rao's contact dialog, whose recent calls come from the calls list.
+      await page.getByTestId('nav-contacts').click();
+      await page.waitForURL(/\/contacts/);
+      await page
+        .locator(`[data-testid="contact-row"][data-contact-id="${call.contact.id}"]`)
+        .click();
+      await page.getByTestId('contact-detail-calls').waitFor();
+      assert.equal((await page.getByTestId('contact-detail-name').innerText()).trim(), 'Asha Rao');
+      await page.locator(`[data-testid="contact-detail-call"][href*="call=${callId}"]`).waitFor();
+      await settled(page);
+      await screenshot('dialer-05b-contact');
+      await page.keyboard.press('Escape');
+      await page.getByTestId('contact-detail').waitFor({ state: 'detached' });
 
       // The wallet paid exactly the final cost.
       const availableAfter = await settledWallet(page);
