@@ -16,6 +16,7 @@ import { QueueName } from '../../src/queue/queue-name';
 import type { Queue } from 'bullmq';
 import { postSimulatorWebhook, PostResult, simulatorEvent } from '../support/provider-webhooks';
 import { RunningApi, startApi } from '../support/test-app';
+import { eventually } from '../support/test-worker';
 
 /** POSTs raw bytes to the simulator ingress, signed (or not) like the simulator signs them. */
 async function postRaw(
@@ -201,6 +202,48 @@ describe('webhook ingress batching (real PostgreSQL and Redis)', () => {
       expect(new Set(result).size).toBe(keys.length);
       expect(result.every((id) => typeof id === 'string')).toBe(true);
       expect(await eventsWithKeys(keys)).toHaveLength(keys.length);
+    });
+
+    it('lets two batches in flight that share keys in opposite orders wait for each other instead of deadlocking', async () => {
+      const prefix = `msg_order_${randomUUID()}`;
+      const [a, b, held] = [`${prefix}-a`, `${prefix}-b`, `${prefix}-k`];
+      const lockWaiters = async () =>
+        Number(
+          (
+            await dataSource.query(
+              `SELECT count(*) AS n FROM pg_stat_activity
+               WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+            )
+          )[0].n,
+        );
+      // Another transaction has stored `held` and not committed yet: the first batch waits on it.
+      const other = dataSource.createQueryRunner();
+      await other.connect();
+      await other.startTransaction();
+      try {
+        await other.query(
+          `INSERT INTO webhook_events (provider, dedupe_key, url, headers, raw_body)
+           VALUES ('simulator', $1, '/', '{}', '')`,
+          [held],
+        );
+        const { result, inserts } = await countingInserts(async () => {
+          const first = [a, held, b].map((key) => writer.insert(row(key)));
+          await eventually(async () => (await lockWaiters()) === 1, 'the first batch to wait');
+          const second = [b, a].map((key) => writer.insert(row(key)));
+          await eventually(async () => (await lockWaiters()) === 2, 'the second batch to wait');
+          await other.commitTransaction();
+          return Promise.all([...first, ...second]);
+        });
+
+        // Neither INSERT failed (a deadlock aborts one, and its rows are then written one by one).
+        expect(inserts).toBe(2);
+        const stored = await eventsWithKeys([a, b]);
+        const idOfKey = new Map(stored.map((event) => [event.dedupeKey, event.id]));
+        expect(result).toEqual([idOfKey.get(a), null, idOfKey.get(b), null, null]);
+      } finally {
+        if (other.isTransactionActive) await other.rollbackTransaction();
+        await other.release();
+      }
     });
 
     it('fails only the bad row when one row of a batch cannot be stored; the others are stored', async () => {

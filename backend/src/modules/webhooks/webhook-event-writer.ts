@@ -65,6 +65,10 @@ function statement(rows: number): string {
  * null when the key was already stored (a duplicate). Two requests with the same key in one batch:
  * the first gets the id, the other is its duplicate.
  *
+ * Rows go in sorted by key: two INSERTs in flight at once (here or in another api process) that
+ * share keys then take their unique-index locks in the same order, and wait for each other
+ * instead of deadlocking.
+ *
  * If a batch fails (one bad row fails the whole statement), its rows are written again one by one,
  * so a bad request fails alone, as it would without batching.
  */
@@ -133,7 +137,8 @@ export class WebhookEventWriter {
   /** One INSERT for the batch; returns the ids of the rows it created, by provider and key. */
   private async insertRows(batch: Pending[]): Promise<Map<string, string>> {
     const parameters: unknown[] = [];
-    for (const { row } of batch) {
+    const inKeyOrder = [...batch].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const { row } of inKeyOrder) {
       parameters.push(
         row.provider,
         row.dedupeKey,
