@@ -1,4 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
+import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DataSource, In } from 'typeorm';
@@ -16,7 +17,8 @@ import { QueueName } from '../../src/queue/queue-name';
 import type { Queue } from 'bullmq';
 import { postSimulatorWebhook, PostResult, simulatorEvent } from '../support/provider-webhooks';
 import { RunningApi, startApi } from '../support/test-app';
-import { eventually } from '../support/test-worker';
+import { startRedis, stopRedis } from '../support/redis-server';
+import { eventually, freePort } from '../support/test-worker';
 
 /** POSTs raw bytes to the simulator ingress, signed (or not) like the simulator signs them. */
 async function postRaw(
@@ -264,5 +266,38 @@ describe('webhook ingress batching (real PostgreSQL and Redis)', () => {
         keys.filter((key) => key !== poisoned).sort(),
       );
     });
+  });
+});
+
+describe('webhook ingress batching while Redis is down', () => {
+  let api: RunningApi;
+  let redis: ChildProcess;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    redis = await startRedis(port); // private: stopping it disturbs nothing else
+    api = await startApi({ REDIS_URL: `redis://127.0.0.1:${port}` });
+  });
+  afterAll(async () => {
+    await api.close();
+    if (redis.exitCode === null) await stopRedis(redis);
+  });
+
+  it('stores every webhook of a burst and answers 200; the sweeper enqueues them later', async () => {
+    await stopRedis(redis);
+    const events = Array.from({ length: 30 }, () => simulatorEvent('SIMnoredis', 'ringing'));
+    const responses = await Promise.all(
+      events.map((event) => postSimulatorWebhook(api.baseUrl, event)),
+    );
+
+    expect(responses.map((response) => response.status)).toEqual(events.map(() => 200));
+    const stored = await api.dataSource.getRepository(WebhookEvent).findBy({
+      provider: 'simulator',
+      dedupeKey: In(events.map((event) => event.id)),
+    });
+    expect(stored.map((event) => event.id).sort()).toEqual(
+      responses.map((response) => response.body.id).sort(),
+    );
+    expect(stored.every((event) => event.state === 'received')).toBe(true);
   });
 });
