@@ -140,7 +140,11 @@ describe('webhook ingress batching (real PostgreSQL and Redis)', () => {
 
   it('answers each request of a mixed burst on its own: good ones 200 and queued, malformed 400 kept as rejected, forged 403 with no row', async () => {
     const good = Array.from({ length: 10 }, () => simulatorEvent('SIMmixed', 'ringing'));
-    const malformed = { id: `msg_malformed_${randomUUID()}`, status: 'ringing' }; // no call_id
+    const malformed = {
+      id: `msg_malformed_${randomUUID()}`,
+      call_id: 'SIMmixed',
+      status: 'ringing',
+    }; // no occurred_at
     const forged = simulatorEvent('SIMmixed', 'completed');
     const before = await queue.getJobCounts('waiting');
     const rejectedBefore = await dataSource
@@ -156,14 +160,14 @@ describe('webhook ingress batching (real PostgreSQL and Redis)', () => {
     ]);
 
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toBe('simulator webhook: call_id is missing or not a string');
+    expect(bad.body.message).toBe('simulator webhook: occurred_at is missing or not a string');
     expect(wrong.status).toBe(403);
     expect(ok.map((response) => response.status)).toEqual(good.map(() => 200));
 
     const rejected = await dataSource.getRepository(WebhookEvent).findBy({ state: 'rejected' });
     expect(rejected).toHaveLength(rejectedBefore + 1);
     const kept = rejected.find((event) => event.rawBody.includes(malformed.id))!;
-    expect(kept.lastError).toBe('simulator webhook: call_id is missing or not a string');
+    expect(kept.lastError).toBe('simulator webhook: occurred_at is missing or not a string');
     expect(await queue.getJob(kept.id)).toBeUndefined();
     expect(await eventsWithKeys([forged.id])).toHaveLength(0);
     expect(await eventsWithKeys(good.map((event) => event.id))).toHaveLength(good.length);
@@ -280,7 +284,7 @@ describe('webhook ingress batching while Redis is down', () => {
   });
   afterAll(async () => {
     await api.close();
-    if (redis.exitCode === null) await stopRedis(redis);
+    await stopRedis(redis);
   });
 
   it('stores every webhook of a burst and answers 200; the sweeper enqueues them later', async () => {

@@ -17,8 +17,10 @@ export function startRedis(port: number): Promise<ChildProcess> {
   });
 }
 
+/** Kills it (SIGKILL: no shutdown, like a crash); a Redis already stopped stays stopped. */
 export const stopRedis = (redis: ChildProcess) =>
   new Promise<void>((resolve) => {
+    if (redis.exitCode !== null || redis.signalCode !== null) return resolve();
     redis.once('exit', () => resolve());
     redis.kill('SIGKILL');
   });
