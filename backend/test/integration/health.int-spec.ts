@@ -37,6 +37,29 @@ describe('health and metrics', () => {
     expect(response.headers.get('x-request-id')).toBe('test-request-1');
   });
 
+  it('sends the security headers on every response: probes, API errors and webhooks alike', async () => {
+    const responses = [
+      await request(api.baseUrl, 'GET', '/health/live'),
+      await request(api.baseUrl, 'GET', '/api/does-not-exist'),
+      await request(api.baseUrl, 'POST', '/api/webhooks/simulator', { body: {} }), // 403, unsigned
+    ];
+    expect(responses.map((response) => response.status)).toEqual([200, 404, 403]);
+    for (const { headers } of responses) {
+      expect(headers.get('content-security-policy')).toBe(
+        "default-src 'self';base-uri 'self';font-src 'self' data:;form-action 'self';frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' 'unsafe-inline';upgrade-insecure-requests;connect-src 'self' ws: wss: https:;media-src 'self' https: blob:",
+      );
+      expect(Object.fromEntries(headers)).toMatchObject({
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+      });
+      expect(headers.get('x-powered-by')).toBeNull();
+    }
+  });
+
   it('serves the OpenAPI document', async () => {
     const response = await request(api.baseUrl, 'GET', '/api/docs-json');
     expect(response.status).toBe(200);

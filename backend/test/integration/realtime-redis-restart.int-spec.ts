@@ -1,35 +1,13 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Call } from '../../src/modules/calls/entities/call.entity';
 import { WebhookMaintenanceService } from '../../src/modules/webhooks/webhook-maintenance.service';
 import { postSimulatorWebhook, simulatorEvent } from '../support/provider-webhooks';
+import { startRedis, stopRedis } from '../support/redis-server';
 import { connectSocket } from '../support/sockets';
 import { createOrganization, loginAs, request } from '../support/test-app';
 import { eventually, freePort, RunningStack, startStack } from '../support/test-worker';
-
-/** A private Redis for this test, so restarting it disturbs nothing else on the machine. */
-function startRedis(port: number): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const redis = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: ['ignore', 'pipe', 'ignore'],
-      },
-    );
-    redis.once('error', reject);
-    redis.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve(redis);
-    });
-  });
-}
-
-const stopRedis = (redis: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    redis.once('exit', () => resolve());
-    redis.kill('SIGKILL');
-  });
 
 describe('realtime guarantee across a Redis restart', () => {
   let stack: RunningStack;

@@ -5,14 +5,11 @@ import {
   Logger,
   NotFoundException,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { IncomingWebhook, ProviderName, WebhookParseError } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { WebhookEnqueuer } from './webhook-enqueuer';
+import { WebhookEventWriter } from './webhook-event-writer';
 
 export interface IngressResult {
   id: string | null;
@@ -48,7 +45,7 @@ export class WebhookIngressService {
   private readonly logger = new Logger(WebhookIngressService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly writer: WebhookEventWriter,
     private readonly enqueuer: WebhookEnqueuer,
     private readonly providers: ProviderRegistry,
   ) {}
@@ -93,34 +90,22 @@ export class WebhookIngressService {
     return { id, duplicate: false };
   }
 
-  /** node-postgres' pool under TypeORM: the hot path skips TypeORM's query-runner bookkeeping. */
-  private pool(): Pool {
-    return (this.dataSource.driver as PostgresDriver).master as Pool;
-  }
-
-  /** INSERT … ON CONFLICT DO NOTHING; returns the new id, or null for a duplicate. */
-  private async store(
+  /** INSERT … ON CONFLICT DO NOTHING (batched with concurrent requests); the new id, or null for a duplicate. */
+  private store(
     provider: ProviderName,
     request: IncomingWebhook,
     dedupeKey: string,
     rejected?: { state: 'rejected'; lastError: string },
   ): Promise<string | null> {
-    const { rows } = await this.pool().query<{ id: string }>(
-      `INSERT INTO webhook_events (provider, dedupe_key, url, headers, content_type, raw_body, state, last_error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (provider, dedupe_key) DO NOTHING
-       RETURNING id`,
-      [
-        provider,
-        dedupeKey.slice(0, 300),
-        storableUrl(request.url),
-        JSON.stringify(storableHeaders(request.headers)),
-        request.contentType.slice(0, 200) || null,
-        request.rawBody,
-        rejected?.state ?? 'received',
-        rejected?.lastError ?? null,
-      ],
-    );
-    return rows[0]?.id ?? null;
+    return this.writer.insert({
+      provider,
+      dedupeKey: dedupeKey.slice(0, 300),
+      url: storableUrl(request.url),
+      headers: JSON.stringify(storableHeaders(request.headers)),
+      contentType: request.contentType.slice(0, 200) || null,
+      rawBody: request.rawBody,
+      state: rejected?.state ?? 'received',
+      lastError: rejected?.lastError ?? null,
+    });
   }
 }

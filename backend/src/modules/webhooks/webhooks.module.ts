@@ -3,6 +3,7 @@ import { ProvidersModule } from '../providers/providers.module';
 import { WebhookEventsAdminController } from './webhook-events-admin.controller';
 import { WebhookEventsAdminService } from './webhook-events-admin.service';
 import { WebhookEnqueuer } from './webhook-enqueuer';
+import { WebhookEventWriter } from './webhook-event-writer';
 import { WebhookIngressService } from './webhook-ingress.service';
 import { WebhooksController } from './webhooks.controller';
 
@@ -10,6 +11,11 @@ import { WebhooksController } from './webhooks.controller';
 @Module({
   imports: [ProvidersModule],
   controllers: [WebhooksController, WebhookEventsAdminController],
-  providers: [WebhookIngressService, WebhookEnqueuer, WebhookEventsAdminService],
+  providers: [
+    WebhookIngressService,
+    WebhookEventWriter,
+    WebhookEnqueuer,
+    WebhookEventsAdminService,
+  ],
 })
 export class WebhooksModule {}
