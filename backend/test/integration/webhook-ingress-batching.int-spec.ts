@@ -12,6 +12,7 @@ import {
   MAX_BATCH_ROWS,
   WebhookEventWriter,
 } from '../../src/modules/webhooks/webhook-event-writer';
+import { ENQUEUE_TIMEOUT_MS } from '../../src/modules/webhooks/webhook-enqueuer';
 import { ProcessWebhookEventJob } from '../../src/modules/webhooks/webhook-job';
 import { QueueName } from '../../src/queue/queue-name';
 import type { Queue } from 'bullmq';
@@ -271,6 +272,29 @@ describe('webhook ingress batching (real PostgreSQL and Redis)', () => {
       );
     });
   });
+
+  it('keeps a body with a NUL character (which PostgreSQL text cannot hold) as rejected, with U+FFFD in its place, and answers 400', async () => {
+    const raw = '{"id": "msg_nul", "status": "ring\u0000ing"';
+    expect(raw).toContain('\u0000');
+    const response = await postRaw(api.baseUrl, raw);
+    expect(response.status).toBe(400);
+    expect(response.body.message).toMatch(/JSON/i);
+    const [stored] = await dataSource.query(
+      `SELECT state, raw_body FROM webhook_events WHERE raw_body = $1`,
+      [raw.replace('\u0000', '\uFFFD')],
+    );
+    expect(stored).toEqual({ state: 'rejected', raw_body: raw.replace('\u0000', '\uFFFD') });
+  });
+
+  it('stores a webhook whose id carries an escaped NUL, with U+FFFD in its dedupe key', async () => {
+    const event = { ...simulatorEvent('SIMnul', 'ringing'), id: `msg_${randomUUID()}\u0000x` };
+    const response = await postSimulatorWebhook(api.baseUrl, event, {
+      webhookId: `msg_${randomUUID()}`, // a header cannot carry the NUL
+    });
+    expect(response.status).toBe(200);
+    const [stored] = await eventsWithKeys([event.id.replace('\u0000', '\uFFFD')]);
+    expect(stored.id).toBe(response.body.id);
+  });
 });
 
 describe('webhook ingress batching while Redis is down', () => {
@@ -304,4 +328,26 @@ describe('webhook ingress batching while Redis is down', () => {
     );
     expect(stored.every((event) => event.state === 'received')).toBe(true);
   });
+});
+
+describe('webhook ingress when Redis was never reachable', () => {
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    // Nothing listens on this port: the api starts without ever reaching Redis.
+    api = await startApi({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+  });
+  afterAll(() => api.close());
+
+  it('stores the webhook and answers 200 once the enqueue gives up, instead of hanging', async () => {
+    const event = simulatorEvent('SIMneverredis', 'ringing');
+    const started = Date.now();
+    const response = await postSimulatorWebhook(api.baseUrl, event);
+    expect(response.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(ENQUEUE_TIMEOUT_MS + 3000);
+    const stored = await api.dataSource
+      .getRepository(WebhookEvent)
+      .findOneByOrFail({ provider: 'simulator', dedupeKey: event.id });
+    expect(stored).toMatchObject({ id: response.body.id, state: 'received' });
+  }, 20_000);
 });

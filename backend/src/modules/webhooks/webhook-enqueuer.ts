@@ -5,6 +5,12 @@ import { QueueName } from '../../queue/queue-name';
 import { PROCESS_WEBHOOK_EVENT, ProcessWebhookEventJob } from './webhook-job';
 
 const MAX_BATCH = 200;
+/**
+ * How long a request waits for its job to reach Redis. BullMQ waits for a connection that never
+ * came up (Redis away since the api started) instead of failing; the row is stored by then, so
+ * the request answers and the sweeper enqueues the event later.
+ */
+export const ENQUEUE_TIMEOUT_MS = 2000;
 
 interface Pending {
   eventId: string;
@@ -42,14 +48,22 @@ export class WebhookEnqueuer {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    this.queue
-      .addBulk(
-        batch.map(({ eventId }) => ({
-          name: PROCESS_WEBHOOK_EVENT,
-          data: { eventId },
-          opts: { jobId: eventId },
-        })),
-      )
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Redis did not take the jobs within ${ENQUEUE_TIMEOUT_MS} ms`)),
+        ENQUEUE_TIMEOUT_MS,
+      );
+    });
+    const added = this.queue.addBulk(
+      batch.map(({ eventId }) => ({
+        name: PROCESS_WEBHOOK_EVENT,
+        data: { eventId },
+        opts: { jobId: eventId },
+      })),
+    );
+    Promise.race([added, timeout])
+      .finally(() => clearTimeout(timer))
       .then(
         () => batch.forEach((item) => item.resolve()),
         (error: unknown) => batch.forEach((item) => item.reject(error)),

@@ -32,6 +32,11 @@ function storableHeaders(headers: IncomingWebhook['headers']): Record<string, un
   return kept;
 }
 
+/** PostgreSQL text cannot hold NUL: it is kept as U+FFFD (no provider sends one on purpose). */
+function storableText(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+}
+
 function storableUrl(url: string): string {
   return url.replace(/([?&]token=)[^&]*/i, '$1[redacted]');
 }
@@ -99,11 +104,11 @@ export class WebhookIngressService {
   ): Promise<string | null> {
     return this.writer.insert({
       provider,
-      dedupeKey: dedupeKey.slice(0, 300),
+      dedupeKey: storableText(dedupeKey.slice(0, 300)),
       url: storableUrl(request.url),
       headers: JSON.stringify(storableHeaders(request.headers)),
       contentType: request.contentType.slice(0, 200) || null,
-      rawBody: request.rawBody,
+      rawBody: storableText(request.rawBody),
       state: rejected?.state ?? 'received',
       lastError: rejected?.lastError ?? null,
     });
