@@ -1,40 +1,40 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import type { Server } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 import { DashboardService } from '../dashboard/dashboard.service';
 import { REDIS } from '../redis/redis.module';
 import { adminsRoom, organizationRoom, userRoom } from './rooms';
 
 /** At most once a second per organization (across all processes), however many events arrive. */
 const INTERVAL_MS = 1000;
-/** The server-side message (between processes, never to browsers) that says numbers changed. */
-const METRICS_CHANGED = 'metrics:changed';
+/** How long an organization counts as watched after an api node last saw one of its sockets. */
+const WATCHED_TTL_SECONDS = 30;
+const WATCHED_REFRESH_MS = 10_000;
 
 interface Pending {
   agents: Set<string>;
-  /** The change happened in this process: the other processes must hear of it. */
-  local: boolean;
   timer?: NodeJS.Timeout;
   lastSent: number;
 }
 
+const watchedKey = (organizationId: string) => `metrics-watched:${organizationId}`;
+const sentKey = (organizationId: string) => `metrics-sent:${organizationId}`;
+
 /**
  * Coalesces `metrics:updated`: events only mark an organization dirty; its numbers are computed and
  * sent at most once a second — organization-wide to its admins, and each touched agent's own numbers
- * to that agent.
- *
- * Only a process with the organization's sockets connected computes them (a worker has none, and
- * nobody pays for the dashboards of organizations nobody is watching): a process where the change
- * happened tells the others (socket.io's server-side emit, through the same Redis adapter), and
- * each api node with sockets of that organization takes it from there. With several such nodes a
- * Redis key claims each organization's second: the node that gets it sends to every node's
- * sockets, the others with changes try again when it ends.
+ * to that agent. The process where the change happened (the worker, usually) computes them, off the
+ * api's path to the browsers, and only for organizations somebody is watching: api nodes keep a
+ * Redis key alive for each organization with sockets connected to them. With several processes, a
+ * Redis key claims each organization's second: the process that gets it sends, the others with
+ * changes try again when it ends.
  */
 @Injectable()
 export class MetricsBroadcaster implements OnModuleDestroy {
   private readonly logger = new Logger(MetricsBroadcaster.name);
   private readonly pending = new Map<string, Pending>();
   private server?: Server;
+  private watchedRefresh?: NodeJS.Timeout;
 
   constructor(
     private readonly dashboard: DashboardService,
@@ -43,26 +43,29 @@ export class MetricsBroadcaster implements OnModuleDestroy {
 
   attach(server: Server): void {
     this.server = server;
-    server.on(METRICS_CHANGED, (organizationId: string, agentIds: string[]) => {
-      for (const agentId of agentIds) this.mark(organizationId, agentId, false);
-      if (agentIds.length === 0) this.mark(organizationId, undefined, false);
+    // On api nodes: say which organizations have sockets here (a worker's server has none).
+    server.on('connection', (socket: Socket) => {
+      const organizationId = (socket.data as { user?: { organizationId: string } }).user
+        ?.organizationId;
+      if (organizationId) void this.markWatched([organizationId]);
     });
+    this.watchedRefresh = setInterval(() => {
+      const organizations = [...server.of('/').adapter.rooms.keys()]
+        .filter((room) => room.startsWith(organizationRoom('')))
+        .map((room) => room.slice(organizationRoom('').length));
+      void this.markWatched(organizations);
+    }, WATCHED_REFRESH_MS);
+    this.watchedRefresh.unref();
   }
 
-  /** A change in this process touched the organization's numbers (and this agent's). */
   schedule(organizationId: string, agentId?: string): void {
-    this.mark(organizationId, agentId, true);
-  }
-
-  private mark(organizationId: string, agentId: string | undefined, local: boolean): void {
     if (!this.server) return;
     let entry = this.pending.get(organizationId);
     if (!entry) {
-      entry = { agents: new Set(), local: false, lastSent: 0 };
+      entry = { agents: new Set(), lastSent: 0 };
       this.pending.set(organizationId, entry);
     }
     if (agentId) entry.agents.add(agentId);
-    entry.local ||= local;
     if (entry.timer) return;
     const wait = Math.max(0, entry.lastSent + INTERVAL_MS - Date.now());
     entry.timer = setTimeout(() => void this.send(organizationId), wait);
@@ -71,25 +74,16 @@ export class MetricsBroadcaster implements OnModuleDestroy {
   private async send(organizationId: string): Promise<void> {
     const entry = this.pending.get(organizationId);
     if (!entry || !this.server) return;
+    const turn = await this.claim(organizationId);
+    if (turn.waitMs > 0) {
+      entry.timer = setTimeout(() => void this.send(organizationId), turn.waitMs);
+      return;
+    }
     const agents = [...entry.agents];
-    if (entry.local) {
-      this.server.serverSideEmit(METRICS_CHANGED, organizationId, agents);
-      entry.local = false;
-    }
-    const listening = this.listeningHere(organizationId, agents);
-    if (!listening) {
-      entry.agents.clear();
-      entry.timer = undefined;
-      return;
-    }
-    const waitMs = await this.claim(organizationId);
-    if (waitMs > 0) {
-      entry.timer = setTimeout(() => void this.send(organizationId), waitMs);
-      return;
-    }
     entry.agents.clear();
     entry.timer = undefined;
     entry.lastSent = Date.now();
+    if (!turn.watched) return; // nobody would see them
     try {
       this.server
         .to(adminsRoom(organizationId))
@@ -108,27 +102,37 @@ export class MetricsBroadcaster implements OnModuleDestroy {
     }
   }
 
-  /** Whether a socket of the organization is connected to this process (never, in a worker). */
-  private listeningHere(organizationId: string, agentIds: string[]): boolean {
-    const rooms = this.server!.of('/').adapter.rooms;
-    return (
-      rooms.has(organizationRoom(organizationId)) &&
-      (rooms.has(adminsRoom(organizationId)) || agentIds.some((id) => rooms.has(userRoom(id))))
-    );
-  }
-
-  /** 0 when this process may send the organization's numbers now; else how long to wait. */
-  private async claim(organizationId: string): Promise<number> {
-    const key = `metrics-sent:${organizationId}`;
+  /**
+   * In one round trip: whether anybody watches the organization, and whether this process may send
+   * its numbers now (else how long to wait).
+   */
+  private async claim(organizationId: string): Promise<{ watched: boolean; waitMs: number }> {
     try {
-      if ((await this.redis.set(key, '1', 'PX', INTERVAL_MS, 'NX')) === 'OK') return 0;
-      return Math.max(1, await this.redis.pttl(key));
+      const results = await this.redis
+        .multi()
+        .exists(watchedKey(organizationId))
+        .set(sentKey(organizationId), '1', 'PX', INTERVAL_MS, 'NX')
+        .pttl(sentKey(organizationId))
+        .exec();
+      const [[, watched], [, claimed], [, ttl]] = results as [unknown, unknown][];
+      return {
+        watched: watched === 1,
+        waitMs: claimed === 'OK' ? 0 : Math.max(1, Number(ttl)),
+      };
     } catch {
-      return 0; // Redis is away: each process sends its own, as before a claim existed
+      return { watched: true, waitMs: 0 }; // Redis is away: each process sends its own
     }
   }
 
+  private async markWatched(organizationIds: string[]): Promise<void> {
+    if (organizationIds.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const id of organizationIds) pipeline.set(watchedKey(id), '1', 'EX', WATCHED_TTL_SECONDS);
+    await pipeline.exec().catch(() => undefined);
+  }
+
   onModuleDestroy(): void {
+    clearInterval(this.watchedRefresh);
     for (const entry of this.pending.values()) clearTimeout(entry.timer);
     this.pending.clear();
   }
