@@ -1,4 +1,5 @@
-import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { PoolClient, QueryResult } from 'pg';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
  * Hot-path helpers: plain SQL through the transaction's connection, with rows turned into entities
@@ -84,4 +85,39 @@ export async function writeTogether(
     return `w${index} AS (${sql})`;
   });
   await manager.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
+}
+
+/**
+ * A transaction whose BEGIN travels with its first statement: one round trip instead of two, on the
+ * hot path. `firstSql` goes through the simple query protocol, which takes no parameters: it must
+ * hold nothing but checked values (see `uuidList`). COMMIT after `work`, ROLLBACK if it throws.
+ */
+export async function transactionStartingWith<T>(
+  dataSource: DataSource,
+  firstSql: string,
+  work: (manager: EntityManager, firstRows: Record<string, unknown>[]) => Promise<T>,
+): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  const client = (await runner.connect()) as PoolClient;
+  try {
+    const results = (await client.query(`BEGIN; ${firstSql}`)) as unknown as QueryResult[];
+    const result = await work(runner.manager, results[1].rows as Record<string, unknown>[]);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await runner.release();
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+/** `('…', '…')` for an IN list of UUIDs checked here: safe to put into SQL text. */
+export function uuidList(ids: string[]): string {
+  for (const id of ids) if (!isUuid(id)) throw new Error(`not a UUID: ${JSON.stringify(id)}`);
+  return `(${ids.map((id) => `'${id}'`).join(', ')})`;
 }

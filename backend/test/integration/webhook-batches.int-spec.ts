@@ -143,11 +143,13 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
       '{"id": "msg_broken", "status": "ringing"}',
     ]);
 
-    const results = await processing.processBatch([good, unknownCall, malformed]);
+    const notAnEventId = "x'); DROP TABLE calls; --";
+    const results = await processing.processBatch([good, unknownCall, malformed, notAnEventId]);
 
     expect(results.get(good)).toBe('processed');
     expect(results.get(unknownCall)).toBeInstanceOf(CallNotFoundError);
     expect(results.get(malformed)).toBeInstanceOf(UnrecoverableError);
+    expect(results.get(notAnEventId)).toBeInstanceOf(UnrecoverableError);
     expect((await dataSource.getRepository(Call).findOneByOrFail({ id: call.id })).status).toBe(
       'ringing',
     );

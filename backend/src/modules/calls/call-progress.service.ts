@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NormalizedEvent, ProviderName } from '../providers/provider-adapter';
 import { CallStatus, decideTransition, isTerminal, TransitionOutcome } from './call-status';
-import { hydrate, SqlWrite } from '../../database/raw-rows';
+import { hydrate, isUuid, SqlWrite } from '../../database/raw-rows';
 import { Contact } from '../contacts/entities/contact.entity';
 import { User } from '../auth/entities/user.entity';
 import { Call } from './entities/call.entity';
@@ -42,11 +42,9 @@ export interface TimelineEntry {
   receivedAt: Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Our own call id echoed by the provider, when the event carries one. */
 const ownCallId = (event: NormalizedEvent): string | null =>
-  event.callId && UUID.test(event.callId) ? event.callId : null;
+  event.callId && isUuid(event.callId) ? event.callId : null;
 
 /**
  * Applies provider events to calls, inside the caller's transaction: the status state machine,

@@ -3,7 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource, In } from 'typeorm';
 import { parseBody } from '../../common/body-parsers';
-import { hydrate, SqlWrite, writeTogether } from '../../database/raw-rows';
+import {
+  hydrate,
+  isUuid,
+  SqlWrite,
+  transactionStartingWith,
+  uuidList,
+  writeTogether,
+} from '../../database/raw-rows';
 import { CallBillingService } from '../billing/call-billing.service';
 import { WalletService } from '../wallet/wallet.service';
 import { ContactsService } from '../contacts/contacts.service';
@@ -93,11 +100,14 @@ export class WebhookProcessingService {
     let balances = new Map<string, { balanceMicros: bigint; heldMicros: bigint }>();
     const shortfalls: { callId: string; micros: bigint }[] = [];
 
-    await this.dataSource.transaction(async (manager) => {
-      const locked: Record<string, unknown>[] = await manager.query(
-        'SELECT * FROM webhook_events WHERE id = ANY($1) ORDER BY id FOR UPDATE',
-        [eventIds],
-      );
+    // A job names its event; anything but an event id cannot be processed, now or later.
+    const ids = eventIds.filter((id) => isUuid(id));
+    for (const id of eventIds)
+      if (!isUuid(id)) results.set(id, new UnrecoverableError(`${id} is not a webhook event id`));
+    if (ids.length === 0) return results;
+
+    const lockEvents = `SELECT * FROM webhook_events WHERE id IN ${uuidList(ids)} ORDER BY id FOR UPDATE`;
+    await transactionStartingWith(this.dataSource, lockEvents, async (manager, locked) => {
       const byId = new Map(
         locked.map((row) => {
           const stored = hydrate(manager, WebhookEvent, row);
@@ -106,7 +116,7 @@ export class WebhookProcessingService {
       );
       // Ready: stored, not done yet (a redelivered job, a replay racing a retry), and parseable.
       const ready: { stored: WebhookEvent; event: NormalizedEvent }[] = [];
-      for (const id of eventIds) {
+      for (const id of ids) {
         const stored = byId.get(id);
         if (!stored || stored.state === 'processed' || stored.state === 'rejected') {
           results.set(id, 'skipped');
