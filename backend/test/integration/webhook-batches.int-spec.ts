@@ -164,6 +164,33 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
     expect(stateOf.get(malformed)).toBe('received');
   });
 
+  it('writes text with quotes, backslashes, commas and braces exactly', async () => {
+    const users = await organizationWithUsRate(stack.api, 10n * HOLD_PER_CALL);
+    const call = await heldCall(users.agent);
+    const tricky = `https://r.example/a"b\\c,{d}'e\u00e9 NULL`;
+    const oddStatus = `odd "st\\atus", {x} NULL`;
+    const ids = await store([
+      simulatorEvent(call.providerCallId!, 'ringing', { recording_url: tricky }),
+      simulatorEvent(call.providerCallId!, oddStatus),
+    ]);
+
+    const results = await processing.processBatch(ids);
+
+    expect([...results.values()]).toEqual(['processed', 'processed']);
+    const after = await dataSource.getRepository(Call).findOneByOrFail({ id: call.id });
+    expect(after.status).toBe('ringing');
+    expect(after.recordingUrl).toBe(tricky);
+    const timeline: { raw_status: string; outcome: string; facts: Record<string, unknown> }[] =
+      await dataSource.query(
+        'SELECT raw_status, outcome, facts FROM call_events WHERE call_id = $1 ORDER BY received_at',
+        [call.id],
+      );
+    expect(timeline).toEqual([
+      { raw_status: 'ringing', outcome: 'applied+enriched', facts: { recordingUrl: tricky } },
+      { raw_status: oddStatus, outcome: 'unknown_status', facts: {} },
+    ]);
+  });
+
   it('retries a failed batch one event at a time, so one bad event fails only its own job', async () => {
     const users = await organizationWithUsRate(stack.api, 10n * HOLD_PER_CALL);
     const [healthy, poisoned] = [await heldCall(users.agent), await heldCall(users.agent)];
