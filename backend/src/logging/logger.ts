@@ -5,17 +5,25 @@ import pino, { Logger } from 'pino';
 /** Per-request context; the logger adds its request id to every line logged while handling the request. */
 export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
 
-export function createRootLogger(level: string, processName: 'api' | 'worker' | 'cli'): Logger {
-  return pino({
-    level,
-    base: { process: processName, pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    mixin: () => {
-      const context = requestContext.getStore();
-      return context ? { reqId: context.requestId } : {};
+export function createRootLogger(
+  level: string,
+  processName: 'api' | 'worker' | 'cli',
+  destination?: pino.DestinationStream,
+): Logger {
+  return pino(
+    {
+      level,
+      base: { process: processName, pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Fastify's request loggers already carry reqId; every other line logged in a request gets it here.
+      mixin: (_merge, _level, logger) => {
+        const context = requestContext.getStore();
+        return context && !('reqId' in logger.bindings()) ? { reqId: context.requestId } : {};
+      },
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'password'],
     },
-    redact: ['req.headers.authorization', 'req.headers.cookie', 'password'],
-  });
+    destination,
+  );
 }
 
 /** Nest's LoggerService on top of pino, so Nest's own lines are structured JSON too. */
