@@ -11,9 +11,12 @@ export function startRedis(port: number): Promise<ChildProcess> {
       },
     );
     redis.once('error', reject);
+    let output = ''; // the line may arrive split across chunks
     redis.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve(redis);
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) resolve(redis);
     });
+    redis.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
   });
 }
 
