@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
-import { CallBillingService } from '../../src/modules/billing/call-billing.service';
 import { callCost } from '../../src/modules/billing/rating';
 import { Call } from '../../src/modules/calls/entities/call.entity';
 import { LedgerTransaction } from '../../src/modules/wallet/entities/ledger-transaction.entity';
@@ -9,7 +8,12 @@ import { WebhookMaintenanceService } from '../../src/modules/webhooks/webhook-ma
 import { postSimulatorWebhook, simulatorEvent } from '../support/provider-webhooks';
 import { createOrganization, loginAs, request } from '../support/test-app';
 import { eventually, RunningStack, startStack } from '../support/test-worker';
-import { HOLD_PER_CALL, organizationWithUsRate, US_PER_MINUTE } from '../support/us-rate';
+import {
+  HOLD_PER_CALL,
+  organizationWithUsRate,
+  placeHeldCall,
+  US_PER_MINUTE,
+} from '../support/us-rate';
 
 async function ledgerIsBalanced(dataSource: DataSource, organizationId: string) {
   const unbalanced = await dataSource.query(
@@ -81,27 +85,10 @@ describe('money: wallet-safe calls, exact charges, top-ups, rates (real PostgreS
 
   it('charges each call exactly once when every terminal webhook arrives three times, concurrently and out of order', async () => {
     const users = await organizationWithUsRate(stack.api, 100_000_000n);
-    const billing = stack.api.app.get(CallBillingService);
     const talk = [0, 1, 59, 60, 61, 119, 121, 300, 599, 600];
     const calls: { call: Call; seconds: number }[] = [];
     for (const seconds of talk) {
-      const call = await dataSource.transaction(async (manager) => {
-        const created = await manager.save(
-          manager.create(Call, {
-            organizationId: users.agent.organizationId,
-            agentId: users.agent.id,
-            provider: 'simulator',
-            providerCallId: `SIMmoney${randomUUID().slice(0, 8)}`,
-            direction: 'outbound',
-            toNumber: '+14155550100',
-            country: 'US',
-            status: 'initiated',
-            metadata: {},
-          }),
-        );
-        await billing.reserve(manager, created);
-        return created;
-      });
+      const call = await placeHeldCall(stack.api, users.agent);
       calls.push({ call, seconds });
     }
     const deliveries = calls.flatMap(({ call, seconds }) => {
@@ -474,21 +461,7 @@ describe('money: review follow-ups', () => {
 
   it('fails a call its provider never confirmed and gives its hold back (reconciliation)', async () => {
     const { users } = await createOrganization(dataSource, ['owner'], { fundMicros: 10_000_000n });
-    const billing = stack.api.app.get(CallBillingService);
-    const call = await dataSource.transaction(async (manager) => {
-      const created = await manager.save(
-        manager.create(Call, {
-          organizationId: users.owner.organizationId,
-          agentId: users.owner.id,
-          provider: 'simulator',
-          toNumber: '+14155550100',
-          status: 'initiated',
-          metadata: {},
-        }),
-      );
-      await billing.reserve(manager, created);
-      return created;
-    });
+    const call = await placeHeldCall(stack.api, users.owner, { providerCallId: null });
     expect(
       (
         await dataSource

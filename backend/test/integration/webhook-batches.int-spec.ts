@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { CallBillingService } from '../../src/modules/billing/call-billing.service';
 import { Call } from '../../src/modules/calls/entities/call.entity';
 import { Wallet } from '../../src/modules/wallet/entities/wallet.entity';
 import { DuplicateTransactionError } from '../../src/modules/wallet/ledger.service';
@@ -13,7 +12,7 @@ import {
 import { simulatorEvent } from '../support/provider-webhooks';
 import { TestUser } from '../support/test-app';
 import { RunningStack, startStack } from '../support/test-worker';
-import { HOLD_PER_CALL, organizationWithUsRate } from '../support/us-rate';
+import { HOLD_PER_CALL, organizationWithUsRate, placeHeldCall } from '../support/us-rate';
 
 /**
  * The worker's batches, driven directly: webhook events are stored (as the ingress stores them) but
@@ -32,27 +31,7 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
   });
   afterAll(() => stack.close());
 
-  /** A call with its hold reserved, as POST /api/calls leaves it. */
-  async function heldCall(agent: TestUser): Promise<Call> {
-    const billing = stack.api.app.get(CallBillingService);
-    return dataSource.transaction(async (manager) => {
-      const call = await manager.save(
-        manager.create(Call, {
-          organizationId: agent.organizationId,
-          agentId: agent.id,
-          provider: 'simulator',
-          providerCallId: `SIMbatch${randomUUID().slice(0, 8)}`,
-          direction: 'outbound',
-          toNumber: '+14155550100',
-          country: 'US',
-          status: 'initiated',
-          metadata: {},
-        }),
-      );
-      await billing.reserve(manager, call);
-      return call;
-    });
-  }
+  const heldCall = (agent: TestUser) => placeHeldCall(stack.api, agent);
 
   /**
    * Stores simulator webhooks as the ingress would, received 1 ms apart in the given order, without

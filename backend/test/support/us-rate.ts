@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { UserRole } from '../../src/modules/auth/entities/user.entity';
+import { CallBillingService } from '../../src/modules/billing/call-billing.service';
+import { Call } from '../../src/modules/calls/entities/call.entity';
 import { createOrganization, loginAs, request, TestUser } from './test-app';
 
 /** 0.06 per minute billed per minute: 600 s cost 0.60. */
@@ -28,4 +32,34 @@ export async function organizationWithUsRate(
   });
   if (put.status !== 200) throw new Error(`setting the US rate failed: ${put.status}`);
   return users;
+}
+
+/**
+ * A simulator call with its hold reserved through the real billing service, as POST /api/calls
+ * leaves it (without the simulator's deliveries).
+ */
+export async function placeHeldCall(
+  api: { dataSource: DataSource; app: { get<T>(type: new (...args: never[]) => T): T } },
+  agent: TestUser,
+  overrides: Partial<Call> = {},
+): Promise<Call> {
+  const billing = api.app.get(CallBillingService);
+  return api.dataSource.transaction(async (manager) => {
+    const call = await manager.save(
+      manager.create(Call, {
+        organizationId: agent.organizationId,
+        agentId: agent.id,
+        provider: 'simulator',
+        providerCallId: `SIMheld${randomUUID().slice(0, 8)}`,
+        direction: 'outbound',
+        toNumber: '+14155550100',
+        country: 'US',
+        status: 'initiated',
+        metadata: {},
+        ...overrides,
+      }),
+    );
+    await billing.reserve(manager, call);
+    return call;
+  });
 }
