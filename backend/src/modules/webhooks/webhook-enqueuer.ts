@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { MicroBatcher } from '../../common/micro-batcher';
 import { QueueName } from '../../queue/queue-name';
 import { PROCESS_WEBHOOK_EVENT, ProcessWebhookEventJob } from './webhook-job';
 
@@ -12,12 +13,6 @@ const MAX_BATCH = 200;
  */
 export const ENQUEUE_TIMEOUT_MS = 2000;
 
-interface Pending {
-  eventId: string;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * Enqueues stored webhook events on BullMQ. Requests that finish their INSERT in the same turn of
  * the event loop share one `addBulk` (one Redis round trip) instead of one `add` each; every
@@ -25,48 +20,48 @@ interface Pending {
  */
 @Injectable()
 export class WebhookEnqueuer {
-  private pending: Pending[] = [];
-  private flushScheduled = false;
+  private readonly batches = new MicroBatcher<string, true>({
+    name: 'webhook jobs',
+    maxBatch: MAX_BATCH,
+    maxInFlight: Number.POSITIVE_INFINITY,
+    run: async (eventIds) => {
+      await this.addWithin(
+        ENQUEUE_TIMEOUT_MS,
+        eventIds.map((eventId) => ({
+          name: PROCESS_WEBHOOK_EVENT,
+          data: { eventId },
+          opts: { jobId: eventId },
+        })),
+      );
+      return eventIds.map(() => true as const);
+    },
+    // Redis away fails every job of the batch alike: no use trying them one by one.
+    onBatchError: 'all-fail',
+  });
 
   constructor(
     @InjectQueue(QueueName.WebhookEvents) private readonly queue: Queue<ProcessWebhookEventJob>,
   ) {}
 
-  enqueue(eventId: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ eventId, resolve, reject });
-      if (this.pending.length >= MAX_BATCH) this.flush();
-      else if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+  async enqueue(eventId: string): Promise<void> {
+    await this.batches.submit(eventId);
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
+  private async addWithin(
+    ms: number,
+    jobs: Parameters<Queue<ProcessWebhookEventJob>['addBulk']>[0],
+  ): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`Redis did not take the jobs within ${ENQUEUE_TIMEOUT_MS} ms`)),
-        ENQUEUE_TIMEOUT_MS,
+        () => reject(new Error(`Redis did not take the jobs within ${ms} ms`)),
+        ms,
       );
     });
-    const added = this.queue.addBulk(
-      batch.map(({ eventId }) => ({
-        name: PROCESS_WEBHOOK_EVENT,
-        data: { eventId },
-        opts: { jobId: eventId },
-      })),
-    );
-    Promise.race([added, timeout])
-      .finally(() => clearTimeout(timer))
-      .then(
-        () => batch.forEach((item) => item.resolve()),
-        (error: unknown) => batch.forEach((item) => item.reject(error)),
-      );
+    try {
+      await Promise.race([this.queue.addBulk(jobs), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

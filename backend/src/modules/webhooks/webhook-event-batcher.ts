@@ -1,18 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { MicroBatcher } from '../../common/micro-batcher';
 import { ProcessingOutcome, WebhookProcessingService } from './webhook-processing.service';
-
-const MAX_BATCH = 200;
-/**
- * One batch in flight: the jobs that arrive meanwhile form the next, larger batch. (Two in flight
- * made smaller batches: more statements per event, and a slower median at 500 webhooks/s.)
- */
-const MAX_IN_FLIGHT = 1;
-
-interface Waiting {
-  eventId: string;
-  resolve: (outcome: ProcessingOutcome) => void;
-  reject: (error: unknown) => void;
-}
 
 /**
  * Groups the webhook jobs the worker holds at the same moment into batches for
@@ -22,59 +10,24 @@ interface Waiting {
  */
 @Injectable()
 export class WebhookEventBatcher {
-  private readonly logger = new Logger(WebhookEventBatcher.name);
-  private waiting: Waiting[] = [];
-  private inFlight = 0;
-  private flushScheduled = false;
+  private readonly batches: MicroBatcher<string, ProcessingOutcome>;
 
-  constructor(private readonly processing: WebhookProcessingService) {}
-
-  process(eventId: string): Promise<ProcessingOutcome> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ eventId, resolve, reject });
-      if (!this.flushScheduled && this.inFlight < MAX_IN_FLIGHT) {
-        this.flushScheduled = true;
-        // Let the jobs that arrive in the same turn of the event loop join the batch.
-        setImmediate(() => {
-          this.flushScheduled = false;
-          this.flush();
-        });
-      }
+  constructor(processing: WebhookProcessingService) {
+    this.batches = new MicroBatcher({
+      name: 'webhook events',
+      maxBatch: 200,
+      // One batch in flight: the jobs that arrive meanwhile form the next, larger batch. (Two in
+      // flight made smaller batches: more statements per event, and a slower median at 500/s.)
+      maxInFlight: 1,
+      run: async (eventIds) => {
+        const results = await processing.processBatch(eventIds);
+        return eventIds.map((id) => results.get(id) ?? new Error(`event ${id} had no result`));
+      },
+      onBatchError: 'each-alone',
     });
   }
 
-  private flush(): void {
-    while (this.inFlight < MAX_IN_FLIGHT && this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, MAX_BATCH);
-      this.inFlight += 1;
-      void this.run(batch).finally(() => {
-        this.inFlight -= 1;
-        this.flush();
-      });
-    }
+  process(eventId: string): Promise<ProcessingOutcome> {
+    return this.batches.submit(eventId);
   }
-
-  private async run(batch: Waiting[]): Promise<void> {
-    try {
-      const results = await this.processing.processBatch(batch.map((item) => item.eventId));
-      for (const item of batch) settle(item, results.get(item.eventId));
-    } catch (error) {
-      if (batch.length === 1) return batch[0].reject(error);
-      this.logger.warn(
-        `a batch of ${batch.length} events failed (${(error as Error).message}); retrying them one by one`,
-      );
-      for (const item of batch) {
-        await this.processing.processBatch([item.eventId]).then(
-          (results) => settle(item, results.get(item.eventId)),
-          (failure: unknown) => item.reject(failure),
-        );
-      }
-    }
-  }
-}
-
-function settle(item: Waiting, result: ProcessingOutcome | Error | undefined): void {
-  if (result instanceof Error) item.reject(result);
-  else if (result === undefined) item.reject(new Error(`event ${item.eventId} had no result`));
-  else item.resolve(result);
 }

@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { MicroBatcher } from '../../common/micro-batcher';
 import { ProviderName } from '../providers/provider-adapter';
 
 /** A webhook_events row as the ingress stores it (`headers` already serialized as JSON). */
@@ -25,11 +26,10 @@ export const MAX_BATCHES_IN_FLIGHT = 2;
 const COLUMNS =
   'provider, dedupe_key, url, headers, content_type, raw_body, state, last_error' as const;
 
-interface Pending {
+/** A row with its provider-and-key, by which returned ids are matched. */
+interface KeyedRow {
   row: IngressRow;
   key: string;
-  resolve: (id: string | null) => void;
-  reject: (error: unknown) => void;
 }
 
 /** What PostgreSQL stores for a key (UTF-8 cannot hold a lone surrogate), so returned keys match. */
@@ -74,68 +74,35 @@ function statement(rows: number): string {
  */
 @Injectable()
 export class WebhookEventWriter {
-  private readonly logger = new Logger(WebhookEventWriter.name);
-  private pending: Pending[] = [];
-  private flushScheduled = false;
-  private inFlight = 0;
+  private readonly batches = new MicroBatcher<KeyedRow, string | null>({
+    name: 'webhook event rows',
+    maxBatch: MAX_BATCH_ROWS,
+    maxInFlight: MAX_BATCHES_IN_FLIGHT,
+    run: async (batch) => {
+      const ids = await this.insertRows(batch);
+      return batch.map(({ key }) => {
+        const id = ids.get(key) ?? null;
+        ids.delete(key); // a later request with the same key in this batch is a duplicate
+        return id;
+      });
+    },
+    // One bad row fails the whole statement: the others are written again alone.
+    onBatchError: 'each-alone',
+  });
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Resolves with the new event id once its row is committed, or null for a duplicate. */
   insert(row: IngressRow): Promise<string | null> {
     const dedupeKey = wellFormed(row.dedupeKey);
-    return new Promise((resolve, reject) => {
-      this.pending.push({
-        row: { ...row, dedupeKey },
-        key: `${row.provider}\u0000${dedupeKey}`,
-        resolve,
-        reject,
-      });
-      this.scheduleFlush();
+    return this.batches.submit({
+      row: { ...row, dedupeKey },
+      key: `${row.provider}\u0000${dedupeKey}`,
     });
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled || this.pending.length === 0) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.flush();
-    });
-  }
-
-  private flush(): void {
-    while (this.pending.length > 0 && this.inFlight < MAX_BATCHES_IN_FLIGHT) {
-      const batch = this.pending.splice(0, MAX_BATCH_ROWS);
-      this.inFlight += 1;
-      void this.write(batch).finally(() => {
-        this.inFlight -= 1;
-        this.scheduleFlush();
-      });
-    }
-  }
-
-  private async write(batch: Pending[]): Promise<void> {
-    let ids: Map<string, string>;
-    try {
-      ids = await this.insertRows(batch);
-    } catch (error) {
-      if (batch.length === 1) return batch[0].reject(error);
-      this.logger.warn(
-        `batch of ${batch.length} webhook events failed (${(error as Error).message}); writing them one by one`,
-      );
-      await Promise.all(batch.map((pending) => this.write([pending])));
-      return;
-    }
-    for (const pending of batch) {
-      const id = ids.get(pending.key);
-      ids.delete(pending.key); // a later request with the same key in this batch is a duplicate
-      pending.resolve(id ?? null);
-    }
   }
 
   /** One INSERT for the batch; returns the ids of the rows it created, by provider and key. */
-  private async insertRows(batch: Pending[]): Promise<Map<string, string>> {
+  private async insertRows(batch: KeyedRow[]): Promise<Map<string, string>> {
     const parameters: unknown[] = [];
     const inKeyOrder = [...batch].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     for (const { row } of inKeyOrder) {

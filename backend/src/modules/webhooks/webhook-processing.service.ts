@@ -86,13 +86,6 @@ export class WebhookProcessingService {
     private readonly contacts: ContactsService,
   ) {}
 
-  /** Processes one event; throws the error its job fails with. */
-  async process(eventId: string): Promise<ProcessingOutcome> {
-    const result = (await this.processBatch([eventId])).get(eventId)!;
-    if (result instanceof Error) throw result;
-    return result;
-  }
-
   async processBatch(eventIds: string[]): Promise<BatchResult> {
     const results: BatchResult = new Map();
     // Each state a call went through in this batch, in order: one call:updated each.
