@@ -60,7 +60,7 @@ export class MicroBatcher<T, R> {
       this.inFlight += 1;
       void this.runBatch(batch).finally(() => {
         this.inFlight -= 1;
-        this.scheduleFlush();
+        this.flush(); // what waited meanwhile goes at once
       });
     }
   }
