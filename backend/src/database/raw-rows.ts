@@ -1,5 +1,5 @@
 import type { PoolClient, QueryResult } from 'pg';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError } from 'typeorm';
 
 /**
  * Hot-path helpers: plain SQL through the transaction's connection, with rows turned into entities
@@ -74,7 +74,7 @@ export async function writeTogether(
   const parts = writes.filter((write): write is SqlWrite => write !== null);
   if (parts.length === 0) return;
   if (parts.length === 1) {
-    await manager.query(parts[0].sql, parts[0].params);
+    await queryPrepared(manager, parts[0].sql, parts[0].params);
     return;
   }
   const params: unknown[] = [];
@@ -84,13 +84,64 @@ export async function writeTogether(
     const sql = part.sql.replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + offset}`);
     return `w${index} AS (${sql})`;
   });
-  await manager.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
+  await queryPrepared(manager, `WITH ${ctes.join(', ')} SELECT 1`, params);
 }
+
+const statementNames = new Map<string, string>();
+
+/**
+ * Runs a hot-path statement as a named prepared statement on the manager's connection, so
+ * PostgreSQL parses and plans it once per connection rather than on every execution (planning was
+ * most of the worker's statement time). The text must be fixed (vary only the parameters: arrays
+ * for lists) and must name its result columns rather than `*`, or a later migration would change
+ * the prepared result type under a running process.
+ */
+export async function queryPrepared(
+  manager: EntityManager,
+  sql: string,
+  params: unknown[],
+): Promise<Record<string, unknown>[]> {
+  // A transaction's manager has its query runner's connection; any other manager queries the pool.
+  const client = (manager.queryRunner as unknown as { databaseConnection?: PoolClient } | undefined)
+    ?.databaseConnection;
+  if (!client) return manager.query(sql, params);
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `sb_${statementNames.size + 1}`;
+    statementNames.set(sql, name);
+  }
+  try {
+    const result = await client.query({ name, text: sql, values: params });
+    return result.rows as Record<string, unknown>[];
+  } catch (error) {
+    // The same error TypeORM's own query() raises, for callers that look at driverError.
+    throw new QueryFailedError(sql, params, error as Error);
+  }
+}
+
+/** `c."id", c."status", …`: an entity's columns spelled out, for statements `queryPrepared` keeps. */
+export function selectColumns<T extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  alias: string,
+): string {
+  const metadata = manager.connection.getMetadata(target);
+  const key = `${metadata.tableName}:${alias}`;
+  let list = columnLists.get(key);
+  if (list === undefined) {
+    list = metadata.columns.map((column) => `${alias}."${column.databaseName}"`).join(', ');
+    columnLists.set(key, list);
+  }
+  return list;
+}
+
+const columnLists = new Map<string, string>();
 
 /**
  * A transaction whose BEGIN travels with its first statement: one round trip instead of two, on the
  * hot path. `firstSql` goes through the simple query protocol, which takes no parameters: it must
- * hold nothing but checked values (see `uuidList`). COMMIT after `work`, ROLLBACK if it throws.
+ * hold nothing but checked values (see `uuidList`); `work` gets the rows of its last statement.
+ * COMMIT after `work`, ROLLBACK if it throws.
  */
 export async function transactionStartingWith<T>(
   dataSource: DataSource,
@@ -101,7 +152,8 @@ export async function transactionStartingWith<T>(
   const client = (await runner.connect()) as PoolClient;
   try {
     const results = (await client.query(`BEGIN; ${firstSql}`)) as unknown as QueryResult[];
-    const result = await work(runner.manager, results[1].rows as Record<string, unknown>[]);
+    const first = results[results.length - 1];
+    const result = await work(runner.manager, first.rows as Record<string, unknown>[]);
     await client.query('COMMIT');
     return result;
   } catch (error) {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NormalizedEvent, ProviderName } from '../providers/provider-adapter';
 import { CallStatus, decideTransition, isTerminal, TransitionOutcome } from './call-status';
-import { hydrate, isUuid, SqlWrite } from '../../database/raw-rows';
+import { hydrate, isUuid, queryPrepared, selectColumns, SqlWrite } from '../../database/raw-rows';
 import { Contact } from '../contacts/entities/contact.entity';
 import { User } from '../auth/entities/user.entity';
 import { Call } from './entities/call.entity';
@@ -65,8 +65,9 @@ export class CallProgressService {
     items: EventForCall[],
   ): Promise<(Call | null)[]> {
     if (items.length === 0) return [];
-    const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT c.*, a.name AS agent_name, ct.name AS contact_name
+    const rows = await queryPrepared(
+      manager,
+      `SELECT ${selectColumns(manager, Call, 'c')}, a.name AS agent_name, ct.name AS contact_name
          FROM calls c
          LEFT JOIN users a ON a.id = c.agent_id
          LEFT JOIN contacts ct ON ct.id = c.contact_id

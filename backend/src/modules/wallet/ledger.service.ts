@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { LedgerAccountKind } from './entities/ledger-account.entity';
 import { LedgerTransaction, LedgerTransactionKind } from './entities/ledger-transaction.entity';
 import { Wallet } from './entities/wallet.entity';
-import { hydrate } from '../../database/raw-rows';
+import { hydrate, queryPrepared, selectColumns } from '../../database/raw-rows';
 
 /** The wallet cannot cover the movement: available (balance − held) would go below zero. */
 export class InsufficientFundsError extends Error {
@@ -84,28 +84,20 @@ export class LedgerService {
     return id;
   }
 
-  /** Posts one balanced transaction; see postAll. */
+  /** Posts one balanced transaction (see postMany). */
   async post(
     manager: EntityManager,
     posting: Posting,
-    wallet?: Wallet,
-  ): Promise<LedgerTransaction> {
-    return (await this.postAll(manager, [posting], wallet))[0];
-  }
-
-  /** Posts balanced transactions of one organization, in order, atomically (see postMany). */
-  async postAll(
-    manager: EntityManager,
-    postings: Posting[],
     knownWallet?: Wallet,
-  ): Promise<LedgerTransaction[]> {
-    if (postings.length === 0) return [];
-    const organizationId = postings[0].organizationId;
-    if (postings.some((posting) => posting.organizationId !== organizationId))
-      throw new Error('postAll takes postings of one organization');
+  ): Promise<LedgerTransaction> {
     // The caller's wallet row only names the accounts; balances come from postMany's UPDATE.
-    const wallet = knownWallet ?? (await this.ensureWallet(manager, organizationId));
-    return this.postMany(manager, postings, new Map([[organizationId, wallet]]));
+    const wallet = knownWallet ?? (await this.ensureWallet(manager, posting.organizationId));
+    const [posted] = await this.postMany(
+      manager,
+      [posting],
+      new Map([[posting.organizationId, wallet]]),
+    );
+    return posted;
   }
 
   /**
@@ -150,10 +142,9 @@ export class LedgerService {
 
     const organizations = [...totals.keys()];
     const keys = postings.map((posting) => posting.idempotencyKey);
-    const updated: { organization_id: string; balance_micros: string; held_micros: string }[] =
-      await manager
-        .query(
-          `UPDATE wallets w
+    const updated = (await queryPrepared(
+      manager,
+      `UPDATE wallets w
             SET balance_micros = w.balance_micros + d.balance, held_micros = w.held_micros + d.held,
                 updated_at = now()
            FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(organization_id, balance, held)
@@ -161,13 +152,12 @@ export class LedgerService {
             AND (w.balance_micros + d.balance) - (w.held_micros + d.held) >= 0
             AND w.held_micros + d.held >= 0
         RETURNING w.organization_id, w.balance_micros, w.held_micros`,
-          [
-            organizations,
-            organizations.map((id) => totals.get(id)!.balance.toString()),
-            organizations.map((id) => totals.get(id)!.held.toString()),
-          ],
-        )
-        .then((result: unknown[]) => (Array.isArray(result[0]) ? result[0] : result));
+      [
+        organizations,
+        organizations.map((id) => totals.get(id)!.balance.toString()),
+        organizations.map((id) => totals.get(id)!.held.toString()),
+      ],
+    )) as { organization_id: string; balance_micros: string; held_micros: string }[];
     if (updated.length < organizations.length) {
       const found: Record<string, unknown>[] = await manager.query(
         'SELECT * FROM ledger_transactions WHERE idempotency_key = ANY($1) LIMIT 1',
@@ -217,9 +207,9 @@ export class LedgerService {
     const column = <T>(pick: (row: LedgerTransaction) => T) => transactions.map(pick);
     // ON CONFLICT keeps the transaction usable: a key taken by a concurrent retry is reported, and
     // the caller's rollback undoes the wallet update above.
-    const inserted: { id: string; created_at: Date; idempotency_key: string }[] =
-      await manager.query(
-        `WITH posted AS (
+    const inserted = (await queryPrepared(
+      manager,
+      `WITH posted AS (
            INSERT INTO ledger_transactions (organization_id, kind, idempotency_key, balance_change_micros,
                   held_change_micros, balance_after_micros, held_after_micros, call_id, reason, request_hash, created_by)
            SELECT * FROM unnest($1::uuid[], $2::ledger_transaction_kind[], $3::varchar[], $4::bigint[], $5::bigint[],
@@ -233,23 +223,23 @@ export class LedgerService {
              JOIN posted ON posted.idempotency_key = leg.idempotency_key
          )
          SELECT id, created_at, idempotency_key FROM posted`,
-        [
-          column((row) => row.organizationId),
-          column((row) => row.kind),
-          column((row) => row.idempotencyKey),
-          column((row) => row.balanceChangeMicros.toString()),
-          column((row) => row.heldChangeMicros.toString()),
-          column((row) => row.balanceAfterMicros.toString()),
-          column((row) => row.heldAfterMicros.toString()),
-          column((row) => row.callId),
-          column((row) => row.reason),
-          column((row) => row.requestHash),
-          column((row) => row.createdBy),
-          entries.map((entry) => entry.key),
-          entries.map((entry) => entry.accountId),
-          entries.map((entry) => entry.amountMicros.toString()),
-        ],
-      );
+      [
+        column((row) => row.organizationId),
+        column((row) => row.kind),
+        column((row) => row.idempotencyKey),
+        column((row) => row.balanceChangeMicros.toString()),
+        column((row) => row.heldChangeMicros.toString()),
+        column((row) => row.balanceAfterMicros.toString()),
+        column((row) => row.heldAfterMicros.toString()),
+        column((row) => row.callId),
+        column((row) => row.reason),
+        column((row) => row.requestHash),
+        column((row) => row.createdBy),
+        entries.map((entry) => entry.key),
+        entries.map((entry) => entry.accountId),
+        entries.map((entry) => entry.amountMicros.toString()),
+      ],
+    )) as { id: string; created_at: Date; idempotency_key: string }[];
     if (inserted.length < transactions.length) {
       const taken = transactions.find(
         (row) => !inserted.some((posted) => posted.idempotency_key === row.idempotencyKey),
@@ -272,8 +262,10 @@ export class LedgerService {
     organizationIds: string[],
   ): Promise<Map<string, Wallet>> {
     const lock = async () => {
-      const rows: Record<string, unknown>[] = await manager.query(
-        'SELECT * FROM wallets WHERE organization_id = ANY($1) ORDER BY organization_id FOR UPDATE',
+      const rows = await queryPrepared(
+        manager,
+        `SELECT ${selectColumns(manager, Wallet, 'wallets')} FROM wallets
+          WHERE organization_id = ANY($1) ORDER BY organization_id FOR UPDATE`,
         [organizationIds],
       );
       return new Map(

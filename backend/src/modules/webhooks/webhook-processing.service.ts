@@ -99,7 +99,9 @@ export class WebhookProcessingService {
       if (!isUuid(id)) results.set(id, new UnrecoverableError(`${id} is not a webhook event id`));
     if (ids.length === 0) return results;
 
-    const lockEvents = `SELECT * FROM webhook_events WHERE id IN ${uuidList(ids)} ORDER BY id FOR UPDATE`;
+    // Generic plans: the batch's statements keep theirs (queryPrepared) instead of planning anew.
+    const lockEvents = `SET LOCAL plan_cache_mode = force_generic_plan;
+      SELECT * FROM webhook_events WHERE id IN ${uuidList(ids)} ORDER BY id FOR UPDATE`;
     await transactionStartingWith(this.dataSource, lockEvents, async (manager, locked) => {
       const byId = new Map(
         locked.map((row) => {

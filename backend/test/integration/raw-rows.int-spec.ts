@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { queryPrepared, selectColumns, transactionStartingWith } from '../../src/database/raw-rows';
+import { Call } from '../../src/modules/calls/entities/call.entity';
+import { createOrganization, RunningApi, startApi } from '../support/test-app';
+
+/** The hot path's SQL helpers against real PostgreSQL: prepared statements and one-trip BEGIN. */
+describe('raw-rows: prepared hot-path statements (real PostgreSQL)', () => {
+  let api: RunningApi;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    api = await startApi();
+    dataSource = api.dataSource;
+  });
+  afterAll(() => api.close());
+
+  async function storedCall(): Promise<string> {
+    const { organization, users } = await createOrganization(dataSource, ['agent']);
+    const id = randomUUID();
+    await dataSource.query(
+      `INSERT INTO calls (id, organization_id, agent_id, provider, provider_call_id, to_number, status)
+       VALUES ($1, $2, $3, 'simulator', $4, '+14155550100', 'initiated')`,
+      [id, organization.id, users.agent.id, `SIMraw${id.slice(0, 8)}`],
+    );
+    return id;
+  }
+
+  it('parses a statement once per connection and runs it again with new parameters', async () => {
+    const first = await storedCall();
+    const second = await storedCall();
+    const sql = `SELECT ${selectColumns(dataSource.manager, Call, 'c')} FROM calls c WHERE c.id = ANY($1::uuid[])`;
+    const { rows, prepared } = await transactionStartingWith(
+      dataSource,
+      'SELECT 1',
+      async (manager) => {
+        const a = await queryPrepared(manager, sql, [[first]]);
+        const b = await queryPrepared(manager, sql, [[first, second]]);
+        const statements: { statement: string }[] = await manager.query(
+          'SELECT statement FROM pg_prepared_statements',
+        );
+        return { rows: [a, b], prepared: statements.filter((s) => s.statement === sql) };
+      },
+    );
+    expect(rows[0].map((row) => row.id)).toEqual([first]);
+    expect(rows[1].map((row) => row.id).sort()).toEqual([first, second].sort());
+    expect(prepared).toHaveLength(1);
+  });
+
+  it('keeps working after a migration adds a column to the table it reads', async () => {
+    const id = await storedCall();
+    const sql = `SELECT ${selectColumns(dataSource.manager, Call, 'c')} FROM calls c WHERE c.id = $1`;
+    // One connection throughout (the pool's only idle one is not guaranteed): the statement is
+    // prepared, the table changes, the statement runs again on the same connection.
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      expect(await queryPrepared(runner.manager, sql, [id])).toHaveLength(1);
+      await runner.query('ALTER TABLE calls ADD COLUMN raw_rows_probe integer');
+      const [row] = await queryPrepared(runner.manager, sql, [id]);
+      expect(row.id).toBe(id);
+      expect(row).not.toHaveProperty('raw_rows_probe');
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
+  it("reports a failing statement as TypeORM's QueryFailedError, with PostgreSQL's code", async () => {
+    const error = await transactionStartingWith(dataSource, 'SELECT 1', (manager) =>
+      queryPrepared(manager, 'SELECT 1 / $1::int AS n', [0]),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(QueryFailedError);
+    expect((error as QueryFailedError & { driverError: { code: string } }).driverError.code).toBe(
+      '22012',
+    );
+  });
+
+  it('outside a transaction, runs the statement through the pool', async () => {
+    const rows = await queryPrepared(dataSource.manager, 'SELECT $1::int + 1 AS n', [41]);
+    expect(rows).toEqual([{ n: 42 }]);
+  });
+
+  it('hands the work the rows of the last statement sent with BEGIN', async () => {
+    const rows = await transactionStartingWith(
+      dataSource,
+      "SET LOCAL plan_cache_mode = force_generic_plan; SELECT current_setting('plan_cache_mode') AS mode",
+      async (_manager, firstRows) => firstRows,
+    );
+    expect(rows).toEqual([{ mode: 'force_generic_plan' }]);
+    const [after] = await dataSource.query("SELECT current_setting('plan_cache_mode') AS mode");
+    expect(after.mode).toBe('auto');
+  });
+});
