@@ -59,7 +59,13 @@ export class WebhookEnqueuer {
       );
     });
     try {
-      await Promise.race([this.queue.addBulk(jobs), timeout]);
+      // A lone job skips addBulk's pipeline, whose set-up (a copy of every BullMQ script onto it)
+      // cost more CPU than the job itself at low rates.
+      const added =
+        jobs.length === 1
+          ? this.queue.add(jobs[0].name, jobs[0].data, jobs[0].opts)
+          : this.queue.addBulk(jobs);
+      await Promise.race([added, timeout]);
     } finally {
       clearTimeout(timer);
     }
