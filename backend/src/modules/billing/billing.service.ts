@@ -2,9 +2,8 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { formatMicros } from '../../common/money';
-import { normalizePhone } from '../../common/phone';
 import { AuthUser, isAdminRole } from '../auth/auth-user';
-import { Organization } from '../auth/entities/organization.entity';
+import { OrganizationPhones } from '../auth/organization-phones';
 import { WalletService } from '../wallet/wallet.service';
 import { AppConfig } from '../../config/app-config';
 import { BillingSummary, SummaryFigures, SummaryGroup, SummaryQuery } from './billing-summary';
@@ -58,11 +57,9 @@ export class BillingService {
   ) {}
 
   async quote(caller: AuthUser, to: string): Promise<QuoteView> {
-    const organization = await this.dataSource
-      .getRepository(Organization)
-      .findOneByOrFail({ id: caller.organizationId });
-    const phone = normalizePhone(to ?? '', organization.defaultCountry);
-    if (!phone) throw new BadRequestException('to must be a valid phone number, e.g. +14155550100');
+    const phone = (
+      await OrganizationPhones.of(this.dataSource.manager, caller.organizationId)
+    ).require(to ?? '', 'to');
     const rate = await this.rates.findRate(caller.organizationId, phone.e164);
     const { availableMicros } = await this.wallets.balance(
       this.dataSource.manager,

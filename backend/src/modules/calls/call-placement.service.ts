@@ -1,9 +1,8 @@
 import { BadGatewayException, BadRequestException, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { normalizePhone } from '../../common/phone';
 import { AuthUser } from '../auth/auth-user';
-import { Organization } from '../auth/entities/organization.entity';
+import { OrganizationPhones } from '../auth/organization-phones';
 import { CallBillingService } from '../billing/call-billing.service';
 import { ContactsService } from '../contacts/contacts.service';
 import { ProviderApiError } from '../providers/provider-adapter';
@@ -41,14 +40,9 @@ export class CallPlacementService {
         `provider ${request.provider} is not configured on this Switchboard`,
       );
     }
-    const organization = await this.dataSource
-      .getRepository(Organization)
-      .findOneByOrFail({ id: caller.organizationId });
-    const to = normalizePhone(request.to, organization.defaultCountry);
-    if (!to) throw new BadRequestException('to must be a valid phone number, e.g. +14155550100');
-    const from = request.from ? normalizePhone(request.from, organization.defaultCountry) : null;
-    if (request.from && !from)
-      throw new BadRequestException('from must be a valid phone number, e.g. +14155550142');
+    const phones = await OrganizationPhones.of(this.dataSource.manager, caller.organizationId);
+    const to = phones.require(request.to, 'to');
+    const from = request.from ? phones.require(request.from, 'from', '+14155550142') : null;
     // Exotel's `from` is the agent's own phone; elsewhere it is the caller ID the callee sees, and
     // must be one of the organization's (provider accounts are shared by every organization).
     if (

@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   ConflictException,
   Controller,
@@ -22,10 +21,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Transform } from 'class-transformer';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { normalizePhone } from '../../common/phone';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
-import { Organization } from '../auth/entities/organization.entity';
+import { OrganizationPhones } from '../auth/organization-phones';
 import { CallerId } from './entities/caller-id.entity';
 
 export class CreateCallerIdDto {
@@ -77,12 +75,9 @@ export class CallerIdsController {
     @CurrentUser() caller: AuthUser,
     @Body() body: CreateCallerIdDto,
   ): Promise<CallerIdView> {
-    const organization = await this.dataSource
-      .getRepository(Organization)
-      .findOneByOrFail({ id: caller.organizationId });
-    const number = normalizePhone(body.number, organization.defaultCountry);
-    if (!number)
-      throw new BadRequestException('number must be a valid phone number, e.g. +14155550142');
+    const number = (
+      await OrganizationPhones.of(this.dataSource.manager, caller.organizationId)
+    ).require(body.number, 'number', '+14155550142');
     const repository = this.dataSource.getRepository(CallerId);
     if (await repository.existsBy({ organizationId: caller.organizationId, number: number.e164 })) {
       throw new ConflictException(`${number.e164} is already a caller ID`);

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { normalizePhone } from '../../common/phone';
 import { AuthUser } from '../auth/auth-user';
-import { Organization } from '../auth/entities/organization.entity';
+import { OrganizationPhones } from '../auth/organization-phones';
 import { User } from '../auth/entities/user.entity';
 import { IncomingWebhook, WebhookParseError } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
@@ -110,10 +110,8 @@ export class VoiceService {
       this.logger.warn(`voice request from unknown or inactive identity ${voice.identity}`);
       return buildRefusalTwiml('Your account cannot place calls. Goodbye.');
     }
-    const organization = await this.dataSource
-      .getRepository(Organization)
-      .findOneByOrFail({ id: agent.organizationId });
-    const to = normalizePhone(voice.to, organization.defaultCountry);
+    const phones = await OrganizationPhones.of(this.dataSource.manager, agent.organizationId);
+    const to = phones.read(voice.to);
     if (!to) return buildRefusalTwiml('The number you dialed is not valid. Goodbye.');
     const callerId = voice.callerId ?? this.config.TWILIO_CALLER_ID;
     if (!callerId)

@@ -3,9 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { parse } from 'csv-parse';
 import { pipeline, Readable, Transform } from 'node:stream';
 import { DataSource } from 'typeorm';
-import { normalizePhone } from '../../common/phone';
 import { AuthUser } from '../auth/auth-user';
-import { Organization } from '../auth/entities/organization.entity';
+import { OrganizationPhones } from '../auth/organization-phones';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { IMPORT_FIELDS, ImportField, ImportReport, ImportRowResult } from './contacts.dto';
 
@@ -62,9 +61,7 @@ export class ContactImportService {
     body: Readable,
     mapping: Partial<Record<ImportField, string>> = {},
   ): Promise<ImportReport> {
-    const organization = await this.dataSource
-      .getRepository(Organization)
-      .findOneByOrFail({ id: caller.organizationId });
+    const phones = await OrganizationPhones.of(this.dataSource.manager, caller.organizationId);
     let bytes = 0;
     const limit = new Transform({
       transform(chunk: Buffer, _encoding, done) {
@@ -123,7 +120,7 @@ export class ContactImportService {
           skip(line, 'phone is empty');
           continue;
         }
-        const phone = normalizePhone(rawPhone, organization.defaultCountry);
+        const phone = phones.read(rawPhone);
         if (!phone) {
           skip(line, `"${rawPhone}" is not a valid phone number`);
           continue;

@@ -1,18 +1,13 @@
-import {
-  BadRequestException,
-  ConflictException,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify';
 import { pipeline, Readable } from 'node:stream';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { SqlWrite } from '../../database/raw-rows';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
-import { NormalizedPhone, normalizePhone } from '../../common/phone';
+import { NormalizedPhone } from '../../common/phone';
 import { AuthUser } from '../auth/auth-user';
-import { Organization } from '../auth/entities/organization.entity';
+import { OrganizationPhones } from '../auth/organization-phones';
 import { toContactView } from './contact-view';
 import {
   ContactList,
@@ -37,13 +32,10 @@ export class ContactsService {
     phone: string,
     field = 'phone',
   ): Promise<NormalizedPhone> {
-    const organization = await this.dataSource
-      .getRepository(Organization)
-      .findOneByOrFail({ id: organizationId });
-    const normalized = normalizePhone(phone, organization.defaultCountry);
-    if (!normalized)
-      throw new BadRequestException(`${field} must be a valid phone number, e.g. +14155550100`);
-    return normalized;
+    return (await OrganizationPhones.of(this.dataSource.manager, organizationId)).require(
+      phone,
+      field,
+    );
   }
 
   async list(caller: AuthUser, query: ListContactsQuery): Promise<ContactList> {
@@ -88,10 +80,9 @@ export class ContactsService {
   }
 
   async lookup(caller: AuthUser, phone: string): Promise<ContactLookup> {
-    const organization = await this.dataSource
-      .getRepository(Organization)
-      .findOneByOrFail({ id: caller.organizationId });
-    const normalized = normalizePhone(phone ?? '', organization.defaultCountry);
+    const normalized = (
+      await OrganizationPhones.of(this.dataSource.manager, caller.organizationId)
+    ).read(phone ?? '');
     if (!normalized) return { found: false, contact: null, phone: null };
     const contact = await this.dataSource
       .getRepository(Contact)
@@ -159,7 +150,6 @@ export class ContactsService {
     return contact?.id ?? null;
   }
 
-  /** Records that a call to the contact ended (inside the transaction that ended the call). */
   /**
    * The statement that stamps when each contact was last called (never moving it back), for the
    * caller to send with its other writes (writeTogether).
