@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import type { Server, Socket } from 'socket.io';
 import { DashboardService } from '../dashboard/dashboard.service';
 import { REDIS } from '../redis/redis.module';
-import { adminsRoom, organizationRoom, userRoom } from './rooms';
+import type { SocketData } from './realtime.gateway';
+import { adminsRoom, organizationOfRoom, userRoom } from './rooms';
 
 /** At most once a second per organization (across all processes), however many events arrive. */
 const INTERVAL_MS = 1000;
@@ -45,14 +46,13 @@ export class MetricsBroadcaster implements OnModuleDestroy {
     this.server = server;
     // On api nodes: say which organizations have sockets here (a worker's server has none).
     server.on('connection', (socket: Socket) => {
-      const organizationId = (socket.data as { user?: { organizationId: string } }).user
-        ?.organizationId;
+      const organizationId = (socket.data as Partial<SocketData>).user?.organizationId;
       if (organizationId) void this.markWatched([organizationId]);
     });
     this.watchedRefresh = setInterval(() => {
       const organizations = [...server.of('/').adapter.rooms.keys()]
-        .filter((room) => room.startsWith(organizationRoom('')))
-        .map((room) => room.slice(organizationRoom('').length));
+        .map(organizationOfRoom)
+        .filter((organizationId): organizationId is string => organizationId !== null);
       void this.markWatched(organizations);
     }, WATCHED_REFRESH_MS);
     this.watchedRefresh.unref();
