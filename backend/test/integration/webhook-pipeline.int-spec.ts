@@ -1,3 +1,5 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { UserRole } from '../../src/modules/auth/entities/user.entity';
@@ -5,6 +7,7 @@ import { CallEvent } from '../../src/modules/calls/entities/call-event.entity';
 import { Call } from '../../src/modules/calls/entities/call.entity';
 import { ProviderName } from '../../src/modules/providers/provider-adapter';
 import { WebhookEvent } from '../../src/modules/webhooks/entities/webhook-event.entity';
+import { QueueName } from '../../src/queue/queue-name';
 import {
   postSimulatorWebhook,
   postTwilioStatus,
@@ -280,6 +283,13 @@ describe('webhook pipeline: ingress → webhook_events → BullMQ → worker (re
       simulatorEvent(call.providerCallId!, 'ringing'),
     );
     await settled(dataSource, call.id, 1);
+    // A dead letter's job has finished: wait for this one to (it may still be active just after
+    // the commit), or the replay would find it running and leave it be.
+    const queue: Queue = stack.api.app.get(getQueueToken(QueueName.WebhookEvents));
+    await eventually(
+      async () => ((await (await queue.getJob(body.id))?.isCompleted()) ? true : null),
+      'the ingress job to complete',
+    );
     // Make it look like a dead letter whose effect never happened (as after a failed transaction).
     await dataSource.getRepository(CallEvent).delete({ callId: call.id });
     await dataSource.getRepository(Call).update({ id: call.id }, { status: 'initiated' });
