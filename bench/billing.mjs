@@ -12,6 +12,7 @@ import pg from 'pg';
 import { Queue } from 'bullmq';
 import {
   benchEnvironment,
+  calibrate,
   cleanUp,
   fmt,
   machine,
@@ -218,6 +219,7 @@ async function run(label, organizations, callsPerOrganization, env) {
 
 const results = [];
 const spread = benchEnvironment('billing_spread');
+const calibration = await calibrate(spread);
 const hot = benchEnvironment('billing_hot');
 try {
   for (const env of [spread, hot]) {
@@ -235,6 +237,7 @@ try {
 }
 
 console.log(`\nBilling throughput — ${machine()}`);
+console.log(calibration);
 console.log(
   `${WORKERS} worker process(es), ${CONCURRENCY} jobs each in parallel; events queued up front\n`,
 );

@@ -13,6 +13,7 @@ import { io } from 'socket.io-client';
 import { percentile } from './lib/load.mjs';
 import {
   benchEnvironment,
+  calibrate,
   cleanUp,
   fmt,
   machine,
@@ -44,6 +45,7 @@ const env = {
   PUBLIC_BASE_URL: base,
   SIMULATOR_WEBHOOK_SECRET: SECRET,
 };
+const calibration = await calibrate(env);
 let api;
 let worker;
 let socket;
@@ -174,6 +176,7 @@ try {
 
   const sorted = Float64Array.from(latencies).sort();
   console.log(`\nRealtime latency (webhook POST → socket event) — ${machine()}`);
+  console.log(calibration);
   console.log(
     `${RATE} webhooks/s for ${SECONDS} s; one api process, one worker process, one socket client; all on this machine\n`,
   );

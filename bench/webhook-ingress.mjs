@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { closedLoop, openLoop } from './lib/load.mjs';
 import {
   benchEnvironment,
+  calibrate,
   cleanUp,
   fmt,
   machine,
@@ -75,6 +76,7 @@ async function measure(label, url) {
 }
 
 const env = benchEnvironment('ingress');
+const calibration = await calibrate(env);
 const switchboardPort = 3901;
 const barePort = 3902;
 let api;
@@ -103,6 +105,7 @@ try {
   ];
 
   console.log(`\nWebhook ingress — ${machine()}`);
+  console.log(calibration);
   console.log(
     `closed loop: ${concurrency} connections for ${seconds} s; open loop: ${rate}/s for ${seconds} s; one api process; load generator on the same machine\n`,
   );

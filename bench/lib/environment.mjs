@@ -12,6 +12,45 @@ export function machine() {
   return `${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 }
 
+/**
+ * The machine's own speed, measured before a benchmark starts (nothing else running): figures from
+ * two machines compare only alongside these. A fixed CPU loop; sequential round trips to
+ * PostgreSQL (`SELECT 1`) and Redis (`PING`), which show what a syscall and a wake-up cost.
+ */
+export async function calibrate(env) {
+  const cpu = [];
+  for (let run = 0; run < 3; run += 1) {
+    const started = performance.now();
+    let sum = 0;
+    for (let i = 0; i < 50_000_000; i += 1) sum = (sum + i * 7) % 1_000_003;
+    if (sum < 0) throw new Error('unreachable'); // keeps the loop from being optimized away
+    cpu.push(performance.now() - started);
+  }
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const timeEach = async (count, once, idleMs = 0) => {
+    const times = [];
+    for (let i = 0; i < count; i += 1) {
+      if (idleMs) await new Promise((resolve) => setTimeout(resolve, idleMs));
+      const started = performance.now();
+      await once();
+      times.push(performance.now() - started);
+    }
+    return median(times);
+  };
+  const url = new URL(env.DATABASE_URL);
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  const pgMs = await timeEach(300, () => client.query('SELECT 1'));
+  // After an idle moment both sides must be woken up: what a hop costs at a low rate.
+  const pgIdleMs = await timeEach(100, () => client.query('SELECT 1'), 5);
+  await client.end();
+  const redis = new Redis(env.REDIS_URL);
+  const redisMs = await timeEach(300, () => redis.ping());
+  redis.disconnect();
+  return `calibration: CPU loop ${median(cpu).toFixed(0)} ms · PostgreSQL SELECT 1 p50 ${pgMs.toFixed(2)} ms back to back, ${pgIdleMs.toFixed(2)} ms after 5 ms idle · Redis PING p50 ${redisMs.toFixed(2)} ms`;
+}
+
 export function benchEnvironment(name) {
   const suffix = `${name}_${process.pid}`;
   return {
