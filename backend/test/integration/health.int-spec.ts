@@ -1,9 +1,13 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { QueueName } from '../../src/queue/queue-name';
 import { request, RunningApi, startApi } from '../support/test-app';
 
 describe('health and metrics', () => {
   let api: RunningApi;
   beforeAll(async () => {
-    api = await startApi();
+    // Queues of its own: other test files leave jobs waiting in the shared test prefix.
+    api = await startApi({ REDIS_PREFIX: `${process.env.REDIS_PREFIX}_health` });
   });
   afterAll(() => api.close());
 
@@ -25,7 +29,13 @@ describe('health and metrics', () => {
     expect(response.body).toMatch(
       /http_request_duration_seconds_bucket\{.*route="\/health\/live".*\}/,
     );
-    expect(response.body).toMatch(/queue_jobs\{queue="webhook-events",state="waiting"\} 0/);
+    expect(response.body).toMatch(/queue_jobs\{queue="webhook-events",state="waiting"\} 0\n/);
+
+    const queue: Queue = api.app.get(getQueueToken(QueueName.WebhookEvents));
+    await queue.add('probe', {}, { jobId: 'health-probe' });
+    const afterAdd = await request(api.baseUrl, 'GET', '/metrics');
+    expect(afterAdd.body).toMatch(/queue_jobs\{queue="webhook-events",state="waiting"\} 1\n/);
+    await queue.obliterate({ force: true });
   });
 
   it('answers unknown API paths with the one error shape and a request id header', async () => {
