@@ -1,6 +1,7 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
+import { LoggedWorkerHost } from '../../queue/logged-worker-host';
 import { QueueName } from '../../queue/queue-name';
 import { WebhookMaintenanceService } from './webhook-maintenance.service';
 
@@ -9,7 +10,7 @@ export const RECONCILE_CALLS = 'reconcile-calls';
 
 /** Runs the sweeper every 30 s and reconciliation every minute (BullMQ job schedulers: one run at a time cluster-wide). */
 @Processor(QueueName.Maintenance)
-export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class MaintenanceProcessor extends LoggedWorkerHost implements OnApplicationBootstrap {
   constructor(
     private readonly maintenance: WebhookMaintenanceService,
     @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,

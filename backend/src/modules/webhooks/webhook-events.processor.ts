@@ -1,7 +1,8 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { OnApplicationBootstrap } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
+import { LoggedWorkerHost } from '../../queue/logged-worker-host';
 import { QueueName } from '../../queue/queue-name';
 import { ProcessWebhookEventJob } from './webhook-job';
 import { WebhookEventBatcher } from './webhook-event-batcher';
@@ -18,7 +19,7 @@ import { ProcessingOutcome, WebhookProcessingService } from './webhook-processin
   lockDuration: Number(process.env.WEBHOOK_JOB_LOCK_MS ?? 30_000),
   stalledInterval: Number(process.env.WEBHOOK_JOB_LOCK_MS ?? 30_000),
 })
-export class WebhookEventsProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class WebhookEventsProcessor extends LoggedWorkerHost implements OnApplicationBootstrap {
   constructor(
     private readonly processing: WebhookProcessingService,
     private readonly batcher: WebhookEventBatcher,

@@ -1,16 +1,14 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { AppConfig } from '../../../config/app-config';
+import { LoggedWorkerHost } from '../../../queue/logged-worker-host';
 import { QueueName } from '../../../queue/queue-name';
 import { SimulatorDeliveryJob } from './simulator.adapter';
 import { standardWebhookHeaders } from './simulator-signature';
 
 /** Worker side of the simulator: POSTs each scheduled webhook to the ingress, signed, over HTTP. */
 @Processor(QueueName.Simulator, { concurrency: 32 })
-export class SimulatorDeliveryProcessor extends WorkerHost {
-  private readonly logger = new Logger(SimulatorDeliveryProcessor.name);
-
+export class SimulatorDeliveryProcessor extends LoggedWorkerHost {
   constructor(private readonly config: AppConfig) {
     super();
   }

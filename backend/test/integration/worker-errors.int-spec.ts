@@ -1,0 +1,31 @@
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { SimulatorDeliveryProcessor } from '../../src/modules/providers/simulator/simulator-delivery.processor';
+import { MaintenanceProcessor } from '../../src/modules/webhooks/maintenance.processor';
+import { WebhookEventsProcessor } from '../../src/modules/webhooks/webhook-events.processor';
+import { LoggedWorkerHost } from '../../src/queue/logged-worker-host';
+import { startWorker } from '../support/test-worker';
+
+describe('worker errors', () => {
+  let worker: INestApplicationContext;
+  beforeAll(async () => {
+    worker = await startWorker();
+  });
+  afterAll(() => worker.close());
+
+  it.each([WebhookEventsProcessor, MaintenanceProcessor, SimulatorDeliveryProcessor])(
+    '%p logs its BullMQ worker errors through the application logger',
+    (processorClass) => {
+      const processor: LoggedWorkerHost = worker.get(processorClass);
+      const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      try {
+        processor.worker.emit('error', new Error('Missing key for job repeat:sweep:1'));
+        expect(logged).toHaveBeenCalledWith(
+          'worker error: Missing key for job repeat:sweep:1',
+          expect.stringContaining('Error: Missing key'),
+        );
+      } finally {
+        logged.mockRestore();
+      }
+    },
+  );
+});
