@@ -1,0 +1,23 @@
+// The benchmark's browser stand-in, on a thread of its own so that the load generator's work on
+// the main thread never delays a receipt timestamp. Records when each call first reaches `ringing`.
+import { parentPort, workerData } from 'node:worker_threads';
+import { io } from 'socket.io-client';
+
+const { base, token } = workerData;
+const receivedAt = new Map(); // call id → epoch ms (performance.timeOrigin + now(): shared clock)
+const socket = io(base, { path: '/socket.io', transports: ['websocket'], auth: { token } });
+socket.on('connect', () => parentPort.postMessage({ type: 'connected' }));
+socket.on('connect_error', (error) =>
+  parentPort.postMessage({ type: 'error', message: error.message }),
+);
+socket.on('call:updated', (call) => {
+  if (call.status === 'ringing' && !receivedAt.has(call.id))
+    receivedAt.set(call.id, performance.timeOrigin + performance.now());
+});
+parentPort.on('message', (message) => {
+  if (message.type === 'count') parentPort.postMessage({ type: 'count', count: receivedAt.size });
+  if (message.type === 'collect') {
+    parentPort.postMessage({ type: 'collected', receivedAt: [...receivedAt] });
+    socket.disconnect();
+  }
+});
