@@ -5,14 +5,19 @@ import { WebhookEventsProcessor } from '../../src/modules/webhooks/webhook-event
 import { LoggedWorkerHost } from '../../src/queue/logged-worker-host';
 import { startWorker } from '../support/test-worker';
 
+const PROCESSORS = [WebhookEventsProcessor, MaintenanceProcessor, SimulatorDeliveryProcessor];
+
 describe('worker errors', () => {
   let worker: INestApplicationContext;
   beforeAll(async () => {
     worker = await startWorker();
+    // Closing workers still connecting makes ioredis reject their first commands.
+    for (const processorClass of PROCESSORS)
+      await worker.get<LoggedWorkerHost>(processorClass).worker.waitUntilReady();
   });
   afterAll(() => worker.close());
 
-  it.each([WebhookEventsProcessor, MaintenanceProcessor, SimulatorDeliveryProcessor])(
+  it.each(PROCESSORS)(
     '%p logs its BullMQ worker errors through the application logger',
     (processorClass) => {
       const processor: LoggedWorkerHost = worker.get(processorClass);
