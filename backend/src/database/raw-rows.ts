@@ -88,6 +88,14 @@ export async function writeTogether(
 }
 
 const statementNames = new Map<string, string>();
+/** The statements each connection has prepared (a connection keeps them until it closes). */
+const preparedOn = new WeakMap<PoolClient, Set<string>>();
+
+/** The transaction's own connection, or undefined for a manager that queries the pool. */
+function connectionOf(manager: EntityManager): PoolClient | undefined {
+  return (manager.queryRunner as unknown as { databaseConnection?: PoolClient } | undefined)
+    ?.databaseConnection;
+}
 
 /**
  * Runs a hot-path statement as a named prepared statement on the manager's connection, so
@@ -101,9 +109,7 @@ export async function queryPrepared(
   sql: string,
   params: unknown[],
 ): Promise<Record<string, unknown>[]> {
-  // A transaction's manager has its query runner's connection; any other manager queries the pool.
-  const client = (manager.queryRunner as unknown as { databaseConnection?: PoolClient } | undefined)
-    ?.databaseConnection;
+  const client = connectionOf(manager);
   if (!client) return manager.query(sql, params);
   let name = statementNames.get(sql);
   if (name === undefined) {
@@ -112,11 +118,43 @@ export async function queryPrepared(
   }
   try {
     const result = await client.query({ name, text: sql, values: params });
+    let prepared = preparedOn.get(client);
+    if (!prepared) preparedOn.set(client, (prepared = new Set()));
+    prepared.add(name);
     return result.rows as Record<string, unknown>[];
   } catch (error) {
     // The same error TypeORM's own query() raises, for callers that look at driverError.
     throw new QueryFailedError(sql, params, error as Error);
   }
+}
+
+/**
+ * The statement `queryPrepared` has already prepared on this connection, as an
+ * `EXECUTE name(…)` with its parameters written as literals, to travel with other statements in
+ * one simple query (one round trip); null while this connection has not prepared it. Parameters
+ * may be strings, null, or arrays of those (each literal takes the prepared parameter's type).
+ */
+export function executeStatement(
+  client: PoolClient,
+  sql: string,
+  params: unknown[],
+): string | null {
+  const name = statementNames.get(sql);
+  if (name === undefined || !preparedOn.get(client)?.has(name)) return null;
+  return `EXECUTE ${name}(${params.map((param) => client.escapeLiteral(literalText(param))).join(', ')})`;
+}
+
+function literalText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    const items = value.map((item: unknown) => {
+      if (item === null) return 'NULL';
+      if (typeof item !== 'string') throw new Error(`not a string array item: ${typeof item}`);
+      return `"${item.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
+    });
+    return `{${items.join(',')}}`;
+  }
+  throw new Error(`executeStatement takes strings and string arrays, not ${typeof value}`);
 }
 
 /** `c."id", c."status", …`: an entity's columns spelled out, for statements `queryPrepared` keeps. */
@@ -138,22 +176,24 @@ export function selectColumns<T extends ObjectLiteral>(
 const columnLists = new Map<string, string>();
 
 /**
- * A transaction whose BEGIN travels with its first statement: one round trip instead of two, on the
- * hot path. `firstSql` goes through the simple query protocol, which takes no parameters: it must
- * hold nothing but checked values (see `uuidList`); `work` gets the rows of its last statement.
+ * A transaction whose BEGIN travels with its first statements: one round trip instead of two, on
+ * the hot path. `firstSql` (given the transaction's connection, for `executeStatement`) goes
+ * through the simple query protocol, which takes no parameters: it must hold nothing but checked
+ * or escaped values (see `uuidList`); `work` gets the rows of each of its statements, in order.
  * COMMIT after `work`, ROLLBACK if it throws.
  */
 export async function transactionStartingWith<T>(
   dataSource: DataSource,
-  firstSql: string,
-  work: (manager: EntityManager, firstRows: Record<string, unknown>[]) => Promise<T>,
+  firstSql: string | ((client: PoolClient) => string),
+  work: (manager: EntityManager, firstRows: Record<string, unknown>[][]) => Promise<T>,
 ): Promise<T> {
   const runner = dataSource.createQueryRunner();
   const client = (await runner.connect()) as PoolClient;
   try {
-    const results = (await client.query(`BEGIN; ${firstSql}`)) as unknown as QueryResult[];
-    const first = results[results.length - 1];
-    const result = await work(runner.manager, first.rows as Record<string, unknown>[]);
+    const sql = typeof firstSql === 'string' ? firstSql : firstSql(client);
+    const results = (await client.query(`BEGIN; ${sql}`)) as unknown as QueryResult[];
+    const rows = results.slice(1).map((result) => result.rows as Record<string, unknown>[]);
+    const result = await work(runner.manager, rows);
     await client.query('COMMIT');
     return result;
   } catch (error) {

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { queryPrepared, selectColumns, transactionStartingWith } from '../../src/database/raw-rows';
+import type { PoolClient, QueryResult } from 'pg';
+import {
+  executeStatement,
+  queryPrepared,
+  selectColumns,
+  transactionStartingWith,
+} from '../../src/database/raw-rows';
 import { Call } from '../../src/modules/calls/entities/call.entity';
 import { createOrganization, RunningApi, startApi } from '../support/test-app';
 
@@ -82,14 +88,40 @@ describe('raw-rows: prepared hot-path statements (real PostgreSQL)', () => {
     expect(rows).toEqual([{ n: 42 }]);
   });
 
-  it('hands the work the rows of the last statement sent with BEGIN', async () => {
+  it('hands the work the rows of each statement sent with BEGIN', async () => {
     const rows = await transactionStartingWith(
       dataSource,
-      "SET LOCAL plan_cache_mode = force_generic_plan; SELECT current_setting('plan_cache_mode') AS mode",
+      "SET LOCAL plan_cache_mode = force_generic_plan; SELECT current_setting('plan_cache_mode') AS mode; SELECT 2 AS n",
       async (_manager, firstRows) => firstRows,
     );
-    expect(rows).toEqual([{ mode: 'force_generic_plan' }]);
+    expect(rows).toEqual([[], [{ mode: 'force_generic_plan' }], [{ n: 2 }]]);
     const [after] = await dataSource.query("SELECT current_setting('plan_cache_mode') AS mode");
     expect(after.mode).toBe('auto');
+  });
+
+  it('sends a statement this connection has prepared along with others, its parameters as literals', async () => {
+    const sql = 'SELECT $1::text[] AS texts, $2::uuid[] AS ids, $3::text AS one';
+    const tricky = ['a"b', 'c\\d', "e'f", 'g,{h}', 'NULL', '', 'é'];
+    const id = randomUUID();
+    const params = [[...tricky, null], [id], "it's"];
+    const [before, direct, along] = await transactionStartingWith(
+      dataSource,
+      (client) => {
+        // Not prepared on this connection yet: nothing to send along.
+        const unprepared = executeStatement(client, sql, params);
+        return `SELECT ${unprepared === null ? 'true' : 'false'} AS unprepared`;
+      },
+      async (manager, [[{ unprepared }]]) => {
+        const first = await queryPrepared(manager, sql, params);
+        const client = (manager.queryRunner as unknown as { databaseConnection: PoolClient })
+          .databaseConnection;
+        const execute = executeStatement(client, sql, params);
+        const results = (await client.query(`SELECT 1; ${execute}`)) as unknown as QueryResult[];
+        return [unprepared, first, results[1].rows];
+      },
+    );
+    expect(before).toBe(true);
+    expect(direct).toEqual([{ texts: [...tricky, null], ids: [id], one: "it's" }]);
+    expect(along).toEqual(direct);
   });
 });

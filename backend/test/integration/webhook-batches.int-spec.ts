@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { CallKeys, CallProgressService } from '../../src/modules/calls/call-progress.service';
 import { Call } from '../../src/modules/calls/entities/call.entity';
 import { Wallet } from '../../src/modules/wallet/entities/wallet.entity';
 import { DuplicateTransactionError } from '../../src/modules/wallet/ledger.service';
@@ -52,6 +53,9 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
     return ids;
   }
 
+  /** Jobs as the sweeper or a replay enqueues them: the event id alone, no call hint. */
+  const jobsFor = (ids: string[]) => ids.map((eventId) => ({ eventId }));
+
   async function wallet(organizationId: string): Promise<Wallet> {
     return dataSource.getRepository(Wallet).findOneByOrFail({ organizationId });
   }
@@ -76,7 +80,7 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
 
     // Handed over in another order than they arrived in: ringing, in_progress, completed, completed.
     const handedOver = calls.flatMap((_, i) => [1, 2, 3, 0].map((k) => ids[i * 4 + k]));
-    const results = await processing.processBatch(handedOver);
+    const results = await processing.processBatch(jobsFor(handedOver));
     expect([...results.values()].every((result) => result === 'processed')).toBe(true);
 
     for (const call of calls) {
@@ -109,7 +113,7 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
     expect(states).toEqual([{ state: 'processed' }]);
 
     // A redelivered job for the same events changes nothing.
-    const again = await processing.processBatch(ids);
+    const again = await processing.processBatch(jobsFor(ids));
     expect([...again.values()].every((result) => result === 'skipped')).toBe(true);
   });
 
@@ -123,7 +127,9 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
     ]);
 
     const notAnEventId = "x'); DROP TABLE calls; --";
-    const results = await processing.processBatch([good, unknownCall, malformed, notAnEventId]);
+    const results = await processing.processBatch(
+      jobsFor([good, unknownCall, malformed, notAnEventId]),
+    );
 
     expect(results.get(good)).toBe('processed');
     expect(results.get(unknownCall)).toBeInstanceOf(CallNotFoundError);
@@ -143,6 +149,60 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
     expect(stateOf.get(malformed)).toBe('received');
   });
 
+  it('locks the calls the ingress named with the events, and finds the right call when the hint is wrong or absent', async () => {
+    const users = await organizationWithUsRate(stack.api, 10n * HOLD_PER_CALL);
+    const [hinted, misnamed, unnamed, bystander] = [
+      await heldCall(users.agent),
+      await heldCall(users.agent),
+      await heldCall(users.agent),
+      await heldCall(users.agent),
+    ];
+    const keysOf = (call: Call): CallKeys => ({
+      provider: 'simulator',
+      callId: call.id,
+      providerCallId: call.providerCallId!,
+      parentProviderCallId: null,
+    });
+    const lockCalls = jest.spyOn(stack.worker.get(CallProgressService), 'lockCalls');
+    try {
+      // Sequential batches of one event each, the ingress's hint right: after the first batch on
+      // a connection (which prepares the lock statement), no batch needs a lock statement of its own.
+      const batches = 4;
+      for (let i = 0; i < batches; i += 1) {
+        const call = await heldCall(users.agent);
+        const [eventId] = await store([simulatorEvent(call.providerCallId!, 'ringing')]);
+        const results = await processing.processBatch([{ eventId, call: keysOf(call) }]);
+        expect(results.get(eventId)).toBe('processed');
+        expect((await dataSource.getRepository(Call).findOneByOrFail({ id: call.id })).status).toBe(
+          'ringing',
+        );
+      }
+      expect(lockCalls.mock.calls.length).toBeLessThan(batches);
+
+      // One batch: a right hint, a hint naming another (existing) call, and no hint at all.
+      const [first, second, third] = await store([
+        simulatorEvent(hinted.providerCallId!, 'ringing'),
+        simulatorEvent(misnamed.providerCallId!, 'ringing'),
+        simulatorEvent(unnamed.providerCallId!, 'ringing'),
+      ]);
+      const results = await processing.processBatch([
+        { eventId: first, call: keysOf(hinted) },
+        { eventId: second, call: keysOf(bystander) },
+        { eventId: third },
+      ]);
+      expect([...results.values()]).toEqual(['processed', 'processed', 'processed']);
+    } finally {
+      lockCalls.mockRestore();
+    }
+    const status = async (call: Call) =>
+      (await dataSource.getRepository(Call).findOneByOrFail({ id: call.id })).status;
+    expect(await status(hinted)).toBe('ringing');
+    expect(await status(misnamed)).toBe('ringing');
+    expect(await status(unnamed)).toBe('ringing');
+    // Named by a wrong hint, so locked for a moment, but no event was about it.
+    expect(await status(bystander)).toBe('initiated');
+  });
+
   it('writes text with quotes, backslashes, commas and braces exactly', async () => {
     const users = await organizationWithUsRate(stack.api, 10n * HOLD_PER_CALL);
     const call = await heldCall(users.agent);
@@ -153,7 +213,7 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
       simulatorEvent(call.providerCallId!, oddStatus),
     ]);
 
-    const results = await processing.processBatch(ids);
+    const results = await processing.processBatch(jobsFor(ids));
 
     expect([...results.values()]).toEqual(['processed', 'processed']);
     const after = await dataSource.getRepository(Call).findOneByOrFail({ id: call.id });
@@ -184,11 +244,13 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
       simulatorEvent(healthy.providerCallId!, 'completed', { duration_seconds: 30 }),
       simulatorEvent(poisoned.providerCallId!, 'completed', { duration_seconds: 30 }),
     ]);
-    await expect(processing.processBatch(ids)).rejects.toBeInstanceOf(DuplicateTransactionError);
+    await expect(processing.processBatch(jobsFor(ids))).rejects.toBeInstanceOf(
+      DuplicateTransactionError,
+    );
 
     const batcher = stack.worker.get(WebhookEventBatcher);
     const [healthyResult, poisonedResult] = await Promise.allSettled(
-      ids.map((id) => batcher.process(id)),
+      ids.map((eventId) => batcher.process({ eventId })),
     );
 
     expect(healthyResult).toEqual({ status: 'fulfilled', value: 'processed' });

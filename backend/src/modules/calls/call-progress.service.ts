@@ -20,10 +20,23 @@ export interface ProgressResult {
   ended: boolean;
 }
 
-/** One provider event and the call it is about; the input of a batch. */
-export interface EventForCall {
+/** What finds the call a provider event is about (see `callKeysOf`). */
+export interface CallKeys {
   provider: ProviderName;
-  event: NormalizedEvent;
+  /** Our own call id, when the provider echoed it back. */
+  callId: string | null;
+  providerCallId: string;
+  parentProviderCallId: string | null;
+}
+
+/** The keys that find an event's call: our own id first, then the provider's, then the parent leg. */
+export function callKeysOf(provider: ProviderName, event: NormalizedEvent): CallKeys {
+  return {
+    provider,
+    callId: event.callId && isUuid(event.callId) ? event.callId : null,
+    providerCallId: event.providerCallId,
+    parentProviderCallId: event.parentProviderCallId ?? null,
+  };
 }
 
 /** A timeline row (call_events) waiting to be written with its batch. */
@@ -42,10 +55,6 @@ export interface TimelineEntry {
   receivedAt: Date;
 }
 
-/** Our own call id echoed by the provider, when the event carries one. */
-const ownCallId = (event: NormalizedEvent): string | null =>
-  event.callId && isUuid(event.callId) ? event.callId : null;
-
 /**
  * Applies provider events to calls, inside the caller's transaction: the status state machine,
  * enrichment with late facts (each fact set once), and the timeline. Works on batches: the calls
@@ -55,19 +64,19 @@ const ownCallId = (event: NormalizedEvent): string | null =>
 @Injectable()
 export class CallProgressService {
   /**
-   * Finds and locks (FOR UPDATE, in id order) the calls these events are about, with their agent's
-   * and contact's names. The result is
-   * aligned with the input; null where no call matches (yet). A call is found by our own call id
-   * (echoed by the provider) first, then the provider's call id, then the parent leg.
+   * Finds and locks (FOR UPDATE, in id order) the calls these keys find, with their agent's and
+   * contact's names. The result is aligned with the input; null where no call matches (yet).
    */
-  async lockCallsForEvents(
-    manager: EntityManager,
-    items: EventForCall[],
-  ): Promise<(Call | null)[]> {
-    if (items.length === 0) return [];
-    const rows = await queryPrepared(
-      manager,
-      `SELECT ${selectColumns(manager, Call, 'c')}, a.name AS agent_name, ct.name AS contact_name
+  async lockCalls(manager: EntityManager, keys: CallKeys[]): Promise<(Call | null)[]> {
+    if (keys.length === 0) return [];
+    const { sql, params } = this.lockCallsStatement(manager, keys);
+    return this.matchLockedCalls(manager, await queryPrepared(manager, sql, params), keys);
+  }
+
+  /** The statement of `lockCalls`, for a caller that sends it along others (executeStatement). */
+  lockCallsStatement(manager: EntityManager, keys: CallKeys[]): { sql: string; params: unknown[] } {
+    return {
+      sql: `SELECT ${selectColumns(manager, Call, 'c')}, a.name AS agent_name, ct.name AS contact_name
          FROM calls c
          LEFT JOIN users a ON a.id = c.agent_id
          LEFT JOIN contacts ct ON ct.id = c.contact_id
@@ -84,13 +93,24 @@ export class CallProgressService {
               LIMIT 1) matched)
         ORDER BY c.id
           FOR UPDATE OF c`,
-      [
-        items.map((item) => item.provider),
-        items.map((item) => ownCallId(item.event)),
-        items.map((item) => item.event.providerCallId),
-        items.map((item) => item.event.parentProviderCallId ?? null),
+      params: [
+        keys.map((key) => key.provider),
+        keys.map((key) => key.callId),
+        keys.map((key) => key.providerCallId),
+        keys.map((key) => key.parentProviderCallId),
       ],
-    );
+    };
+  }
+
+  /**
+   * The locked rows of `lockCallsStatement` as calls, aligned with `keys` by the same preference
+   * as the query (our own id, then the provider's, then the parent leg); null where none matches.
+   */
+  matchLockedCalls(
+    manager: EntityManager,
+    rows: Record<string, unknown>[],
+    keys: CallKeys[],
+  ): (Call | null)[] {
     const calls = rows.map((row) => {
       const call = hydrate(manager, Call, row);
       // The names a call's view shows (toCallView), so publishing needs no other read.
@@ -98,15 +118,13 @@ export class CallProgressService {
       if (row.contact_name !== null) call.contact = { name: row.contact_name } as Contact;
       return call;
     });
-    // The same preference as the query, over the locked rows.
-    return items.map(({ provider, event }) => {
-      const candidates = calls.filter((call) => call.provider === provider);
-      const callId = ownCallId(event);
+    return keys.map((key) => {
+      const candidates = calls.filter((call) => call.provider === key.provider);
       return (
-        (callId && candidates.find((call) => call.id === callId)) ||
-        candidates.find((call) => call.providerCallId === event.providerCallId) ||
-        (event.parentProviderCallId
-          ? candidates.find((call) => call.parentProviderCallId === event.parentProviderCallId)
+        (key.callId && candidates.find((call) => call.id === key.callId)) ||
+        candidates.find((call) => call.providerCallId === key.providerCallId) ||
+        (key.parentProviderCallId
+          ? candidates.find((call) => call.parentProviderCallId === key.parentProviderCallId)
           : undefined) ||
         null
       );

@@ -20,20 +20,20 @@ export const ENQUEUE_TIMEOUT_MS = 2000;
  */
 @Injectable()
 export class WebhookEnqueuer {
-  private readonly batches = new MicroBatcher<string, true>({
+  private readonly batches = new MicroBatcher<ProcessWebhookEventJob, true>({
     name: 'webhook jobs',
     maxBatch: MAX_BATCH,
     maxInFlight: Number.POSITIVE_INFINITY,
-    run: async (eventIds) => {
+    run: async (jobs) => {
       await this.addWithin(
         ENQUEUE_TIMEOUT_MS,
-        eventIds.map((eventId) => ({
+        jobs.map((data) => ({
           name: PROCESS_WEBHOOK_EVENT,
-          data: { eventId },
-          opts: { jobId: eventId },
+          data,
+          opts: { jobId: data.eventId },
         })),
       );
-      return eventIds.map(() => true as const);
+      return jobs.map(() => true as const);
     },
     // Redis away fails every job of the batch alike: no use trying them one by one.
     onBatchError: 'all-fail',
@@ -43,8 +43,8 @@ export class WebhookEnqueuer {
     @InjectQueue(QueueName.WebhookEvents) private readonly queue: Queue<ProcessWebhookEventJob>,
   ) {}
 
-  async enqueue(eventId: string): Promise<void> {
-    await this.batches.submit(eventId);
+  async enqueue(job: ProcessWebhookEventJob): Promise<void> {
+    await this.batches.submit(job);
   }
 
   private async addWithin(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MicroBatcher } from '../../common/micro-batcher';
+import { ProcessWebhookEventJob } from './webhook-job';
 import { ProcessingOutcome, WebhookProcessingService } from './webhook-processing.service';
 
 /**
@@ -10,7 +11,7 @@ import { ProcessingOutcome, WebhookProcessingService } from './webhook-processin
  */
 @Injectable()
 export class WebhookEventBatcher {
-  private readonly batches: MicroBatcher<string, ProcessingOutcome>;
+  private readonly batches: MicroBatcher<ProcessWebhookEventJob, ProcessingOutcome>;
 
   constructor(processing: WebhookProcessingService) {
     this.batches = new MicroBatcher({
@@ -19,15 +20,17 @@ export class WebhookEventBatcher {
       // One batch in flight: the jobs that arrive meanwhile form the next, larger batch. (Two in
       // flight made smaller batches: more statements per event, and a slower median at 500/s.)
       maxInFlight: 1,
-      run: async (eventIds) => {
-        const results = await processing.processBatch(eventIds);
-        return eventIds.map((id) => results.get(id) ?? new Error(`event ${id} had no result`));
+      run: async (jobs) => {
+        const results = await processing.processBatch(jobs);
+        return jobs.map(
+          ({ eventId }) => results.get(eventId) ?? new Error(`event ${eventId} had no result`),
+        );
       },
       onBatchError: 'each-alone',
     });
   }
 
-  process(eventId: string): Promise<ProcessingOutcome> {
-    return this.batches.submit(eventId);
+  process(job: ProcessWebhookEventJob): Promise<ProcessingOutcome> {
+    return this.batches.submit(job);
   }
 }

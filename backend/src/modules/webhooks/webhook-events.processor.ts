@@ -34,7 +34,7 @@ export class WebhookEventsProcessor extends LoggedWorkerHost implements OnApplic
 
   async process(job: Job<ProcessWebhookEventJob>): Promise<ProcessingOutcome> {
     try {
-      return await this.batcher.process(job.data.eventId);
+      return await this.batcher.process(job.data);
     } catch (error) {
       const final =
         error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

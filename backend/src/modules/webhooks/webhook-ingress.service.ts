@@ -6,7 +6,13 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { IncomingWebhook, ProviderName, WebhookParseError } from '../providers/provider-adapter';
+import { callKeysOf } from '../calls/call-progress.service';
+import {
+  IncomingWebhook,
+  NormalizedEvent,
+  ProviderName,
+  WebhookParseError,
+} from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { WebhookEnqueuer } from './webhook-enqueuer';
 import { WebhookEventWriter } from './webhook-event-writer';
@@ -65,10 +71,10 @@ export class WebhookIngressService {
     if (!adapter.verifyWebhook(request))
       throw new ForbiddenException(`Webhook signature or token is not valid`);
 
-    let dedupeKey: string;
+    let event: NormalizedEvent;
     try {
       if (unparseable) throw new WebhookParseError(unparseable);
-      dedupeKey = adapter.parseWebhook(request).dedupeKey;
+      event = adapter.parseWebhook(request);
     } catch (error) {
       if (!(error instanceof WebhookParseError)) throw error;
       // Verified but malformed: keep it as rejected (nothing a provider sent is thrown away), answer 400.
@@ -84,10 +90,10 @@ export class WebhookIngressService {
       throw new BadRequestException(error.message);
     }
 
-    const id = await this.store(provider, request, dedupeKey);
+    const id = await this.store(provider, request, event.dedupeKey);
     if (!id) return { id: null, duplicate: true };
     try {
-      await this.enqueuer.enqueue(id);
+      await this.enqueuer.enqueue({ eventId: id, call: callKeysOf(provider, event) });
     } catch (error) {
       // Stored durably: the sweeper enqueues it once Redis is back.
       this.logger.warn(`webhook event ${id} stored but not enqueued: ${(error as Error).message}`);

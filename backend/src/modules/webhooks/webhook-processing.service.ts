@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
-import { DataSource, In } from 'typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { parseBody } from '../../common/body-parsers';
 import {
+  executeStatement,
   hydrate,
   isUuid,
   SqlWrite,
@@ -14,13 +16,19 @@ import {
 import { CallBillingService } from '../billing/call-billing.service';
 import { WalletService } from '../wallet/wallet.service';
 import { ContactsService } from '../contacts/contacts.service';
-import { CallProgressService, TimelineEntry } from '../calls/call-progress.service';
+import {
+  CallKeys,
+  callKeysOf,
+  CallProgressService,
+  TimelineEntry,
+} from '../calls/call-progress.service';
 import { Call } from '../calls/entities/call.entity';
 import { toCallView } from '../calls/call-view';
 import { NormalizedEvent, WebhookParseError } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { WebhookEvent } from './entities/webhook-event.entity';
+import { ProcessWebhookEventJob } from './webhook-job';
 
 /** No call matches the event yet (it may be committed a moment later): retried with backoff. */
 export class CallNotFoundError extends Error {
@@ -86,7 +94,7 @@ export class WebhookProcessingService {
     private readonly contacts: ContactsService,
   ) {}
 
-  async processBatch(eventIds: string[]): Promise<BatchResult> {
+  async processBatch(jobs: ProcessWebhookEventJob[]): Promise<BatchResult> {
     const results: BatchResult = new Map();
     // Each state a call went through in this batch, in order: one call:updated each.
     const states: Call[] = [];
@@ -94,102 +102,156 @@ export class WebhookProcessingService {
     const shortfalls: { callId: string; micros: bigint }[] = [];
 
     // A job names its event; anything but an event id cannot be processed, now or later.
-    const ids = eventIds.filter((id) => isUuid(id));
-    for (const id of eventIds)
-      if (!isUuid(id)) results.set(id, new UnrecoverableError(`${id} is not a webhook event id`));
-    if (ids.length === 0) return results;
+    const valid = jobs.filter(({ eventId }) => isUuid(eventId));
+    for (const { eventId } of jobs)
+      if (!isUuid(eventId))
+        results.set(eventId, new UnrecoverableError(`${eventId} is not a webhook event id`));
+    if (valid.length === 0) return results;
+    const ids = valid.map(({ eventId }) => eventId);
+    const hintedKeys = valid.flatMap(({ call }) => (call ? [call] : []));
 
     // Generic plans: the batch's statements keep theirs (queryPrepared) instead of planning anew.
-    const lockEvents = `SET LOCAL plan_cache_mode = force_generic_plan;
-      SELECT * FROM webhook_events WHERE id IN ${uuidList(ids)} ORDER BY id FOR UPDATE`;
-    await transactionStartingWith(this.dataSource, lockEvents, async (manager, locked) => {
-      const byId = new Map(
-        locked.map((row) => {
-          const stored = hydrate(manager, WebhookEvent, row);
-          return [stored.id, stored];
-        }),
-      );
-      // Ready: stored, not done yet (a redelivered job, a replay racing a retry), and parseable.
-      const ready: { stored: WebhookEvent; event: NormalizedEvent }[] = [];
-      for (const id of ids) {
-        const stored = byId.get(id);
-        if (!stored || stored.state === 'processed' || stored.state === 'rejected') {
-          results.set(id, 'skipped');
-          continue;
-        }
-        try {
-          ready.push({ stored, event: this.normalize(stored) });
-        } catch (error) {
-          results.set(id, error as Error);
-        }
+    // The calls the ingress named are locked in the same round trip as the events (after them, as
+    // everywhere), once this connection has the lock statement prepared.
+    let callsLockedWithEvents = false;
+    const firstSql = (client: PoolClient) => {
+      const statements = [
+        'SET LOCAL plan_cache_mode = force_generic_plan',
+        `SELECT * FROM webhook_events WHERE id IN ${uuidList(ids)} ORDER BY id FOR UPDATE`,
+      ];
+      if (hintedKeys.length > 0) {
+        const { sql, params } = this.progress.lockCallsStatement(
+          this.dataSource.manager,
+          hintedKeys,
+        );
+        const lockCalls = executeStatement(client, sql, params);
+        if (lockCalls) statements.push(lockCalls);
+        callsLockedWithEvents = lockCalls !== null;
       }
-      // A call's events apply in the order they arrived.
-      ready.sort(
-        (a, b) =>
-          a.stored.receivedAt.getTime() - b.stored.receivedAt.getTime() ||
-          a.stored.id.localeCompare(b.stored.id),
-      );
-
-      const calls = await this.progress.lockCallsForEvents(
-        manager,
-        ready.map(({ stored, event }) => ({ provider: stored.provider, event })),
-      );
-      const timeline: TimelineEntry[] = [];
-      const processed: { id: string; organizationId: string; callId: string }[] = [];
-      const touches: { contactId: string; at: Date }[] = [];
-      const touchedCalls = new Map<string, Call>();
-      ready.forEach(({ stored, event }, index) => {
-        const call = calls[index];
-        if (!call) {
-          results.set(
-            stored.id,
-            new CallNotFoundError(
-              `no ${stored.provider} call matches ${event.callId ? `call id ${event.callId} / ` : ''}provider call ${event.providerCallId}`,
-            ),
-          );
-          return;
+      return statements.join(';\n');
+    };
+    await transactionStartingWith(
+      this.dataSource,
+      firstSql,
+      async (manager, [, locked, hintedCalls]) => {
+        const byId = new Map(
+          locked.map((row) => {
+            const stored = hydrate(manager, WebhookEvent, row);
+            return [stored.id, stored];
+          }),
+        );
+        // Ready: stored, not done yet (a redelivered job, a replay racing a retry), and parseable.
+        const ready: { stored: WebhookEvent; event: NormalizedEvent }[] = [];
+        for (const id of ids) {
+          const stored = byId.get(id);
+          if (!stored || stored.state === 'processed' || stored.state === 'rejected') {
+            results.set(id, 'skipped');
+            continue;
+          }
+          try {
+            ready.push({ stored, event: this.normalize(stored) });
+          } catch (error) {
+            results.set(id, error as Error);
+          }
         }
-        const result = this.progress.applyProviderEvent(call, event, {
-          webhookEventId: stored.id,
-          receivedAt: stored.receivedAt,
+        // A call's events apply in the order they arrived.
+        ready.sort(
+          (a, b) =>
+            a.stored.receivedAt.getTime() - b.stored.receivedAt.getTime() ||
+            a.stored.id.localeCompare(b.stored.id),
+        );
+
+        const calls = await this.lockCallsOf(
+          manager,
+          ready.map(({ stored, event }) => callKeysOf(stored.provider, event)),
+          callsLockedWithEvents ? hintedCalls : undefined,
+        );
+        const timeline: TimelineEntry[] = [];
+        const processed: { id: string; organizationId: string; callId: string }[] = [];
+        const touches: { contactId: string; at: Date }[] = [];
+        const touchedCalls = new Map<string, Call>();
+        ready.forEach(({ stored, event }, index) => {
+          const call = calls[index];
+          if (!call) {
+            results.set(
+              stored.id,
+              new CallNotFoundError(
+                `no ${stored.provider} call matches ${event.callId ? `call id ${event.callId} / ` : ''}provider call ${event.providerCallId}`,
+              ),
+            );
+            return;
+          }
+          const result = this.progress.applyProviderEvent(call, event, {
+            webhookEventId: stored.id,
+            receivedAt: stored.receivedAt,
+          });
+          timeline.push(result.timeline);
+          if (result.changed) touchedCalls.set(call.id, call);
+          if (result.applied || result.enriched) states.push({ ...call } as Call);
+          if (result.ended && call.contactId)
+            touches.push({ contactId: call.contactId, at: call.endedAt ?? new Date() });
+          processed.push({ id: stored.id, organizationId: call.organizationId, callId: call.id });
+          results.set(stored.id, 'processed');
         });
-        timeline.push(result.timeline);
-        if (result.changed) touchedCalls.set(call.id, call);
-        if (result.applied || result.enriched) states.push({ ...call } as Call);
-        if (result.ended && call.contactId)
-          touches.push({ contactId: call.contactId, at: call.endedAt ?? new Date() });
-        processed.push({ id: stored.id, organizationId: call.organizationId, callId: call.id });
-        results.set(stored.id, 'processed');
-      });
 
-      // Events of one call share its (one) locked Call object.
-      const lockedCalls = [...new Set(calls.filter((call): call is Call => call !== null))];
-      // Calls that ended are priced first (their wallets locked), so each cost is written with its
-      // call; the money moves in the last statement before the commit.
-      const plan = await this.billing.priceEndedCalls(manager, lockedCalls);
-      const finalState = new Map(lockedCalls.map((call) => [call.id, call]));
-      for (const callId of plan.settlements.keys())
-        touchedCalls.set(callId, finalState.get(callId)!);
-      await writeTogether(manager, [
-        ...this.progress.progressWrites([...touchedCalls.values()], timeline),
-        this.contacts.lastCalledWrite(touches),
-        processedWrite(processed),
-      ]);
-      const settled = await this.wallets.postSettlements(manager, plan);
-      for (const [callId, settlement] of settled.settlements) {
-        if (settlement.shortfallMicros > 0n)
-          shortfalls.push({ callId, micros: settlement.shortfallMicros });
-      }
-      // A call's last state carries what settlement added (its cost).
-      const last = new Map(states.map((state, index) => [state.id, index]));
-      for (const [callId, index] of last) states[index] = { ...finalState.get(callId)! } as Call;
-      for (const callId of settled.settlements.keys())
-        if (!last.has(callId)) states.push({ ...finalState.get(callId)! } as Call);
-      balances = settled.balances;
-    });
+        // Events of one call share its (one) locked Call object.
+        const lockedCalls = [...new Set(calls.filter((call): call is Call => call !== null))];
+        // Calls that ended are priced first (their wallets locked), so each cost is written with its
+        // call; the money moves in the last statement before the commit.
+        const plan = await this.billing.priceEndedCalls(manager, lockedCalls);
+        const finalState = new Map(lockedCalls.map((call) => [call.id, call]));
+        for (const callId of plan.settlements.keys())
+          touchedCalls.set(callId, finalState.get(callId)!);
+        await writeTogether(manager, [
+          ...this.progress.progressWrites([...touchedCalls.values()], timeline),
+          this.contacts.lastCalledWrite(touches),
+          processedWrite(processed),
+        ]);
+        const settled = await this.wallets.postSettlements(manager, plan);
+        for (const [callId, settlement] of settled.settlements) {
+          if (settlement.shortfallMicros > 0n)
+            shortfalls.push({ callId, micros: settlement.shortfallMicros });
+        }
+        // A call's last state carries what settlement added (its cost).
+        const last = new Map(states.map((state, index) => [state.id, index]));
+        for (const [callId, index] of last) states[index] = { ...finalState.get(callId)! } as Call;
+        for (const callId of settled.settlements.keys())
+          if (!last.has(callId)) states.push({ ...finalState.get(callId)! } as Call);
+        balances = settled.balances;
+      },
+    );
 
     await this.publish(states, balances, shortfalls);
     return results;
+  }
+
+  /**
+   * The (locked) call of each event, from the calls locked with the events where the ingress's
+   * hint found them; the others are looked up and locked now (no hint, or a call not found). The
+   * two statements each lock in id order, so a concurrent batch can deadlock with this one; rare
+   * (events without a hint: sweeper, replay), and PostgreSQL ends it: the batch fails and its
+   * events are processed again one by one.
+   */
+  private async lockCallsOf(
+    manager: EntityManager,
+    keys: CallKeys[],
+    lockedWithEvents: Record<string, unknown>[] | undefined,
+  ): Promise<(Call | null)[]> {
+    if (!lockedWithEvents) return this.progress.lockCalls(manager, keys);
+    const calls = this.progress.matchLockedCalls(manager, lockedWithEvents, keys);
+    const missing = keys.flatMap((key, index) => (calls[index] ? [] : [index]));
+    if (missing.length === 0) return calls;
+    const found = await this.progress.lockCalls(
+      manager,
+      missing.map((index) => keys[index]),
+    );
+    // A call locked by both statements must stay one object: events of a call share it.
+    const byId = new Map(calls.filter((call) => call !== null).map((call) => [call.id, call]));
+    missing.forEach((index, position) => {
+      const call = found[position];
+      calls[index] = call ? (byId.get(call.id) ?? call) : null;
+    });
+    return calls;
   }
 
   /** After the commit; a failure here must not make the (committed) jobs retry. */
