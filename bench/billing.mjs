@@ -116,7 +116,7 @@ async function prepare(client, organizations, callsPerOrganization, label) {
     );
   }
   // One stored `completed` webhook per call, as the ingress would have stored it.
-  const ids = [];
+  const jobs = [];
   for (let i = 0; i < events.length; i += 500) {
     const chunk = events.slice(i, i + 500);
     const params = [];
@@ -133,38 +133,51 @@ async function prepare(client, organizations, callsPerOrganization, label) {
       return `('simulator', $${params.length - 1}, '/api/webhooks/simulator', '{}', 'application/json', $${params.length})`;
     });
     const { rows } = await client.query(
-      `INSERT INTO webhook_events (provider, dedupe_key, url, headers, content_type, raw_body) VALUES ${values.join(', ')} RETURNING id`,
+      `INSERT INTO webhook_events (provider, dedupe_key, url, headers, content_type, raw_body) VALUES ${values.join(', ')} RETURNING id, dedupe_key`,
       params,
     );
-    ids.push(...rows.map((row) => row.id));
+    // As the ingress enqueues them: the event id, and the keys of its call read from the body.
+    const callOf = new Map(chunk.map((event) => [`msg_${event.providerCallId}_completed`, event]));
+    for (const row of rows) {
+      const call = callOf.get(row.dedupe_key);
+      jobs.push({
+        eventId: row.id,
+        call: {
+          provider: 'simulator',
+          callId: call.id,
+          providerCallId: call.providerCallId,
+          parentProviderCallId: null,
+        },
+      });
+    }
   }
-  return { organizationIds, eventIds: ids };
+  return { organizationIds, jobs };
 }
 
 async function run(label, organizations, callsPerOrganization, env) {
   const client = new pg.Client({ connectionString: env.DATABASE_URL });
   await client.connect();
-  const { organizationIds, eventIds } = await prepare(
+  const { organizationIds, jobs } = await prepare(
     client,
     organizations,
     callsPerOrganization,
     label,
   );
   // Real traffic interleaves organizations: queue the events in random order.
-  for (let i = eventIds.length - 1; i > 0; i -= 1) {
+  for (let i = jobs.length - 1; i > 0; i -= 1) {
     const j = Math.floor(Math.random() * (i + 1));
-    [eventIds[i], eventIds[j]] = [eventIds[j], eventIds[i]];
+    [jobs[i], jobs[j]] = [jobs[j], jobs[i]];
   }
   const queue = new Queue('webhook-events', {
     connection: { url: env.REDIS_URL },
     prefix: `${env.REDIS_PREFIX}-bull`,
   });
-  for (let i = 0; i < eventIds.length; i += 1000) {
+  for (let i = 0; i < jobs.length; i += 1000) {
     await queue.addBulk(
-      eventIds.slice(i, i + 1000).map((eventId) => ({
+      jobs.slice(i, i + 1000).map((data) => ({
         name: 'process-webhook-event',
-        data: { eventId },
-        opts: { jobId: eventId, attempts: 5 },
+        data,
+        opts: { jobId: data.eventId, attempts: 5 },
       })),
     );
   }
@@ -182,7 +195,7 @@ async function run(label, organizations, callsPerOrganization, env) {
   let charged = 0;
   let firstAt = 0;
   let firstCount = 0;
-  while (charged < eventIds.length) {
+  while (charged < jobs.length) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     charged = Number(
       (
@@ -197,10 +210,10 @@ async function run(label, organizations, callsPerOrganization, env) {
       firstCount = charged;
     }
     if (Date.now() - started > 600_000)
-      throw new Error(`only ${charged} of ${eventIds.length} charged after 10 minutes`);
+      throw new Error(`only ${charged} of ${jobs.length} charged after 10 minutes`);
   }
   const seconds = (Date.now() - firstAt) / 1000;
-  const measured = eventIds.length - firstCount;
+  const measured = jobs.length - firstCount;
   for (const worker of workers) await stop(worker);
 
   // The books must balance: every call charged once, entries sum to zero, cache = entries.
@@ -214,7 +227,7 @@ async function run(label, organizations, callsPerOrganization, env) {
     )
   ).rows[0];
   await client.end();
-  return { label, events: eventIds.length, seconds, perSecond: measured / seconds, ...checks };
+  return { label, events: jobs.length, seconds, perSecond: measured / seconds, ...checks };
 }
 
 const results = [];
