@@ -7,6 +7,17 @@ describe('loadConfig', () => {
     expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
     expect(config.PORT).toBe(3000);
     expect(config.JWT_SECRET).toBe(DEVELOPMENT_JWT_SECRET);
+    expect(config.PUBLIC_BASE_URL).toBe('http://localhost:3000');
+  });
+
+  it('points PUBLIC_BASE_URL at the api on its own port unless it is set', () => {
+    expect(loadConfig({ PORT: '3100' }).PUBLIC_BASE_URL).toBe('http://localhost:3100');
+    expect(
+      loadConfig({ PORT: '3100', PUBLIC_BASE_URL: 'https://calls.example.com' }).PUBLIC_BASE_URL,
+    ).toBe('https://calls.example.com');
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'calls.example.com' })).toThrow(
+      ConfigValidationError,
+    );
   });
 
   it('names a malformed variable', () => {

@@ -45,9 +45,13 @@ export class AppConfig {
   })
   REDIS_PREFIX = 'sb';
 
-  /** The public URL providers call; webhook signatures are checked against it. */
+  /**
+   * The public URL providers call; webhook signatures are checked against it. Defaults to this
+   * machine's api (`http://localhost:PORT`), where the simulator delivers its webhooks.
+   */
+  @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
-  PUBLIC_BASE_URL = 'http://localhost:3000';
+  PUBLIC_BASE_URL!: string;
 
   @ValidateIf(isProduction)
   @IsString({ message: 'JWT_SECRET is required in production' })
@@ -196,5 +200,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // lets every local process (api nodes, worker, tests) agree on it.
   config.JWT_SECRET ??= DEVELOPMENT_JWT_SECRET;
   config.SIMULATOR_WEBHOOK_SECRET ??= DEVELOPMENT_SIMULATOR_SECRET;
+  config.PUBLIC_BASE_URL ??= `http://localhost:${config.PORT}`;
   return config;
 }

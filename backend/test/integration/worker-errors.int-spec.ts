@@ -1,4 +1,5 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
+import { Job } from 'bullmq';
 import { SimulatorDeliveryProcessor } from '../../src/modules/providers/simulator/simulator-delivery.processor';
 import { MaintenanceProcessor } from '../../src/modules/webhooks/maintenance.processor';
 import { WebhookEventsProcessor } from '../../src/modules/webhooks/webhook-events.processor';
@@ -33,4 +34,21 @@ describe('worker errors', () => {
       }
     },
   );
+
+  it('says where a simulator webhook could not be delivered, and fails its job so it is retried', async () => {
+    // The test environment's PUBLIC_BASE_URL names a port where no api listens.
+    const processor = worker.get(SimulatorDeliveryProcessor);
+    const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const job = { data: { webhookId: 'msg_unreachable', body: {} } } as unknown as Job;
+      await expect(processor.process(job)).rejects.toThrow('fetch failed');
+      expect(warned).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /^simulator webhook msg_unreachable could not reach http:\/\/127\.0\.0\.1:3999\/api\/webhooks\/simulator \(.*ECONNREFUSED.*\); is PUBLIC_BASE_URL/,
+        ),
+      );
+    } finally {
+      warned.mockRestore();
+    }
+  });
 });
