@@ -19,4 +19,26 @@ describe('describeValidationErrors', () => {
       'email: must be valid',
     ]);
   });
+
+  it('says a field left out is required, instead of listing every rule it breaks', () => {
+    const missing: ValidationError = {
+      property: 'to',
+      value: undefined,
+      constraints: {
+        maxLength: 'to must be shorter than or equal to 32 characters',
+        isString: 'to must be a string',
+      },
+      children: [],
+    };
+    const wrong: ValidationError = {
+      property: 'provider',
+      value: 'skype',
+      constraints: { isIn: 'provider must be one of: simulator, exotel, bolna' },
+      children: [],
+    };
+    expect(describeValidationErrors([missing, wrong])).toEqual([
+      'to is required',
+      'provider must be one of: simulator, exotel, bolna',
+    ]);
+  });
 });

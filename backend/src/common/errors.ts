@@ -26,10 +26,20 @@ export interface ApiErrorBody {
   message: string;
 }
 
-/** Flattens nested class-validator errors into "field: reason" sentences naming the full property path. */
+/**
+ * Flattens nested class-validator errors into "field: reason" sentences naming the full property
+ * path. A field left out gets "is required" alone rather than every rule its absent value breaks
+ * (optional fields are never validated when absent).
+ */
 export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
     const path = parent ? `${parent}.${error.property}` : error.property;
+    // Leaf errors carry the value they judged (ValidationPipe strips only parents' values).
+    const missing =
+      'value' in error &&
+      (error.value === undefined || error.value === null) &&
+      Object.keys(error.constraints ?? {}).length > 0;
+    if (missing) return [`${path} is required`];
     const own = Object.values(error.constraints ?? {}).map((message) =>
       new RegExp(`\\b${error.property}\\b`).test(message)
         ? message.replace(error.property, path)

@@ -56,4 +56,18 @@ describe('organization phone numbers (real api and PostgreSQL)', () => {
     expect(lookup.status).toBe(200);
     expect(lookup.body).toEqual({ found: false, contact: null, phone: null });
   });
+
+  it('says which fields a request left out, and what is wrong with the others', async () => {
+    const token = await adminOf('US');
+    const empty = await request(api.baseUrl, 'POST', '/api/calls', { token, body: {} });
+    expect(empty.status).toBe(400);
+    expect(empty.body.message).toBe('provider is required; to is required');
+    const numeric = await request(api.baseUrl, 'POST', '/api/calls', {
+      token,
+      body: { provider: 'simulator', to: 4155550100 },
+    });
+    expect(numeric.status).toBe(400);
+    expect(numeric.body.message).toContain('to must be a string');
+    expect(numeric.body.message).not.toContain('required');
+  });
 });
