@@ -1,3 +1,4 @@
+import { Subject } from 'rxjs';
 import { HttpEventType, provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
@@ -72,11 +73,20 @@ describe('ImportContactsDialog', () => {
   let backend: HttpTestingController;
   let socket: FakeSocket;
   let page: HTMLElement;
-  const dialogRef = { close: vi.fn(), disableClose: false };
+  let keydowns: Subject<KeyboardEvent>;
+  let backdropClicks: Subject<MouseEvent>;
+  const dialogRef = {
+    close: vi.fn(),
+    disableClose: false,
+    keydownEvents: () => keydowns,
+    backdropClick: () => backdropClicks,
+  };
 
   beforeEach(async () => {
     localStorage.setItem(TOKEN_STORAGE_KEY, 'jwt');
     dialogRef.close.mockReset();
+    keydowns = new Subject();
+    backdropClicks = new Subject();
     const sockets = new FakeSockets();
     TestBed.configureTestingModule({
       imports: [ImportContactsDialog],
@@ -123,7 +133,10 @@ describe('ImportContactsDialog', () => {
     expect(request.request.params.get('nameColumn')).toBe('Full Name');
     expect(request.request.params.get('phoneColumn')).toBe('Mobile');
     expect(request.request.params.get('emailColumn')).toBe('E-mail');
-    expect(dialogRef.disableClose).toBe(true);
+    // Escape and the backdrop do not abandon an upload.
+    keydowns.next(new KeyboardEvent('keydown', { key: 'Escape' }));
+    backdropClicks.next(new MouseEvent('click'));
+    expect(dialogRef.close).not.toHaveBeenCalled();
 
     request.event({ type: HttpEventType.UploadProgress, loaded: 40, total: 100 });
     await fixture.whenStable();
@@ -145,9 +158,19 @@ describe('ImportContactsDialog', () => {
     expect(text('import-created')).toBe('1');
     expect(text('import-updated')).toBe('1');
     expect(text('import-skipped')).toBe('1');
-    expect(dialogRef.disableClose).toBe(false);
     page.querySelector<HTMLButtonElement>('[data-testid="import-done"]')!.click();
     expect(dialogRef.close).toHaveBeenCalledWith(REPORT);
+  });
+
+  it('closes with the report however it is left once the import is done: Escape or the backdrop', async () => {
+    const request = await chooseAndStart();
+    request.flush(REPORT);
+    await fixture.whenStable();
+    keydowns.next(new KeyboardEvent('keydown', { key: 'Escape' }));
+    expect(dialogRef.close).toHaveBeenLastCalledWith(REPORT);
+    backdropClicks.next(new MouseEvent('click'));
+    expect(dialogRef.close).toHaveBeenCalledTimes(2);
+    expect(dialogRef.close).toHaveBeenLastCalledWith(REPORT);
   });
 
   it('shows a refused file and lets the user try again', async () => {

@@ -16,7 +16,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
-import { Subscription } from 'rxjs';
+import { filter, Subscription } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import {
@@ -107,7 +107,20 @@ export class ImportContactsDialog {
       }),
     );
     destroyRef.onDestroy(() => this.upload?.unsubscribe());
-    this.dialogRef.disableClose = false;
+    // Escape and the backdrop close through close() too, so the page learns of a finished import
+    // however the dialog is left; neither closes it while the file is uploading.
+    this.dialogRef.disableClose = true;
+    const dismiss = () => {
+      if (this.step() !== 'uploading') this.close();
+    };
+    const subscriptions = [
+      this.dialogRef.backdropClick().subscribe(dismiss),
+      this.dialogRef
+        .keydownEvents()
+        .pipe(filter((event) => event.key === 'Escape'))
+        .subscribe(dismiss),
+    ];
+    destroyRef.onDestroy(() => subscriptions.forEach((subscription) => subscription.unsubscribe()));
   }
 
   protected onFileInput(event: Event): void {
@@ -175,7 +188,6 @@ export class ImportContactsDialog {
     this.uploadPercent.set(0);
     this.serverProgress.set(null);
     this.step.set('uploading');
-    this.dialogRef.disableClose = true;
     this.upload = this.api.importCsv(file, this.mapping()).subscribe({
       next: (event) => {
         if (event.type === HttpEventType.UploadProgress) {
@@ -183,14 +195,12 @@ export class ImportContactsDialog {
             event.total ? Math.round((100 * event.loaded) / event.total) : null,
           );
         } else if (event.type === HttpEventType.Response && event.body) {
-          this.dialogRef.disableClose = false;
           this.uploadPercent.set(100);
           this.report.set(event.body);
           this.step.set('report');
         }
       },
       error: (err: unknown) => {
-        this.dialogRef.disableClose = false;
         this.error.set(ApiError.message(err, 'The import failed.'));
         this.step.set('map');
       },
@@ -205,7 +215,7 @@ export class ImportContactsDialog {
     saveFile(this.document, blob, `${base}-import-report.csv`);
   }
 
-  protected close(): void {
+  close(): void {
     const report = this.report();
     this.dialogRef.close(report && report.created + report.updated > 0 ? report : undefined);
   }
