@@ -130,6 +130,7 @@ describe('contacts (real PostgreSQL)', () => {
     const lines = ['Full Name,Mobile Number,E-mail,Company,Tags,Extra'];
     const expected: Record<string, number> = { created: 0, updated: 0, skipped: 0 };
     const reasons = new Map<number, string>();
+    const notes = new Map<number, string>();
     for (let i = 0; i < 10_000; i += 1) {
       const line = i + 2;
       const phone = `+1202555${String(i).padStart(4, '0')}`; // +12025550000 exists already
@@ -145,6 +146,10 @@ describe('contacts (real PostgreSQL)', () => {
         lines.push(`No Phone ${i},,,,,`);
         expected.skipped += 1;
         reasons.set(line, 'phone is empty');
+      } else if (i % 500 === 11) {
+        lines.push(`Bad Mail ${i},${phone},not-an-email,,,`);
+        expected.created += 1;
+        notes.set(line, 'email "not-an-email" is not valid: imported without it');
       } else if (i % 1000 === 20) {
         lines.push(`Twin ${i},+1202555${String(i - 1).padStart(4, '0')},,,,`); // same number as the row before
         expected.skipped += 1;
@@ -179,6 +184,13 @@ describe('contacts (real PostgreSQL)', () => {
     for (const [line, reason] of reasons) {
       expect(body.results[line - 2]).toEqual({ line, outcome: 'skipped', reason });
     }
+    for (const [line, reason] of notes) {
+      expect(body.results[line - 2]).toMatchObject({ line, outcome: 'created', reason });
+    }
+    const badMail = await dataSource
+      .getRepository(Contact)
+      .findOneByOrFail({ organizationId: users.admin.organizationId, phone: '+12025550011' });
+    expect(badMail).toMatchObject({ name: 'Bad Mail 11', email: null });
     expect(body.results[0]).toMatchObject({ line: 2, outcome: 'updated' });
     const [{ count }] = await dataSource.query(
       `SELECT count(*)::int AS count FROM contacts WHERE organization_id = $1 AND deleted_at IS NULL`,

@@ -42,12 +42,15 @@ interface PendingRow {
   company: string | null;
   tags: string[];
   notes: string | null;
+  /** What was left out of an imported row, for its report line. */
+  note: string | null;
 }
 
 /**
  * CSV import, streamed: rows are read from the request as they arrive and upserted by the thousand
  * (one INSERT … ON CONFLICT per batch), so 50k rows never sit in memory at once. Every row gets an
- * outcome: created, updated (the number belonged to a contact), or skipped with the reason.
+ * outcome: created, updated (the number belonged to a contact), or skipped with the reason; an
+ * imported row with a field left out (an invalid email) says so in its reason.
  */
 @Injectable()
 export class ContactImportService {
@@ -136,14 +139,13 @@ export class ContactImportService {
         }
         seen.set(phone.e164, line);
         const email = field('email');
+        const validEmail = /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email);
         batch.push({
           line,
           name: name.slice(0, 200),
           phone: phone.e164,
           country: phone.country,
-          email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)
-            ? email.toLowerCase().slice(0, 320)
-            : null,
+          email: validEmail ? email.toLowerCase().slice(0, 320) : null,
           company: field('company').slice(0, 200) || null,
           tags: [
             ...new Set(
@@ -154,6 +156,10 @@ export class ContactImportService {
             ),
           ].slice(0, 20),
           notes: field('notes') || null,
+          note:
+            email && !validEmail
+              ? `email "${email.slice(0, 100)}" is not valid: imported without it`
+              : null,
         });
         if (batch.length >= BATCH) {
           await this.upsert(caller, batch, report);
@@ -245,6 +251,7 @@ export class ContactImportService {
         line: row.line,
         outcome: saved.inserted ? 'created' : 'updated',
         contactId: saved.id,
+        ...(row.note ? { reason: row.note } : {}),
       };
       report.results.push(result);
       if (saved.inserted) report.created += 1;

@@ -129,7 +129,12 @@ export class ImportRowResult {
   @ApiProperty({ enum: ['created', 'updated', 'skipped'] }) outcome:
     'created' | 'updated' | 'skipped';
   @ApiPropertyOptional({ type: String, nullable: true }) contactId?: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) reason?: string;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Why a row was skipped, or what an imported row left out',
+  })
+  reason?: string;
 }
 
 export class ImportReport {

@@ -162,6 +162,31 @@ describe('ImportContactsDialog', () => {
     expect(dialogRef.close).toHaveBeenCalledWith(REPORT);
   });
 
+  it('lists the skipped rows and the imported rows that left something out', async () => {
+    const request = await chooseAndStart();
+    request.flush({
+      ...REPORT,
+      rows: 4,
+      created: 2,
+      results: [
+        ...REPORT.results,
+        {
+          line: 5,
+          outcome: 'created',
+          contactId: 'c3',
+          reason: 'email "not-an-email" is not valid: imported without it',
+        },
+      ],
+    });
+    await fixture.whenStable();
+    expect(page.querySelector('.section-title')?.textContent).toBe('Rows to check');
+    // The list is virtual (jsdom lays nothing out): read what it is given.
+    const rowsToCheck = (dialog as unknown as { rowsToCheck: () => { line: number }[] })
+      .rowsToCheck()
+      .map((row) => row.line);
+    expect(rowsToCheck).toEqual([4, 5]);
+  });
+
   it('closes with the report however it is left once the import is done: Escape or the backdrop', async () => {
     const request = await chooseAndStart();
     request.flush(REPORT);

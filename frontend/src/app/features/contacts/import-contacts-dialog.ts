@@ -48,7 +48,7 @@ export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 /**
  * Imports contacts from a CSV file: pick or drop the file, check the column mapping (read from
  * the header row in the browser), upload with progress (the upload's own, then the server's
- * per-batch progress over the socket), then the per-row report with the skipped rows and a
+ * per-batch progress over the socket), then the per-row report with the rows to check and a
  * downloadable CSV of it. Closes with the report when something was imported.
  */
 @Component({
@@ -89,8 +89,9 @@ export class ImportContactsDialog {
   protected readonly serverProgress = signal<ContactImportProgress | null>(null);
   protected readonly report = signal<ImportReport | null>(null);
 
-  protected readonly skippedRows = computed(
-    () => this.report()?.results.filter((row) => row.outcome === 'skipped') ?? [],
+  /** Skipped rows, and imported rows that left something out (an invalid email). */
+  protected readonly rowsToCheck = computed(
+    () => this.report()?.results.filter((row) => row.outcome === 'skipped' || row.reason) ?? [],
   );
   protected readonly mappingComplete = computed(() => {
     const mapping = this.mapping();
