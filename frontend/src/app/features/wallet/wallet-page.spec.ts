@@ -101,6 +101,10 @@ describe('WalletPage', () => {
     expect(link.textContent).toContain('Call to +14155550100');
     expect(link.getAttribute('href')).toBe(`/history?call=${CALL_ID}`);
     expect(byTestId('wallet-transactions-load-more')).not.toBeNull();
+    expect(text('wallet-transactions-scope')).toBe(
+      "Every movement of the wallet's money, newest first.",
+    );
+    expect(page.querySelector('th.mat-column-balanceAfter')).not.toBeNull();
   });
 
   it('warns when the balance is low, and shows agents no top-up', async () => {
@@ -119,5 +123,11 @@ describe('WalletPage', () => {
     expect(byTestId('wallet-topup-button')).toBeNull();
     expect(byTestId('wallet-threshold-input')).toBeNull();
     expect(text('wallet-threshold')).toBe('$5.00');
+    // Agents see the money of their own calls only: said so, and no wallet-wide running balance.
+    expect(text('wallet-transactions-scope')).toBe(
+      'The money of your own calls, newest first. Admins see every movement of the wallet.',
+    );
+    expect(page.querySelector('th.mat-column-balanceAfter')).toBeNull();
+    expect(page.querySelector('th.mat-column-balanceChange')).not.toBeNull();
   });
 });

@@ -82,19 +82,22 @@ export class WalletTransactions {
   private readonly document = inject(DOCUMENT);
 
   readonly currency = input('USD');
+  /** Agents see the money of their own calls only: no top-ups, no wallet-wide running balance. */
+  readonly ownCallsOnly = input(false);
 
   protected readonly kinds = TRANSACTION_KINDS;
   protected readonly kindLabels = TRANSACTION_KIND_LABELS;
   protected readonly kindTone = kindTone;
   protected readonly describe = describeTransaction;
-  protected readonly columns = [
+  protected readonly columns = computed(() => [
     'time',
     'kind',
     'description',
     'availableChange',
     'balanceChange',
-    'balanceAfter',
-  ];
+    // The wallet's balance after each movement would jump between rows with the others hidden.
+    ...(this.ownCallsOnly() ? [] : ['balanceAfter']),
+  ]);
 
   protected readonly form = inject(NonNullableFormBuilder).group({
     kinds: [[] as TransactionKind[]],
