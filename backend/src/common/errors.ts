@@ -6,6 +6,8 @@ import {
   HttpException,
   HttpStatus,
   Logger,
+  Param,
+  ParseUUIDPipe,
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
@@ -115,3 +117,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     };
   }
 }
+
+/** `@IdParam()`: the route's `:id`, which must be a UUID; anything else is a 400 that says so. */
+export const IdParam = (): ParameterDecorator =>
+  Param(
+    'id',
+    new ParseUUIDPipe({
+      exceptionFactory: () => new BadRequestException('id must be a UUID'),
+    }),
+  );

@@ -127,6 +127,9 @@ describe('call history: filters, keyset pagination, CSV export, tenancy', () => 
     const read = await request(api.baseUrl, 'GET', `/api/calls/${callOfB.id}`, { token });
     expect(read.status).toBe(404);
     expect(read.body.message).toBe(`Call ${callOfB.id} not found`);
+    const malformed = await request(api.baseUrl, 'GET', '/api/calls/garbage', { token });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toBe('id must be a UUID');
     const list = await request(api.baseUrl, 'GET', '/api/calls?limit=200&q=0999', { token });
     expect(list.body.items).toEqual([]);
     const csv = await request(api.baseUrl, 'GET', '/api/calls/export.csv', { token });

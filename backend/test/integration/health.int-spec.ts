@@ -76,6 +76,10 @@ describe('health and metrics', () => {
     expect(Object.keys(response.body.paths)).toEqual(
       expect.arrayContaining(['/api/auth/login', '/api/users']),
     );
+    // Routes with an `:id` document it as a path parameter.
+    expect(response.body.paths['/api/calls/{id}'].get.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'id', in: 'path', required: true })]),
+    );
   });
 });
 

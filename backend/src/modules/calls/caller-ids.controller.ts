@@ -6,8 +6,6 @@ import {
   Get,
   HttpCode,
   NotFoundException,
-  Param,
-  ParseUUIDPipe,
   Post,
 } from '@nestjs/common';
 import {
@@ -25,6 +23,7 @@ import { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { OrganizationPhones } from '../auth/organization-phones';
 import { CallerId } from './entities/caller-id.entity';
+import { IdParam } from '../../common/errors';
 
 export class CreateCallerIdDto {
   @ApiProperty({ example: '+14155550142' })
@@ -94,10 +93,7 @@ export class CallerIdsController {
   @Delete(':id')
   @Roles('owner', 'admin')
   @HttpCode(204)
-  async remove(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<void> {
+  async remove(@CurrentUser() caller: AuthUser, @IdParam() id: string): Promise<void> {
     const result = await this.dataSource
       .getRepository(CallerId)
       .delete({ id, organizationId: caller.organizationId });

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Header, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -24,6 +13,7 @@ import { CallPlacementService } from './call-placement.service';
 import { CallDetailView, CallList, CallView } from './call-view';
 import { CallNoteDto, InitiateCallDto, ListCallsQuery } from './calls.dto';
 import { CallsService } from './calls.service';
+import { IdParam } from '../../common/errors';
 
 @ApiTags('calls')
 @ApiBearerAuth()
@@ -69,7 +59,7 @@ export class CallsController {
   @ApiOkResponse({ type: CallView, description: 'Saves the note and disposition of a call' })
   annotate(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() body: CallNoteDto,
   ): Promise<CallView> {
     return this.calls.annotate(caller, id, body);
@@ -77,10 +67,7 @@ export class CallsController {
 
   @Get(':id')
   @ApiOkResponse({ type: CallDetailView })
-  get(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<CallDetailView> {
+  get(@CurrentUser() caller: AuthUser, @IdParam() id: string): Promise<CallDetailView> {
     return this.calls.get(caller, id);
   }
 }

@@ -5,8 +5,6 @@ import {
   Delete,
   Get,
   HttpCode,
-  Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -39,6 +37,7 @@ import {
   UpdateContactDto,
 } from './contacts.dto';
 import { ContactsService } from './contacts.service';
+import { IdParam } from '../../common/errors';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
@@ -111,10 +110,7 @@ export class ContactsController {
     type: ContactView,
     description: 'The contact alone; its calls: GET /api/calls?contactId=<id>',
   })
-  detail(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<ContactView> {
+  detail(@CurrentUser() caller: AuthUser, @IdParam() id: string): Promise<ContactView> {
     return this.contacts.detail(caller, id);
   }
 
@@ -128,7 +124,7 @@ export class ContactsController {
   @ApiOkResponse({ type: ContactView })
   update(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() body: UpdateContactDto,
   ): Promise<ContactView> {
     return this.contacts.update(caller, id, body);
@@ -136,10 +132,7 @@ export class ContactsController {
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<void> {
+  async remove(@CurrentUser() caller: AuthUser, @IdParam() id: string): Promise<void> {
     await this.contacts.remove(caller, id);
   }
 }

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { UserView } from '../auth/user-view';
 import { CreateUserDto, UpdateUserDto, UserList } from './user.dto';
 import { UsersService } from './users.service';
+import { IdParam } from '../../common/errors';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -21,7 +22,7 @@ export class UsersController {
 
   @Get(':id')
   @ApiOkResponse({ type: UserView })
-  get(@CurrentUser() caller: AuthUser, @Param('id', ParseUUIDPipe) id: string): Promise<UserView> {
+  get(@CurrentUser() caller: AuthUser, @IdParam() id: string): Promise<UserView> {
     return this.users.get(caller, id);
   }
 
@@ -35,7 +36,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserView })
   update(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Body() body: UpdateUserDto,
   ): Promise<UserView> {
     return this.users.update(caller, id, body);

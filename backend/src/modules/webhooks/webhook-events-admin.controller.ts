@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
@@ -8,6 +8,7 @@ import {
   WebhookEventsAdminService,
   WebhookEventView,
 } from './webhook-events-admin.service';
+import { IdParam } from '../../common/errors';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -28,10 +29,7 @@ export class WebhookEventsAdminController {
   @Post(':id/replay')
   @HttpCode(202)
   @ApiOkResponse({ type: WebhookEventView })
-  replay(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<WebhookEventView> {
+  replay(@CurrentUser() caller: AuthUser, @IdParam() id: string): Promise<WebhookEventView> {
     return this.events.replay(caller, id);
   }
 }

@@ -216,6 +216,30 @@ describe('CallHistoryStore', () => {
     expect(store.detail()).toBeNull();
   });
 
+  it('says a call that is not there, or a link with a malformed id, names no call it can show', () => {
+    store.setFilters(NO_FILTERS);
+    listRequest().flush({ items: [a, b], nextCursor: null });
+    const notACall = 'This call does not exist, or it is not one you can see.';
+
+    store.select('garbage');
+    backend
+      .expectOne('/api/calls/garbage')
+      .flush(
+        { statusCode: 400, error: 'Bad Request', message: 'id must be a UUID' },
+        { status: 400, statusText: 'Bad Request' },
+      );
+    expect(store.detailError()).toBe(notACall);
+
+    store.select('call-gone');
+    backend
+      .expectOne('/api/calls/call-gone')
+      .flush(
+        { statusCode: 404, error: 'Not Found', message: 'Call not found' },
+        { status: 404, statusText: 'Not Found' },
+      );
+    expect(store.detailError()).toBe(notACall);
+  });
+
   it('upsert adds a new call at the top and replaces a known one in place', () => {
     store.setFilters(NO_FILTERS);
     listRequest().flush({ items: [a, b], nextCursor: null });

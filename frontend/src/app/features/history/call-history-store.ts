@@ -249,10 +249,10 @@ export class CallHistoryStore {
         this.detailState.update((state) => ({
           ...state,
           loading: false,
-          error:
-            ApiError.status(err) === 404
-              ? 'This call does not exist, or it is not one you can see.'
-              : ApiError.message(err, 'Could not load the call.'),
+          // 400: the link's id is not even an id (a mangled URL).
+          error: [400, 404].includes(ApiError.status(err) ?? 0)
+            ? 'This call does not exist, or it is not one you can see.'
+            : ApiError.message(err, 'Could not load the call.'),
         }));
       },
     });
