@@ -74,11 +74,13 @@ export class AddUserDialog {
       .subscribe({
         next: (user) => this.dialogRef.close(user),
         error: (err: unknown) => {
-          this.error.set(ApiError.message(err, 'Could not add the user. Please try again.'));
           if (ApiError.status(err) === 409) {
+            // Said once, on the email field.
             this.form.controls.email.setErrors({ taken: true });
             this.form.controls.email.markAsTouched();
+            return;
           }
+          this.error.set(ApiError.message(err, 'Could not add the user. Please try again.'));
         },
       });
   }

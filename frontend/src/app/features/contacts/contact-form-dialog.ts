@@ -253,8 +253,10 @@ export class ContactFormDialog {
     const message = ApiError.message(err, 'Could not save the contact.');
     const status = ApiError.status(err);
     if (status === 409) {
-      this.duplicate.set(existingContactFrom(message));
-      this.setServerError('phone', message);
+      const existing = existingContactFrom(message);
+      this.duplicate.set(existing);
+      // The box below the field names the contact and opens it; the field just says why.
+      this.setServerError('phone', existing ? 'This number is already taken.' : message);
       return;
     }
     if (status === 400) {

@@ -390,7 +390,7 @@ export class DialerPage {
             quote: null,
             error:
               ApiError.status(err) === 400
-                ? `Not a valid phone number: ${ApiError.message(err)}`
+                ? 'Not a valid phone number: use the international format (+14155550100) or a number of your own country.'
                 : ApiError.message(err, 'Could not check the rate for this number.'),
           }),
         ),
