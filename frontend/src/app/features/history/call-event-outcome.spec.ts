@@ -4,7 +4,7 @@ describe('describeOutcome', () => {
   it('says in plain words what each event did', () => {
     const label = (outcome: string, applied = false) => describeOutcome(outcome, applied).label;
     expect(label('applied', true)).toBe('Applied');
-    expect(label('same_status')).toBe('Duplicate – same status');
+    expect(label('same_status')).toBe('No change – already in this status');
     expect(label('lower_rank')).toBe('Late – lower rank');
     expect(label('already_terminal')).toBe('Ignored – call already ended');
     expect(label('older_sequence')).toBe('Out of order – older sequence');

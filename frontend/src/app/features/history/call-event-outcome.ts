@@ -10,7 +10,7 @@ export interface OutcomeDescription {
 
 const LABELS: Readonly<Record<string, string>> = {
   applied: 'Applied',
-  same_status: 'Duplicate – same status',
+  same_status: 'No change – already in this status',
   lower_rank: 'Late – lower rank',
   already_terminal: 'Ignored – call already ended',
   older_sequence: 'Out of order – older sequence',

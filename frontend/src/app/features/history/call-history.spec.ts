@@ -136,7 +136,11 @@ describe('CallHistory', () => {
       document.querySelectorAll('[data-testid="timeline-outcome"]'),
       (el) => el.textContent!.trim(),
     );
-    expect(outcomes).toEqual(['Applied', 'Duplicate – same status', 'Applied + facts added']);
+    expect(outcomes).toEqual([
+      'Applied',
+      'No change – already in this status',
+      'Applied + facts added',
+    ]);
     expect(byTestId('call-timeline')?.textContent).toContain('Normal hangup');
   });
 });
