@@ -219,25 +219,17 @@ describe('CallHistoryStore', () => {
   it('says a call that is not there, or a link with a malformed id, names no call it can show', () => {
     store.setFilters(NO_FILTERS);
     listRequest().flush({ items: [a, b], nextCursor: null });
-    const notACall = 'This call does not exist, or it is not one you can see.';
-
-    store.select('garbage');
-    backend
-      .expectOne('/api/calls/garbage')
-      .flush(
-        { statusCode: 400, error: 'Bad Request', message: 'id must be a UUID' },
-        { status: 400, statusText: 'Bad Request' },
-      );
-    expect(store.detailError()).toBe(notACall);
-
-    store.select('call-gone');
-    backend
-      .expectOne('/api/calls/call-gone')
-      .flush(
-        { statusCode: 404, error: 'Not Found', message: 'Call not found' },
-        { status: 404, statusText: 'Not Found' },
-      );
-    expect(store.detailError()).toBe(notACall);
+    const cases = [
+      { id: 'garbage', status: 400, statusText: 'Bad Request', message: 'id must be a UUID' },
+      { id: 'call-gone', status: 404, statusText: 'Not Found', message: 'Call not found' },
+    ];
+    for (const { id, status, statusText, message } of cases) {
+      store.select(id);
+      backend
+        .expectOne(`/api/calls/${id}`)
+        .flush({ statusCode: status, error: statusText, message }, { status, statusText });
+      expect(store.detailError()).toBe('This call does not exist, or it is not one you can see.');
+    }
   });
 
   it('upsert adds a new call at the top and replaces a known one in place', () => {
