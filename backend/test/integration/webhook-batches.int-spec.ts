@@ -151,7 +151,8 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
 
   it('locks the calls the ingress named with the events, and finds the right call when the hint is wrong or absent', async () => {
     const users = await organizationWithUsRate(stack.api, 10n * HOLD_PER_CALL);
-    const [hinted, misnamed, unnamed, bystander] = [
+    const [hinted, misnamed, unnamed, malformed, bystander] = [
+      await heldCall(users.agent),
       await heldCall(users.agent),
       await heldCall(users.agent),
       await heldCall(users.agent),
@@ -179,18 +180,28 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
       }
       expect(lockCalls.mock.calls.length).toBeLessThan(batches);
 
-      // One batch: a right hint, a hint naming another (existing) call, and no hint at all.
-      const [first, second, third] = await store([
+      // One batch: a right hint, a hint naming another (existing) call, no hint at all, and a
+      // malformed one (which must not fail the batch's statement).
+      const [first, second, third, fourth] = await store([
         simulatorEvent(hinted.providerCallId!, 'ringing'),
         simulatorEvent(misnamed.providerCallId!, 'ringing'),
         simulatorEvent(unnamed.providerCallId!, 'ringing'),
+        simulatorEvent(malformed.providerCallId!, 'ringing'),
       ]);
       const results = await processing.processBatch([
         { eventId: first, call: keysOf(hinted) },
         { eventId: second, call: keysOf(bystander) },
         { eventId: third },
+        {
+          eventId: fourth,
+          call: {
+            provider: 'skype',
+            callId: 'not-a-uuid',
+            providerCallId: 7,
+          } as unknown as CallKeys,
+        },
       ]);
-      expect([...results.values()]).toEqual(['processed', 'processed', 'processed']);
+      expect([...results.values()]).toEqual(['processed', 'processed', 'processed', 'processed']);
     } finally {
       lockCalls.mockRestore();
     }
@@ -199,6 +210,7 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
     expect(await status(hinted)).toBe('ringing');
     expect(await status(misnamed)).toBe('ringing');
     expect(await status(unnamed)).toBe('ringing');
+    expect(await status(malformed)).toBe('ringing');
     // Named by a wrong hint, so locked for a moment, but no event was about it.
     expect(await status(bystander)).toBe('initiated');
   });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { NormalizedEvent, ProviderName } from '../providers/provider-adapter';
+import { NormalizedEvent, PROVIDER_NAMES, ProviderName } from '../providers/provider-adapter';
 import { CallStatus, decideTransition, isTerminal, TransitionOutcome } from './call-status';
 import { hydrate, isUuid, queryPrepared, selectColumns, SqlWrite } from '../../database/raw-rows';
 import { Contact } from '../contacts/entities/contact.entity';
@@ -27,6 +27,22 @@ export interface CallKeys {
   callId: string | null;
   providerCallId: string;
   parentProviderCallId: string | null;
+}
+
+/**
+ * Whether a value read back from outside (a job's data) is well-formed CallKeys: a malformed one
+ * would fail the statement that uses it, and with it the whole batch.
+ */
+export function isCallKeys(value: unknown): value is CallKeys {
+  if (typeof value !== 'object' || value === null) return false;
+  const keys = value as Record<string, unknown>;
+  const optionalText = (field: unknown) => field === null || typeof field === 'string';
+  return (
+    (PROVIDER_NAMES as readonly unknown[]).includes(keys.provider) &&
+    (keys.callId === null || (typeof keys.callId === 'string' && isUuid(keys.callId))) &&
+    typeof keys.providerCallId === 'string' &&
+    optionalText(keys.parentProviderCallId)
+  );
 }
 
 /** The keys that find an event's call: our own id first, then the provider's, then the parent leg. */

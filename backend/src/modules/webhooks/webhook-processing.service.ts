@@ -20,6 +20,7 @@ import {
   CallKeys,
   callKeysOf,
   CallProgressService,
+  isCallKeys,
   TimelineEntry,
 } from '../calls/call-progress.service';
 import { Call } from '../calls/entities/call.entity';
@@ -108,7 +109,7 @@ export class WebhookProcessingService {
         results.set(eventId, new UnrecoverableError(`${eventId} is not a webhook event id`));
     if (valid.length === 0) return results;
     const ids = valid.map(({ eventId }) => eventId);
-    const hintedKeys = valid.flatMap(({ call }) => (call ? [call] : []));
+    const hintedKeys = valid.flatMap(({ call }) => (isCallKeys(call) ? [call] : []));
 
     // Generic plans: the batch's statements keep theirs (queryPrepared) instead of planning anew.
     // The calls the ingress named are locked in the same round trip as the events (after them, as
