@@ -36,9 +36,16 @@ describe('describeValidationErrors', () => {
       constraints: { isIn: 'provider must be one of: simulator, exotel, bolna' },
       children: [],
     };
-    expect(describeValidationErrors([missing, wrong])).toEqual([
+    const unknown: ValidationError = {
+      property: 'foo',
+      value: null,
+      constraints: { whitelistValidation: 'property foo should not exist' },
+      children: [],
+    };
+    expect(describeValidationErrors([missing, wrong, unknown])).toEqual([
       'to is required',
       'provider must be one of: simulator, exotel, bolna',
+      'property foo should not exist',
     ]);
   });
 });

@@ -36,11 +36,14 @@ export interface ApiErrorBody {
 export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
     const path = parent ? `${parent}.${error.property}` : error.property;
-    // Leaf errors carry the value they judged (ValidationPipe strips only parents' values).
+    // Leaf errors carry the value they judged (ValidationPipe strips only parents' values). A
+    // property the DTO does not have is reported as such, whatever its value.
+    const rules = Object.keys(error.constraints ?? {});
     const missing =
       'value' in error &&
       (error.value === undefined || error.value === null) &&
-      Object.keys(error.constraints ?? {}).length > 0;
+      rules.length > 0 &&
+      !rules.includes('whitelistValidation');
     if (missing) return [`${path} is required`];
     const own = Object.values(error.constraints ?? {}).map((message) =>
       new RegExp(`\\b${error.property}\\b`).test(message)

@@ -35,7 +35,11 @@ describe('loadConfig', () => {
 
   it('requires its secrets in production and has no defaults for them there', () => {
     const simulatorSecret = `whsec_${Buffer.from('a production simulator secret').toString('base64')}`;
-    const production = { NODE_ENV: 'production', SIMULATOR_WEBHOOK_SECRET: simulatorSecret };
+    const production = {
+      NODE_ENV: 'production',
+      SIMULATOR_WEBHOOK_SECRET: simulatorSecret,
+      PUBLIC_BASE_URL: 'https://calls.example.com',
+    };
     expect(() => loadConfig(production)).toThrow(/JWT_SECRET is required in production/);
     expect(() => loadConfig({ ...production, JWT_SECRET: 'short' })).toThrow(
       /at least 32 characters/,
@@ -43,6 +47,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toThrow(
       /SIMULATOR_WEBHOOK_SECRET/,
     );
+    expect(() =>
+      loadConfig({ ...production, PUBLIC_BASE_URL: undefined, JWT_SECRET: 'x'.repeat(40) }),
+    ).toThrow(/PUBLIC_BASE_URL must be an http\(s\) URL \(required in production\)/);
     const config = loadConfig({ ...production, JWT_SECRET: 'x'.repeat(40) });
     expect(config.JWT_SECRET).toBe('x'.repeat(40));
     expect(config.SIMULATOR_WEBHOOK_SECRET).toBe(simulatorSecret);

@@ -46,11 +46,15 @@ export class AppConfig {
   REDIS_PREFIX = 'sb';
 
   /**
-   * The public URL providers call; webhook signatures are checked against it. Defaults to this
-   * machine's api (`http://localhost:PORT`), where the simulator delivers its webhooks.
+   * The public URL providers call; webhook signatures are checked against it. Outside production
+   * it defaults to this machine's api (`http://localhost:PORT`), where the simulator delivers its
+   * webhooks; in production every api node and worker must name the same one.
    */
-  @IsOptional()
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @ValidateIf((config: AppConfig) => isProduction(config) || config.PUBLIC_BASE_URL !== undefined)
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'PUBLIC_BASE_URL must be an http(s) URL (required in production)' },
+  )
   PUBLIC_BASE_URL!: string;
 
   @ValidateIf(isProduction)

@@ -102,7 +102,9 @@ function connectionOf(manager: EntityManager): PoolClient | undefined {
  * PostgreSQL parses and plans it once per connection rather than on every execution (planning was
  * most of the worker's statement time). The text must be fixed (vary only the parameters: arrays
  * for lists) and must name its result columns rather than `*`, or a later migration would change
- * the prepared result type under a running process.
+ * the prepared result type under a running process. Prepared statements live as long as their
+ * server session: this needs session-level connections (no PgBouncer transaction pooling, no
+ * `DISCARD ALL`), as node-postgres' own named statements do.
  */
 export async function queryPrepared(
   manager: EntityManager,

@@ -158,9 +158,10 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
       await heldCall(users.agent),
       await heldCall(users.agent),
     ];
+    // The keys as the ingress reads them from these bodies (which echo no Switchboard call id).
     const keysOf = (call: Call): CallKeys => ({
       provider: 'simulator',
-      callId: call.id,
+      callId: null,
       providerCallId: call.providerCallId!,
       parentProviderCallId: null,
     });
@@ -180,20 +181,30 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
       }
       expect(lockCalls.mock.calls.length).toBeLessThan(batches);
 
-      // One batch: a right hint, a hint naming another (existing) call, no hint at all, and a
-      // malformed one (which must not fail the batch's statement).
-      const [first, second, third, fourth] = await store([
+      // A right hint and a hint naming another (existing) call: only the wrongly hinted event's
+      // call is looked up again, by what the stored event says.
+      lockCalls.mockClear();
+      const [right, wrong] = await store([
         simulatorEvent(hinted.providerCallId!, 'ringing'),
         simulatorEvent(misnamed.providerCallId!, 'ringing'),
+      ]);
+      const hintedResults = await processing.processBatch([
+        { eventId: right, call: keysOf(hinted) },
+        { eventId: wrong, call: keysOf(bystander) },
+      ]);
+      expect([...hintedResults.values()]).toEqual(['processed', 'processed']);
+      expect(lockCalls).toHaveBeenCalledTimes(1);
+      expect(lockCalls.mock.calls[0][1]).toEqual([keysOf(misnamed)]);
+
+      // No hint, and a malformed one (which must not fail the batch's statement).
+      const [bare, garbled] = await store([
         simulatorEvent(unnamed.providerCallId!, 'ringing'),
         simulatorEvent(malformed.providerCallId!, 'ringing'),
       ]);
-      const results = await processing.processBatch([
-        { eventId: first, call: keysOf(hinted) },
-        { eventId: second, call: keysOf(bystander) },
-        { eventId: third },
+      const unhintedResults = await processing.processBatch([
+        { eventId: bare },
         {
-          eventId: fourth,
+          eventId: garbled,
           call: {
             provider: 'skype',
             callId: 'not-a-uuid',
@@ -201,7 +212,7 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
           } as unknown as CallKeys,
         },
       ]);
-      expect([...results.values()]).toEqual(['processed', 'processed', 'processed', 'processed']);
+      expect([...unhintedResults.values()]).toEqual(['processed', 'processed']);
     } finally {
       lockCalls.mockRestore();
     }

@@ -36,12 +36,23 @@ export interface CallKeys {
 export function isCallKeys(value: unknown): value is CallKeys {
   if (typeof value !== 'object' || value === null) return false;
   const keys = value as Record<string, unknown>;
-  const optionalText = (field: unknown) => field === null || typeof field === 'string';
+  // PostgreSQL text holds no NUL: one would fail the statement it is written into.
+  const text = (field: unknown) => typeof field === 'string' && !field.includes('\u0000');
   return (
     (PROVIDER_NAMES as readonly unknown[]).includes(keys.provider) &&
     (keys.callId === null || (typeof keys.callId === 'string' && isUuid(keys.callId))) &&
-    typeof keys.providerCallId === 'string' &&
-    optionalText(keys.parentProviderCallId)
+    text(keys.providerCallId) &&
+    (keys.parentProviderCallId === null || text(keys.parentProviderCallId))
+  );
+}
+
+/** Whether two sets of keys name the same call in the same way. */
+export function sameCallKeys(a: CallKeys, b: CallKeys): boolean {
+  return (
+    a.provider === b.provider &&
+    a.callId === b.callId &&
+    a.providerCallId === b.providerCallId &&
+    a.parentProviderCallId === b.parentProviderCallId
   );
 }
 

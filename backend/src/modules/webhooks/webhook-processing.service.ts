@@ -21,6 +21,7 @@ import {
   callKeysOf,
   CallProgressService,
   isCallKeys,
+  sameCallKeys,
   TimelineEntry,
 } from '../calls/call-progress.service';
 import { Call } from '../calls/entities/call.entity';
@@ -109,7 +110,12 @@ export class WebhookProcessingService {
         results.set(eventId, new UnrecoverableError(`${eventId} is not a webhook event id`));
     if (valid.length === 0) return results;
     const ids = valid.map(({ eventId }) => eventId);
-    const hintedKeys = valid.flatMap(({ call }) => (isCallKeys(call) ? [call] : []));
+    const hints = new Map(
+      valid.flatMap(({ eventId, call }) => (isCallKeys(call) ? [[eventId, call] as const] : [])),
+    );
+    // Only when every job names its call: a batch that also had to look calls up would lock them
+    // in two statements, out of id order.
+    const hintedKeys = hints.size === valid.length ? [...hints.values()] : [];
 
     // Generic plans: the batch's statements keep theirs (queryPrepared) instead of planning anew.
     // The calls the ingress named are locked in the same round trip as the events (after them, as
@@ -164,7 +170,10 @@ export class WebhookProcessingService {
 
         const calls = await this.lockCallsOf(
           manager,
-          ready.map(({ stored, event }) => callKeysOf(stored.provider, event)),
+          ready.map(({ stored, event }) => ({
+            keys: callKeysOf(stored.provider, event),
+            hint: hints.get(stored.id),
+          })),
           callsLockedWithEvents ? hintedCalls : undefined,
         );
         const timeline: TimelineEntry[] = [];
@@ -227,28 +236,34 @@ export class WebhookProcessingService {
   }
 
   /**
-   * The (locked) call of each event, from the calls locked with the events where the ingress's
-   * hint found them; the others are looked up and locked now (no hint, or a call not found). The
-   * two statements each lock in id order, so a concurrent batch can deadlock with this one; rare
-   * (events without a hint: sweeper, replay), and PostgreSQL ends it: the batch fails and its
-   * events are processed again one by one.
+   * The (locked) call of each event. An event whose job's hint names its call as the stored event
+   * does gets its call from the rows locked with the events (or none: no such call yet); the others
+   * are looked up and locked now. That second statement runs only after a wrong hint, and locks
+   * after the first, out of id order: a concurrent batch could deadlock with it, which PostgreSQL
+   * ends by failing one batch, whose events are then processed one by one.
    */
   private async lockCallsOf(
     manager: EntityManager,
-    keys: CallKeys[],
+    events: { keys: CallKeys; hint: CallKeys | undefined }[],
     lockedWithEvents: Record<string, unknown>[] | undefined,
   ): Promise<(Call | null)[]> {
+    const keys = events.map((event) => event.keys);
     if (!lockedWithEvents) return this.progress.lockCalls(manager, keys);
-    const calls = this.progress.matchLockedCalls(manager, lockedWithEvents, keys);
-    const missing = keys.flatMap((key, index) => (calls[index] ? [] : [index]));
-    if (missing.length === 0) return calls;
+    const matched = this.progress.matchLockedCalls(manager, lockedWithEvents, keys);
+    const calls = matched.slice();
+    const unhinted = events.flatMap(({ keys, hint }, index) =>
+      hint && sameCallKeys(hint, keys) ? [] : [index],
+    );
+    if (unhinted.length === 0) return calls;
     const found = await this.progress.lockCalls(
       manager,
-      missing.map((index) => keys[index]),
+      unhinted.map((index) => keys[index]),
     );
     // A call locked by both statements must stay one object: events of a call share it.
-    const byId = new Map(calls.filter((call) => call !== null).map((call) => [call.id, call]));
-    missing.forEach((index, position) => {
+    const byId = new Map(
+      matched.filter((call) => call !== null).map((call) => [call.id, call] as const),
+    );
+    unhinted.forEach((index, position) => {
       const call = found[position];
       calls[index] = call ? (byId.get(call.id) ?? call) : null;
     });
