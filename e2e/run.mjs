@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { chromium } from 'playwright-core';
+import { removeScratchEnvironment } from '../scripts/lib/scratch-environment.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -40,19 +40,13 @@ async function waitForReady(baseUrl, product, timeoutMs = 90_000) {
   throw new Error(`Switchboard was not ready at ${baseUrl} within ${timeoutMs / 1000} s`);
 }
 
-async function dropDatabase(databaseUrl) {
-  const url = new URL(databaseUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await client.end();
-}
-
 let baseUrl = process.env.E2E_BASE_URL;
 let product;
-const databaseUrl = `postgres://postgres@127.0.0.1:5432/switchboard_e2e_${process.pid}`;
+const scratch = {
+  DATABASE_URL: `postgres://postgres@127.0.0.1:5432/switchboard_e2e_${process.pid}`,
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  REDIS_PREFIX: `sbe2e_${process.pid}`,
+};
 if (!baseUrl) {
   const port = process.env.E2E_PORT ?? '3100';
   baseUrl = `http://127.0.0.1:${port}`;
@@ -62,8 +56,7 @@ if (!baseUrl) {
       ...process.env,
       PORT: port,
       PUBLIC_BASE_URL: baseUrl,
-      DATABASE_URL: databaseUrl,
-      REDIS_PREFIX: `sbe2e_${process.pid}`,
+      ...scratch,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
       // Simulated calls play ten times faster than real time (talk time is still reported in full).
       SIMULATOR_TIME_SCALE: process.env.SIMULATOR_TIME_SCALE ?? '0.1',
@@ -127,8 +120,8 @@ try {
     await new Promise((resolve) =>
       product.exitCode !== null ? resolve() : product.once('exit', resolve),
     );
-    await dropDatabase(databaseUrl).catch((error) =>
-      console.error(`could not drop the e2e database: ${error}`),
+    await removeScratchEnvironment(scratch).catch((error) =>
+      console.error(`could not remove the e2e database and Redis keys: ${error}`),
     );
   }
 }
