@@ -101,6 +101,6 @@ export async function stop(child) {
   await new Promise((resolve) => child.once('exit', resolve));
 }
 
-export const cleanUp = (env) => removeScratchEnvironment(env);
+export { removeScratchEnvironment as cleanUp };
 
 export const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');

@@ -120,7 +120,6 @@ export class WebhookProcessingService {
     // Generic plans: the batch's statements keep theirs (queryPrepared) instead of planning anew.
     // The calls the ingress named are locked in the same round trip as the events (after them, as
     // everywhere), once this connection has the lock statement prepared.
-    let callsLockedWithEvents = false;
     const firstSql = (client: PoolClient) => {
       const statements = [
         'SET LOCAL plan_cache_mode = force_generic_plan',
@@ -133,7 +132,6 @@ export class WebhookProcessingService {
         );
         const lockCalls = executeStatement(client, sql, params);
         if (lockCalls) statements.push(lockCalls);
-        callsLockedWithEvents = lockCalls !== null;
       }
       return statements.join(';\n');
     };
@@ -174,7 +172,7 @@ export class WebhookProcessingService {
             keys: callKeysOf(stored.provider, event),
             hint: hints.get(stored.id),
           })),
-          callsLockedWithEvents ? hintedCalls : undefined,
+          hintedCalls, // absent when the calls were not locked with the events
         );
         const timeline: TimelineEntry[] = [];
         const processed: { id: string; organizationId: string; callId: string }[] = [];
