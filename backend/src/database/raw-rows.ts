@@ -63,20 +63,13 @@ export interface SqlWrite {
 }
 
 /**
- * Sends data-modifying statements as ONE statement (each becomes a data-modifying CTE, which
- * PostgreSQL runs to completion whether or not it is read): one round trip instead of one each.
- * They all see the same snapshot, so they must not touch the same rows.
+ * Data-modifying statements as ONE statement (each becomes a data-modifying CTE, which PostgreSQL
+ * runs to completion whether or not it is read): one round trip instead of one each. They all see
+ * the same snapshot, so they must not touch the same rows. Null when there is nothing to write.
  */
-export async function writeTogether(
-  manager: EntityManager,
-  writes: (SqlWrite | null)[],
-): Promise<void> {
+export function combineWrites(writes: (SqlWrite | null)[]): SqlWrite | null {
   const parts = writes.filter((write): write is SqlWrite => write !== null);
-  if (parts.length === 0) return;
-  if (parts.length === 1) {
-    await queryPrepared(manager, parts[0].sql, parts[0].params);
-    return;
-  }
+  if (parts.length <= 1) return parts[0] ?? null;
   const params: unknown[] = [];
   const ctes = parts.map((part, index) => {
     const offset = params.length;
@@ -84,7 +77,16 @@ export async function writeTogether(
     const sql = part.sql.replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + offset}`);
     return `w${index} AS (${sql})`;
   });
-  await queryPrepared(manager, `WITH ${ctes.join(', ')} SELECT 1`, params);
+  return { sql: `WITH ${ctes.join(', ')} SELECT 1`, params };
+}
+
+/** Sends data-modifying statements together (combineWrites), in one round trip. */
+export async function writeTogether(
+  manager: EntityManager,
+  writes: (SqlWrite | null)[],
+): Promise<void> {
+  const write = combineWrites(writes);
+  if (write) await queryPrepared(manager, write.sql, write.params);
 }
 
 const statementNames = new Map<string, string>();
@@ -134,7 +136,8 @@ export async function queryPrepared(
  * The statement `queryPrepared` has already prepared on this connection, as an
  * `EXECUTE name(…)` with its parameters written as literals, to travel with other statements in
  * one simple query (one round trip); null while this connection has not prepared it. Parameters
- * may be strings, null, or arrays of those (each literal takes the prepared parameter's type).
+ * may be strings, numbers, booleans, null, or arrays of those (each literal takes the prepared
+ * parameter's type, as the text parameters of the extended protocol do).
  */
 export function executeStatement(
   client: PoolClient,
@@ -143,20 +146,29 @@ export function executeStatement(
 ): string | null {
   const name = statementNames.get(sql);
   if (name === undefined || !preparedOn.get(client)?.has(name)) return null;
-  return `EXECUTE ${name}(${params.map((param) => client.escapeLiteral(literalText(param))).join(', ')})`;
+  const literals = params.map((param) =>
+    param == null ? 'NULL' : client.escapeLiteral(literalText(param)),
+  );
+  return `EXECUTE ${name}(${literals.join(', ')})`;
 }
 
 function literalText(value: unknown): string {
-  if (typeof value === 'string') return value;
   if (Array.isArray(value)) {
-    const items = value.map((item: unknown) => {
-      if (item === null) return 'NULL';
-      if (typeof item !== 'string') throw new Error(`not a string array item: ${typeof item}`);
-      return `"${item.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
-    });
+    const items = value.map((item: unknown) =>
+      item == null ? 'NULL' : `"${scalarText(item).replace(/[\\"]/g, (char) => `\\${char}`)}"`,
+    );
     return `{${items.join(',')}}`;
   }
-  throw new Error(`executeStatement takes strings and string arrays, not ${typeof value}`);
+  return scalarText(value);
+}
+
+function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  throw new Error(
+    `executeStatement takes strings, numbers, booleans and arrays of those, not ${typeof value}`,
+  );
 }
 
 /** `c."id", c."status", …`: an entity's columns spelled out, for statements `queryPrepared` keeps. */
@@ -177,17 +189,26 @@ export function selectColumns<T extends ObjectLiteral>(
 
 const columnLists = new Map<string, string>();
 
+/** What a transaction's work gives back: its result, and a last write to send with the COMMIT. */
+export interface TransactionOutcome<T> {
+  result: T;
+  writeWithCommit: SqlWrite | null;
+}
+
 /**
- * A transaction whose BEGIN travels with its first statements: one round trip instead of two, on
- * the hot path. `firstSql` (given the transaction's connection, for `executeStatement`) goes
- * through the simple query protocol, which takes no parameters: it must hold nothing but checked
- * or escaped values (see `uuidList`); `work` gets the rows of each of its statements, in order.
- * COMMIT after `work`, ROLLBACK if it throws.
+ * A transaction whose BEGIN travels with its first statements, and whose last write travels with
+ * its COMMIT: two round trips fewer, on the hot path. `firstSql` (given the transaction's
+ * connection, for `executeStatement`) goes through the simple query protocol, which takes no
+ * parameters: it must hold nothing but checked or escaped values (see `uuidList`); `work` gets
+ * the rows of each of its statements, in order. COMMIT after `work`, ROLLBACK if anything throws.
  */
 export async function transactionStartingWith<T>(
   dataSource: DataSource,
   firstSql: string | ((client: PoolClient) => string),
-  work: (manager: EntityManager, firstRows: Record<string, unknown>[][]) => Promise<T>,
+  work: (
+    manager: EntityManager,
+    firstRows: Record<string, unknown>[][],
+  ) => Promise<TransactionOutcome<T>>,
 ): Promise<T> {
   const runner = dataSource.createQueryRunner();
   const client = (await runner.connect()) as PoolClient;
@@ -195,14 +216,37 @@ export async function transactionStartingWith<T>(
     const sql = typeof firstSql === 'string' ? firstSql : firstSql(client);
     const results = (await client.query(`BEGIN; ${sql}`)) as unknown as QueryResult[];
     const rows = results.slice(1).map((result) => result.rows as Record<string, unknown>[]);
-    const result = await work(runner.manager, rows);
-    await client.query('COMMIT');
+    const { result, writeWithCommit } = await work(runner.manager, rows);
+    await commitWith(client, runner.manager, writeWithCommit);
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
     await runner.release();
+  }
+}
+
+/**
+ * COMMIT, in the same simple query as the last write once this connection has prepared that
+ * write's statement (the first time, the write is prepared and run on its own). If the write
+ * fails, PostgreSQL skips the rest of the query: the COMMIT never runs.
+ */
+async function commitWith(
+  client: PoolClient,
+  manager: EntityManager,
+  write: SqlWrite | null,
+): Promise<void> {
+  const execute = write && executeStatement(client, write.sql, write.params);
+  if (!write || !execute) {
+    if (write) await queryPrepared(manager, write.sql, write.params);
+    await client.query('COMMIT');
+    return;
+  }
+  try {
+    await client.query(`${execute};\nCOMMIT`);
+  } catch (error) {
+    throw new QueryFailedError(write.sql, write.params, error as Error);
   }
 }
 

@@ -45,7 +45,10 @@ describe('raw-rows: prepared hot-path statements (real PostgreSQL)', () => {
         const statements: { statement: string }[] = await manager.query(
           'SELECT statement FROM pg_prepared_statements',
         );
-        return { rows: [a, b], prepared: statements.filter((s) => s.statement === sql) };
+        return {
+          result: { rows: [a, b], prepared: statements.filter((s) => s.statement === sql) },
+          writeWithCommit: null,
+        };
       },
     );
     expect(rows[0].map((row) => row.id)).toEqual([first]);
@@ -74,9 +77,10 @@ describe('raw-rows: prepared hot-path statements (real PostgreSQL)', () => {
   });
 
   it("reports a failing statement as TypeORM's QueryFailedError, with PostgreSQL's code", async () => {
-    const error = await transactionStartingWith(dataSource, 'SELECT 1', (manager) =>
-      queryPrepared(manager, 'SELECT 1 / $1::int AS n', [0]),
-    ).catch((caught: unknown) => caught);
+    const error = await transactionStartingWith(dataSource, 'SELECT 1', async (manager) => ({
+      result: await queryPrepared(manager, 'SELECT 1 / $1::int AS n', [0]),
+      writeWithCommit: null,
+    })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(QueryFailedError);
     expect((error as QueryFailedError & { driverError: { code: string } }).driverError.code).toBe(
       '22012',
@@ -92,7 +96,7 @@ describe('raw-rows: prepared hot-path statements (real PostgreSQL)', () => {
     const rows = await transactionStartingWith(
       dataSource,
       "SET LOCAL plan_cache_mode = force_generic_plan; SELECT current_setting('plan_cache_mode') AS mode; SELECT 2 AS n",
-      async (_manager, firstRows) => firstRows,
+      async (_manager, firstRows) => ({ result: firstRows, writeWithCommit: null }),
     );
     expect(rows).toEqual([[], [{ mode: 'force_generic_plan' }], [{ n: 2 }]]);
     const [after] = await dataSource.query("SELECT current_setting('plan_cache_mode') AS mode");
@@ -117,11 +121,118 @@ describe('raw-rows: prepared hot-path statements (real PostgreSQL)', () => {
           .databaseConnection;
         const execute = executeStatement(client, sql, params);
         const results = (await client.query(`SELECT 1; ${execute}`)) as unknown as QueryResult[];
-        return [unprepared, first, results[1].rows];
+        return { result: [unprepared, first, results[1].rows], writeWithCommit: null };
       },
     );
     expect(before).toBe(true);
     expect(direct).toEqual([{ texts: [...tricky, null], ids: [id], one: "it's" }]);
     expect(along).toEqual(direct);
+  });
+
+  it('writes numbers, booleans, nulls and arrays of them as literals the prepared statement takes', async () => {
+    const sql =
+      'SELECT $1::int AS n, $2::boolean AS b, $3::text AS nothing, $4::int[] AS ns, $5::boolean[] AS bs, $6::jsonb[] AS docs, $7::bigint AS big';
+    const docs = [JSON.stringify({ say: 'a "quoted" \\ word' }), null];
+    const params = [-7, false, null, [1, null, 3], [true, false], docs, 9007199254740993n];
+    const [direct, along] = await transactionStartingWith(
+      dataSource,
+      'SELECT 1',
+      async (manager) => {
+        const first = await queryPrepared(manager, sql, params);
+        const client = (manager.queryRunner as unknown as { databaseConnection: PoolClient })
+          .databaseConnection;
+        const results = (await client.query(
+          `SELECT 1; ${executeStatement(client, sql, params)}`,
+        )) as unknown as QueryResult[];
+        return { result: [first, results[1].rows], writeWithCommit: null };
+      },
+    );
+    expect(direct).toEqual([
+      {
+        n: -7,
+        b: false,
+        nothing: null,
+        ns: [1, null, 3],
+        bs: [true, false],
+        docs: [{ say: 'a "quoted" \\ word' }, null],
+        big: '9007199254740993',
+      },
+    ]);
+    expect(along).toEqual(direct);
+  });
+
+  describe('the last write travels with the COMMIT', () => {
+    const setNote = 'UPDATE calls SET note = $2 WHERE id = $1';
+    const note = async (id: string) =>
+      (
+        (await dataSource.query('SELECT note FROM calls WHERE id = $1', [id])) as { note: string }[]
+      )[0].note;
+
+    /** Runs a transaction, recording every simple query its connection is sent. */
+    async function recorded<T>(
+      work: Parameters<typeof transactionStartingWith<T>>[2],
+    ): Promise<{ sent: string[]; result?: T; error?: unknown }> {
+      const sent: string[] = [];
+      const outcome: { result?: T; error?: unknown } = {};
+      try {
+        outcome.result = await transactionStartingWith(
+          dataSource,
+          (client) => {
+            const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+            const spy = (...args: unknown[]) => {
+              if (typeof args[0] === 'string') sent.push(args[0]);
+              return query(...args);
+            };
+            Object.assign(client, { query: spy });
+            restore.push(() => Object.assign(client, { query }));
+            return 'SELECT 1';
+          },
+          work,
+        );
+      } catch (error) {
+        outcome.error = error;
+      }
+      return { sent, ...outcome };
+    }
+    const restore: (() => void)[] = [];
+    afterEach(() => {
+      for (const undo of restore.splice(0)) undo();
+    });
+
+    it('in one round trip once the connection has prepared its statement', async () => {
+      const id = await storedCall();
+      const { sent } = await recorded(async (manager) => {
+        await queryPrepared(manager, setNote, [id, 'first']); // prepared on this connection now
+        return { result: undefined, writeWithCommit: { sql: setNote, params: [id, "it's done"] } };
+      });
+      expect(sent.at(-1)).toMatch(/^EXECUTE sb_\d+\('[0-9a-f-]{36}', 'it''s done'\);\nCOMMIT$/);
+      expect(await note(id)).toBe("it's done");
+    });
+
+    it('prepares it and commits apart the first time on a connection', async () => {
+      const id = await storedCall();
+      const unseen = `${setNote} /* ${randomUUID()} */`; // never prepared anywhere
+      const { sent } = await recorded(async () => ({
+        result: undefined,
+        writeWithCommit: { sql: unseen, params: [id, 'written'] },
+      }));
+      expect(sent.at(-1)).toBe('COMMIT');
+      expect(await note(id)).toBe('written');
+    });
+
+    it('rolls everything back when the last write fails: the COMMIT after it never runs', async () => {
+      const id = await storedCall();
+      const failing = 'UPDATE calls SET note = (100 / $2::int)::text WHERE id = $1';
+      const { sent, error } = await recorded(async (manager) => {
+        await queryPrepared(manager, failing, [id, '4']); // note = '25', prepared
+        return { result: undefined, writeWithCommit: { sql: failing, params: [id, '0'] } };
+      });
+      expect(error).toBeInstanceOf(QueryFailedError);
+      expect((error as QueryFailedError & { driverError: { code: string } }).driverError.code).toBe(
+        '22012',
+      );
+      expect(sent.slice(-2)).toEqual([expect.stringMatching(/;\nCOMMIT$/), 'ROLLBACK']);
+      expect(await note(id)).toBeNull();
+    });
   });
 });

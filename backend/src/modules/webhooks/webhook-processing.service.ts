@@ -5,13 +5,13 @@ import type { PoolClient } from 'pg';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { parseBody } from '../../common/body-parsers';
 import {
+  combineWrites,
   executeStatement,
   hydrate,
   isUuid,
   SqlWrite,
   transactionStartingWith,
   uuidList,
-  writeTogether,
 } from '../../database/raw-rows';
 import { CallBillingService } from '../billing/call-billing.service';
 import { WalletService } from '../wallet/wallet.service';
@@ -210,7 +210,9 @@ export class WebhookProcessingService {
         const finalState = new Map(lockedCalls.map((call) => [call.id, call]));
         for (const callId of plan.settlements.keys())
           touchedCalls.set(callId, finalState.get(callId)!);
-        await writeTogether(manager, [
+        // The calls, their timeline and the events are written last, with the COMMIT (one round
+        // trip); the money statements do not depend on them.
+        const writeWithCommit = combineWrites([
           ...this.progress.progressWrites([...touchedCalls.values()], timeline),
           this.contacts.lastCalledWrite(touches),
           processedWrite(processed),
@@ -226,6 +228,7 @@ export class WebhookProcessingService {
         for (const callId of settled.settlements.keys())
           if (!last.has(callId)) states.push({ ...finalState.get(callId)! } as Call);
         balances = settled.balances;
+        return { result: undefined, writeWithCommit };
       },
     );
 
