@@ -147,9 +147,15 @@ export function executeStatement(
   const name = statementNames.get(sql);
   if (name === undefined || !preparedOn.get(client)?.has(name)) return null;
   const literals = params.map((param) =>
-    param == null ? 'NULL' : client.escapeLiteral(literalText(param)),
+    param == null ? 'NULL' : quoteLiteral(literalText(param)),
   );
   return `EXECUTE ${name}(${literals.join(', ')})`;
+}
+
+/** An escape-string constant: means the same whatever `standard_conforming_strings` says. */
+function quoteLiteral(text: string): string {
+  // pg's escapeLiteral does this a character at a time: twice the CPU on a batch's long arrays.
+  return `E'${text.replace(/['\\]/g, '$&$&')}'`;
 }
 
 function literalText(value: unknown): string {

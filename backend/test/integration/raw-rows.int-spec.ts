@@ -205,7 +205,7 @@ describe('raw-rows: prepared hot-path statements (real PostgreSQL)', () => {
         await queryPrepared(manager, setNote, [id, 'first']); // prepared on this connection now
         return { result: undefined, writeWithCommit: { sql: setNote, params: [id, "it's done"] } };
       });
-      expect(sent.at(-1)).toMatch(/^EXECUTE sb_\d+\('[0-9a-f-]{36}', 'it''s done'\);\nCOMMIT$/);
+      expect(sent.at(-1)).toMatch(/^EXECUTE sb_\d+\(E'[0-9a-f-]{36}', E'it''s done'\);\nCOMMIT$/);
       expect(await note(id)).toBe("it's done");
     });
 
