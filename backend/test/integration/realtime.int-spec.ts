@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { JwtService } from '@nestjs/jwt';
 import { DEVELOPMENT_JWT_SECRET } from '../../src/config/app-config';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import { UserRole } from '../../src/modules/auth/entities/user.entity';
+import { User, UserRole } from '../../src/modules/auth/entities/user.entity';
 import { Call } from '../../src/modules/calls/entities/call.entity';
 import { DashboardService } from '../../src/modules/dashboard/dashboard.service';
 import { MetricsBroadcaster } from '../../src/modules/realtime/metrics-broadcaster';
@@ -231,9 +231,63 @@ describe('realtime: authenticated organization rooms (real Redis streams adapter
       expect(organizationsComputed(workerMetrics)).toContain(watched.organizationId);
       expect(organizationsComputed(apiMetrics)).toEqual([]);
       expect(organizationsComputed(workerMetrics)).not.toContain(unwatched.organizationId);
+      // The calls were the admin's own: admins get the organization's numbers, no agent's.
+      expect(workerMetrics.mock.calls.filter(([, agentId]) => agentId !== undefined)).toEqual([]);
       admin.close();
     } finally {
       apiMetrics.mockRestore();
+      workerMetrics.mockRestore();
+    }
+  });
+
+  it("computes an agent's own numbers only while that agent is connected", async () => {
+    const { users } = await createOrganization(dataSource, ['admin', 'agent']);
+    // A second agent of the organization, who never connects.
+    const awayUser = await dataSource.getRepository(User).save({
+      organizationId: users.agent.organizationId,
+      email: `away-${randomBytes(4).toString('hex')}@example.test`,
+      name: 'away agent',
+      role: 'agent',
+      passwordHash: 'never signs in',
+    });
+    const away: TestUser = { ...users.agent, id: awayUser.id, email: awayUser.email };
+    const workerMetrics = jest.spyOn(stack.worker.get(DashboardService), 'metrics');
+    try {
+      const agent = await connectSocket(
+        stack.api.baseUrl,
+        await loginAs(stack.api.baseUrl, users.agent),
+      );
+      const admin = await connectSocket(
+        stack.api.baseUrl,
+        await loginAs(stack.api.baseUrl, users.admin),
+      );
+      const calls = [await createCall(dataSource, users.agent), await createCall(dataSource, away)];
+      for (const call of calls)
+        await postSimulatorWebhook(
+          stack.api.baseUrl,
+          simulatorEvent(call.providerCallId!, 'ringing'),
+        );
+      await eventually(
+        async () =>
+          agent.events.some(
+            (event) => event.event === 'metrics:updated' && event.payload.scope === 'agent',
+          ),
+        "the agent's own numbers",
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1200)); // any late computation
+      const agentsComputed = workerMetrics.mock.calls.flatMap(([, agentId]) =>
+        agentId === undefined ? [] : [agentId],
+      );
+      expect(agentsComputed).toContain(users.agent.id);
+      expect(agentsComputed).not.toContain(away.id);
+      expect(
+        admin.events.some(
+          (event) => event.event === 'metrics:updated' && event.payload.scope === 'organization',
+        ),
+      ).toBe(true);
+      agent.close();
+      admin.close();
+    } finally {
       workerMetrics.mockRestore();
     }
   });

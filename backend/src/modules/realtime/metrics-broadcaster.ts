@@ -4,7 +4,7 @@ import type { Server, Socket } from 'socket.io';
 import { DashboardService } from '../dashboard/dashboard.service';
 import { REDIS } from '../redis/redis.module';
 import type { SocketData } from './realtime.gateway';
-import { adminsRoom, organizationOfRoom, userRoom } from './rooms';
+import { adminsRoom, userRoom } from './rooms';
 
 /** At most once a second per organization (across all processes), however many events arrive. */
 const INTERVAL_MS = 1000;
@@ -19,14 +19,17 @@ interface Pending {
 }
 
 const watchedKey = (organizationId: string) => `metrics-watched:${organizationId}`;
+const watchedAgentKey = (userId: string) => `metrics-watched-agent:${userId}`;
 const sentKey = (organizationId: string) => `metrics-sent:${organizationId}`;
 
 /**
  * Coalesces `metrics:updated`: events only mark an organization dirty; its numbers are computed and
  * sent at most once a second — organization-wide to its admins, and each touched agent's own numbers
  * to that agent. The process where the change happened (the worker, usually) computes them, off the
- * api's path to the browsers, and only for organizations somebody is watching: api nodes keep a
- * Redis key alive for each organization with sockets connected to them. With several processes, a
+ * api's path to the browsers, and only for those somebody is watching: api nodes keep a Redis key
+ * alive for each organization with sockets connected to them, and for each agent connected (an
+ * admin's own calls need no numbers of their own: admins get the organization's). With several
+ * processes, a
  * Redis key claims each organization's second: the process that gets it sends, the others with
  * changes try again when it ends.
  */
@@ -44,17 +47,12 @@ export class MetricsBroadcaster implements OnModuleDestroy {
 
   attach(server: Server): void {
     this.server = server;
-    // On api nodes: say which organizations have sockets here (a worker's server has none).
-    server.on('connection', (socket: Socket) => {
-      const organizationId = (socket.data as Partial<SocketData>).user?.organizationId;
-      if (organizationId) void this.markWatched([organizationId]);
-    });
-    this.watchedRefresh = setInterval(() => {
-      const organizations = [...server.of('/').adapter.rooms.keys()]
-        .map(organizationOfRoom)
-        .filter((organizationId): organizationId is string => organizationId !== null);
-      void this.markWatched(organizations);
-    }, WATCHED_REFRESH_MS);
+    // On api nodes: say who has sockets here (a worker's server has none).
+    server.on('connection', (socket: Socket) => void this.markWatched([socket]));
+    this.watchedRefresh = setInterval(
+      () => void this.markWatched([...server.of('/').sockets.values()]),
+      WATCHED_REFRESH_MS,
+    );
     this.watchedRefresh.unref();
   }
 
@@ -74,12 +72,13 @@ export class MetricsBroadcaster implements OnModuleDestroy {
   private async send(organizationId: string): Promise<void> {
     const entry = this.pending.get(organizationId);
     if (!entry || !this.server) return;
-    const turn = await this.claim(organizationId);
+    const turn = await this.claim(organizationId, entry.agents);
     if (turn.waitMs > 0) {
       entry.timer = setTimeout(() => void this.send(organizationId), turn.waitMs);
       return;
     }
-    const agents = [...entry.agents];
+    // Agents changed while claiming were not asked about: they count as watched.
+    const agents = [...entry.agents].filter((agentId) => !turn.unwatchedAgents.has(agentId));
     entry.agents.clear();
     entry.timer = undefined;
     entry.lastSent = Date.now();
@@ -103,31 +102,47 @@ export class MetricsBroadcaster implements OnModuleDestroy {
   }
 
   /**
-   * In one round trip: whether anybody watches the organization, and whether this process may send
-   * its numbers now (else how long to wait).
+   * In one round trip: whether anybody watches the organization, which of its changed agents are
+   * connected, and whether this process may send its numbers now (else how long to wait).
    */
-  private async claim(organizationId: string): Promise<{ watched: boolean; waitMs: number }> {
+  private async claim(
+    organizationId: string,
+    agents: Set<string>,
+  ): Promise<{ watched: boolean; unwatchedAgents: Set<string>; waitMs: number }> {
+    const candidates = [...agents];
     try {
-      const results = await this.redis
+      const transaction = this.redis
         .multi()
         .exists(watchedKey(organizationId))
         .set(sentKey(organizationId), '1', 'PX', INTERVAL_MS, 'NX')
-        .pttl(sentKey(organizationId))
-        .exec();
-      const [[, watched], [, claimed], [, ttl]] = results as [unknown, unknown][];
+        .pttl(sentKey(organizationId));
+      for (const agentId of candidates) transaction.exists(watchedAgentKey(agentId));
+      const results = (await transaction.exec()) as [unknown, unknown][];
+      const [[, watched], [, claimed], [, ttl], ...agentsWatched] = results;
       return {
         watched: watched === 1,
+        unwatchedAgents: new Set(
+          candidates.filter((_agentId, index) => agentsWatched[index][1] !== 1),
+        ),
         waitMs: claimed === 'OK' ? 0 : Math.max(1, Number(ttl)),
       };
     } catch {
-      return { watched: true, waitMs: 0 }; // Redis is away: each process sends its own
+      // Redis is away: each process sends its own
+      return { watched: true, unwatchedAgents: new Set(), waitMs: 0 };
     }
   }
 
-  private async markWatched(organizationIds: string[]): Promise<void> {
-    if (organizationIds.length === 0) return;
+  private async markWatched(sockets: Socket[]): Promise<void> {
+    const keys = new Set<string>();
+    for (const socket of sockets) {
+      const user = (socket.data as Partial<SocketData>).user;
+      if (!user) continue;
+      keys.add(watchedKey(user.organizationId));
+      if (user.role === 'agent') keys.add(watchedAgentKey(user.id));
+    }
+    if (keys.size === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const id of organizationIds) pipeline.set(watchedKey(id), '1', 'EX', WATCHED_TTL_SECONDS);
+    for (const key of keys) pipeline.set(key, '1', 'EX', WATCHED_TTL_SECONDS);
     await pipeline.exec().catch(() => undefined);
   }
 
