@@ -8,6 +8,13 @@ import { adminsRoom, userRoom } from './rooms';
 
 /** At most once a second per organization (across all processes), however many events arrive. */
 const INTERVAL_MS = 1000;
+/**
+ * The numbers read every call of the organization's day: with a million calls that takes most of a
+ * second. An organization whose numbers took longer than a tenth of its interval to compute waits
+ * ten times that long before the next, so the dashboard costs the database at most a tenth of its
+ * time however busy the day (the numbers come a few seconds apart; call events stay immediate).
+ */
+const BUSY_FACTOR = 10;
 /** How long an organization counts as watched after an api node last saw one of its sockets. */
 const WATCHED_TTL_SECONDS = 30;
 const WATCHED_REFRESH_MS = 10_000;
@@ -16,6 +23,7 @@ interface Pending {
   agents: Set<string>;
   timer?: NodeJS.Timeout;
   lastSent: number;
+  intervalMs: number;
 }
 
 const watchedKey = (organizationId: string) => `metrics-watched:${organizationId}`;
@@ -24,14 +32,14 @@ const sentKey = (organizationId: string) => `metrics-sent:${organizationId}`;
 
 /**
  * Coalesces `metrics:updated`: events only mark an organization dirty; its numbers are computed and
- * sent at most once a second — organization-wide to its admins, and each touched agent's own numbers
- * to that agent. The process where the change happened (the worker, usually) computes them, off the
- * api's path to the browsers, and only for those somebody is watching: api nodes keep a Redis key
- * alive for each organization with sockets connected to them, and for each agent connected (an
- * admin's own calls need no numbers of their own: admins get the organization's). With several
- * processes, a
- * Redis key claims each organization's second: the process that gets it sends, the others with
- * changes try again when it ends.
+ * sent at most once a second (less often when they are slow to compute: BUSY_FACTOR) —
+ * organization-wide to its admins, and each touched agent's own numbers to that agent. The process
+ * where the change happened (the worker, usually) computes them, off the api's path to the
+ * browsers, and only for those somebody is watching: api nodes keep a Redis key alive for each
+ * organization with sockets connected to them, and for each agent connected (an admin's own calls
+ * need no numbers of their own: admins get the organization's). With several processes, a Redis
+ * key claims each organization's interval: the process that gets it sends, the others with changes
+ * try again when it ends.
  */
 @Injectable()
 export class MetricsBroadcaster implements OnModuleDestroy {
@@ -60,19 +68,19 @@ export class MetricsBroadcaster implements OnModuleDestroy {
     if (!this.server) return;
     let entry = this.pending.get(organizationId);
     if (!entry) {
-      entry = { agents: new Set(), lastSent: 0 };
+      entry = { agents: new Set(), lastSent: 0, intervalMs: INTERVAL_MS };
       this.pending.set(organizationId, entry);
     }
     if (agentId) entry.agents.add(agentId);
     if (entry.timer) return;
-    const wait = Math.max(0, entry.lastSent + INTERVAL_MS - Date.now());
+    const wait = Math.max(0, entry.lastSent + entry.intervalMs - Date.now());
     entry.timer = setTimeout(() => void this.send(organizationId), wait);
   }
 
   private async send(organizationId: string): Promise<void> {
     const entry = this.pending.get(organizationId);
     if (!entry || !this.server) return;
-    const turn = await this.claim(organizationId, entry.agents);
+    const turn = await this.claim(organizationId, entry.agents, entry.intervalMs);
     if (turn.waitMs > 0) {
       entry.timer = setTimeout(() => void this.send(organizationId), turn.waitMs);
       return;
@@ -83,6 +91,7 @@ export class MetricsBroadcaster implements OnModuleDestroy {
     entry.timer = undefined;
     entry.lastSent = Date.now();
     if (!turn.watched) return; // nobody would see them
+    const started = performance.now();
     try {
       this.server
         .to(adminsRoom(organizationId))
@@ -99,6 +108,15 @@ export class MetricsBroadcaster implements OnModuleDestroy {
         `metrics for organization ${organizationId} not sent: ${(error as Error).message}`,
       );
     }
+    entry.intervalMs = Math.max(
+      INTERVAL_MS,
+      Math.ceil((performance.now() - started) * BUSY_FACTOR),
+    );
+    // The other processes wait as long (their claim fails while the key lives).
+    if (entry.intervalMs > INTERVAL_MS)
+      await this.redis
+        .set(sentKey(organizationId), '1', 'PX', entry.intervalMs)
+        .catch(() => undefined);
   }
 
   /**
@@ -108,13 +126,14 @@ export class MetricsBroadcaster implements OnModuleDestroy {
   private async claim(
     organizationId: string,
     agents: Set<string>,
+    intervalMs: number,
   ): Promise<{ watched: boolean; unwatchedAgents: Set<string>; waitMs: number }> {
     const candidates = [...agents];
     try {
       const transaction = this.redis
         .multi()
         .exists(watchedKey(organizationId))
-        .set(sentKey(organizationId), '1', 'PX', INTERVAL_MS, 'NX')
+        .set(sentKey(organizationId), '1', 'PX', intervalMs, 'NX')
         .pttl(sentKey(organizationId));
       for (const agentId of candidates) transaction.exists(watchedAgentKey(agentId));
       const results = (await transaction.exec()) as [unknown, unknown][];
