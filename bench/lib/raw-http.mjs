@@ -45,6 +45,13 @@ export class RawHttpClient {
       this.idle = this.idle.filter((other) => other !== connection);
       connection.resolve?.(0);
       connection.resolve = null;
+      // A request waiting for a free socket takes a new one.
+      const next = this.queued.shift();
+      if (next) {
+        const replacement = this.open();
+        if (replacement) this.send(replacement, next.request, next.resolve);
+        else this.queued.unshift(next);
+      }
     };
     socket.on('error', fail);
     socket.on('close', fail);

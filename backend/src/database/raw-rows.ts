@@ -80,15 +80,6 @@ export function combineWrites(writes: (SqlWrite | null)[]): SqlWrite | null {
   return { sql: `WITH ${ctes.join(', ')} SELECT 1`, params };
 }
 
-/** Sends data-modifying statements together (combineWrites), in one round trip. */
-export async function writeTogether(
-  manager: EntityManager,
-  writes: (SqlWrite | null)[],
-): Promise<void> {
-  const write = combineWrites(writes);
-  if (write) await queryPrepared(manager, write.sql, write.params);
-}
-
 const statementNames = new Map<string, string>();
 /** The statements each connection has prepared (a connection keeps them until it closes). */
 const preparedOn = new WeakMap<PoolClient, Set<string>>();

@@ -233,7 +233,7 @@ export class CallProgressService {
 
   /**
    * The statements that write what applyProviderEvent changed (the calls' progress columns and
-   * cost, the timeline rows), for the caller to send with its other writes (writeTogether).
+   * cost, the timeline rows), for the caller to send with its other writes (combineWrites).
    */
   progressWrites(changedCalls: Call[], timeline: TimelineEntry[]): SqlWrite[] {
     const writes: SqlWrite[] = [];

@@ -152,7 +152,7 @@ export class ContactsService {
 
   /**
    * The statement that stamps when each contact was last called (never moving it back), for the
-   * caller to send with its other writes (writeTogether).
+   * caller to send with its other writes (combineWrites).
    */
   lastCalledWrite(touches: { contactId: string; at: Date }[]): SqlWrite | null {
     if (touches.length === 0) return null;
