@@ -118,11 +118,15 @@ export class WebhookProcessingService {
     const hintedKeys = hints.size === valid.length ? [...hints.values()] : [];
 
     // Generic plans: the batch's statements keep theirs (queryPrepared) instead of planning anew.
+    // Every one of them reaches its rows by key, and a plan is kept for the connection's life: one
+    // made while a table was small (a new installation's first minutes) would otherwise go on
+    // reading the whole table as it grows, until the next ANALYZE of it.
     // The calls the ingress named are locked in the same round trip as the events (after them, as
     // everywhere), once this connection has the lock statement prepared.
     const firstSql = (client: PoolClient) => {
       const statements = [
         'SET LOCAL plan_cache_mode = force_generic_plan',
+        'SET LOCAL enable_seqscan = off',
         `SELECT * FROM webhook_events WHERE id IN ${uuidList(ids)} ORDER BY id FOR UPDATE`,
       ];
       if (hintedKeys.length > 0) {
@@ -138,7 +142,7 @@ export class WebhookProcessingService {
     await transactionStartingWith(
       this.dataSource,
       firstSql,
-      async (manager, [, locked, hintedCalls]) => {
+      async (manager, [, , locked, hintedCalls]) => {
         const byId = new Map(
           locked.map((row) => {
             const stored = hydrate(manager, WebhookEvent, row);
