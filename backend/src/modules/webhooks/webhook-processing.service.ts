@@ -118,9 +118,9 @@ export class WebhookProcessingService {
     const hintedKeys = hints.size === valid.length ? [...hints.values()] : [];
 
     // Generic plans: the batch's statements keep theirs (queryPrepared) instead of planning anew.
-    // Every one of them reaches its rows by key, and a plan is kept for the connection's life: one
-    // made while a table was small (a new installation's first minutes) would otherwise go on
-    // reading the whole table as it grows, until the next ANALYZE of it.
+    // No sequential scans: every statement reaches its rows by key, and a generic plan made while
+    // a table was small (a new installation's first minutes) would go on reading the whole table
+    // as it grows, for as long as the connection lives or until the next ANALYZE of the table.
     // The calls the ingress named are locked in the same round trip as the events (after them, as
     // everywhere), once this connection has the lock statement prepared.
     const firstSql = (client: PoolClient) => {
