@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dropDatabase } from '../../src/database/ensure-database';
 import { Call } from '../../src/modules/calls/entities/call.entity';
 import { WebhookProcessingService } from '../../src/modules/webhooks/webhook-processing.service';
+import { runDatabaseCli } from '../support/database-cli';
 import { simulatorEvent } from '../support/provider-webhooks';
 import { eventually, RunningStack, startStack } from '../support/test-worker';
 import { HOLD_PER_CALL, organizationWithUsRate, placeHeldCall } from '../support/us-rate';
@@ -22,14 +21,7 @@ describe('webhook batches: plans made on an empty table (real PostgreSQL and Red
   let processing: WebhookProcessingService;
 
   beforeAll(async () => {
-    execFileSync(
-      process.execPath,
-      [join(__dirname, '..', '..', 'dist', 'database', 'cli.js'), 'run'],
-      {
-        env: { ...process.env, DATABASE_URL: databaseUrl.toString() },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
+    runDatabaseCli(['run'], { ...process.env, DATABASE_URL: databaseUrl.toString() });
     stack = await startStack({ DATABASE_URL: databaseUrl.toString() });
     dataSource = stack.api.dataSource;
     processing = stack.worker.get(WebhookProcessingService);

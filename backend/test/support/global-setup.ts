@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { runDatabaseCli } from './database-cli';
 
 /**
  * Integration tests run against the real PostgreSQL and Redis of this machine: a fresh database
@@ -21,11 +20,5 @@ export default function globalSetup(): void {
   process.env.LOGIN_RATE_LIMIT_PER_MINUTE = '10000'; // the rate-limit test sets its own
   process.env.PUBLIC_BASE_URL = 'http://127.0.0.1:3999';
 
-  const cli = join(__dirname, '..', '..', 'dist', 'database', 'cli.js');
-  for (const command of ['run', 'default-rates']) {
-    execFileSync(process.execPath, [cli, command], {
-      env: process.env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  }
+  runDatabaseCli(['run', 'default-rates'], process.env);
 }

@@ -6,7 +6,7 @@ export interface ProcessWebhookEventJob {
   /**
    * The keys of the event's call as the ingress read them, so the worker can lock the call in the
    * same round trip as the event. A hint only: the worker reads the stored event again and looks
-   * the call up itself when the hint is absent (sweeper, replay) or finds nothing.
+   * the call up itself when the hint is absent (sweeper, replay) or names other keys than it reads.
    */
   call?: CallKeys;
 }
