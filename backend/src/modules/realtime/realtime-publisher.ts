@@ -36,6 +36,15 @@ export class RealtimePublisher {
     this.server?.to(userRoom(userId)).emit(event, payload);
   }
 
+  /**
+   * Disconnects every socket of the user, on every api node (through the adapter), after their
+   * role or active flag changed: each comes back through authentication, which joins only the
+   * rooms of the user's current role, or refuses a deactivated user.
+   */
+  disconnectUser(userId: string): void {
+    this.server?.in(userRoom(userId)).disconnectSockets(true);
+  }
+
   publish(message: RealtimeMessage): void {
     if (!this.server) {
       this.logger.debug(`no socket server attached; ${message.event} not sent`);

@@ -1,13 +1,11 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { Repository } from 'typeorm';
-import { AuthUser, isAdminRole } from '../auth/auth-user';
-import { User } from '../auth/entities/user.entity';
+import { AuthUser } from '../auth/auth-user';
 import { TokenService } from '../auth/token.service';
 import { RealtimePublisher } from './realtime-publisher';
-import { adminsRoom, organizationRoom, userRoom } from './rooms';
+import { roomsFor } from './rooms';
+import { SocketAccess } from './socket-access';
 
 export interface SocketData {
   user: AuthUser;
@@ -16,7 +14,9 @@ export interface SocketData {
 /**
  * Socket.io on the api: a socket authenticates with `auth: { token }` (the REST JWT, never in the
  * query string) in a middleware, which also runs on connection-state recovery. The server joins it
- * to its rooms; the gateway handles no client messages, so nobody can join or leave a room.
+ * to the rooms the user's current role allows; the gateway handles no client messages, so nobody
+ * can join or leave a room. A change of role or a deactivation disconnects the user's sockets
+ * (RealtimePublisher.disconnectUser), so they come back through this middleware.
  */
 @WebSocketGateway({ path: '/socket.io' })
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
@@ -25,7 +25,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
 
   constructor(
     private readonly tokens: TokenService,
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly access: SocketAccess,
     private readonly publisher: RealtimePublisher,
   ) {}
 
@@ -52,22 +52,19 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     }
     const claims = await this.tokens.verify(token);
     if (!claims) throw new Error('Invalid or expired access token');
-    const user = await this.users.findOne({
-      where: { id: claims.sub, organizationId: claims.org },
-      select: { id: true, organizationId: true, role: true, email: true, active: true },
-    });
-    if (!user?.active) throw new Error('This account is no longer active');
-    const data: SocketData = {
-      user: {
-        id: user.id,
-        organizationId: user.organizationId,
-        role: user.role,
-        email: user.email,
-      },
-    };
+    const user = await this.access.currentUser(claims.sub, claims.org);
+    if (!user) throw new Error('This account is no longer active');
+    const previous = (socket.data as Partial<SocketData> | undefined)?.user;
+    if (socket.recovered && previous?.id !== user.id) {
+      throw new Error('This session belongs to another user');
+    }
+    const data: SocketData = { user };
     socket.data = data;
-    const rooms = [organizationRoom(user.organizationId), userRoom(user.id)];
-    if (isAdminRole(user.role)) rooms.push(adminsRoom(user.organizationId));
+    // A resumed session comes back with its old rooms: keep only those the role still allows.
+    const rooms = roomsFor(user);
+    for (const room of [...socket.rooms]) {
+      if (room !== socket.id && !rooms.includes(room)) await socket.leave(room);
+    }
     await socket.join(rooms);
   }
 

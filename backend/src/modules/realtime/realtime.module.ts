@@ -6,6 +6,7 @@ import { HeadlessSocketServer } from './headless-socket-server';
 import { MetricsBroadcaster } from './metrics-broadcaster';
 import { RealtimeGateway } from './realtime.gateway';
 import { RealtimePublisher } from './realtime-publisher';
+import { SocketAccess } from './socket-access';
 
 /** RealtimePublisher everywhere; the gateway on api nodes, a headless server in the worker. */
 @Global()
@@ -15,7 +16,7 @@ export class RealtimeModule {
     return {
       module: RealtimeModule,
       imports: [DashboardModule, TypeOrmModule.forFeature([User])],
-      providers: [RealtimePublisher, MetricsBroadcaster, RealtimeGateway],
+      providers: [RealtimePublisher, MetricsBroadcaster, SocketAccess, RealtimeGateway],
       exports: [RealtimePublisher],
     };
   }

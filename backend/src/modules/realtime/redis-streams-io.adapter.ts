@@ -3,21 +3,28 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../../config/app-config';
+import { SocketAccess } from './socket-access';
 import { CONNECTION_STATE_RECOVERY, createSocketAdapter } from './socket-adapter';
 
-/** Nest's socket.io adapter with the shared Redis streams adapter and connection-state recovery. */
+/**
+ * Nest's socket.io adapter with the shared Redis streams adapter and connection-state recovery; a
+ * saved session is resumed only while its user may still hold every room it had (SocketAccess).
+ */
 export class RedisStreamsIoAdapter extends IoAdapter {
   private redis?: Redis;
 
   constructor(
-    app: INestApplication,
+    private readonly application: INestApplication,
     private readonly config: AppConfig,
   ) {
-    super(app);
+    super(application);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const { adapter, redis } = createSocketAdapter(this.config);
+    const access = this.application.get(SocketAccess, { strict: false });
+    const { adapter, redis } = createSocketAdapter(this.config, {
+      mayRestore: (session) => access.mayRestore(session),
+    });
     this.redis = redis;
     const server = super.createIOServer(port, {
       ...(options as ServerOptions),

@@ -2,13 +2,22 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { redisOptionsFromUrl } from '../redis/redis-options';
+import type { SavedSession } from './socket-access';
+
+type AdapterFactory = ReturnType<typeof createAdapter>;
 
 /**
  * The socket.io adapter every process shares: a Redis stream carries each broadcast to every api
  * node (it survives a Redis restart, and keeps sessions for connection-state recovery). One stream.
  */
-export function createSocketAdapter(config: AppConfig): {
-  adapter: ReturnType<typeof createAdapter>;
+export function createSocketAdapter(
+  config: AppConfig,
+  options: {
+    /** Consulted before a saved session is resumed (and its missed events replayed); false: a fresh session. */
+    mayRestore?: (session: SavedSession) => Promise<boolean>;
+  } = {},
+): {
+  adapter: AdapterFactory;
   redis: Redis;
 } {
   // Auto-pipelining: the broadcasts a worker batch publishes in one go share one write to Redis.
@@ -18,7 +27,7 @@ export function createSocketAdapter(config: AppConfig): {
     enableAutoPipelining: true,
   });
   redis.on('error', () => undefined); // reconnects by itself; the adapter resumes from its last offset
-  const adapter = createAdapter(redis, {
+  const streams = createAdapter(redis, {
     streamName: `${config.REDIS_PREFIX}:socket.io`,
     channelPrefix: `${config.REDIS_PREFIX}:socket.io`,
     sessionKeyPrefix: `${config.REDIS_PREFIX}:sio:session:`,
@@ -27,6 +36,21 @@ export function createSocketAdapter(config: AppConfig): {
     blockTimeInMs: 1000,
     onlyPlaintext: true,
   });
+  const { mayRestore } = options;
+  if (!mayRestore) return { adapter: streams, redis };
+  // socket.io resumes a session, rooms and missed events included, before its middlewares run.
+  // A function, not an arrow: socket.io calls the factory with `new`.
+  const adapter = function (namespace: Parameters<AdapterFactory>[0]) {
+    const instance = streams(namespace);
+    const restore = instance.restoreSession.bind(instance);
+    instance.restoreSession = async (pid, offset) => {
+      const session = await restore(pid, offset);
+      // socket.io treats a rejection as "no session": the client connects afresh.
+      if (!(await mayRestore(session))) throw new Error('this session may no longer be resumed');
+      return session;
+    };
+    return instance;
+  } as AdapterFactory;
   return { adapter, redis };
 }
 

@@ -11,6 +11,7 @@ import { Organization } from '../auth/entities/organization.entity';
 import { User } from '../auth/entities/user.entity';
 import { hashPassword } from '../auth/password';
 import { toUserView, UserView } from '../auth/user-view';
+import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { CreateUserDto, UpdateUserDto } from './user.dto';
 
 const UNIQUE_VIOLATION = '23505';
@@ -21,6 +22,7 @@ export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
+    private readonly realtime: RealtimePublisher,
   ) {}
 
   async list(caller: AuthUser): Promise<UserView[]> {
@@ -78,6 +80,10 @@ export class UsersService {
       { id: user.id, organizationId: caller.organizationId },
       { name: changes.name, role: changes.role, active: changes.active },
     );
+    // Open sockets were let into rooms by the old role: they reconnect and are checked again.
+    const roleChanged = changes.role !== undefined && changes.role !== user.role;
+    const activeChanged = changes.active !== undefined && changes.active !== user.active;
+    if (roleChanged || activeChanged) this.realtime.disconnectUser(user.id);
     return this.get(caller, id);
   }
 

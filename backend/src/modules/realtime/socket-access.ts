@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AuthUser } from '../auth/auth-user';
+import { User } from '../auth/entities/user.entity';
+import { roomsFor } from './rooms';
+
+/** What the socket.io adapter saved of a disconnected socket, for connection-state recovery. */
+export interface SavedSession {
+  sid: string;
+  rooms: string[];
+  data: unknown;
+}
+
+/**
+ * Who may hold a socket, and in which rooms, read from the database every time a socket connects
+ * or resumes a session: the access token only says who the user was when it was issued.
+ */
+@Injectable()
+export class SocketAccess {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  /** The user as they are now, or null when they no longer exist or were deactivated. */
+  async currentUser(userId: string, organizationId: string): Promise<AuthUser | null> {
+    const user = await this.users.findOne({
+      where: { id: userId, organizationId },
+      select: { id: true, organizationId: true, role: true, email: true, active: true },
+    });
+    if (!user?.active) return null;
+    return { id: user.id, organizationId: user.organizationId, role: user.role, email: user.email };
+  }
+
+  /**
+   * Whether a session saved at a disconnection may be resumed: its user is still active and it
+   * holds no room their role lost meanwhile. Resuming replays the events the session's rooms
+   * missed before any middleware runs, so a session that fails this is not resumed at all: the
+   * client gets a fresh connection (authenticated again) and reloads what it shows.
+   */
+  async mayRestore(session: SavedSession): Promise<boolean> {
+    const saved = (session.data as { user?: Partial<AuthUser> } | undefined)?.user;
+    if (typeof saved?.id !== 'string' || typeof saved.organizationId !== 'string') return false;
+    const user = await this.currentUser(saved.id, saved.organizationId);
+    if (!user) return false;
+    const allowed = new Set([session.sid, ...roomsFor(user)]);
+    return session.rooms.every((room) => allowed.has(room));
+  }
+}
