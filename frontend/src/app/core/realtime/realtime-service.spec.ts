@@ -1,9 +1,10 @@
-import { provideHttpClient } from '@angular/common/http';
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 
 import { BlankPage, FakeSockets, makeCall, makeUser } from '../../testing';
+import { authInterceptor } from '../auth/auth-interceptor';
 import { AuthService, TOKEN_STORAGE_KEY } from '../auth/auth-service';
 import { CallView } from '../calls/call';
 import { OFFLINE_AFTER_FAILURES, RealtimeService } from './realtime-service';
@@ -22,7 +23,7 @@ describe('RealtimeService', () => {
           { path: 'login', component: BlankPage },
           { path: '**', component: BlankPage },
         ]),
-        provideHttpClient(),
+        provideHttpClient(withInterceptors([authInterceptor])),
         provideHttpClientTesting(),
         sockets.provider,
       ],
@@ -87,6 +88,28 @@ describe('RealtimeService', () => {
 
     expect(connect).toHaveBeenCalledOnce();
     expect(realtime.status()).toBe('reconnecting');
+  });
+
+  it('reads the user again after a server-side disconnect, and signs out when that answers 401', async () => {
+    setUp();
+    const router = TestBed.inject(Router);
+    await router.navigateByUrl('/history');
+    realtime.start();
+    sockets.last.accept();
+
+    sockets.last.drop('io server disconnect'); // e.g. an admin deactivated this user
+
+    TestBed.inject(HttpTestingController)
+      .expectOne('/api/auth/me')
+      .flush(
+        { message: 'This account is no longer active' },
+        { status: 401, statusText: 'Unauthorized' },
+      );
+    await new Promise((resolve) => setTimeout(resolve));
+
+    expect(TestBed.inject(AuthService).isAuthenticated()).toBe(false);
+    expect(sockets.last.disconnected).toBe(true);
+    expect(router.url).toBe('/login?returnUrl=%2Fhistory');
   });
 
   it('delivers typed events to every listener until it unsubscribes', () => {

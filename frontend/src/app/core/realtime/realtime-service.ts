@@ -163,8 +163,13 @@ export class RealtimeService {
     socket.on('disconnect', (reason: string) => {
       if (!current()) return;
       this.statusState.set('reconnecting');
-      // socket.io retries by itself except when the server closed the socket on purpose.
-      if (reason === 'io server disconnect') socket.connect();
+      // socket.io retries by itself except when the server closed the socket on purpose: it does
+      // so when the user's role changed or the user was deactivated. Read the user again (a 401
+      // signs out, see authInterceptor; a new role updates the console) and reconnect.
+      if (reason === 'io server disconnect') {
+        this.auth.loadMe().subscribe({ error: () => undefined });
+        socket.connect();
+      }
     });
     socket.on('connect_error', (error: Error) => {
       if (!current()) return;
