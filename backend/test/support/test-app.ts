@@ -15,10 +15,18 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** Starts the real api (same bootstrap as main.ts) on a free loopback port. */
-export async function startApi(env: Record<string, string> = {}, port = 0): Promise<RunningApi> {
+/**
+ * Starts the real api (same bootstrap as main.ts) on a free loopback port. `beforeListen` sees the
+ * configured app before it initializes (e.g. to record its routes with `recordRoutes`).
+ */
+export async function startApi(
+  env: Record<string, string> = {},
+  port = 0,
+  options: { beforeListen?: (app: NestFastifyApplication) => void } = {},
+): Promise<RunningApi> {
   const config = loadConfig({ ...process.env, ...env });
   const app = await createApiApp(config);
+  options.beforeListen?.(app);
   await app.listen({ port, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const listening = typeof address === 'object' && address ? address.port : port;
