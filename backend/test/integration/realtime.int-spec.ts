@@ -436,14 +436,20 @@ describe('realtime: connection-state recovery authenticates again', () => {
       'a recovered session',
     );
 
-    // Deactivated meanwhile: the middleware runs again on recovery and refuses.
+    // Dropped again, and deactivated meanwhile (a connected socket would be disconnected at once,
+    // see realtime-access.int-spec.ts): the session is not resumed, and the middleware refuses.
+    client.socket.io.reconnection(false);
+    const dropped = new Promise((resolve) => client.socket.once('disconnect', resolve));
+    (client.socket.io.engine as unknown as { close(): void }).close();
+    await dropped;
     const admin = await loginAs(stack.api.baseUrl, users.admin);
     await request(stack.api.baseUrl, 'PATCH', `/api/users/${users.agent.id}`, {
       token: admin,
       body: { active: false },
     });
     const refused = new Promise<Error>((resolve) => client.socket.once('connect_error', resolve));
-    (client.socket.io.engine as unknown as { close(): void }).close();
+    client.socket.io.reconnection(true);
+    client.socket.connect();
     expect((await refused).message).toBe('This account is no longer active');
     client.close();
   });
