@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Chaos run: nothing lost, duplicated or double-charged while processes and services crash.
 //   node bench/chaos.mjs [--calls 20000] [--short] [--orgs 8] [--concurrency 64]
-//                        [--worker-kill-every 5] [--redis-wipe] [--no-faults] [--keep]
+//                        [--worker-kill-every 5] [--faults worker,api,redis,postgres]
+//                        [--no-faults] [--redis-wipe] [--keep]
 //                        [--sabotage lose,duplicate,double-charge]
 // Starts its own PostgreSQL cluster and Redis on free ports (so it may crash them), migrates with
 // the compiled CLI, runs 2 api and 2 worker processes, places N simulator calls through
@@ -35,7 +36,9 @@ const CALLS = Number(option('calls', SHORT ? 500 : 20_000));
 const ORGS = Number(option('orgs', SHORT ? 3 : 8));
 const CONCURRENCY = Number(option('concurrency', 64));
 const WORKER_KILL_EVERY_MS = Number(option('worker-kill-every', 5)) * 1000;
-const FAULTS = !flag('no-faults');
+const FAULT_KINDS = new Set(
+  flag('no-faults') ? [] : option('faults', 'worker,api,redis,postgres').split(','),
+);
 const redisWipe = flag('redis-wipe');
 const SABOTAGE = new Set(option('sabotage', '').split(',').filter(Boolean));
 const DRAIN_TIMEOUT_MS = SHORT ? 150_000 : 900_000;
@@ -230,7 +233,6 @@ let deliveryDone = false;
 
 /** The fault schedule, while the webhooks are being delivered. */
 async function chaos() {
-  if (!FAULTS) return;
   const progress = () => delivered / deliveriesTotal;
   const waitFor = async (share) => {
     while (!deliveryDone && progress() < share) await sleep(100);
@@ -248,6 +250,7 @@ async function chaos() {
   ];
   const oneOff = (async () => {
     for (const [share, what] of planned) {
+      if (!FAULT_KINDS.has(what)) continue;
       if (!(await waitFor(share))) return;
       if (what === 'api') {
         const node = randomInt(apis.length);
@@ -265,6 +268,7 @@ async function chaos() {
     }
   })();
   const workerKills = (async () => {
+    if (!FAULT_KINDS.has('worker')) return;
     if (SHORT) {
       if (await waitFor(0.15)) await killWorker();
       return;
