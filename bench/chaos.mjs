@@ -222,6 +222,22 @@ function supervise(member) {
   watch();
 }
 
+/** Stops everything this run started; the data and logs stay when the run did not pass. */
+async function shutDown() {
+  stopping = true;
+  for (const member of [...apis, ...workers]) member.expectedExit = true;
+  await Promise.all([...apis, ...workers].map((member) => member.stop()));
+  await redis?.stop();
+  postgres?.stop();
+  if (passed && !flag('keep')) rmSync(directory, { recursive: true, force: true });
+  else console.log(`logs and data kept in ${directory}`);
+}
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.once(signal, () => {
+    console.log(`${signal}: stopping the run's processes`);
+    shutDown().finally(() => process.exit(130));
+  });
+
 function fault(what) {
   faults.push({ at: clock(), what });
   say(`chaos: ${what}`);
@@ -548,12 +564,6 @@ try {
 } catch (error) {
   console.error(`chaos run aborted: ${error.stack ?? error}`);
 } finally {
-  stopping = true;
-  for (const member of [...apis, ...workers]) member.expectedExit = true;
-  await Promise.all([...apis, ...workers].map((member) => member.stop()));
-  await redis?.stop();
-  postgres?.stop();
-  if (passed && !flag('keep')) rmSync(directory, { recursive: true, force: true });
-  else console.log(`logs and data kept in ${directory}`);
+  await shutDown();
   process.exit(passed ? 0 : 1);
 }
