@@ -29,5 +29,5 @@ describe('chaos run (short)', () => {
     expect(output).toMatch(/webhooks: \d+ deliveries \(\d+ events × 3, shuffled\)/);
     expect(output).toContain('PASS: 0 lost, 0 duplicated, 0 double-charged');
     expect(code).toBe(0);
-  }, 600_000);
+  }, 900_000); // about 2.5 min on an idle machine; 9 min seen with the machine shared
 });
