@@ -468,7 +468,7 @@ try {
   // Drained when no stored event is waiting (received or retrying) any more.
   let drained = false;
   const drainDeadline = Date.now() + DRAIN_TIMEOUT_MS;
-  let last = '';
+  let lastSaid = 0;
   while (Date.now() < drainDeadline) {
     const [state] = await query(
       `SELECT count(*) FILTER (WHERE state IN ('received', 'retrying'))::int AS pending,
@@ -476,9 +476,10 @@ try {
               count(*)::int AS stored
          FROM webhook_events`,
     );
-    const line = `${state.processed}/${state.stored} events processed, ${state.pending} pending`;
-    if (line !== last) say(line);
-    last = line;
+    if (Date.now() - lastSaid >= (SHORT ? 5000 : 15_000) || state.pending === 0) {
+      say(`${state.processed}/${state.stored} events processed, ${state.pending} pending`);
+      lastSaid = Date.now();
+    }
     if (state.pending === 0) {
       drained = true;
       break;
