@@ -16,6 +16,17 @@ import { Contact } from '../contacts/entities/contact.entity';
 
 const DEFAULT_PAGE = 50;
 
+/**
+ * What a history search looks for: a number when it is written like one (digits and + ( ) - . and
+ * spaces), else a contact's name (lower case, LIKE's wildcards escaped).
+ */
+export function callSearch(q: string): { digits: string | null; name: string | null } {
+  const text = q.trim();
+  if (/^[\d\s+().-]+$/.test(text)) return { digits: text.replace(/\D/g, '') || null, name: null };
+  const name = text.toLowerCase().replace(/[%_\\]/g, '\\$&');
+  return { digits: null, name: name || null };
+}
+
 /** Reads of call history, always scoped to the caller: agents see their own calls, admins their organization's. */
 @Injectable()
 export class CallsService {
@@ -30,7 +41,9 @@ export class CallsService {
       .addSelect(['contact.id', 'contact.name'])
       .orderBy('call.created_at', 'DESC')
       .addOrderBy('call.id', 'DESC')
-      .take(limit + 1);
+      // limit, not take: the joins are many-to-one, and take would wrap the query in a DISTINCT
+      // of its ids and read the page in a second query.
+      .limit(limit + 1);
     if (query.cursor) {
       const [createdAt, id] = decodeCursor(query.cursor, 2);
       builder.andWhere('(call.created_at, call.id) < (:cursorCreatedAt, :cursorId)', {
@@ -187,11 +200,21 @@ export class CallsService {
       builder.andWhere('call.created_at >= :from', { from: new Date(filters.from) });
     if (filters.to) builder.andWhere('call.created_at < :to', { to: new Date(filters.to) });
     if (filters.q) {
-      const digits = filters.q.replace(/[^\d]/g, '');
-      if (digits) {
-        builder.andWhere('(call.to_number LIKE :number OR call.from_number LIKE :number)', {
-          number: `%${digits}%`,
-        });
+      const search = callSearch(filters.q);
+      if (search.digits) {
+        // The expression of calls_numbers_trgm_idx: digits anywhere in either number.
+        builder.andWhere(
+          `(call.to_number::text || ' ' || coalesce(call.from_number, '')) LIKE :number`,
+          { number: `%${search.digits}%` },
+        );
+      } else if (search.name) {
+        // The contacts' names (their pg_trgm index), then those contacts' calls (their own index);
+        // deleted contacts too, as their calls still show their names.
+        builder.andWhere(
+          `call.contact_id IN (SELECT named.id FROM contacts named
+                                WHERE named.organization_id = :organizationId AND named.sort_name LIKE :name)`,
+          { name: `%${search.name}%` },
+        );
       }
     }
     return builder;
