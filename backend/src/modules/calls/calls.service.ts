@@ -115,7 +115,11 @@ export class CallsService {
     return toCallView(call, rows[0].agent_name as string | null);
   }
 
-  /** Streams the filtered history as CSV straight from a PostgreSQL cursor: constant memory for any size. */
+  /**
+   * Streams the filtered history as CSV straight from a PostgreSQL cursor, with backpressure (the
+   * cursor reads the next batch only when the client has taken the previous one): bounded memory
+   * for any size.
+   */
   async exportCsv(caller: AuthUser, filters: CallFilters): Promise<Readable> {
     const [sql, parameters] = this.scoped(caller, filters)
       .leftJoin('call.agent', 'agent')
@@ -141,7 +145,13 @@ export class CallsService {
 
     const runner = this.dataSource.createQueryRunner('slave');
     const client = (await runner.connect()) as PoolClient;
-    const rows = client.query(new QueryStream(sql, parameters, { batchSize: 1000 }));
+    // Small batches, and no more buffered than one: rows held in a stream's buffer live long enough
+    // to be promoted to V8's old space, which grows before it is collected. With 1,000 rows per
+    // batch, the export of 1M calls grew the api by about 160 MB; with 100, by a few MB (and it
+    // was no slower: bench/history).
+    const rows = client.query(
+      new QueryStream(sql, parameters, { batchSize: 100, highWaterMark: 100 }),
+    );
     const csv = stringify({
       header: true,
       columns: [
