@@ -72,7 +72,7 @@ try {
   }
 
   api = startProcess(join(dist, 'main.js'), env, 'api');
-  await waitForHttp(`${base}/health/live`);
+  await waitForHttp(`${base}/health/live`, 120_000); // a loaded machine starts it slowly
   const admin = await login('admin@demo.test', 'switchboard-admin');
   const agent = await login('agent@demo.test', 'switchboard-agent');
 

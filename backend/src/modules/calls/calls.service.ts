@@ -212,9 +212,10 @@ export class CallsService {
     if (filters.q) {
       const search = callSearch(filters.q);
       if (search.digits) {
-        // The expression of calls_numbers_trgm_idx: digits anywhere in either number.
+        // Digits anywhere in either number: call_search's pg_trgm index (kept by triggers on calls).
         builder.andWhere(
-          `(call.to_number::text || ' ' || coalesce(call.from_number, '')) LIKE :number`,
+          `call.id IN (SELECT found.call_id FROM call_search found
+                        WHERE found.organization_id = :organizationId AND found.numbers LIKE :number)`,
           { number: `%${search.digits}%` },
         );
       } else if (search.name) {

@@ -29,9 +29,7 @@ export type CallDirection = (typeof CALL_DIRECTIONS)[number];
 @Index('calls_org_country_created_idx', ['organizationId', 'country', 'createdAt', 'id'])
 @Index('calls_org_direction_created_idx', ['organizationId', 'direction', 'createdAt', 'id'])
 @Index('calls_org_contact_created_idx', ['organizationId', 'contactId', 'createdAt', 'id'])
-// Number search (digits anywhere in either number): pg_trgm GIN over both numbers, made in the
-// migration (TypeORM cannot declare an operator class).
-@Index('calls_numbers_trgm_idx', { synchronize: false })
+// Number search reads `call_search` (see the CallReadsAtScale migration), not an index of calls.
 // One call per provider call id; null until the provider names it.
 @Index('calls_provider_call_id_key', ['provider', 'providerCallId'], {
   unique: true,
