@@ -139,6 +139,17 @@ describe('call history: filters, keyset pagination, CSV export, tenancy', () => 
     expect(await found('(415) 555-0188')).toEqual([toAsha.id]);
     // The calling number too.
     expect(await found('2071234')).toEqual([toAsha.id]);
+    // A name so common (over a thousand contacts) that the history is read in order instead.
+    const common: { id: string }[] = await dataSource.query(
+      `INSERT INTO contacts (organization_id, name, sort_name, phone, country)
+       SELECT $1, 'Common ' || i, 'common ' || i, '+1415666' || lpad(i::text, 4, '0'), 'US'
+         FROM generate_series(1, 1001) AS i RETURNING id`,
+      [orgA.admin.organizationId],
+    );
+    const toCommon = await seedCall(orgA.agent, 52, { contactId: common[500].id });
+    expect(await found('common')).toEqual([toCommon.id]);
+    await dataSource.getRepository(Call).delete({ id: toCommon.id });
+    await contacts.delete({ id: In(common.map((row) => row.id)) });
     await dataSource.getRepository(Call).delete({ contactId: In([asha.id, ben.id, other.id]) });
     await contacts.delete({ id: In([asha.id, ben.id, other.id]) });
   });

@@ -15,6 +15,8 @@ import { hydrate } from '../../database/raw-rows';
 import { Contact } from '../contacts/entities/contact.entity';
 
 const DEFAULT_PAGE = 50;
+/** See namedContacts. */
+const NAMED_CONTACTS_LISTED = 1000;
 
 /**
  * What a history search looks for: a number when it is written like one (digits and + ( ) - . and
@@ -34,7 +36,7 @@ export class CallsService {
 
   async list(caller: AuthUser, query: ListCallsQuery): Promise<CallList> {
     const limit = query.limit ?? DEFAULT_PAGE;
-    const builder = this.scoped(caller, query)
+    const builder = this.scoped(caller, query, await this.namedContacts(caller, query.q))
       .leftJoin('call.agent', 'agent')
       .addSelect(['agent.id', 'agent.name'])
       .leftJoin('call.contact', 'contact')
@@ -121,7 +123,11 @@ export class CallsService {
    * for any size.
    */
   async exportCsv(caller: AuthUser, filters: CallFilters): Promise<Readable> {
-    const [sql, parameters] = this.scoped(caller, filters)
+    const [sql, parameters] = this.scoped(
+      caller,
+      filters,
+      await this.namedContacts(caller, filters.q),
+    )
       .leftJoin('call.agent', 'agent')
       .select([
         'call.id AS id',
@@ -187,7 +193,28 @@ export class CallsService {
     return rows.pipe(csv);
   }
 
-  private scoped(caller: AuthUser, filters: CallFilters): SelectQueryBuilder<Call> {
+  /**
+   * The contacts a name search matches, when they are few (at most NAMED_CONTACTS_LISTED): their
+   * calls are then read by their ids, which PostgreSQL estimates exactly. Its estimate of a
+   * substring match is rough, and a rare name taken for a common one had it walk the whole
+   * history in time order (tens of thousands of calls) to fill a page. Null: not a name search,
+   * or a name so common that reading the history in order finds a page at once.
+   */
+  private async namedContacts(caller: AuthUser, q: string | undefined): Promise<string[] | null> {
+    const name = q ? callSearch(q).name : null;
+    if (!name) return null;
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM contacts WHERE organization_id = $1 AND sort_name LIKE $2 LIMIT $3`,
+      [caller.organizationId, `%${name}%`, NAMED_CONTACTS_LISTED + 1],
+    );
+    return rows.length > NAMED_CONTACTS_LISTED ? null : rows.map((row) => row.id);
+  }
+
+  private scoped(
+    caller: AuthUser,
+    filters: CallFilters,
+    namedContacts: string[] | null = null,
+  ): SelectQueryBuilder<Call> {
     const builder = this.dataSource
       .getRepository(Call)
       .createQueryBuilder('call')
@@ -218,6 +245,8 @@ export class CallsService {
                         WHERE found.organization_id = :organizationId AND found.numbers LIKE :number)`,
           { number: `%${search.digits}%` },
         );
+      } else if (search.name && namedContacts) {
+        builder.andWhere('call.contact_id = ANY(:namedContacts)', { namedContacts });
       } else if (search.name) {
         // The contacts' names (their pg_trgm index), then those contacts' calls (their own index);
         // deleted contacts too, as their calls still show their names.
