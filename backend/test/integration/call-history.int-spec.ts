@@ -1,6 +1,7 @@
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { UserRole } from '../../src/modules/auth/entities/user.entity';
 import { Call } from '../../src/modules/calls/entities/call.entity';
+import { Contact } from '../../src/modules/contacts/entities/contact.entity';
 import {
   createOrganization,
   loginAs,
@@ -87,6 +88,70 @@ describe('call history: filters, keyset pagination, CSV export, tenancy', () => 
     expect((await ids('q=555-0103')).map((call: { to: string }) => call.to)).toEqual([
       '+14155550103',
     ]);
+  });
+
+  it("finds calls by the contact's name as well as by digits of either number (q)", async () => {
+    const token = await loginAs(api.baseUrl, orgA.admin);
+    const contacts = dataSource.getRepository(Contact);
+    const asha = await contacts.save({
+      organizationId: orgA.admin.organizationId,
+      name: 'Asha Gupta',
+      sortName: 'asha gupta',
+      phone: '+14155550188',
+      country: 'US',
+      tags: [],
+    });
+    const ben = await contacts.save({
+      organizationId: orgA.admin.organizationId,
+      name: 'Ben 100% Smith',
+      sortName: 'ben 100% smith',
+      phone: '+14155550189',
+      country: 'US',
+      tags: [],
+    });
+    const toAsha = await seedCall(orgA.agent, 50, {
+      toNumber: asha.phone,
+      fromNumber: '+442071234567',
+      contactId: asha.id,
+    });
+    await seedCall(orgA.agent, 51, { toNumber: ben.phone, contactId: ben.id });
+    // Another organization's contact of the same name finds nothing here.
+    const other = await contacts.save({
+      organizationId: orgB.owner.organizationId,
+      name: 'Asha Gupta',
+      sortName: 'asha gupta',
+      phone: '+14155550177',
+      country: 'US',
+      tags: [],
+    });
+    await seedCall(orgB.owner, 50, { toNumber: other.phone, contactId: other.id });
+    const found = async (q: string) =>
+      (
+        await request(api.baseUrl, 'GET', `/api/calls?q=${encodeURIComponent(q)}`, { token })
+      ).body.items.map((call: { id: string }) => call.id);
+    expect(await found('Asha')).toEqual([toAsha.id]);
+    expect(await found('  gupta ')).toEqual([toAsha.id]);
+    expect(await found('ASHA G')).toEqual([toAsha.id]);
+    expect(await found('Zyx')).toEqual([]);
+    // LIKE's wildcards are searched for as written.
+    expect(await found('100%')).toHaveLength(1);
+    expect(await found('1_0')).toEqual([]);
+    expect(await found('(415) 555-0188')).toEqual([toAsha.id]);
+    // The calling number too.
+    expect(await found('2071234')).toEqual([toAsha.id]);
+    // A name so common (over a thousand contacts) that the history is read in order instead.
+    const common: { id: string }[] = await dataSource.query(
+      `INSERT INTO contacts (organization_id, name, sort_name, phone, country)
+       SELECT $1, 'Common ' || i, 'common ' || i, '+1415666' || lpad(i::text, 4, '0'), 'US'
+         FROM generate_series(1, 1001) AS i RETURNING id`,
+      [orgA.admin.organizationId],
+    );
+    const toCommon = await seedCall(orgA.agent, 52, { contactId: common[500].id });
+    expect(await found('common')).toEqual([toCommon.id]);
+    await dataSource.getRepository(Call).delete({ id: toCommon.id });
+    await contacts.delete({ id: In(common.map((row) => row.id)) });
+    await dataSource.getRepository(Call).delete({ contactId: In([asha.id, ben.id, other.id]) });
+    await contacts.delete({ id: In([asha.id, ben.id, other.id]) });
   });
 
   it('names a bad filter in a 400', async () => {

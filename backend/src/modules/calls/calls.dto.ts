@@ -124,7 +124,10 @@ export class ListCallsQuery extends PageQuery {
   @IsISO8601({}, { message: 'to must be an ISO 8601 date or time' })
   to?: string;
 
-  @ApiPropertyOptional({ description: 'Digits to find in the dialed or calling number' })
+  @ApiPropertyOptional({
+    description:
+      'Digits to find in the dialed or calling number (when written like a number), else part of the contact’s name',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(32)

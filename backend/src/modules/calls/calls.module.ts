@@ -7,6 +7,7 @@ import { CallPlacementService } from './call-placement.service';
 import { CallProgressService } from './call-progress.service';
 import { CallerIdsController } from './caller-ids.controller';
 import { CallsController } from './calls.controller';
+import { CallRollupsService } from './call-rollups';
 import { CallsService } from './calls.service';
 import { VoiceController } from './voice.controller';
 import { VoiceService } from './voice.service';
@@ -14,7 +15,13 @@ import { VoiceService } from './voice.service';
 @Module({
   imports: [ProvidersModule, BillingModule, WalletModule, ContactsModule],
   controllers: [CallsController, VoiceController, CallerIdsController],
-  providers: [CallsService, CallPlacementService, CallProgressService, VoiceService],
-  exports: [CallsService, CallProgressService],
+  providers: [
+    CallsService,
+    CallPlacementService,
+    CallProgressService,
+    VoiceService,
+    CallRollupsService,
+  ],
+  exports: [CallsService, CallProgressService, CallRollupsService],
 })
 export class CallsModule {}

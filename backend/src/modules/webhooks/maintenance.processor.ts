@@ -3,18 +3,25 @@ import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { LoggedWorkerHost } from '../../queue/logged-worker-host';
 import { QueueName } from '../../queue/queue-name';
+import { CallRollupsService } from '../calls/call-rollups';
 import { WebhookMaintenanceService } from './webhook-maintenance.service';
 
 export const SWEEP_WEBHOOK_EVENTS = 'sweep-webhook-events';
 export const RECONCILE_CALLS = 'reconcile-calls';
+export const COMPACT_CALL_ROLLUPS = 'compact-call-rollups';
 
 /** Each maintenance job and how often it runs (ms). */
 export const MAINTENANCE_SCHEDULES: ReadonlyArray<readonly [string, number]> = [
   [SWEEP_WEBHOOK_EVENTS, 30_000],
   [RECONCILE_CALLS, 60_000],
+  // Readers add the deltas not folded yet: this bounds how many they read, not their accuracy.
+  [COMPACT_CALL_ROLLUPS, 10_000],
 ];
 
-/** Runs the sweeper every 30 s and reconciliation every minute (BullMQ job schedulers: one run at a time cluster-wide). */
+/**
+ * Runs the sweeper every 30 s, reconciliation every minute and the roll-ups' compaction every 10 s
+ * (BullMQ job schedulers: one run at a time cluster-wide).
+ */
 @Processor(QueueName.Maintenance)
 export class MaintenanceProcessor
   extends LoggedWorkerHost
@@ -24,6 +31,7 @@ export class MaintenanceProcessor
 
   constructor(
     private readonly maintenance: WebhookMaintenanceService,
+    private readonly rollups: CallRollupsService,
     @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,
   ) {
     super();
@@ -73,6 +81,8 @@ export class MaintenanceProcessor
         return this.maintenance.sweep();
       case RECONCILE_CALLS:
         return this.maintenance.reconcile();
+      case COMPACT_CALL_ROLLUPS:
+        return this.rollups.compact();
       default:
         throw new Error(`unknown maintenance job ${job.name}`);
     }

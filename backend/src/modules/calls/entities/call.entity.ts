@@ -19,10 +19,17 @@ export const CALL_DIRECTIONS = ['outbound', 'inbound'] as const;
 export type CallDirection = (typeof CALL_DIRECTIONS)[number];
 
 @Entity({ name: 'calls' })
-// History: newest first per organization, and per agent (keyset on created_at, id).
+// History: newest first per organization, and per value of each filter the console offers
+// (keyset on created_at, id), so a filtered page is read in order from its own index however rare
+// the value; PostgreSQL combines them (or walks the most selective) when several are set.
 @Index('calls_org_created_idx', ['organizationId', 'createdAt', 'id'])
 @Index('calls_org_agent_created_idx', ['organizationId', 'agentId', 'createdAt', 'id'])
-@Index('calls_org_status_idx', ['organizationId', 'status'])
+@Index('calls_org_status_created_idx', ['organizationId', 'status', 'createdAt', 'id'])
+@Index('calls_org_provider_created_idx', ['organizationId', 'provider', 'createdAt', 'id'])
+@Index('calls_org_country_created_idx', ['organizationId', 'country', 'createdAt', 'id'])
+@Index('calls_org_direction_created_idx', ['organizationId', 'direction', 'createdAt', 'id'])
+@Index('calls_org_contact_created_idx', ['organizationId', 'contactId', 'createdAt', 'id'])
+// Number search reads `call_search` (see the CallReadsAtScale migration), not an index of calls.
 // One call per provider call id; null until the provider names it.
 @Index('calls_provider_call_id_key', ['provider', 'providerCallId'], {
   unique: true,

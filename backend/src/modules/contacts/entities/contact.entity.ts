@@ -15,6 +15,11 @@ import {
   where: '"deleted_at" IS NULL',
 })
 @Index('contacts_org_name_idx', ['organizationId', 'sortName', 'id'])
+// Search of names, companies and numbers anywhere in them: pg_trgm GIN indexes, made in the
+// migration (TypeORM cannot declare an operator class).
+@Index('contacts_sort_name_trgm_idx', { synchronize: false })
+@Index('contacts_company_trgm_idx', { synchronize: false })
+@Index('contacts_phone_trgm_idx', { synchronize: false })
 export class Contact {
   @PrimaryGeneratedColumn('uuid')
   id: string;
