@@ -13,7 +13,7 @@ async function failure(statement: Promise<unknown>): Promise<{ code: string; con
     (caught: unknown) => caught,
   );
   expect(error).toBeInstanceOf(QueryFailedError);
-  const driverError = (error as QueryFailedError).driverError as {
+  const driverError = (error as QueryFailedError).driverError as unknown as {
     code: string;
     constraint: string;
   };
