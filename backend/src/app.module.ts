@@ -3,7 +3,7 @@ import { AppConfig } from './config/app-config';
 import { CoreModule } from './core.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { AuthModule } from './modules/auth/auth.module';
-import { HealthModule } from './modules/health/health.module';
+import { HealthModule } from './health/health.module';
 import { UsersModule } from './modules/users/users.module';
 import { CallsModule } from './modules/calls/calls.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
-import { RedisModule } from './modules/redis/redis.module';
+import { RedisModule } from './redis/redis.module';
 import { ProcessRole, QueueModule } from './queue/queue.module';
 
 /** What both processes need: configuration, PostgreSQL, Redis and the queues. */

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { CoreModule } from './core.module';
+import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { WebhooksWorkerModule } from './modules/webhooks/webhooks-worker.module';
 
@@ -13,6 +14,8 @@ export class WorkerModule {
       imports: [
         CoreModule.forRoot(config, 'worker'),
         RealtimeModule.forWorker(),
+        // The worker publishes most call changes: it computes the metrics they make stale.
+        DashboardModule,
         WebhooksWorkerModule,
       ],
     };

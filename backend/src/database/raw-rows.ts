@@ -1,5 +1,12 @@
 import type { PoolClient, QueryResult } from 'pg';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError } from 'typeorm';
+import {
+  DataSource,
+  EntityManager,
+  EntityTarget,
+  ObjectLiteral,
+  QueryFailedError,
+  QueryRunner,
+} from 'typeorm';
 
 /**
  * Hot-path helpers: plain SQL through the transaction's connection, with rows turned into entities
@@ -212,16 +219,31 @@ export async function transactionStartingWith<T>(
   try {
     const sql = typeof firstSql === 'string' ? firstSql : firstSql(client);
     const results = (await client.query(`BEGIN; ${sql}`)) as unknown as QueryResult[];
+    knownTransaction(runner, true);
     const rows = results.slice(1).map((result) => result.rows as Record<string, unknown>[]);
     const { result, writeWithCommit } = await work(runner.manager, rows);
     await commitWith(client, runner.manager, writeWithCommit);
+    knownTransaction(runner, false);
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
+    knownTransaction(runner, false);
     throw error;
   } finally {
     await runner.release();
   }
+}
+
+/**
+ * Records the transaction begun by hand where TypeORM keeps its own (what `startTransaction` sets,
+ * without its extra round trip). Unknown to TypeORM, it would let a `save()` or `transaction()` of
+ * `work` send a BEGIN (ignored: one is open) and a COMMIT of its own, committing the first half of
+ * the batch; known, they nest in it as a savepoint.
+ */
+function knownTransaction(runner: QueryRunner, active: boolean): void {
+  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
+  state.isTransactionActive = active;
+  state.transactionDepth = active ? 1 : 0;
 }
 
 /**

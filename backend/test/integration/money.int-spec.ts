@@ -474,7 +474,11 @@ describe('money: review follow-ups', () => {
       [call.id],
     );
     await stack.worker.get(WebhookMaintenanceService).reconcile(600);
-    const after = await dataSource.getRepository(Call).findOneByOrFail({ id: call.id });
+    // Failed by a stored event, which the worker processes like any webhook.
+    const after = await eventually(async () => {
+      const stored = await dataSource.getRepository(Call).findOneByOrFail({ id: call.id });
+      return stored.status === 'failed' && stored;
+    }, `call ${call.id} to fail`);
     expect(after).toMatchObject({
       status: 'failed',
       hangupReason: 'The provider never confirmed the call',

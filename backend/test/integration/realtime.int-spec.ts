@@ -8,7 +8,7 @@ import { dataSourceOptions } from '../../src/database/data-source-options';
 import { User, UserRole } from '../../src/modules/auth/entities/user.entity';
 import { Call } from '../../src/modules/calls/entities/call.entity';
 import { DashboardService } from '../../src/modules/dashboard/dashboard.service';
-import { MetricsBroadcaster } from '../../src/modules/realtime/metrics-broadcaster';
+import { MetricsBroadcaster } from '../../src/modules/dashboard/metrics-broadcaster';
 import { postSimulatorWebhook, simulatorEvent } from '../support/provider-webhooks';
 import { connectSocket, RecordedSocket } from '../support/sockets';
 import { createOrganization, loginAs, request, TestUser } from '../support/test-app';

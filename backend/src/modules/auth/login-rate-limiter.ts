@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
-import { REDIS } from '../redis/redis.module';
+import { REDIS } from '../../redis/redis.module';
 
 const WINDOW_SECONDS = 60;
 

@@ -9,11 +9,15 @@ import { ProviderApiError } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { WalletService } from '../wallet/wallet.service';
+import { CallProgressService } from './call-progress.service';
 import { CallView } from './call-view';
 import { InitiateCallDto } from './calls.dto';
 import { CallsService } from './calls.service';
 import { Call } from './entities/call.entity';
 import { CallerId } from './entities/caller-id.entity';
+
+/** The raw status of the failure of a call its provider refused to place. */
+export const PLACEMENT_REFUSED = 'placement-refused';
 
 /**
  * Places server-side calls (Exotel, Bolna, simulator): record the call and hold the money for the
@@ -31,6 +35,7 @@ export class CallPlacementService {
     private readonly wallets: WalletService,
     private readonly realtime: RealtimePublisher,
     private readonly contacts: ContactsService,
+    private readonly progress: CallProgressService,
   ) {}
 
   async initiate(caller: AuthUser, request: InitiateCallDto): Promise<CallView> {
@@ -125,7 +130,10 @@ export class CallPlacementService {
     return this.calls.view(this.dataSource.manager, call.id);
   }
 
-  /** The provider refused: the call failed before it started, and its hold goes back to the wallet. */
+  /**
+   * The provider refused: the call failed before it started. It ends through the state machine like
+   * any call (timeline row), and its hold goes back to the wallet in the same transaction.
+   */
   private async failAndRelease(callId: string, reason: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const call = await manager.findOne(Call, {
@@ -133,18 +141,15 @@ export class CallPlacementService {
         lock: { mode: 'pessimistic_write' },
       });
       if (!call || call.status !== 'initiated') return;
-      const now = new Date();
-      Object.assign(call, {
+      await this.progress.applyOwnEvent(manager, call, {
+        dedupeKey: `${PLACEMENT_REFUSED}:${callId}`,
+        providerCallId: '',
+        callId,
+        rawStatus: PLACEMENT_REFUSED,
         status: 'failed',
-        hangupReason: reason.slice(0, 200),
-        endedAt: now,
-        statusUpdatedAt: now,
+        occurredAt: new Date(),
+        facts: { hangupReason: reason.slice(0, 200) },
       });
-      await manager.update(
-        Call,
-        { id: callId },
-        { status: 'failed', hangupReason: call.hangupReason, endedAt: now, statusUpdatedAt: now },
-      );
       await this.billing.settleIfEnded(manager, call);
     });
   }

@@ -232,6 +232,25 @@ export class CallProgressService {
   }
 
   /**
+   * An event Switchboard decided itself (the provider refused the call), applied to the locked call
+   * as a provider's event would be: state machine, timeline row, the call written, at once. The
+   * caller settles the money (CallBillingService.settleIfEnded) in the same transaction.
+   */
+  async applyOwnEvent(
+    manager: EntityManager,
+    call: Call,
+    event: NormalizedEvent,
+  ): Promise<ReturnType<CallProgressService['applyProviderEvent']>> {
+    const result = this.applyProviderEvent(call, event, {
+      webhookEventId: null,
+      receivedAt: new Date(),
+    });
+    for (const write of this.progressWrites(result.changed ? [call] : [], [result.timeline]))
+      await manager.query(write.sql, write.params);
+    return result;
+  }
+
+  /**
    * The statements that write what applyProviderEvent changed (the calls' progress columns and
    * cost, the timeline rows), for the caller to send with its other writes (combineWrites).
    */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Server } from 'socket.io';
-import { MetricsBroadcaster } from './metrics-broadcaster';
+import { RealtimeEvents } from './realtime-events';
 import { adminsRoom, organizationRoom, userRoom } from './rooms';
 
 export type RealtimeEventName =
@@ -24,11 +24,11 @@ export class RealtimePublisher {
   private readonly logger = new Logger(RealtimePublisher.name);
   private server?: Server;
 
-  constructor(private readonly metrics: MetricsBroadcaster) {}
+  constructor(private readonly events: RealtimeEvents) {}
 
   attach(server: Server): void {
     this.server = server;
-    this.metrics.attach(server);
+    this.events.emit('server-attached', server);
   }
 
   /** A message for one user's sockets only (e.g. the progress of their contact import). */
@@ -54,10 +54,14 @@ export class RealtimePublisher {
       const rooms = [adminsRoom(message.organizationId)];
       if (message.userId) rooms.push(userRoom(message.userId));
       this.server.to(rooms).emit(message.event, message.payload);
-      this.metrics.schedule(message.organizationId, message.userId ?? undefined);
+      this.events.emit('calls-changed', {
+        organizationId: message.organizationId,
+        agentId: message.userId ?? undefined,
+      });
     } else {
       this.server.to(organizationRoom(message.organizationId)).emit(message.event, message.payload);
-      if (message.event === 'wallet:updated') this.metrics.schedule(message.organizationId);
+      if (message.event === 'wallet:updated')
+        this.events.emit('calls-changed', { organizationId: message.organizationId });
     }
   }
 }

@@ -1,7 +1,7 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
-import { redisOptionsFromUrl } from '../redis/redis-options';
+import { redisOptionsFromUrl } from '../../redis/redis-options';
 import type { SavedSession } from './socket-access';
 
 type AdapterFactory = ReturnType<typeof createAdapter>;

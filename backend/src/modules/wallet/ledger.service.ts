@@ -70,18 +70,28 @@ export class LedgerService {
     return manager.findOneByOrFail(Wallet, { organizationId });
   }
 
-  /** The platform's own account of a kind (revenue, top-up funding), cached once known. */
+  /**
+   * The platform's own account of a kind (revenue, top-up funding), cached once read. Migrations
+   * create them; a currency without them is a deployment error, not something to create mid-posting.
+   */
   async platformAccount(
     manager: EntityManager,
-    kind: LedgerAccountKind,
+    kind: Exclude<LedgerAccountKind, 'wallet' | 'holds'>,
     currency = 'USD',
   ): Promise<string> {
     const cacheKey = `${kind}:${currency}`;
     const cached = this.platformAccounts.get(cacheKey);
     if (cached) return cached;
-    const id = await this.account(manager, null, kind, currency);
-    this.platformAccounts.set(cacheKey, id);
-    return id;
+    const rows: { id: string }[] = await manager.query(
+      'SELECT id FROM ledger_accounts WHERE organization_id IS NULL AND kind = $1 AND currency = $2',
+      [kind, currency],
+    );
+    if (!rows[0])
+      throw new Error(
+        `the platform has no ${kind} account in ${currency}: a migration must create it`,
+      );
+    this.platformAccounts.set(cacheKey, rows[0].id);
+    return rows[0].id;
   }
 
   /** Posts one balanced transaction (see postMany). */
@@ -290,20 +300,15 @@ export class LedgerService {
 
   private async account(
     manager: EntityManager,
-    organizationId: string | null,
-    kind: LedgerAccountKind,
+    organizationId: string,
+    kind: 'wallet' | 'holds',
     currency: string,
   ): Promise<string> {
     const find = async () => {
-      const rows: { id: string }[] = organizationId
-        ? await manager.query(
-            'SELECT id FROM ledger_accounts WHERE organization_id = $1 AND kind = $2',
-            [organizationId, kind],
-          )
-        : await manager.query(
-            'SELECT id FROM ledger_accounts WHERE organization_id IS NULL AND kind = $1 AND currency = $2',
-            [kind, currency],
-          );
+      const rows: { id: string }[] = await manager.query(
+        'SELECT id FROM ledger_accounts WHERE organization_id = $1 AND kind = $2',
+        [organizationId, kind],
+      );
       return rows[0]?.id;
     };
     const found = await find();

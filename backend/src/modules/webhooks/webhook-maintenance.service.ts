@@ -7,14 +7,15 @@ import { AppConfig } from '../../config/app-config';
 import { QueueName } from '../../queue/queue-name';
 import { ACTIVE_STATUSES } from '../calls/call-status';
 import { Call } from '../calls/entities/call.entity';
-import { CallBillingService } from '../billing/call-billing.service';
-import { hydrate, updateById } from '../../database/raw-rows';
+import { NormalizedEvent, ProviderName } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { PROCESS_WEBHOOK_EVENT, ProcessWebhookEventJob } from './webhook-job';
-import { serializeNormalizedEvent } from './webhook-processing.service';
+import { serializeNormalizedEvent } from './stored-normalized-event';
 
 const SWEEP_BATCH = 1000;
 const RECONCILE_BATCH = 100;
+/** The raw status of the failure of a call its provider never confirmed (see failCallsNeverPlaced). */
+export const NEVER_CONFIRMED = 'never-confirmed';
 
 /** Periodic repairs: re-enqueue events Redis lost, and ask providers about calls that went quiet. */
 @Injectable()
@@ -26,7 +27,6 @@ export class WebhookMaintenanceService {
     @InjectQueue(QueueName.WebhookEvents) private readonly queue: Queue<ProcessWebhookEventJob>,
     private readonly providers: ProviderRegistry,
     private readonly config: AppConfig,
-    private readonly billing: CallBillingService,
   ) {}
 
   /** Re-enqueues events left unprocessed for longer than `olderThanSeconds` whose job is gone. */
@@ -81,25 +81,8 @@ export class WebhookMaintenanceService {
           state?.status &&
           (state.status !== call.status || state.facts.durationSeconds !== undefined);
         if (!state || !news) continue;
-        const rows: { id: string }[] = await this.dataSource.query(
-          `INSERT INTO webhook_events (provider, source, dedupe_key, url, headers, content_type, raw_body)
-           VALUES ($1, 'reconciliation', $2, $3, '{}', 'application/json', $4)
-           ON CONFLICT (provider, dedupe_key) DO NOTHING RETURNING id`,
-          [
-            call.provider,
-            state.dedupeKey,
-            `reconciliation:${call.provider}/${call.providerCallId}`,
-            serializeNormalizedEvent({ ...state, callId: call.id }),
-          ],
-        );
-        if (rows[0]) {
-          await this.queue.add(
-            PROCESS_WEBHOOK_EVENT,
-            { eventId: rows[0].id },
-            { jobId: rows[0].id },
-          );
-          reported += 1;
-        }
+        const about = `${call.provider}/${call.providerCallId}`;
+        if (await this.record(call.provider, about, { ...state, callId: call.id })) reported += 1;
       } catch (error) {
         this.logger.warn(
           `reconciliation of call ${call.id} (${call.provider}) failed: ${(error as Error).message}`,
@@ -111,38 +94,51 @@ export class WebhookMaintenanceService {
 
   /**
    * A call the provider never named (it timed out answering the placement) and that no webhook
-   * reached: it did not happen. It fails and its hold goes back to the wallet.
+   * reached: it did not happen. It fails like any other call, through a stored event the worker's
+   * pipeline processes (timeline, call:updated, its hold released, wallet:updated); the event's
+   * dedupe key makes the next runs store it only once.
    */
   private async failCallsNeverPlaced(olderThanSeconds: number): Promise<void> {
-    const stale: { id: string; organization_id: string }[] = await this.dataSource.query(
-      `SELECT id, organization_id FROM calls
-        WHERE status = 'initiated' AND provider_call_id IS NULL AND parent_provider_call_id IS NULL
-          AND status_updated_at < now() - make_interval(secs => $1)
-        LIMIT $2`,
-      [olderThanSeconds, RECONCILE_BATCH],
-    );
-    for (const { id, organization_id: organizationId } of stale) {
-      await this.dataSource.transaction(async (manager) => {
-        const locked: Record<string, unknown>[] = await manager.query(
-          `SELECT * FROM calls WHERE id = $1 AND status = 'initiated' AND provider_call_id IS NULL FOR UPDATE`,
-          [id],
-        );
-        if (!locked[0]) return;
-        const call = hydrate(manager, Call, locked[0]);
-        const now = new Date();
-        const changes = {
-          status: 'failed' as const,
-          hangupReason: 'The provider never confirmed the call',
-          endedAt: now,
-          statusUpdatedAt: now,
-        };
-        await updateById(manager, Call, id, changes);
-        Object.assign(call, changes);
-        await this.billing.settleIfEnded(manager, call);
-      });
-      this.logger.warn(
-        `call ${id} of organization ${organizationId} was never confirmed by its provider: failed, hold released`,
+    const stale: { id: string; organization_id: string; provider: ProviderName }[] =
+      await this.dataSource.query(
+        `SELECT id, organization_id, provider FROM calls
+          WHERE status = 'initiated' AND provider_call_id IS NULL AND parent_provider_call_id IS NULL
+            AND status_updated_at < now() - make_interval(secs => $1)
+          LIMIT $2`,
+        [olderThanSeconds, RECONCILE_BATCH],
       );
+    for (const { id, organization_id: organizationId, provider } of stale) {
+      const stored = await this.record(provider, `${provider}/call/${id}`, {
+        dedupeKey: `never-confirmed:${id}`,
+        // No provider call: the call is found by its own id.
+        providerCallId: '',
+        callId: id,
+        rawStatus: NEVER_CONFIRMED,
+        status: 'failed',
+        occurredAt: new Date(),
+        facts: { hangupReason: 'The provider never confirmed the call' },
+      });
+      if (stored)
+        this.logger.warn(
+          `call ${id} of organization ${organizationId} was never confirmed by its provider: failing it`,
+        );
     }
+  }
+
+  /** Stores an event Switchboard learnt itself and queues it like a webhook; false if already stored. */
+  private async record(
+    provider: ProviderName,
+    about: string,
+    event: NormalizedEvent,
+  ): Promise<boolean> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO webhook_events (provider, source, dedupe_key, url, headers, content_type, raw_body)
+       VALUES ($1, 'reconciliation', $2, $3, '{}', 'application/json', $4)
+       ON CONFLICT (provider, dedupe_key) DO NOTHING RETURNING id`,
+      [provider, event.dedupeKey, `reconciliation:${about}`, serializeNormalizedEvent(event)],
+    );
+    if (!rows[0]) return false;
+    await this.queue.add(PROCESS_WEBHOOK_EVENT, { eventId: rows[0].id }, { jobId: rows[0].id });
+    return true;
   }
 }

@@ -30,6 +30,7 @@ import { NormalizedEvent, WebhookParseError } from '../providers/provider-adapte
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { WebhookEvent } from './entities/webhook-event.entity';
+import { deserializeNormalizedEvent } from './stored-normalized-event';
 import { ProcessWebhookEventJob } from './webhook-job';
 
 /** No call matches the event yet (it may be committed a moment later): retried with backoff. */
@@ -53,20 +54,6 @@ function processedWrite(
       processed.map((event) => event.callId),
     ],
   };
-}
-
-/** Serializes a normalized event for storage (reconciliation events are stored this way). */
-export function serializeNormalizedEvent(event: NormalizedEvent): string {
-  return JSON.stringify(event, (_key, value: unknown) =>
-    typeof value === 'bigint' ? `${value}n` : value,
-  );
-}
-
-function deserializeNormalizedEvent(raw: string): NormalizedEvent {
-  const event = JSON.parse(raw, (_key, value: unknown) =>
-    typeof value === 'string' && /^-?\d+n$/.test(value) ? BigInt(value.slice(0, -1)) : value,
-  ) as NormalizedEvent;
-  return { ...event, occurredAt: new Date(event.occurredAt) };
 }
 
 export type ProcessingOutcome = 'processed' | 'skipped';
@@ -320,10 +307,9 @@ export class WebhookProcessingService {
   }
 
   private normalize(stored: WebhookEvent): NormalizedEvent {
-    if (stored.source === 'reconciliation') return deserializeNormalizedEvent(stored.rawBody);
-    const adapter = this.providers.get(stored.provider);
     try {
-      return adapter.parseWebhook({
+      if (stored.source === 'reconciliation') return deserializeNormalizedEvent(stored.rawBody);
+      return this.providers.get(stored.provider).parseWebhook({
         url: stored.url,
         query: Object.fromEntries(new URL(stored.url, 'http://stored.invalid').searchParams),
         headers: stored.headers as Record<string, string>,

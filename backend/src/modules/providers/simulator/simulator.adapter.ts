@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { randomBytes, randomInt } from 'node:crypto';
 import { AppConfig } from '../../../config/app-config';
 import { QueueName } from '../../../queue/queue-name';
-import { REDIS } from '../../redis/redis.module';
+import { REDIS } from '../../../redis/redis.module';
 import {
   IncomingWebhook,
   NormalizedEvent,

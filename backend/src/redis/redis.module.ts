@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { AppConfig } from '../../config/app-config';
+import { AppConfig } from '../config/app-config';
 import { redisOptionsFromUrl } from './redis-options';
 
 export const REDIS = Symbol('REDIS');

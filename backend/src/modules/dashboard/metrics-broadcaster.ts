@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { Server, Socket } from 'socket.io';
-import { DashboardService } from '../dashboard/dashboard.service';
-import { REDIS } from '../redis/redis.module';
-import type { SocketData } from './realtime.gateway';
-import { adminsRoom, userRoom } from './rooms';
+import { REDIS } from '../../redis/redis.module';
+import { RealtimeEvents } from '../realtime/realtime-events';
+import type { SocketData } from '../realtime/realtime.gateway';
+import { adminsRoom, userRoom } from '../realtime/rooms';
+import { DashboardService } from './dashboard.service';
 
 /** At most once a second per organization (across all processes), however many events arrive. */
 const INTERVAL_MS = 1000;
@@ -31,7 +32,7 @@ const watchedAgentKey = (userId: string) => `metrics-watched-agent:${userId}`;
 const sentKey = (organizationId: string) => `metrics-sent:${organizationId}`;
 
 /**
- * Coalesces `metrics:updated`: events only mark an organization dirty; its numbers are computed and
+ * Coalesces `metrics:updated`: the publisher's `calls-changed` events only mark an organization dirty; its numbers are computed and
  * sent at most once a second (less often when they are slow to compute: BUSY_FACTOR) —
  * organization-wide to its admins, and each touched agent's own numbers to that agent. The process
  * where the change happened (the worker, usually) computes them, off the api's path to the
@@ -51,9 +52,15 @@ export class MetricsBroadcaster implements OnModuleDestroy {
   constructor(
     private readonly dashboard: DashboardService,
     @Inject(REDIS) private readonly redis: Redis,
-  ) {}
+    events: RealtimeEvents,
+  ) {
+    events.on('server-attached', (server) => this.attach(server));
+    events.on('calls-changed', ({ organizationId, agentId }) =>
+      this.schedule(organizationId, agentId),
+    );
+  }
 
-  attach(server: Server): void {
+  private attach(server: Server): void {
     this.server = server;
     // On api nodes: say who has sockets here (a worker's server has none).
     server.on('connection', (socket: Socket) => void this.markWatched([socket]));
