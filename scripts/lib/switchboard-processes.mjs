@@ -52,6 +52,19 @@ export function freePort() {
   });
 }
 
+/** Resolves once something answers HTTP on the loopback `port` (or after `timeoutMs`, anyway). */
+async function waitUntilListening(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/health/live`);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 /** Fills `${NAME}` placeholders the way the official nginx image's envsubst step does. */
 export function renderTemplate(template, values) {
   return template.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (match, name) => values[name] ?? match);
@@ -116,6 +129,7 @@ http {
   return {
     command: nginx,
     args: [...args, '-g', 'daemon off;'],
+    prefix,
     remove: () => rmSync(prefix, { recursive: true, force: true }),
   };
 }
@@ -157,9 +171,13 @@ export async function runCluster({ root, env, production, apiNodes, workers }) {
       cwd: root,
       env: nodeEnv,
     });
-  supervisor.add({ name: 'nginx', command: nginx.command, args: nginx.args, cwd: root, env });
   supervisor.once('stopped', nginx.remove);
   supervisor.stopOnSignals();
+  // nginx last, once the api nodes answer: it would otherwise mark them failed while they boot.
+  await Promise.all(apiPorts.map((port) => waitUntilListening(port, 180_000)));
+  if (supervisor.stopping) return supervisor;
+  supervisor.add({ name: 'nginx', command: nginx.command, args: nginx.args, cwd: root, env });
+  console.log(`[cluster] nginx on 127.0.0.1:${clusterPort} (its files in ${nginx.prefix})`);
 
   console.log(
     `\nSwitchboard cluster (${apiNodes} api, ${workers} workers, nginx): http://localhost:${clusterPort}` +
