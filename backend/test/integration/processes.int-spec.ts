@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import net from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -118,6 +119,69 @@ const chunked = (size: number) => {
   const data = Buffer.alloc(size, 32);
   return Buffer.concat([Buffer.from(`${size.toString(16)}\r\n`), data, Buffer.from('\r\n')]);
 };
+
+describe('the supervisor (scripts/lib/supervisor.mjs)', () => {
+  const node = (code: string) => ({
+    command: process.execPath,
+    args: ['-e', code],
+    stdio: 'ignore',
+  });
+
+  it('starts a process that keeps dying again after 1, 2, 4… times the first delay, capped, and from the first delay again once it ran stably', async () => {
+    const { Supervisor } = await import('../../../scripts/lib/supervisor.mjs');
+    const lines: string[] = [];
+    const supervisor = new Supervisor({
+      log: (line: string) => lines.push(line),
+      restart: { initialDelayMs: 50, maxDelayMs: 200, stableAfterMs: 1_500 },
+    });
+    const delays: number[] = [];
+    supervisor.on('restart-scheduled', ({ delayMs }: { delayMs: number }) => delays.push(delayMs));
+    // Dies at once five times, then runs for 1.8 s (stable) before dying once more.
+    const marker = join(tmpdir(), `sb-supervisor-${randomUUID()}`);
+    supervisor.add({
+      name: 'flaky',
+      ...node(
+        `const fs = require('fs'); const n = fs.existsSync(${JSON.stringify(marker)}) ? Number(fs.readFileSync(${JSON.stringify(marker)}, 'utf8')) : 0;` +
+          `fs.writeFileSync(${JSON.stringify(marker)}, String(n + 1));` +
+          `if (n < 5) process.exit(3); else if (n === 5) setTimeout(() => process.exit(4), 1800); else setInterval(() => {}, 1000);`,
+      ),
+    });
+    await eventually(async () => delays.length >= 6, 'six restarts', 20_000);
+    expect(delays).toEqual([50, 100, 200, 200, 200, 50]);
+    expect(lines.join('\n')).toMatch(
+      /flaky \(pid \d+\) exited with code 3 after .* starting it again in 0\.1 s/,
+    );
+    await supervisor.stop();
+    rmSync(marker, { force: true });
+  });
+
+  it('stops every process: SIGTERM, then SIGKILL for one that ignores it past the deadline', async () => {
+    const { Supervisor } = await import('../../../scripts/lib/supervisor.mjs');
+    const supervisor = new Supervisor({ log: () => undefined, stopTimeoutMs: 500 });
+    const exits: { name: string; signal: string | null; code: number | null }[] = [];
+    supervisor.on('exit', (exit: { name: string; signal: string | null; code: number | null }) =>
+      exits.push(exit),
+    );
+    supervisor.add({ name: 'polite', ...node('setInterval(() => {}, 1000)') });
+    let ready = false;
+    supervisor.add({
+      name: 'stubborn',
+      ...node(`process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)`),
+      stdio: ['ignore', 'pipe', 'ignore'],
+      onSpawn: (child: ChildProcess) => child.stdout!.once('data', () => (ready = true)),
+    });
+    await eventually(async () => supervisor.child('polite') && ready, 'both started');
+    const started = Date.now();
+    await supervisor.stop();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(exits.map(({ name, signal }) => [name, signal]).sort()).toEqual([
+      ['polite', 'SIGTERM'],
+      ['stubborn', 'SIGKILL'],
+    ]);
+    expect(supervisor.child('polite')).toBeUndefined();
+  });
+});
 
 describe('npm start and npm run cluster: supervised processes (real PostgreSQL, Redis, nginx)', () => {
   const databaseUrl = new URL(process.env.DATABASE_URL!);
