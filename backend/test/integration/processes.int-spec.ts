@@ -124,7 +124,7 @@ describe('the supervisor (scripts/lib/supervisor.mjs)', () => {
   const node = (code: string) => ({
     command: process.execPath,
     args: ['-e', code],
-    stdio: 'ignore',
+    stdio: 'ignore' as const,
   });
 
   it('starts a process that keeps dying again after 1, 2, 4… times the first delay, capped, and from the first delay again once it ran stably', async () => {
