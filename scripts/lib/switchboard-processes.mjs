@@ -52,6 +52,14 @@ export function freePort() {
   });
 }
 
+function portIsFree(host, port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
 /** Resolves once something answers HTTP on the loopback `port` (or after `timeoutMs`, anyway). */
 async function waitUntilListening(port, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
@@ -141,10 +149,15 @@ http {
  */
 export async function runCluster({ root, env, production, apiNodes, workers }) {
   const clusterPort = Number(env.CLUSTER_PORT ?? 8080);
+  const host = env.HOST ?? '127.0.0.1';
+  if (!(await portIsFree(host, clusterPort))) {
+    console.error(`Port ${clusterPort} is taken: set CLUSTER_PORT to a free one.`);
+    process.exit(1);
+  }
   const publicUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${clusterPort}`;
   const apiPorts = [];
   for (let i = 0; i < apiNodes; i += 1) apiPorts.push(await freePort());
-  const nginx = prepareNginx({ root, listen: `127.0.0.1:${clusterPort}`, apiPorts });
+  const nginx = prepareNginx({ root, listen: `${host}:${clusterPort}`, apiPorts });
 
   const supervisor = new Supervisor();
   const nodeEnv = {
@@ -177,7 +190,7 @@ export async function runCluster({ root, env, production, apiNodes, workers }) {
   await Promise.all(apiPorts.map((port) => waitUntilListening(port, 180_000)));
   if (supervisor.stopping) return supervisor;
   supervisor.add({ name: 'nginx', command: nginx.command, args: nginx.args, cwd: root, env });
-  console.log(`[cluster] nginx on 127.0.0.1:${clusterPort} (its files in ${nginx.prefix})`);
+  console.log(`[cluster] nginx on ${host}:${clusterPort} (its files in ${nginx.prefix})`);
 
   console.log(
     `\nSwitchboard cluster (${apiNodes} api, ${workers} workers, nginx): http://localhost:${clusterPort}` +

@@ -70,7 +70,7 @@ async function stopScript(started: Started | undefined) {
   started.child.kill('SIGKILL');
 }
 
-async function waitForHttp(url: string, started: Started, timeoutMs = 150_000) {
+async function waitForHttp(url: string, started: Started, timeoutMs = 200_000) {
   await eventually(
     async () => {
       if (started.child.exitCode !== null) throw new Error(`exited:\n${started.output()}`);
@@ -292,7 +292,7 @@ describe('npm start and npm run cluster: supervised processes (real PostgreSQL, 
     expect(stalled.closed()).toBe(true);
     socket.close();
     stalled.destroy();
-  }, 240_000);
+  }, 300_000);
 
   it('npm run cluster: 2 api + 2 workers behind nginx; a socket on api A (and one through nginx) sees a call whose webhooks went to api B; Ctrl-C stops it all', async () => {
     const clusterPort = await freePort();
@@ -341,5 +341,5 @@ describe('npm start and npm run cluster: supervised processes (real PostgreSQL, 
     expect(Date.now() - stopAt).toBeLessThan(10_000);
     expect(pids.filter(alive)).toEqual([]);
     expect(existsSync(nginxFiles!)).toBe(false);
-  }, 240_000);
+  }, 300_000);
 });
