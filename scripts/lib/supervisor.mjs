@@ -91,8 +91,10 @@ export class Supervisor extends EventEmitter {
   }
 
   #running() {
+    // A child that could not be spawned (no pid) never exits: it is not running either.
     return [...this.processes.values()].filter(
-      ({ child }) => child && child.exitCode === null && child.signalCode === null,
+      ({ child }) =>
+        child && child.pid !== undefined && child.exitCode === null && child.signalCode === null,
     );
   }
 
