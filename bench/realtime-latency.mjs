@@ -2,7 +2,9 @@
 // End-to-end realtime latency: signed simulator webhooks POSTed to the api at a fixed rate →
 // webhook_events → BullMQ → worker transaction → socket.io (Redis streams adapter) → a browser-like
 // client connected to the api. Measures POST-sent → `call:updated` received, per webhook.
-//   node bench/realtime-latency.mjs [--rate 500] [--seconds 10] [--warmup 5]
+//   node bench/realtime-latency.mjs [--rate 500] [--seconds 10] [--warmup 5] [--api-nodes N] [--workers M]
+// With --api-nodes N, N api processes share the database and the webhooks go to each in turn; the
+// socket client stays on the first, so the other nodes' webhooks reach it through the Redis adapter.
 // The first --warmup seconds at the same rate are not measured; the socket client runs on a thread
 // of its own so that sending never delays a receipt, and requests go out through a lean HTTP
 // client (bench/lib/raw-http.mjs) so that the load generator takes less of the CPU it shares.
@@ -12,6 +14,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
+import { freePort } from '../scripts/lib/switchboard-processes.mjs';
 import { percentile } from './lib/load.mjs';
 import { RawHttpClient } from './lib/raw-http.mjs';
 import {
@@ -42,8 +45,12 @@ const SECONDS = Number(args.seconds ?? 10);
 // median of the later ones (JIT, every pooled connection preparing its statements, heap growth).
 const WARMUP_SECONDS = Number(args.warmup ?? 5);
 const SECRET = `whsec_${Buffer.from('switchboard-simulator-development-secret').toString('base64')}`;
+const API_NODES = Number(args['api-nodes'] ?? 1);
+const WORKERS = Number(args.workers ?? 1);
 const PORT = 3903;
 const base = `http://127.0.0.1:${PORT}`;
+const ports = [PORT];
+for (let i = 1; i < API_NODES; i += 1) ports.push(await freePort());
 
 const env = {
   ...benchEnvironment('realtime'),
@@ -52,8 +59,8 @@ const env = {
   SIMULATOR_WEBHOOK_SECRET: SECRET,
 };
 const calibration = await calibrate(env);
-let api;
-let worker;
+const apis = [];
+const workers = [];
 let receiver;
 try {
   migrate(env);
@@ -61,17 +68,23 @@ try {
     env: { ...process.env, ...env },
     stdio: 'ignore',
   });
-  api = startProcess(
-    process.env.BENCH_API_SCRIPT ?? join(root, 'backend/dist/main.js'),
-    env,
-    'api',
-  );
-  worker = startProcess(
-    process.env.BENCH_WORKER_SCRIPT ?? join(root, 'backend/dist/worker.js'),
-    env,
-    'worker',
-  );
-  await waitForHttp(`${base}/health/live`);
+  for (const [i, port] of ports.entries())
+    apis.push(
+      startProcess(
+        process.env.BENCH_API_SCRIPT ?? join(root, 'backend/dist/main.js'),
+        { ...env, PORT: String(port) },
+        `api-${i + 1}`,
+      ),
+    );
+  for (let i = 0; i < WORKERS; i += 1)
+    workers.push(
+      startProcess(
+        process.env.BENCH_WORKER_SCRIPT ?? join(root, 'backend/dist/worker.js'),
+        env,
+        `worker-${i + 1}`,
+      ),
+    );
+  for (const port of ports) await waitForHttp(`http://127.0.0.1:${port}/health/live`);
   await new Promise((resolve) => setTimeout(resolve, 2000)); // the worker's start-up
 
   const login = await fetch(`${base}/api/auth/login`, {
@@ -125,8 +138,10 @@ try {
     return (await reply).count;
   };
 
-  const http = new RawHttpClient({ host: '127.0.0.1', port: PORT });
+  const clients = ports.map((port) => new RawHttpClient({ host: '127.0.0.1', port }));
+  let turn = 0;
   const post = (call) => {
+    const http = clients[turn++ % clients.length];
     const id = `msg_${call.providerCallId}`;
     const body = JSON.stringify({
       id,
@@ -182,7 +197,7 @@ try {
   await waitForEvents(warmupTotal - warmup.errors, 10_000);
   const { sentAt, errors } = await sendAtRate(calls.slice(warmupTotal));
   await waitForEvents(warmupTotal - warmup.errors + total - errors, 30_000);
-  http.destroy();
+  clients.forEach((client) => client.destroy());
   const collected = fromReceiver('collected');
   receiver.postMessage({ type: 'collect' });
   const receivedAt = new Map((await collected).receivedAt);
@@ -200,7 +215,7 @@ try {
   console.log(`\nRealtime latency (webhook POST → socket event) — ${machine()}`);
   console.log(calibration);
   console.log(
-    `${RATE} webhooks/s for ${SECONDS} s; one api process, one worker process, one socket client (own thread); after ${WARMUP_SECONDS} s of warm-up at the same rate; all on this machine\n`,
+    `${RATE} webhooks/s for ${SECONDS} s; ${API_NODES} api process(es) taking the webhooks in turn, ${WORKERS} worker process(es), one socket client (own thread) on the first api; after ${WARMUP_SECONDS} s of warm-up at the same rate; all on this machine\n`,
   );
   console.log(
     `sent ${total}, ingress errors ${errors}, events received ${latencies.length}, missing ${total - errors - latencies.length}`,
@@ -220,7 +235,6 @@ try {
   console.log('targets: p50 ≤ 20 ms, p99 ≤ 150 ms at 500 webhooks/s');
 } finally {
   await receiver?.terminate();
-  await stop(api);
-  await stop(worker);
+  for (const child of [...apis, ...workers]) await stop(child);
   await cleanUp(env);
 }

@@ -2,10 +2,15 @@
 // Webhook ingress throughput and acknowledgement latency: Switchboard's real ingress (verify the
 // Standard Webhooks signature, parse, INSERT into webhook_events, enqueue on BullMQ, 200) against a
 // bare Fastify route doing only the same INSERT, in the same run, on the same database.
-//   node bench/webhook-ingress.mjs [--seconds 10] [--concurrency 32] [--rate 1000]
+//   node bench/webhook-ingress.mjs [--seconds 10] [--concurrency 32] [--rate 1000] [--api-nodes N]
+//   node bench/webhook-ingress.mjs --api http://127.0.0.1:3001,http://127.0.0.1:3002   (running apis)
+// --api-nodes N starts N api processes on one database and spreads the requests over them in turn;
+// --api measures api nodes already running (e.g. `npm run cluster`'s, or nginx in front of them),
+// signing with SIMULATOR_WEBHOOK_SECRET (default: the development secret), with no baseline.
 // Needs `npm run build -w backend`. Prints figures; not part of npm test.
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { freePort } from '../scripts/lib/switchboard-processes.mjs';
 import { closedLoop, openLoop } from './lib/load.mjs';
 import {
   benchEnvironment,
@@ -32,7 +37,11 @@ const args = Object.fromEntries(
 const seconds = Number(args.seconds ?? 10);
 const concurrency = Number(args.concurrency ?? 32);
 const rate = Number(args.rate ?? 1000);
-const SECRET = `whsec_${Buffer.from('switchboard-simulator-development-secret').toString('base64')}`;
+const apiNodes = Number(args['api-nodes'] ?? 1);
+const externalApis = args.api?.split(',').map((url) => url.replace(/\/$/, ''));
+const SECRET =
+  (externalApis && process.env.SIMULATOR_WEBHOOK_SECRET) ||
+  `whsec_${Buffer.from('switchboard-simulator-development-secret').toString('base64')}`;
 
 function signedWebhook() {
   const id = `msg_${randomUUID()}`;
@@ -77,37 +86,50 @@ async function measure(label, url) {
 
 const env = benchEnvironment('ingress');
 const calibration = await calibrate(env);
-const switchboardPort = 3901;
 const barePort = 3902;
-let api;
+const apis = [];
 let bare;
 try {
-  migrate(env);
-  api = startProcess(
-    process.env.BENCH_API_SCRIPT ?? join(root, 'backend/dist/main.js'),
-    { ...env, PORT: String(switchboardPort), SIMULATOR_WEBHOOK_SECRET: SECRET },
-    'api',
-  );
-  bare = startProcess(
-    join(root, 'bench/bare-ingress.mjs'),
-    { ...env, PORT: String(barePort) },
-    'bare',
-  );
-  await waitForHttp(`http://127.0.0.1:${switchboardPort}/health/live`);
-  await waitForHttp(`http://127.0.0.1:${barePort}/`);
+  let apiUrls = externalApis;
+  if (!apiUrls) {
+    migrate(env);
+    apiUrls = [];
+    for (let i = 0; i < apiNodes; i += 1) {
+      const port = i === 0 ? 3901 : await freePort();
+      apis.push(
+        startProcess(
+          process.env.BENCH_API_SCRIPT ?? join(root, 'backend/dist/main.js'),
+          { ...env, PORT: String(port), SIMULATOR_WEBHOOK_SECRET: SECRET },
+          `api-${i + 1}`,
+        ),
+      );
+      apiUrls.push(`http://127.0.0.1:${port}`);
+    }
+    bare = startProcess(
+      join(root, 'bench/bare-ingress.mjs'),
+      { ...env, PORT: String(barePort) },
+      'bare',
+    );
+    await waitForHttp(`http://127.0.0.1:${barePort}/`);
+  }
+  for (const url of apiUrls) await waitForHttp(`${url}/health/live`);
 
   const results = [
     await measure(
-      'switchboard ingress',
-      `http://127.0.0.1:${switchboardPort}/api/webhooks/simulator`,
+      `switchboard ×${apiUrls.length}`,
+      apiUrls.map((url) => `${url}/api/webhooks/simulator`),
     ),
-    await measure('bare Fastify + INSERT', `http://127.0.0.1:${barePort}/api/webhooks/simulator`),
   ];
+  if (bare)
+    results.push(
+      await measure('bare Fastify + INSERT', `http://127.0.0.1:${barePort}/api/webhooks/simulator`),
+    );
 
   console.log(`\nWebhook ingress — ${machine()}`);
   console.log(calibration);
   console.log(
-    `closed loop: ${concurrency} connections for ${seconds} s; open loop: ${rate}/s for ${seconds} s; one api process; load generator on the same machine\n`,
+    `closed loop: ${concurrency} connections for ${seconds} s; open loop: ${rate}/s for ${seconds} s; ` +
+      `${apiUrls.length} api node(s) (${externalApis ? 'already running' : 'started here'}), requests in turn; load generator on the same machine\n`,
   );
   console.log(
     'target                  | max webhooks/s | p50 ms | p99 ms || at fixed rate: achieved/s | p50 ms | p99 ms | errors',
@@ -117,11 +139,13 @@ try {
       `${label.padEnd(23)} | ${fmt(max.perSecond, 0).padStart(14)} | ${fmt(max.p50, 2).padStart(6)} | ${fmt(max.p99, 2).padStart(6)} || ${fmt(fixed.perSecond, 0).padStart(25)} | ${fmt(fixed.p50, 2).padStart(6)} | ${fmt(fixed.p99, 2).padStart(6)} | ${max.errors + fixed.errors}`,
     );
   }
-  const ratio = results[0].max.perSecond / results[1].max.perSecond;
-  console.log(`\nSwitchboard / bare baseline throughput: ${fmt(ratio * 100, 0)} %`);
+  if (results.length === 2) {
+    const ratio = results[0].max.perSecond / results[1].max.perSecond;
+    console.log(`\nSwitchboard / bare baseline throughput: ${fmt(ratio * 100, 0)} %`);
+  }
   console.log(`targets: ≥ 3000/s sustained, p99 ≤ 25 ms at 1000/s, ≥ 60 % of baseline`);
 } finally {
-  await stop(api);
+  for (const api of apis) await stop(api);
   await stop(bare);
-  await cleanUp(env);
+  if (!externalApis) await cleanUp(env);
 }

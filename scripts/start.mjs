@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: check PostgreSQL and Redis, build, migrate, seed (not in production),
-// then run the api and the worker side by side until Ctrl-C.
-import { spawn, spawnSync } from 'node:child_process';
+// then run the api and the worker side by side until Ctrl-C, starting again either one that dies.
+// `npm run cluster` (--cluster [--api-nodes N] [--workers M]): the same preparation, then N api
+// nodes and M workers behind nginx (scripts/lib/switchboard-processes.mjs).
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCluster, runSingle } from './lib/switchboard-processes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env };
@@ -23,6 +26,11 @@ function reachable(url, defaultPort) {
     socket.once('error', () => resolve(false));
     socket.once('timeout', () => (socket.destroy(), resolve(false)));
   });
+}
+
+function optionValue(name) {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
 function run(label, command, args) {
@@ -70,42 +78,12 @@ run('Applying database migrations', process.execPath, [cli, 'run']);
 if (!production)
   run('Seeding demo data (when the database is empty)', process.execPath, [cli, 'seed']);
 
-const children = [
-  spawn(process.execPath, [join(root, 'backend/dist/main.js')], {
-    cwd: root,
-    env,
-    stdio: 'inherit',
-  }),
-  spawn(process.execPath, [join(root, 'backend/dist/worker.js')], {
-    cwd: root,
-    env,
-    stdio: 'inherit',
-  }),
-];
-console.log(
-  `\nSwitchboard console: http://localhost:${env.PORT}  (API docs: http://localhost:${env.PORT}/api/docs)`,
-);
-if (!production)
-  console.log(
-    'Sign in as admin@demo.test / switchboard-admin or agent@demo.test / switchboard-agent\n',
-  );
-
-let stopping = false;
-function stop(signal) {
-  if (stopping) return;
-  stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill(signal);
-}
-process.on('SIGINT', () => stop('SIGTERM'));
-process.on('SIGTERM', () => stop('SIGTERM'));
-for (const child of children) {
-  child.on('exit', (code) => {
-    if (!stopping) {
-      console.error(`A Switchboard process exited (code ${code}); stopping the other.`);
-      stop('SIGTERM');
-      process.exitCode = code || 1;
-    }
-    if (children.every((c) => c.exitCode !== null || c.signalCode !== null))
-      process.exit(process.exitCode ?? 0);
-  });
-}
+const options = {
+  root,
+  env,
+  production,
+  apiNodes: Number(optionValue('--api-nodes') ?? 2),
+  workers: Number(optionValue('--workers') ?? 2),
+};
+if (process.argv.includes('--cluster')) await runCluster(options);
+else runSingle(options);

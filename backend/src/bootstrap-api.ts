@@ -10,6 +10,7 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
 import { registerBodyParsers } from './common/body-parsers';
+import { closeConnectionsAfterTooLarge } from './common/shutdown';
 import { AllExceptionsFilter, createValidationPipe, SpaFallback } from './common/errors';
 import { createRootLogger, PinoNestLogger, requestContext } from './logging/logger';
 import { MetricsService } from './metrics/metrics.service';
@@ -58,9 +59,14 @@ export async function createApiApp(
     bodyParser: false, // registerBodyParsers: keeps raw bodies for signatures, multipart for Exotel
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
+    // On close, destroy every connection, not only idle ones (and let socket.io's close skip the
+    // server's own close, which would wait for them): a client stalled mid-body, or still sending
+    // an upload already refused, would otherwise hold the process open until it gave up.
+    forceCloseConnections: true,
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
+  closeConnectionsAfterTooLarge(fastify);
   const metrics = app.get(MetricsService);
 
   // Every log line written while handling a request carries its id.

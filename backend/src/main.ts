@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApiApp } from './bootstrap-api';
 import { ConfigValidationError, loadConfig } from './config/app-config';
+import { exitAfterShutdownDeadline } from './common/shutdown';
 
 /** The api process: HTTP (REST, webhooks, console) on Fastify. */
 async function main() {
   const config = loadConfig();
   const app = await createApiApp(config);
+  exitAfterShutdownDeadline('api');
   await app.listen({ port: config.PORT, host: '0.0.0.0' });
   new Logger('Bootstrap').log(`Switchboard api listening on http://localhost:${config.PORT}`);
 }

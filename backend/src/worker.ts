@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigValidationError, loadConfig } from './config/app-config';
+import { exitAfterShutdownDeadline } from './common/shutdown';
 import { createRootLogger, PinoNestLogger } from './logging/logger';
 import { WorkerModule } from './worker.module';
 
@@ -13,6 +14,7 @@ async function main() {
   });
   // Close queues, then Redis and PostgreSQL, on SIGTERM/SIGINT, then exit 0 (not re-raise the signal).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  exitAfterShutdownDeadline('worker');
   await app.init();
   new Logger('Bootstrap').log('Switchboard worker ready');
 }

@@ -81,7 +81,7 @@ export function startProcess(script, env, label) {
   return child;
 }
 
-export async function waitForHttp(url, timeoutMs = 30_000) {
+export async function waitForHttp(url, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {

@@ -35,8 +35,19 @@ function send(agent, url, request) {
   });
 }
 
-/** `concurrency` requests in flight at all times for `durationMs`: the server's maximum rate. */
+/** One URL, or several taken in turn (round robin): requests spread evenly over api nodes. */
+function roundRobin(url) {
+  const urls = Array.isArray(url) ? url : [url];
+  let i = 0;
+  return () => urls[i++ % urls.length];
+}
+
+/**
+ * `concurrency` requests in flight at all times for `durationMs`: the server's maximum rate.
+ * `url` may be a list: requests go to each in turn.
+ */
 export async function closedLoop({ url, next, concurrency, durationMs }) {
+  const target = roundRobin(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies = [];
   const statuses = {};
@@ -46,7 +57,7 @@ export async function closedLoop({ url, next, concurrency, durationMs }) {
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < deadline) {
-        const { status, ms } = await send(agent, url, next());
+        const { status, ms } = await send(agent, target(), next());
         statuses[status] = (statuses[status] ?? 0) + 1;
         if (status !== 200) errors += 1;
         else latencies.push(ms);
@@ -59,6 +70,7 @@ export async function closedLoop({ url, next, concurrency, durationMs }) {
 
 /** Requests started at a fixed rate whatever the answers (no coordinated omission): latency at that load. */
 export async function openLoop({ url, next, ratePerSecond, durationMs }) {
+  const target = roundRobin(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const latencies = [];
   const statuses = {};
@@ -72,7 +84,7 @@ export async function openLoop({ url, next, ratePerSecond, durationMs }) {
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     inFlight.push(
-      send(agent, url, next()).then(({ status, ms }) => {
+      send(agent, target(), next()).then(({ status, ms }) => {
         statuses[status] = (statuses[status] ?? 0) + 1;
         if (status !== 200) errors += 1;
         else latencies.push(ms);

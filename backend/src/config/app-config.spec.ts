@@ -60,4 +60,11 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(8080);
     expect(config.corsOrigins).toEqual(['http://a.test', 'http://b.test']);
   });
+
+  it('accepts a hash-tagged REDIS_PREFIX for Redis Cluster, and nothing else beyond letters, digits, _ and -', () => {
+    expect(loadConfig({ REDIS_PREFIX: '{sb}' }).REDIS_PREFIX).toBe('{sb}');
+    expect(loadConfig({ REDIS_PREFIX: '{sb}prod_1' }).REDIS_PREFIX).toBe('{sb}prod_1');
+    for (const bad of ['sb:x', '{sb', 'a{sb}', '{}', 'sb*'])
+      expect(() => loadConfig({ REDIS_PREFIX: bad })).toThrow(/REDIS_PREFIX/);
+  });
 });

@@ -39,9 +39,13 @@ export class AppConfig {
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  /** Prefix of every Redis key (queues, rate limits), so several deployments or test runs can share one Redis. */
-  @Matches(/^[A-Za-z0-9_-]+$/, {
-    message: 'REDIS_PREFIX may contain only letters, digits, _ and -',
+  /**
+   * Prefix of every Redis key (queues, rate limits), so several deployments or test runs can share one
+   * Redis. On Redis Cluster, a hash tag (`{sb}`) keeps every key of a BullMQ queue in one slot.
+   */
+  @Matches(/^(\{[A-Za-z0-9_-]+\})?[A-Za-z0-9_-]*$/, {
+    message:
+      'REDIS_PREFIX may contain only letters, digits, _ and -, optionally after a hash tag: {sb}',
   })
   REDIS_PREFIX = 'sb';
 
