@@ -322,16 +322,16 @@ export class ContactImportService {
       .getRepository(ContactImport)
       .existsBy({ id: importId, organizationId: caller.organizationId });
     if (!found) throw new NotFoundException(`Import ${importId} not found`);
-    const repository = this.dataSource.getRepository(ContactImportProblem);
+    const dataSource = this.dataSource;
     const rows = async function* () {
       let after = 0;
       for (;;) {
-        const page = await repository
-          .createQueryBuilder('problem')
-          .where('problem.import_id = :importId AND problem.line > :after', { importId, after })
-          .orderBy('problem.line', 'ASC')
-          .limit(BATCH)
-          .getMany();
+        const page: Pick<ContactImportProblem, 'line' | 'outcome' | 'contactId' | 'reason'>[] =
+          await dataSource.query(
+            `SELECT line, outcome, contact_id AS "contactId", reason FROM contact_import_problems
+              WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3`,
+            [importId, after, BATCH],
+          );
         for (const problem of page)
           yield [problem.line, problem.outcome, problem.contactId ?? '', problem.reason];
         if (page.length < BATCH) return;
