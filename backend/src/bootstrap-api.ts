@@ -12,7 +12,9 @@ import { AppConfig, loadConfig } from './config/app-config';
 import { registerBodyParsers } from './common/body-parsers';
 import { closeConnectionsAfterTooLarge } from './common/shutdown';
 import { AllExceptionsFilter, createValidationPipe, SpaFallback } from './common/errors';
+import type { DestinationStream } from 'pino';
 import { createRootLogger, PinoNestLogger, requestContext } from './logging/logger';
+import { configuredSecrets, redactUrl } from './logging/redaction';
 import { MetricsService } from './metrics/metrics.service';
 import { RedisStreamsIoAdapter } from './modules/realtime/redis-streams-io.adapter';
 
@@ -24,7 +26,7 @@ class OneLinePerRequest extends LogController {
     if (/^\/(health|metrics)/.test(request.url)) return;
     const line = {
       method: request.method,
-      url: request.url,
+      url: redactUrl(request.url), // Exotel's ?token=, any signature or key in a query string
       statusCode: reply.statusCode,
       ms: Math.round(reply.elapsedTime),
     };
@@ -45,8 +47,14 @@ function consoleDirectory(config: AppConfig): string | undefined {
 /** Creates the api application, fully configured but not yet listening (tests listen on a port of their own). */
 export async function createApiApp(
   config: AppConfig = loadConfig(),
+  options: { logDestination?: DestinationStream } = {},
 ): Promise<NestFastifyApplication> {
-  const logger = createRootLogger(config.LOG_LEVEL, 'api');
+  const logger = createRootLogger(
+    config.LOG_LEVEL,
+    'api',
+    options.logDestination,
+    configuredSecrets(config),
+  );
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     logController: new OneLinePerRequest(),

@@ -9,8 +9,9 @@ async function main() {
   const config = loadConfig();
   const app = await createApiApp(config);
   exitAfterShutdownDeadline('api');
-  await app.listen({ port: config.PORT, host: '0.0.0.0' });
-  new Logger('Bootstrap').log(`Switchboard api listening on http://localhost:${config.PORT}`);
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const shown = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  new Logger('Bootstrap').log(`Switchboard api listening on http://${shown}:${config.PORT}`);
 }
 
 main().catch((error: unknown) => {

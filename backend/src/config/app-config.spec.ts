@@ -1,13 +1,58 @@
-import { ConfigValidationError, DEVELOPMENT_JWT_SECRET, loadConfig } from './app-config';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigValidationError, loadConfig as load } from './app-config';
 
 describe('loadConfig', () => {
+  let directory: string;
+  let secretsFile: string;
+  // Never the checkout's own secrets file: each test gets a fresh one.
+  const loadConfig = (env: Record<string, string | undefined>) =>
+    load({ SECRETS_FILE: secretsFile, ...env });
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'switchboard-config-'));
+    secretsFile = join(directory, '.switchboard-secrets.json');
+  });
+  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
   it('gives sensible development defaults when nothing is set', () => {
     const config = loadConfig({});
     expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/switchboard');
     expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
     expect(config.PORT).toBe(3000);
-    expect(config.JWT_SECRET).toBe(DEVELOPMENT_JWT_SECRET);
+    expect(config.HOST).toBe('127.0.0.1');
     expect(config.PUBLIC_BASE_URL).toBe('http://localhost:3000');
+  });
+
+  it('generates the development secrets once per installation, private to its owner, and every process reads the same', () => {
+    const api = loadConfig({});
+    expect(api.JWT_SECRET).toMatch(/^[\w-]{43}$/);
+    expect(api.SIMULATOR_WEBHOOK_SECRET).toMatch(/^whsec_[A-Za-z0-9+/=]{32}$/);
+    expect(statSync(secretsFile).mode & 0o777).toBe(0o600);
+    const worker = loadConfig({});
+    expect(worker.JWT_SECRET).toBe(api.JWT_SECRET);
+    expect(worker.SIMULATOR_WEBHOOK_SECRET).toBe(api.SIMULATOR_WEBHOOK_SECRET);
+    expect(JSON.parse(readFileSync(secretsFile, 'utf8'))).toMatchObject({
+      JWT_SECRET: api.JWT_SECRET,
+      SIMULATOR_WEBHOOK_SECRET: api.SIMULATOR_WEBHOOK_SECRET,
+    });
+
+    // Another installation gets other secrets; set ones win and leave no file behind.
+    const other = join(directory, 'other.json');
+    expect(load({ SECRETS_FILE: other }).JWT_SECRET).not.toBe(api.JWT_SECRET);
+    const set = load({
+      SECRETS_FILE: join(directory, 'unused.json'),
+      JWT_SECRET: 'y'.repeat(40),
+      SIMULATOR_WEBHOOK_SECRET: api.SIMULATOR_WEBHOOK_SECRET,
+    });
+    expect(set.JWT_SECRET).toBe('y'.repeat(40));
+    expect(() => statSync(join(directory, 'unused.json'))).toThrow(/ENOENT/);
+  });
+
+  it('names the secrets file when it cannot be used', () => {
+    writeFileSync(secretsFile, '{"JWT_SECRET":"short"}');
+    expect(() => loadConfig({})).toThrow(/SECRETS_FILE: .*does not hold a JWT_SECRET/);
   });
 
   it('points PUBLIC_BASE_URL at the api on its own port unless it is set', () => {
@@ -53,6 +98,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...production, JWT_SECRET: 'x'.repeat(40) });
     expect(config.JWT_SECRET).toBe('x'.repeat(40));
     expect(config.SIMULATOR_WEBHOOK_SECRET).toBe(simulatorSecret);
+    expect(() => statSync(secretsFile)).toThrow(/ENOENT/); // production never generates secrets
   });
 
   it('reads numbers and lists', () => {

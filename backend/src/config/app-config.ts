@@ -13,10 +13,7 @@ import {
   validateSync,
 } from 'class-validator';
 
-/** Used by every local process (api and worker must agree); production sets its own. */
-export const DEVELOPMENT_SIMULATOR_SECRET = `whsec_${Buffer.from('switchboard-simulator-development-secret').toString('base64')}`;
-
-export const DEVELOPMENT_JWT_SECRET = 'switchboard-development-only-jwt-secret-not-for-production';
+import { DEFAULT_SECRETS_FILE, localSecrets } from './local-secrets';
 
 const isProduction = (config: AppConfig) => config.NODE_ENV === 'production';
 
@@ -32,6 +29,11 @@ export class AppConfig {
   @Min(0)
   @Max(65535)
   PORT = 3000;
+
+  /** Interface the api listens on: loopback unless told otherwise (containers set 0.0.0.0). */
+  @IsString()
+  @MinLength(1)
+  HOST = '127.0.0.1';
 
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/switchboard';
@@ -112,6 +114,13 @@ export class AppConfig {
     message: 'SIMULATOR_WEBHOOK_SECRET must look like whsec_<base64>',
   })
   SIMULATOR_WEBHOOK_SECRET?: string;
+
+  /**
+   * Outside production, where unset JWT_SECRET and SIMULATOR_WEBHOOK_SECRET are generated once per
+   * installation and kept (git-ignored, mode 0600) so that every local process agrees on them.
+   */
+  @IsString()
+  SECRETS_FILE = DEFAULT_SECRETS_FILE;
 
   /** Multiplies the simulator's delays (0.05 makes a one-minute call last three seconds). */
   @Matches(/^\d+(\.\d+)?$/, {
@@ -204,10 +213,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     );
   }
-  // Production requires JWT_SECRET (validated above); elsewhere a fixed, clearly-named default
-  // lets every local process (api nodes, worker, tests) agree on it.
-  config.JWT_SECRET ??= DEVELOPMENT_JWT_SECRET;
-  config.SIMULATOR_WEBHOOK_SECRET ??= DEVELOPMENT_SIMULATOR_SECRET;
+  // Production requires both secrets (validated above). Elsewhere a secret written in the source
+  // would let anyone forge tokens and webhooks of a machine left reachable: each installation
+  // generates its own once, in a local file every process (api nodes, worker, CLI) reads.
+  if (!config.isProduction && (!config.JWT_SECRET || !config.SIMULATOR_WEBHOOK_SECRET)) {
+    let generated;
+    try {
+      generated = localSecrets(config.SECRETS_FILE);
+    } catch (error) {
+      throw new ConfigValidationError([
+        `SECRETS_FILE: ${(error as Error).message} (or set JWT_SECRET and SIMULATOR_WEBHOOK_SECRET)`,
+      ]);
+    }
+    config.JWT_SECRET ??= generated.JWT_SECRET;
+    config.SIMULATOR_WEBHOOK_SECRET ??= generated.SIMULATOR_WEBHOOK_SECRET;
+  }
   config.PUBLIC_BASE_URL ??= `http://localhost:${config.PORT}`;
   return config;
 }

@@ -9,6 +9,8 @@ import { LedgerEntry } from '../modules/wallet/entities/ledger-entry.entity';
 import { LedgerTransaction } from '../modules/wallet/entities/ledger-transaction.entity';
 import { Wallet } from '../modules/wallet/entities/wallet.entity';
 import { Contact } from '../modules/contacts/entities/contact.entity';
+import { ContactImport } from '../modules/contacts/entities/contact-import.entity';
+import { ContactImportProblem } from '../modules/contacts/entities/contact-import-problem.entity';
 import { CallerId } from '../modules/calls/entities/caller-id.entity';
 
 /** Every entity of the schema; migrations are generated from this list. */
@@ -25,4 +27,6 @@ export const ENTITIES = [
   LedgerEntry,
   Contact,
   CallerId,
+  ContactImport,
+  ContactImportProblem,
 ];

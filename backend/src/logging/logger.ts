@@ -1,14 +1,20 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
+import { REDACT_PATHS, scrubbingDestination } from './redaction';
 
 /** Per-request context; the logger adds its request id to every line logged while handling the request. */
 export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
 
+/**
+ * The process's pino logger. `secrets` are the configured secret values (`configuredSecrets`):
+ * any line that would contain one, or a JWT, has it replaced before it is written.
+ */
 export function createRootLogger(
   level: string,
   processName: 'api' | 'worker' | 'cli',
-  destination?: pino.DestinationStream,
+  destination: pino.DestinationStream = pino.destination({ dest: 1 }),
+  secrets: string[] = [],
 ): Logger {
   return pino(
     {
@@ -20,9 +26,9 @@ export function createRootLogger(
         const context = requestContext.getStore();
         return context && !('reqId' in logger.bindings()) ? { reqId: context.requestId } : {};
       },
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'password'],
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     },
-    destination,
+    scrubbingDestination(destination, secrets),
   );
 }
 

@@ -16,6 +16,11 @@ class RedisCloser implements OnApplicationShutdown {
 }
 
 /** One shared Redis client for small commands (rate limits, health); queues have their own connections. */
+/** A connection URL fit for a log line: its password (if any) masked. */
+function withoutPassword(url: string): string {
+  return url.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+}
+
 @Global()
 @Module({
   providers: [
@@ -35,7 +40,9 @@ class RedisCloser implements OnApplicationShutdown {
           // ioredis retries by itself; say so at most every 10 s instead of on every attempt.
           if (Date.now() - lastLogged < 10_000) return;
           lastLogged = Date.now();
-          logger.warn(`Redis at ${config.REDIS_URL} is unreachable (${error.message}); retrying`);
+          logger.warn(
+            `Redis at ${withoutPassword(config.REDIS_URL)} is unreachable (${error.message}); retrying`,
+          );
         });
         return redis;
       },

@@ -119,7 +119,7 @@ describe('contacts (real PostgreSQL)', () => {
     expect(second.body.nextCursor).toBeNull();
   });
 
-  it('imports 10,000 rows with duplicates, bad numbers and missing fields, and reports every row', async () => {
+  it('imports 10,000 rows with duplicates, bad numbers and missing fields, and reports every problem row', async () => {
     const { users } = await createOrganization(dataSource, ['admin']);
     const token = await loginAs(stack.api.baseUrl, users.admin);
     await request(stack.api.baseUrl, 'POST', '/api/contacts', {
@@ -177,21 +177,23 @@ describe('contacts (real PostgreSQL)', () => {
         tags: 'Tags',
       },
     });
-    expect(body.results).toHaveLength(10_000);
-    expect(body.results.map((result: { line: number }) => result.line)).toEqual(
-      Array.from({ length: 10_000 }, (_, i) => i + 2),
+    // The answer lists the problem rows only (here all of them: fewer than the inline limit).
+    const problemLines = [...reasons.keys(), ...notes.keys()].sort((a, b) => a - b);
+    expect(body).toMatchObject({ problems: problemLines.length, truncated: false });
+    expect(body.results.map((result: { line: number }) => result.line)).toEqual(problemLines);
+    const byLine = new Map(
+      body.results.map((result: { line: number }) => [result.line, result] as const),
     );
     for (const [line, reason] of reasons) {
-      expect(body.results[line - 2]).toEqual({ line, outcome: 'skipped', reason });
+      expect(byLine.get(line)).toEqual({ line, outcome: 'skipped', reason });
     }
     for (const [line, reason] of notes) {
-      expect(body.results[line - 2]).toMatchObject({ line, outcome: 'created', reason });
+      expect(byLine.get(line)).toMatchObject({ line, outcome: 'created', reason });
     }
     const badMail = await dataSource
       .getRepository(Contact)
       .findOneByOrFail({ organizationId: users.admin.organizationId, phone: '+12025550011' });
     expect(badMail).toMatchObject({ name: 'Bad Mail 11', email: null });
-    expect(body.results[0]).toMatchObject({ line: 2, outcome: 'updated' });
     const [{ count }] = await dataSource.query(
       `SELECT count(*)::int AS count FROM contacts WHERE organization_id = $1 AND deleted_at IS NULL`,
       [users.admin.organizationId],
@@ -207,6 +209,115 @@ describe('contacts (real PostgreSQL)', () => {
     });
     expect(elapsed).toBeLessThan(60_000);
   }, 90_000);
+
+  it('answers a huge import with its totals and the first 1,000 problem rows; the full report streams as CSV, to its organization only', async () => {
+    const { users } = await createOrganization(dataSource, ['admin']);
+    const token = await loginAs(stack.api.baseUrl, users.admin);
+    const lines = ['name,phone'];
+    for (let i = 0; i < 30_000; i += 1) lines.push(`Nobody ${i},not-a-number-${i}`);
+    lines.push('Real Person,+14155550161');
+    const { status, body } = await importCsv(stack.api.baseUrl, token, lines.join('\n'));
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      rows: 30_001,
+      created: 1,
+      skipped: 30_000,
+      problems: 30_000,
+      truncated: true,
+      reportUrl: `/api/contacts/imports/${body.id}/report.csv`,
+    });
+    expect(body.results).toHaveLength(1000);
+    expect(body.results[0]).toEqual({
+      line: 2,
+      outcome: 'skipped',
+      reason: '"not-a-number-0" is not a valid phone number',
+    });
+    expect(body.results[999].line).toBe(1001);
+
+    const report = await fetch(`${stack.api.baseUrl}${body.reportUrl}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(report.status).toBe(200);
+    expect(report.headers.get('content-type')).toContain('text/csv');
+    const rows = (await report.text()).trim().split('\n');
+    expect(rows[0]).toBe('line,outcome,contact_id,reason');
+    expect(rows).toHaveLength(1 + 30_000);
+    expect(rows[1]).toBe('2,skipped,,"""not-a-number-0"" is not a valid phone number"');
+    expect(rows[30_000]).toBe(
+      '30001,skipped,,"""not-a-number-29999"" is not a valid phone number"',
+    );
+
+    const otherOrg = await request(stack.api.baseUrl, 'GET', body.reportUrl, {
+      token: await loginAs(stack.api.baseUrl, orgB.admin),
+    });
+    expect(otherOrg.status).toBe(404);
+    const malformed = await request(
+      stack.api.baseUrl,
+      'GET',
+      '/api/contacts/imports/x/report.csv',
+      { token },
+    );
+    expect(malformed.status).toBe(400);
+  }, 90_000);
+
+  it('holds imported rows to the limits of the contact form, and keeps the text as typed', async () => {
+    const { users } = await createOrganization(dataSource, ['admin']);
+    const token = await loginAs(stack.api.baseUrl, users.admin);
+    const longNotes = 'n'.repeat(5001);
+    const form = await request(stack.api.baseUrl, 'POST', '/api/contacts', {
+      token,
+      body: { name: 'Form', phone: '+14155550170', notes: longNotes },
+    });
+    expect(form.status).toBe(400);
+    expect(JSON.stringify(form.body.message)).toContain(
+      'notes must be shorter than or equal to 5000 characters',
+    );
+
+    const manyTags = Array.from({ length: 21 }, (_, i) => `t${i}`).join(';');
+    const csv = [
+      'name,phone,company,tags,notes',
+      `Long Notes,+14155550171,,,${longNotes}`,
+      `Just Fits,+14155550172,,,${'n'.repeat(5000)}`,
+      `${'N'.repeat(201)},+14155550173,,,`,
+      `Long Company,+14155550174,${'c'.repeat(201)},,`,
+      `Many Tags,+14155550175,,${manyTags},`,
+      `Bad Tag,+14155550176,,ok;no!way,`,
+      `"=HYPERLINK(""http://evil.example"",""x"")",+14155550177,,,@notes`,
+    ].join('\n');
+    const { status, body } = await importCsv(stack.api.baseUrl, token, csv);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ rows: 7, created: 2, skipped: 5 });
+    expect(body.results).toEqual([
+      {
+        line: 2,
+        outcome: 'skipped',
+        reason: 'notes must be shorter than or equal to 5000 characters',
+      },
+      {
+        line: 4,
+        outcome: 'skipped',
+        reason: 'name must be shorter than or equal to 200 characters',
+      },
+      {
+        line: 5,
+        outcome: 'skipped',
+        reason: 'company must be shorter than or equal to 200 characters',
+      },
+      { line: 6, outcome: 'skipped', reason: 'tags must contain no more than 20 elements' },
+      {
+        line: 7,
+        outcome: 'skipped',
+        reason: 'each tag must be 1-40 letters, digits, spaces, - or _ (not "no!way")',
+      },
+    ]);
+    const stored = await dataSource
+      .getRepository(Contact)
+      .findOneByOrFail({ organizationId: users.admin.organizationId, phone: '+14155550177' });
+    expect(stored).toMatchObject({
+      name: '=HYPERLINK("http://evil.example","x")',
+      notes: '@notes',
+    });
+  });
 
   it('explains a file it cannot map or read', async () => {
     const noPhone = await importCsv(stack.api.baseUrl, tokenA, 'name,city\nAda,Paris\n');

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { JwtService } from '@nestjs/jwt';
-import { DEVELOPMENT_JWT_SECRET } from '../../src/config/app-config';
+import { jwtSecret } from '../support/test-secrets';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { User, UserRole } from '../../src/modules/auth/entities/user.entity';
 import { Call } from '../../src/modules/calls/entities/call.entity';
@@ -45,7 +45,7 @@ describe('realtime: authenticated organization rooms (real Redis streams adapter
     await expect(connectSocket(stack.api.baseUrl, `${token.slice(0, -2)}xx`)).rejects.toThrow(
       /Invalid or expired access token/,
     );
-    const expired = await new JwtService({ secret: DEVELOPMENT_JWT_SECRET }).signAsync(
+    const expired = await new JwtService({ secret: jwtSecret() }).signAsync(
       { sub: users.agent.id, org: users.agent.organizationId, role: 'agent' },
       { expiresIn: -10 },
     );

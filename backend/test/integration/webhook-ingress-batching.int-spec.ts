@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DataSource, In } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { DEVELOPMENT_SIMULATOR_SECRET } from '../../src/config/app-config';
+import { simulatorSecret } from '../support/test-secrets';
 import { standardWebhookHeaders } from '../../src/modules/providers/simulator/simulator-signature';
 import { WebhookEvent } from '../../src/modules/webhooks/entities/webhook-event.entity';
 import {
@@ -31,11 +31,7 @@ async function postRaw(
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      ...standardWebhookHeaders(
-        options.secret ?? DEVELOPMENT_SIMULATOR_SECRET,
-        `msg_${randomUUID()}`,
-        raw,
-      ),
+      ...standardWebhookHeaders(options.secret ?? simulatorSecret(), `msg_${randomUUID()}`, raw),
     },
     body: raw,
   });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { runDatabaseCli } from './database-cli';
+import { testSecrets } from './test-secrets';
 
 /**
  * Integration tests run against the real PostgreSQL and Redis of this machine: a fresh database
@@ -19,6 +20,7 @@ export default function globalSetup(): void {
   process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
   process.env.LOGIN_RATE_LIMIT_PER_MINUTE = '10000'; // the rate-limit test sets its own
   process.env.PUBLIC_BASE_URL = 'http://127.0.0.1:3999';
+  Object.assign(process.env, testSecrets());
 
   runDatabaseCli(['run', 'default-rates'], process.env);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import twilio from 'twilio';
-import { DEVELOPMENT_SIMULATOR_SECRET } from '../../src/config/app-config';
+import { simulatorSecret } from './test-secrets';
 import { standardWebhookHeaders } from '../../src/modules/providers/simulator/simulator-signature';
 
 export interface PostResult {
@@ -36,7 +36,7 @@ export function postSimulatorWebhook(
     `${baseUrl}/api/webhooks/simulator`,
     {
       'content-type': 'application/json',
-      ...standardWebhookHeaders(options.secret ?? DEVELOPMENT_SIMULATOR_SECRET, id, raw),
+      ...standardWebhookHeaders(options.secret ?? simulatorSecret(), id, raw),
     },
     raw,
   );

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { stringify } from 'csv-stringify';
 import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
+import { csvStringifier } from '../../common/csv';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { BillingSummary, SummaryQuery } from './billing-summary';
@@ -39,32 +40,29 @@ export class BillingController {
     @Res() reply: FastifyReply,
   ) {
     const summary = await this.billing.summary(caller, query);
-    const csv = stringify(
-      summary.groups.map((group) => [
-        group.key,
-        group.label,
-        group.calls,
-        group.answered,
-        group.answerRate,
-        group.minutes,
-        group.averageDurationSeconds,
-        group.spendMicros,
-        group.spend,
+    const rows = summary.groups.map((group) => [
+      group.key,
+      group.label,
+      group.calls,
+      group.answered,
+      group.answerRate,
+      group.minutes,
+      group.averageDurationSeconds,
+      group.spendMicros,
+      group.spend,
+    ]);
+    const csv = Readable.from(rows).pipe(
+      csvStringifier([
+        summary.groupBy,
+        'label',
+        'calls',
+        'answered',
+        'answer_rate',
+        'minutes',
+        'average_duration_seconds',
+        'spend_micros',
+        `spend_${summary.currency.toLowerCase()}`,
       ]),
-      {
-        header: true,
-        columns: [
-          summary.groupBy,
-          'label',
-          'calls',
-          'answered',
-          'answer_rate',
-          'minutes',
-          'average_duration_seconds',
-          'spend_micros',
-          `spend_${summary.currency.toLowerCase()}`,
-        ],
-      },
     );
     return reply
       .header('Content-Type', 'text/csv; charset=utf-8')

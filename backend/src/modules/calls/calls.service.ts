@@ -1,10 +1,10 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { stringify } from 'csv-stringify';
 import QueryStream from 'pg-query-stream';
 import type { PoolClient } from 'pg';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { csvStringifier } from '../../common/csv';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { AuthUser, isAdminRole } from '../auth/auth-user';
 import { CallDetailView, CallList, CallView, toCallEventView, toCallView } from './call-view';
@@ -158,26 +158,22 @@ export class CallsService {
     const rows = client.query(
       new QueryStream(sql, parameters, { batchSize: 100, highWaterMark: 100 }),
     );
-    const csv = stringify({
-      header: true,
-      columns: [
-        'id',
-        'created_at',
-        'provider',
-        'direction',
-        'from_number',
-        'to_number',
-        'country',
-        'status',
-        'agent',
-        'answered_at',
-        'ended_at',
-        'duration_seconds',
-        'cost_micros',
-        'hangup_reason',
-      ],
-      cast: { date: (value) => value.toISOString() },
-    });
+    const csv = csvStringifier([
+      'id',
+      'created_at',
+      'provider',
+      'direction',
+      'from_number',
+      'to_number',
+      'country',
+      'status',
+      'agent',
+      'answered_at',
+      'ended_at',
+      'duration_seconds',
+      'cost_micros',
+      'hangup_reason',
+    ]);
     let released = false;
     const release = () => {
       if (released) return;

@@ -80,7 +80,8 @@ export class ContactsController {
   })
   @ApiOkResponse({
     type: ImportReport,
-    description: 'Per-row outcome: created, updated or skipped with the reason',
+    description:
+      'Totals, and the first problem rows (skipped, or imported without something) with the reason; every problem row: reportUrl',
   })
   async import(
     @CurrentUser() caller: AuthUser,
@@ -103,6 +104,23 @@ export class ContactsController {
       mapping[field] = value;
     }
     return this.imports.import(caller, request.body, mapping);
+  }
+
+  @Get('imports/:id/report.csv')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description: 'Every problem row of the import: line, outcome, contact_id, reason',
+  })
+  async importReport(
+    @CurrentUser() caller: AuthUser,
+    @IdParam() id: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const csv = await this.imports.reportCsv(caller, id);
+    return reply
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="contact-import-${id}.csv"`)
+      .send(csv);
   }
 
   @Get(':id')

@@ -24,12 +24,24 @@ const normalizeTags = ({ value }: { value: unknown }) =>
     ? [...new Set(value.map((tag) => String(tag).trim().toLowerCase()).filter(Boolean))]
     : value;
 
+/** Limits of a contact's fields: the form (this DTO) and the CSV import enforce the same ones. */
+export const CONTACT_LIMITS = {
+  name: 200,
+  phone: 40,
+  email: 320,
+  company: 200,
+  tags: 20,
+  notes: 5000,
+} as const;
+export const TAG_PATTERN = /^[a-z0-9][a-z0-9 _-]{0,39}$/;
+export const TAG_RULE = 'each tag must be 1-40 letters, digits, spaces, - or _';
+
 export class CreateContactDto {
   @ApiProperty({ example: 'Asha Rao' })
   @Transform(trim)
   @IsString()
   @MinLength(1, { message: 'name must not be empty' })
-  @MaxLength(200)
+  @MaxLength(CONTACT_LIMITS.name)
   name: string;
 
   @ApiProperty({
@@ -37,38 +49,35 @@ export class CreateContactDto {
     description: 'Any usual spelling; stored as E.164 using the organization’s country',
   })
   @IsString()
-  @MaxLength(40)
+  @MaxLength(CONTACT_LIMITS.phone)
   phone: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @Transform(emptyToUndefined)
   @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(320)
+  @MaxLength(CONTACT_LIMITS.email)
   email?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @Transform(emptyToUndefined)
   @IsString()
-  @MaxLength(200)
+  @MaxLength(CONTACT_LIMITS.company)
   company?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['vip', 'renewal'] })
   @IsOptional()
   @Transform(normalizeTags)
   @IsArray()
-  @ArrayMaxSize(20)
-  @Matches(/^[a-z0-9][a-z0-9 _-]{0,39}$/, {
-    each: true,
-    message: 'each tag must be 1-40 letters, digits, spaces, - or _',
-  })
+  @ArrayMaxSize(CONTACT_LIMITS.tags)
+  @Matches(TAG_PATTERN, { each: true, message: TAG_RULE })
   tags?: string[];
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @MaxLength(5000)
+  @MaxLength(CONTACT_LIMITS.notes)
   notes?: string;
 }
 
@@ -137,13 +146,28 @@ export class ImportRowResult {
   reason?: string;
 }
 
+/** How many problem rows an import's answer carries; the rest are in its report (reportUrl). */
+export const INLINE_IMPORT_PROBLEMS = 1000;
+
 export class ImportReport {
+  @ApiProperty({ description: 'The import, whose full report is at reportUrl' }) id: string;
   @ApiProperty() rows: number;
   @ApiProperty() created: number;
   @ApiProperty() updated: number;
   @ApiProperty() skipped: number;
+  @ApiProperty({
+    description: 'Rows skipped, or imported without something (an invalid email): the full report',
+  })
+  problems: number;
   @ApiProperty({ description: 'Which CSV header fed which field' }) columns: Partial<
     Record<ImportField, string>
   >;
-  @ApiProperty({ type: [ImportRowResult] }) results: ImportRowResult[];
+  @ApiProperty({
+    type: [ImportRowResult],
+    description: `The first ${INLINE_IMPORT_PROBLEMS} problem rows, by line; all of them: reportUrl`,
+  })
+  results: ImportRowResult[];
+  @ApiProperty({ description: 'True when results holds fewer rows than problems' })
+  truncated: boolean;
+  @ApiProperty({ example: '/api/contacts/imports/3f0c…/report.csv' }) reportUrl: string;
 }

@@ -1,9 +1,9 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { stringify } from 'csv-stringify';
 import { pipeline, Readable } from 'node:stream';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { SqlWrite } from '../../database/raw-rows';
+import { csvStringifier } from '../../common/csv';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { NormalizedPhone } from '../../common/phone';
 import { AuthUser } from '../auth/auth-user';
@@ -169,10 +169,16 @@ export class ContactsService {
   }
 
   exportCsv(caller: AuthUser): Readable {
-    const csv = stringify({
-      header: true,
-      columns: ['name', 'phone', 'email', 'company', 'tags', 'notes', 'last_called_at', 'id'],
-    });
+    const csv = csvStringifier([
+      'name',
+      'phone',
+      'email',
+      'company',
+      'tags',
+      'notes',
+      'last_called_at',
+      'id',
+    ]);
     const rows = async function* (this: ContactsService) {
       let cursor: string | undefined;
       do {

@@ -6,10 +6,10 @@ import {
 } from '@nestjs/common';
 import { PaymentRequiredException } from '../../common/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { stringify } from 'csv-stringify';
 import { createHash } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { csvStringifier } from '../../common/csv';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { AuthUser, isAdminRole } from '../auth/auth-user';
 import { Call } from '../calls/entities/call.entity';
@@ -192,20 +192,17 @@ export class WalletAccountService {
 
   /** CSV of the filtered transactions, streamed page by page (keyset) so any size fits in memory. */
   exportCsv(caller: AuthUser, query: ListTransactionsQuery): Readable {
-    const csv = stringify({
-      header: true,
-      columns: [
-        'id',
-        'created_at',
-        'kind',
-        'balance_change',
-        'available_change',
-        'balance_after',
-        'available_after',
-        'call_id',
-        'reason',
-      ],
-    });
+    const csv = csvStringifier([
+      'id',
+      'created_at',
+      'kind',
+      'balance_change',
+      'available_change',
+      'balance_after',
+      'available_after',
+      'call_id',
+      'reason',
+    ]);
     const pages = async function* (this: WalletAccountService) {
       let cursor: string | undefined;
       do {

@@ -51,13 +51,20 @@ export interface ImportRowResult {
 }
 
 export interface ImportReport {
+  id: string;
   rows: number;
   created: number;
   updated: number;
   skipped: number;
+  /** Rows skipped or imported without something: the lines of the full report. */
+  problems: number;
   /** The header each field was read from. */
   columns: Partial<Record<ImportField, string>>;
+  /** The first 1,000 problem rows, by line (all of them unless `truncated`). */
   results: ImportRowResult[];
+  truncated: boolean;
+  /** Every problem row as CSV (`GET`). */
+  reportUrl: string;
 }
 
 /** `contacts:import-progress`: running totals after each batch. */

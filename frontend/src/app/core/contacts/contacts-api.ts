@@ -66,6 +66,17 @@ export class ContactsApi {
       );
   }
 
+  /** An import's full report (every problem row), which its answer links to. */
+  importReport(report: ImportReport): Observable<CsvFile> {
+    return this.http
+      .get(report.reportUrl, { responseType: 'blob', observe: 'response' })
+      .pipe(
+        map((response: HttpResponse<Blob>) =>
+          toCsvFile(response, `contact-import-${report.id}.csv`),
+        ),
+      );
+  }
+
   /**
    * Uploads a CSV file as the raw body (`text/csv`, not multipart), reporting upload progress;
    * the last event is the response with the per-row report.

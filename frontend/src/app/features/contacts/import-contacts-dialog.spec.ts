@@ -14,10 +14,14 @@ import { ImportContactsDialog } from './import-contacts-dialog';
 const CSV = 'Full Name,Mobile,E-mail,Company\r\nAsha Rao,415 555 0100,a@x.co,Northwind\r\n';
 
 const REPORT: ImportReport = {
+  id: 'i1',
   rows: 3,
   created: 1,
   updated: 1,
   skipped: 1,
+  problems: 1,
+  truncated: false,
+  reportUrl: '/api/contacts/imports/i1/report.csv',
   columns: { name: 'Full Name', phone: 'Mobile' },
   results: [
     { line: 2, outcome: 'created', contactId: 'c1' },
@@ -185,6 +189,19 @@ describe('ImportContactsDialog', () => {
       .rowsToCheck()
       .map((row) => row.line);
     expect(rowsToCheck).toEqual([4, 5]);
+  });
+
+  it('says when the answer holds only the first problem rows, and downloads the full report from the server', async () => {
+    const request = await chooseAndStart();
+    request.flush({ ...REPORT, rows: 5000, skipped: 4000, problems: 4000, truncated: true });
+    await fixture.whenStable();
+    expect(text('import-truncated')).toContain('The first 3 of 4,000 rows to check');
+    URL.createObjectURL = vi.fn(() => 'blob:report');
+    URL.revokeObjectURL = vi.fn();
+    page.querySelector<HTMLButtonElement>('[data-testid="import-download-report"]')!.click();
+    const download = backend.expectOne(REPORT.reportUrl);
+    expect(download.request.method).toBe('GET');
+    download.flush(new Blob(['line,outcome,contact_id,reason\r\n']));
   });
 
   it('closes with the report however it is left once the import is done: Escape or the backdrop', async () => {

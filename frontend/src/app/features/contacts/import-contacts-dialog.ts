@@ -211,6 +211,15 @@ export class ImportContactsDialog {
   protected downloadReport(): void {
     const report = this.report();
     if (!report) return;
+    if (report.truncated) {
+      // The answer holds the first rows only: the server streams them all.
+      this.api.importReport(report).subscribe({
+        next: (file) => saveFile(this.document, file.blob, file.filename),
+        error: (err: unknown) =>
+          this.error.set(ApiError.message(err, 'The report could not be downloaded.')),
+      });
+      return;
+    }
     const blob = new Blob([importReportCsv(report)], { type: 'text/csv;charset=utf-8' });
     const base = (this.file()?.name ?? 'contacts').replace(/\.csv$/i, '');
     saveFile(this.document, blob, `${base}-import-report.csv`);
