@@ -15,10 +15,18 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** Starts the real api (same bootstrap as main.ts) on a free loopback port. */
-export async function startApi(env: Record<string, string> = {}, port = 0): Promise<RunningApi> {
+/**
+ * Starts the real api (same bootstrap as main.ts) on a free loopback port. `beforeListen` sees the
+ * app before Nest registers its routes (e.g. `recordRoutes`).
+ */
+export async function startApi(
+  env: Record<string, string> = {},
+  port = 0,
+  beforeListen?: (app: NestFastifyApplication) => void,
+): Promise<RunningApi> {
   const config = loadConfig({ ...process.env, ...env });
   const app = await createApiApp(config);
+  beforeListen?.(app);
   await app.listen({ port, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const listening = typeof address === 'object' && address ? address.port : port;

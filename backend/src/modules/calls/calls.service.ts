@@ -32,7 +32,7 @@ export class CallsService {
       .addOrderBy('call.id', 'DESC')
       .take(limit + 1);
     if (query.cursor) {
-      const [createdAt, id] = decodeCursor(query.cursor, 2);
+      const [createdAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
       builder.andWhere('(call.created_at, call.id) < (:cursorCreatedAt, :cursorId)', {
         cursorCreatedAt: createdAt,
         cursorId: id,
