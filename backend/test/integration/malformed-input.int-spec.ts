@@ -367,7 +367,8 @@ describe('malformed input (real PostgreSQL and Redis)', () => {
   it('keeps /health/live responsive during and after 40 deep bodies in parallel', async () => {
     // On main each of these held the event loop ~0.3 s (class-transformer recursing until the
     // stack overflowed): 40 of them kept /health/live waiting for seconds. The api runs in this
-    // process, beside the client uploading 24 MB: the bounds leave room for a loaded machine.
+    // process, beside the client uploading 24 MB: the bounds leave room for a loaded machine (on
+    // main, under the load this was written on, the same barrage did not finish within 60 s).
     const deep = deepArray(300_000);
     const barrage = Array.from({ length: 40 }, (_, index) =>
       fetch(`${api.baseUrl}${index % 2 ? '/api/auth/login' : '/api/contacts'}`, {
@@ -385,7 +386,7 @@ describe('malformed input (real PostgreSQL and Redis)', () => {
     const afterMs = performance.now() - after;
     expect([during.status, live.status]).toEqual([200, 200]);
     expect(statuses.every((status) => status === 400)).toBe(true);
-    expect(duringMs).toBeLessThan(3000);
+    expect(duringMs).toBeLessThan(5000);
     expect(afterMs).toBeLessThan(500);
   }, 60_000);
 });
