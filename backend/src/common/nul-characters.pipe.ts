@@ -10,7 +10,12 @@ export function findNul(value: unknown, root: string): string | undefined {
     } else if (Array.isArray(current)) {
       for (let index = current.length - 1; index >= 0; index -= 1)
         stack.push([current[index], `${path}[${index}]`]);
-    } else if (current && typeof current === 'object') {
+    } else if (
+      current &&
+      typeof current === 'object' &&
+      // Only parsed JSON, forms and query strings: a stream body (CSV import) is not walked.
+      [Object.prototype, null].includes(Object.getPrototypeOf(current))
+    ) {
       for (const [key, item] of Object.entries(current).reverse()) {
         const child = path ? `${path}.${key}` : key;
         if (key.includes('\u0000')) return child.replaceAll('\u0000', '\\0');
