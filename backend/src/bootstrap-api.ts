@@ -10,12 +10,14 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
 import { registerBodyParsers } from './common/body-parsers';
+import { RejectNulCharactersPipe } from './common/nul-characters.pipe';
 import { closeConnectionsAfterTooLarge } from './common/shutdown';
 import { AllExceptionsFilter, createValidationPipe, SpaFallback } from './common/errors';
 import type { DestinationStream } from 'pino';
 import { createRootLogger, PinoNestLogger, requestContext } from './logging/logger';
 import { configuredSecrets, redactUrl } from './logging/redaction';
 import { MetricsService } from './metrics/metrics.service';
+import { LoginRateLimiter, registerLoginIpLimit } from './modules/auth/login-rate-limiter';
 import { RedisStreamsIoAdapter } from './modules/realtime/redis-streams-io.adapter';
 
 /** One log line per request (not two), none for probes and scrapes. */
@@ -106,9 +108,10 @@ export async function createApiApp(
   fastify.addHook('onRequest', (request, reply, done) =>
     securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
   );
+  registerLoginIpLimit(fastify, app.get(LoginRateLimiter));
   app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new RejectNulCharactersPipe(), createValidationPipe());
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, config));
 
   const consoleDir = consoleDirectory(config);

@@ -89,7 +89,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
         String((headers as { retryAfterSeconds: number }).retryAfterSeconds),
       );
     }
-    void reply.status(body.statusCode).send(body);
+    // A route may have set another type before failing (`@Header('Content-Type', 'text/csv')`
+    // applies before its pipes run): the error body is JSON whatever it was.
+    void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 
   private toBody(exception: unknown): ApiErrorBody {

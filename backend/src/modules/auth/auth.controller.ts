@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { AuthUser } from './auth-user';
 import { CurrentUser, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
@@ -17,8 +16,8 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponse })
   @ApiTooManyRequestsResponse({ description: 'More than the allowed sign-in attempts in a minute' })
-  login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<LoginResponse> {
-    return this.auth.login(body.email, body.password, request.ip);
+  login(@Body() body: LoginDto): Promise<LoginResponse> {
+    return this.auth.login(body.email, body.password);
   }
 
   /** Outside production, the seeded demo accounts that exist, for the login page's hint. */

@@ -23,9 +23,12 @@ export class AuthService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Same answer, and about the same time, for an unknown email, a wrong password and a deactivated user. */
-  async login(email: string, password: string, clientIp: string): Promise<LoginResponse> {
-    await this.rateLimiter.consume(clientIp, email);
+  /**
+   * Same answer, and about the same time, for an unknown email, a wrong password and a deactivated
+   * user. The client IP was already counted before the body was parsed (registerLoginIpLimit).
+   */
+  async login(email: string, password: string): Promise<LoginResponse> {
+    await this.rateLimiter.consumeEmail(email);
     const user = await this.users.findOne({ where: { email: email.toLowerCase() } });
     const passwordMatches = await verifyPassword(
       password,

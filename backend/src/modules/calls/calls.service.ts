@@ -47,7 +47,7 @@ export class CallsService {
       // of its ids and read the page in a second query.
       .limit(limit + 1);
     if (query.cursor) {
-      const [createdAt, id] = decodeCursor(query.cursor, 2);
+      const [createdAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
       builder.andWhere('(call.created_at, call.id) < (:cursorCreatedAt, :cursorId)', {
         cursorCreatedAt: createdAt,
         cursorId: id,

@@ -212,6 +212,15 @@ export class ContactImportService {
       }>) {
         report.rows += 1;
         const line = info.lines;
+        // PostgreSQL text cannot hold NUL: such a row would fail its whole batch's INSERT.
+        if (
+          Object.values(record).some(
+            (value) => typeof value === 'string' && value.includes('\u0000'),
+          )
+        ) {
+          skip(line, 'contains a NUL character');
+          continue;
+        }
         const field = (name: ImportField) =>
           columns?.[name] ? (record[columns[name]!] ?? '').trim() : '';
         const rawPhone = field('phone');

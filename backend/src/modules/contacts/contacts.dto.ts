@@ -19,9 +19,17 @@ const emptyToUndefined = ({ value }: { value: unknown }) =>
     : typeof value === 'string'
       ? value.trim()
       : value;
+// A tag that is not a string is left as it is for validation to refuse (String() of an object
+// from JSON can throw: `{"toString":1}`).
 const normalizeTags = ({ value }: { value: unknown }) =>
   Array.isArray(value)
-    ? [...new Set(value.map((tag) => String(tag).trim().toLowerCase()).filter(Boolean))]
+    ? [
+        ...new Set(
+          value
+            .map((tag) => (typeof tag === 'string' ? tag.trim().toLowerCase() : tag))
+            .filter((tag) => tag !== ''),
+        ),
+      ]
     : value;
 
 /** Limits of a contact's fields: the form (this DTO) and the CSV import enforce the same ones. */

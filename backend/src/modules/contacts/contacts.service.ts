@@ -62,7 +62,7 @@ export class ContactsService {
     }
     if (query.tag) builder.andWhere(':tag = ANY(contact.tags)', { tag: query.tag });
     if (query.cursor) {
-      const [sortName, id] = decodeCursor(query.cursor, 2);
+      const [sortName, id] = decodeCursor(query.cursor, ['text', 'uuid']);
       builder.andWhere('(contact.sort_name, contact.id) > (:sortName, :id)', { sortName, id });
     }
     const rows = await builder.getMany();

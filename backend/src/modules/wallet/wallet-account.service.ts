@@ -177,7 +177,7 @@ export class WalletAccountService {
       .addOrderBy('tx.id', 'DESC')
       .take(limit + 1);
     if (query.cursor) {
-      const [createdAt, id] = decodeCursor(query.cursor, 2);
+      const [createdAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
       builder.andWhere('(tx.created_at, tx.id) < (:createdAt, :id)', { createdAt, id });
     }
     const rows = await builder.getMany();

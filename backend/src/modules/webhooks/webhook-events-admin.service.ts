@@ -92,7 +92,7 @@ export class WebhookEventsAdminService {
     if (query.provider)
       builder.andWhere('event.provider = :provider', { provider: query.provider });
     if (query.cursor) {
-      const [receivedAt, id] = decodeCursor(query.cursor, 2);
+      const [receivedAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']);
       builder.andWhere('(event.received_at, event.id) < (:receivedAt, :id)', { receivedAt, id });
     }
     const events = await builder.getMany();

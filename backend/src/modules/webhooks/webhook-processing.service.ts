@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
 import type { PoolClient } from 'pg';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { parseBody } from '../../common/body-parsers';
+import { parseBody, withoutNul } from '../../common/body-parsers';
 import {
   combineWrites,
   executeStatement,
@@ -311,7 +311,12 @@ export class WebhookProcessingService {
       if (stored.source === 'reconciliation') return deserializeNormalizedEvent(stored.rawBody);
       return this.providers.get(stored.provider).parseWebhook({
         url: stored.url,
-        query: Object.fromEntries(new URL(stored.url, 'http://stored.invalid').searchParams),
+        query: Object.fromEntries(
+          [...new URL(stored.url, 'http://stored.invalid').searchParams].map(([key, value]) => [
+            withoutNul(key),
+            withoutNul(value),
+          ]),
+        ),
         headers: stored.headers as Record<string, string>,
         contentType: stored.contentType ?? '',
         rawBody: stored.rawBody,
