@@ -3,6 +3,7 @@ import { ContactsModule } from '../contacts/contacts.module';
 import { BillingModule } from '../billing/billing.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { WalletModule } from '../wallet/wallet.module';
+import { CallControlService } from './call-control.service';
 import { CallPlacementService } from './call-placement.service';
 import { CallProgressService } from './call-progress.service';
 import { CallerIdsController } from './caller-ids.controller';
@@ -14,7 +15,13 @@ import { VoiceService } from './voice.service';
 @Module({
   imports: [ProvidersModule, BillingModule, WalletModule, ContactsModule],
   controllers: [CallsController, VoiceController, CallerIdsController],
-  providers: [CallsService, CallPlacementService, CallProgressService, VoiceService],
+  providers: [
+    CallsService,
+    CallPlacementService,
+    CallProgressService,
+    VoiceService,
+    CallControlService,
+  ],
   exports: [CallsService, CallProgressService],
 })
 export class CallsModule {}
