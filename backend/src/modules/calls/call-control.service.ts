@@ -77,7 +77,7 @@ export class CallControlService {
   async hangUp(caller: AuthUser, id: string): Promise<CallView> {
     const visible = await this.calls.find(caller, id); // 404 for a call the caller may not see
     let facts: Record<string, string> = {};
-    const entryId = await this.dataSource.transaction(async (manager) => {
+    const requested = await this.dataSource.transaction(async (manager) => {
       const call = await manager.findOne(Call, {
         where: { id: visible.id },
         lock: { mode: 'pessimistic_write' },
@@ -108,25 +108,27 @@ export class CallControlService {
       return { entry: entry.id, call };
     });
 
-    if (entryId) {
+    if (requested) {
       try {
-        await this.providers.get(entryId.call.provider).hangUp(target(entryId.call));
+        await this.providers.get(requested.call.provider).hangUp(target(requested.call));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         // Recorded, and no longer pending: the agent may try again.
         await this.dataSource
           .getRepository(CallEvent)
           .update(
-            { id: entryId.entry },
+            { id: requested.entry },
             { outcome: FAILED, facts: { ...facts, error: reason.slice(0, 300) } },
           );
-        this.logger.warn(`${entryId.call.provider} did not end call ${entryId.call.id}: ${reason}`);
+        this.logger.warn(
+          `${requested.call.provider} did not end call ${requested.call.id}: ${reason}`,
+        );
         if (error instanceof ProviderApiError && error.status !== undefined && error.status < 500) {
           throw new ConflictException(
-            `${entryId.call.provider} refused to end the call: ${reason}`,
+            `${requested.call.provider} refused to end the call: ${reason}`,
           );
         }
-        throw new BadGatewayException(`${entryId.call.provider} did not end the call: ${reason}`);
+        throw new BadGatewayException(`${requested.call.provider} did not end the call: ${reason}`);
       }
     }
     return this.calls.view(this.dataSource.manager, visible.id);
