@@ -1,6 +1,8 @@
-import { Body, Controller, Get, Header, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiProduces,
@@ -9,8 +11,9 @@ import {
 import type { FastifyReply } from 'fastify';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/auth.decorators';
+import { CallControlService, CallControlView } from './call-control.service';
 import { CallPlacementService } from './call-placement.service';
-import { CallDetailView, CallList, CallView } from './call-view';
+import { CallList, CallView } from './call-view';
 import { CallNoteDto, InitiateCallDto, ListCallsQuery } from './calls.dto';
 import { CallsService } from './calls.service';
 import { IdParam } from '../../common/errors';
@@ -22,6 +25,7 @@ export class CallsController {
   constructor(
     private readonly calls: CallsService,
     private readonly placement: CallPlacementService,
+    private readonly control: CallControlService,
   ) {}
 
   @Post()
@@ -65,9 +69,22 @@ export class CallsController {
     return this.calls.annotate(caller, id, body);
   }
 
+  @Post(':id/hangup')
+  @HttpCode(202)
+  @ApiAcceptedResponse({
+    type: CallView,
+    description: 'The provider was asked to end the call; its status follows by webhook',
+  })
+  @ApiConflictResponse({
+    description: 'The call has ended, or its provider has no documented way to end it (named)',
+  })
+  hangUp(@CurrentUser() caller: AuthUser, @IdParam() id: string): Promise<CallView> {
+    return this.control.hangUp(caller, id);
+  }
+
   @Get(':id')
-  @ApiOkResponse({ type: CallDetailView })
-  get(@CurrentUser() caller: AuthUser, @IdParam() id: string): Promise<CallDetailView> {
-    return this.calls.get(caller, id);
+  @ApiOkResponse({ type: CallControlView })
+  get(@CurrentUser() caller: AuthUser, @IdParam() id: string): Promise<CallControlView> {
+    return this.control.detail(caller, id);
   }
 }

@@ -3,6 +3,7 @@ import { ContactsModule } from '../contacts/contacts.module';
 import { BillingModule } from '../billing/billing.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { WalletModule } from '../wallet/wallet.module';
+import { CallControlService } from './call-control.service';
 import { CallPlacementService } from './call-placement.service';
 import { CallProgressService } from './call-progress.service';
 import { CallerIdsController } from './caller-ids.controller';
@@ -21,6 +22,7 @@ import { VoiceService } from './voice.service';
     CallProgressService,
     VoiceService,
     CallRollupsService,
+    CallControlService,
   ],
   exports: [CallsService, CallProgressService, CallRollupsService],
 })

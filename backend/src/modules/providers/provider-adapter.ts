@@ -67,6 +67,16 @@ export interface PlacedCall {
   from?: string;
 }
 
+/** A live call as an adapter needs it to end it. */
+export interface HangupTarget {
+  callId: string;
+  /** The provider's id of the leg to end (Twilio: the dialed child leg), null until named. */
+  providerCallId: string | null;
+  /** Twilio browser calls: the agent's own leg, ended when the child leg is not named yet. */
+  parentProviderCallId: string | null;
+  status: CallStatus;
+}
+
 /** Thrown when a verified webhook cannot be parsed: the ingress answers 400 and keeps the raw request. */
 export class WebhookParseError extends Error {
   override name = 'WebhookParseError';
@@ -96,4 +106,14 @@ export interface ProviderAdapter {
   placeCall(request: PlaceCallRequest): Promise<PlacedCall>;
   /** Asks the provider for a call's current state (reconciliation); null when it does not know the call. */
   fetchCallState(providerCallId: string): Promise<NormalizedEvent | null>;
+  /**
+   * Why the provider cannot end this live call (no documented API, call not named yet), naming
+   * the provider; null when hangUp can.
+   */
+  hangupUnsupportedReason(call: HangupTarget): string | null;
+  /**
+   * Asks the provider to end a live call. Resolves once the provider accepted the request; the
+   * end itself arrives as a webhook, through the pipeline like any status.
+   */
+  hangUp(call: HangupTarget): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { AppConfig } from '../../../config/app-config';
 import { isTerminal } from '../../calls/call-status';
 import {
   CallFacts,
+  HangupTarget,
   IncomingWebhook,
   NormalizedEvent,
   PlaceCallRequest,
@@ -80,6 +81,32 @@ export class BolnaAdapter implements ProviderAdapter {
       );
     }
     return { providerCallId: executionId, ...(request.from ? { from: request.from } : {}) };
+  }
+
+  /**
+   * Bolna documents `POST /call/{execution_id}/stop` for queued or scheduled calls only (both
+   * `initiated` here); nothing ends a call once it rings or talks.
+   */
+  hangupUnsupportedReason(call: HangupTarget): string | null {
+    if (!this.isEnabled()) return 'Bolna is not configured on this Switchboard';
+    if (call.status !== 'initiated')
+      return 'Bolna has no documented API to end a call once it rings; its stop API only cancels queued or scheduled calls';
+    if (!call.providerCallId) return 'Bolna has not named this call yet; try again in a moment';
+    return null;
+  }
+
+  async hangUp(call: HangupTarget): Promise<void> {
+    const apiKey = this.config.BOLNA_API_KEY;
+    const reason = this.hangupUnsupportedReason(call);
+    if (reason || !apiKey || !call.providerCallId)
+      throw new ProviderApiError(reason ?? 'Bolna cannot end the call');
+    const response = await providerFetch('Bolna', {
+      method: 'POST',
+      url: `${trimBaseUrl(this.config.BOLNA_API_BASE_URL)}/call/${encodeURIComponent(call.providerCallId)}/stop`,
+      headers: { Authorization: `Bearer ${apiKey}`, Accept: 'application/json' },
+    });
+    if (!response.ok)
+      throw providerHttpError('Bolna', `stop of execution ${call.providerCallId}`, response);
   }
 
   /** GET the execution: the same object the webhook posts. */

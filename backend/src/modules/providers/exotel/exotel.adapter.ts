@@ -4,6 +4,7 @@ import { AppConfig } from '../../../config/app-config';
 import { CallStatus, isTerminal } from '../../calls/call-status';
 import {
   CallFacts,
+  HangupTarget,
   IncomingWebhook,
   NormalizedEvent,
   PlaceCallRequest,
@@ -23,6 +24,8 @@ import {
 } from '../provider-http';
 import { mapProviderStatus, statusToken } from '../provider-status-map';
 
+const EXOTEL_NO_HANGUP =
+  'Exotel has no documented API to end a call placed with Calls/connect; it ends when a party hangs up or at its time limit';
 const DEFAULT_EXOTEL_API_BASE_URL = 'https://api.exotel.com';
 /** The Connect API's upper bound for TimeLimit (4 hours). */
 const MAX_TIME_LIMIT_SECONDS = 14_400;
@@ -211,6 +214,18 @@ export class ExotelAdapter implements ProviderAdapter {
       occurredAt: this.parseLocalTime(call.DateUpdated) ?? new Date(),
       facts,
     };
+  }
+
+  /**
+   * The v1 API that places these calls (Calls/connect) documents no way to end a live call: the
+   * Legs API's hangup action ends legs of its own CPaaS calls, which have leg ids, not CallSids.
+   */
+  hangupUnsupportedReason(_call: HangupTarget): string | null {
+    return EXOTEL_NO_HANGUP;
+  }
+
+  hangUp(_call: HangupTarget): Promise<void> {
+    return Promise.reject(new ProviderApiError(EXOTEL_NO_HANGUP));
   }
 
   private credentials(): { sid: string; apiKey: string; apiToken: string; callerId: string } {

@@ -1,4 +1,4 @@
-import { eventAt, planSimulatedCall } from './simulator-plan';
+import { eventAt, hangUpPlan, planSimulatedCall } from './simulator-plan';
 
 const base = {
   providerCallId: 'SIMabc',
@@ -75,5 +75,38 @@ describe('planSimulatedCall', () => {
     expect(eventAt(plan, -1)).toBeUndefined();
     expect(eventAt(plan, plan.events[2].atMs + 1)?.status).toBe('in_progress');
     expect(eventAt(plan, 10_000_000)?.status).toBe('completed');
+  });
+});
+
+describe('hangUpPlan', () => {
+  const plan = planSimulatedCall({ ...base, scenario: 'completed', talkSeconds: 300 });
+  const answeredAt = plan.events.find((event) => event.status === 'in_progress')!.atMs;
+
+  it('ends an answered call now as completed with the talk time so far, dropping the planned end', () => {
+    const hungUp = hangUpPlan(plan, answeredAt + 37_400, 1)!;
+    expect(hungUp.end).toMatchObject({ status: 'completed', durationSeconds: 37 });
+    expect(hungUp.removed.map((event) => event.status)).toEqual(['completed']);
+    expect(hungUp.plan.events.map((event) => event.status)).toEqual([
+      'initiated',
+      'ringing',
+      'in_progress',
+      'completed',
+    ]);
+    expect(eventAt(hungUp.plan, answeredAt + 100_000)).toBe(hungUp.end);
+  });
+
+  it('reports talk time unscaled', () => {
+    expect(hangUpPlan(plan, answeredAt + 500, 0.01)!.end.durationSeconds).toBe(50);
+  });
+
+  it('cancels a call that was not answered, dropping everything after now', () => {
+    const ringingAt = plan.events[1].atMs;
+    const hungUp = hangUpPlan(plan, ringingAt + 10, 1)!;
+    expect(hungUp.end).toMatchObject({ status: 'cancelled', durationSeconds: 0 });
+    expect(hungUp.removed.map((event) => event.status)).toEqual(['in_progress', 'completed']);
+  });
+
+  it('leaves a call that already ended alone', () => {
+    expect(hangUpPlan(plan, answeredAt + 301_000, 1)).toBeNull();
   });
 });

@@ -13,7 +13,7 @@ const RANDOM_ODDS: [SimulatorOutcome, number][] = [
 ];
 
 export interface SimulatedEvent {
-  status: 'initiated' | 'ringing' | 'in_progress' | SimulatorOutcome;
+  status: 'initiated' | 'ringing' | 'in_progress' | SimulatorOutcome | 'cancelled';
   /** Milliseconds after the call was placed (already scaled). */
   atMs: number;
   durationSeconds?: number;
@@ -114,4 +114,53 @@ export function planSimulatedCall(options: PlanOptions): SimulatorPlan {
 export function eventAt(plan: SimulatorPlan, now: number): SimulatedEvent | undefined {
   const elapsed = now - plan.placedAt;
   return [...plan.events].reverse().find((event) => event.atMs <= elapsed);
+}
+
+export const SIMULATOR_HANGUP_REASON = 'Hung up from Switchboard';
+
+/**
+ * The plan of a call hung up at `now`: what happened stays, what had not happened yet is replaced
+ * by one end at `now` (`completed` with the talk time so far once answered, `cancelled` before).
+ * `removed` are the events whose deliveries must not go out. null when the plan had already
+ * ended by `now` (its own end is on its way).
+ */
+export function hangUpPlan(
+  plan: SimulatorPlan,
+  now: number,
+  timeScale: number,
+): { plan: SimulatorPlan; end: SimulatedEvent; removed: SimulatedEvent[] } | null {
+  const elapsed = Math.max(0, now - plan.placedAt);
+  const happened = plan.events.filter((event) => event.atMs <= elapsed);
+  const removed = plan.events.filter((event) => event.atMs > elapsed);
+  const live = ['initiated', 'ringing', 'in_progress'];
+  if (happened.some((event) => !live.includes(event.status))) return null;
+  const answered = happened.find((event) => event.status === 'in_progress');
+  // Talk time is reported unscaled, like the planned one: scaled milliseconds back to seconds.
+  const talkSeconds = answered
+    ? Math.max(0, Math.round((elapsed - answered.atMs) / (1000 * timeScale)))
+    : 0;
+  const end: SimulatedEvent = answered
+    ? {
+        status: 'completed',
+        atMs: elapsed,
+        durationSeconds: talkSeconds,
+        recordingUrl: `https://simulator.switchboard.invalid/recordings/${plan.providerCallId}.mp3`,
+        hangupReason: SIMULATOR_HANGUP_REASON,
+      }
+    : {
+        status: 'cancelled',
+        atMs: elapsed,
+        durationSeconds: 0,
+        hangupReason: SIMULATOR_HANGUP_REASON,
+      };
+  return {
+    plan: {
+      ...plan,
+      outcome: answered ? 'completed' : plan.outcome,
+      talkSeconds,
+      events: [...happened, end],
+    },
+    end,
+    removed,
+  };
 }

@@ -7,16 +7,19 @@ import { AppConfig } from '../../../config/app-config';
 import { QueueName } from '../../../queue/queue-name';
 import { REDIS } from '../../../redis/redis.module';
 import {
+  HangupTarget,
   IncomingWebhook,
   NormalizedEvent,
   PlaceCallRequest,
   PlacedCall,
   ProviderAdapter,
+  ProviderApiError,
   WebhookParseError,
 } from '../provider-adapter';
 import { mapProviderStatus } from '../provider-status-map';
 import {
   eventAt,
+  hangUpPlan,
   planSimulatedCall,
   SimulatedEvent,
   SimulatorPlan,
@@ -137,6 +140,52 @@ export class SimulatorAdapter implements ProviderAdapter {
       rawBody: '',
       body: { ...body },
     });
+  }
+
+  hangupUnsupportedReason(call: HangupTarget): string | null {
+    return call.providerCallId
+      ? null
+      : 'The simulator has not named this call yet; try again in a moment';
+  }
+
+  /**
+   * Ends the call at once, through its own signed webhook like everything it does: the deliveries
+   * of what had not happened yet are removed, and one end (talk time up to now) is delivered now.
+   * A removed delivery already being sent is harmless: the end is terminal, and the pipeline
+   * refuses any status after it.
+   */
+  async hangUp(call: HangupTarget): Promise<void> {
+    const providerCallId = call.providerCallId;
+    const stored = providerCallId ? await this.redis.get(this.planKey(providerCallId)) : null;
+    if (!providerCallId || !stored) {
+      throw new ProviderApiError(
+        `the simulator does not know call ${providerCallId ?? call.callId}`,
+        404,
+      );
+    }
+    const hungUp = hangUpPlan(
+      JSON.parse(stored) as SimulatorPlan,
+      Date.now(),
+      Number(this.config.SIMULATOR_TIME_SCALE),
+    );
+    if (!hungUp) return; // it had already ended: that end is on its way
+    for (const event of hungUp.removed) {
+      const webhookId = `msg_${providerCallId}_${event.status}`;
+      await this.deliveries.remove(webhookId);
+      await this.deliveries.remove(`${webhookId}_again`);
+    }
+    await this.redis.set(
+      this.planKey(providerCallId),
+      JSON.stringify(hungUp.plan),
+      'EX',
+      PLAN_TTL_SECONDS,
+    );
+    const webhookId = `msg_${providerCallId}_hangup`;
+    await this.deliveries.add(
+      'deliver',
+      { webhookId, body: this.webhookBody(hungUp.plan, hungUp.end, webhookId) },
+      { jobId: webhookId },
+    );
   }
 
   private deliveryJobs(plan: SimulatorPlan, chaos: boolean) {

@@ -5,6 +5,7 @@ import { AppConfig } from '../../../config/app-config';
 import { isTerminal } from '../../calls/call-status';
 import {
   CallFacts,
+  HangupTarget,
   IncomingWebhook,
   NormalizedEvent,
   PlaceCallRequest,
@@ -91,6 +92,43 @@ export class TwilioAdapter implements ProviderAdapter {
     return Promise.reject(
       new ProviderApiError('Twilio calls are placed from the browser through the Voice SDK'),
     );
+  }
+
+  hangupUnsupportedReason(call: HangupTarget): string | null {
+    if (!this.isEnabled()) return 'Twilio is not configured on this Switchboard';
+    if (!call.providerCallId && !call.parentProviderCallId)
+      return 'Twilio has not named this call yet; try again in a moment';
+    return null;
+  }
+
+  /**
+   * Updates the Call resource (POST …/Calls/{Sid}.json): `completed` ends an answered call,
+   * `canceled` one still queued or ringing. The dialed (child) leg is ended, so the agent's
+   * browser leg ends with it; before Twilio named the child leg, the agent's leg is ended instead.
+   */
+  async hangUp(call: HangupTarget): Promise<void> {
+    const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken } = this.config;
+    const sid = call.providerCallId ?? call.parentProviderCallId;
+    if (!accountSid || !authToken || !sid) {
+      throw new ProviderApiError(
+        this.hangupUnsupportedReason(call) ?? 'Twilio cannot end the call',
+      );
+    }
+    // The agent's own leg is always answered once it dialed; only the child leg can still ring.
+    const answered = !call.providerCallId || call.status === 'in_progress';
+    const response = await providerFetch('Twilio', {
+      method: 'POST',
+      url:
+        `${trimBaseUrl(this.config.TWILIO_API_BASE_URL)}/2010-04-01/Accounts/` +
+        `${encodeURIComponent(accountSid)}/Calls/${encodeURIComponent(sid)}.json`,
+      headers: {
+        Authorization: basicAuthorization(accountSid, authToken),
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'application/json',
+      },
+      body: new URLSearchParams({ Status: answered ? 'completed' : 'canceled' }).toString(),
+    });
+    if (!response.ok) throw providerHttpError('Twilio', `hang-up of call ${sid}`, response);
   }
 
   /** GET the Call resource; Twilio answers 404 for a sid it does not know. */
