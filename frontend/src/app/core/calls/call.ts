@@ -76,6 +76,14 @@ export const CALL_DIRECTION_LABELS: Readonly<Record<CallDirection, string>> = {
 export const SIMULATOR_SCENARIOS = ['random', 'completed', 'busy', 'no_answer', 'failed'] as const;
 export type SimulatorScenario = (typeof SIMULATOR_SCENARIOS)[number];
 
+export const SCENARIO_LABELS: Readonly<Record<SimulatorScenario, string>> = {
+  random: 'Random outcome',
+  completed: 'Answered, then completed',
+  busy: 'Busy',
+  no_answer: 'No answer',
+  failed: 'Failed',
+};
+
 export const CALL_DISPOSITIONS = [
   'interested',
   'not_interested',

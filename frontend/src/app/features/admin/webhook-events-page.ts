@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
@@ -26,6 +25,7 @@ import {
   WebhookEventView,
   WebhookEventsApi,
 } from './webhook-events-api';
+import { IntlDatePipe } from '../../shared/format/intl-format';
 
 export const WEBHOOK_PAGE_SIZE = 50;
 
@@ -33,7 +33,7 @@ export const WEBHOOK_PAGE_SIZE = 50;
 @Component({
   selector: 'sb-webhook-events-page',
   imports: [
-    DatePipe,
+    IntlDatePipe,
     RouterLink,
     MatTableModule,
     MatButtonModule,

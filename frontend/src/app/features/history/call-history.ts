@@ -1,4 +1,4 @@
-import { DOCUMENT, DatePipe } from '@angular/common';
+import { DOCUMENT } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -28,7 +28,8 @@ import { DurationPipe } from '../../shared/duration/duration-pipe';
 import { EmptyState } from '../../shared/empty-state/empty-state';
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { saveFile } from '../../shared/save-file/save-file';
-import { UsersApi } from '../admin/users-api';
+import { UsersApi } from '../../core/users/users-api';
+import { InitiateCallDialog } from '../../shared/initiate-call-dialog/initiate-call-dialog';
 import { CallDetailPanel } from './call-detail-panel';
 import {
   CallFilters,
@@ -41,7 +42,7 @@ import {
 } from './call-filters';
 import { CallHistoryFilters } from './call-history-filters';
 import { CallHistoryStore } from './call-history-store';
-import { InitiateCallDialog } from './initiate-call-dialog';
+import { IntlDatePipe } from '../../shared/format/intl-format';
 
 /**
  * Call history: the filtered list (filters in the URL), keyset "Load more", CSV export, and the
@@ -50,7 +51,7 @@ import { InitiateCallDialog } from './initiate-call-dialog';
 @Component({
   selector: 'sb-call-history',
   imports: [
-    DatePipe,
+    IntlDatePipe,
     MatTableModule,
     MatButtonModule,
     MatIconModule,

@@ -1,4 +1,4 @@
-import { DOCUMENT, DatePipe } from '@angular/common';
+import { DOCUMENT } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -40,6 +40,7 @@ import { EmptyState } from '../../shared/empty-state/empty-state';
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { saveFile } from '../../shared/save-file/save-file';
 import { describeTransaction, kindTone } from './transaction-description';
+import { IntlDatePipe } from '../../shared/format/intl-format';
 
 export const TRANSACTIONS_PAGE_SIZE = 50;
 /** Pushed balance changes are gathered this long before the ledger is read again. */
@@ -55,7 +56,7 @@ const CALL_LOOKBACK_MS = 5 * 3600 * 1000;
 @Component({
   selector: 'sb-wallet-transactions',
   imports: [
-    DatePipe,
+    IntlDatePipe,
     RouterLink,
     ReactiveFormsModule,
     MatTableModule,
