@@ -16,6 +16,7 @@ import { ApiError } from '../../core/api/api-error';
 import { PROVIDERS, PROVIDER_LABELS, Provider, providerLabel } from '../../core/calls/call';
 import { ConfirmDialog, ConfirmDialogData } from '../../shared/confirm-dialog/confirm-dialog';
 import { EmptyState } from '../../shared/empty-state/empty-state';
+import { LoadError } from '../../shared/load-error/load-error';
 import {
   REPLAYABLE_STATES,
   WEBHOOK_EVENT_STATES,
@@ -43,6 +44,7 @@ export const WEBHOOK_PAGE_SIZE = 50;
     MatProgressBarModule,
     MatTooltipModule,
     EmptyState,
+    LoadError,
   ],
   templateUrl: './webhook-events-page.html',
   styleUrl: './webhook-events-page.scss',

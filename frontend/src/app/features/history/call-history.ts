@@ -26,6 +26,7 @@ import { CallsApi } from '../../core/calls/calls-api';
 import { CallStatusChip } from '../../shared/call-status-chip/call-status-chip';
 import { DurationPipe } from '../../shared/duration/duration-pipe';
 import { EmptyState } from '../../shared/empty-state/empty-state';
+import { LoadError } from '../../shared/load-error/load-error';
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { saveFile } from '../../shared/save-file/save-file';
 import { UsersApi } from '../../core/users/users-api';
@@ -61,6 +62,7 @@ import { IntlDatePipe } from '../../shared/format/intl-format';
     CallHistoryFilters,
     DurationPipe,
     EmptyState,
+    LoadError,
     MoneyPipe,
   ],
   providers: [CallHistoryStore],

@@ -37,6 +37,7 @@ import { RealtimeService } from '../../core/realtime/realtime-service';
 import { WalletApi } from '../../core/wallet/wallet-api';
 import { startOfDay, toDay } from '../../shared/days/days';
 import { EmptyState } from '../../shared/empty-state/empty-state';
+import { LoadError } from '../../shared/load-error/load-error';
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { saveFile } from '../../shared/save-file/save-file';
 import { describeTransaction, kindTone } from './transaction-description';
@@ -69,6 +70,7 @@ const CALL_LOOKBACK_MS = 5 * 3600 * 1000;
     MatProgressBarModule,
     MatTooltipModule,
     EmptyState,
+    LoadError,
     MoneyPipe,
   ],
   providers: [provideNativeDateAdapter()],
