@@ -1,7 +1,7 @@
 import '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,6 +18,7 @@ import { createRootLogger, PinoNestLogger, requestContext } from './logging/logg
 import { configuredSecrets, redactUrl } from './logging/redaction';
 import { MetricsService } from './metrics/metrics.service';
 import { LoginRateLimiter, registerLoginIpLimit } from './modules/auth/login-rate-limiter';
+import { createOpenApiDocument } from './openapi/openapi-document';
 import { RedisStreamsIoAdapter } from './modules/realtime/redis-streams-io.adapter';
 
 /** One log line per request (not two), none for probes and scrapes. */
@@ -128,17 +129,7 @@ export async function createApiApp(
   }
   app.useGlobalFilters(new AllExceptionsFilter(spaFallback));
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Switchboard API')
-      .setDescription(
-        'Calls, provider webhooks, billing, wallet and contacts of a multi-tenant voice console.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = createOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document);
 
   // Close queues, then Redis and PostgreSQL, on SIGTERM/SIGINT, then exit 0 (not re-raise the signal).

@@ -1,3 +1,5 @@
+import { ApiSchema, ApiView, Page, Refine } from '../api/api-schema';
+
 /** The call shapes returned by the backend's calls and voice endpoints (money as micros strings). */
 export const CALL_STATUSES = [
   'initiated',
@@ -76,6 +78,14 @@ export const CALL_DIRECTION_LABELS: Readonly<Record<CallDirection, string>> = {
 export const SIMULATOR_SCENARIOS = ['random', 'completed', 'busy', 'no_answer', 'failed'] as const;
 export type SimulatorScenario = (typeof SIMULATOR_SCENARIOS)[number];
 
+export const SCENARIO_LABELS: Readonly<Record<SimulatorScenario, string>> = {
+  random: 'Random outcome',
+  completed: 'Answered, then completed',
+  busy: 'Busy',
+  no_answer: 'No answer',
+  failed: 'Failed',
+};
+
 export const CALL_DISPOSITIONS = [
   'interested',
   'not_interested',
@@ -97,80 +107,27 @@ export const CALL_DISPOSITION_LABELS: Readonly<Record<CallDisposition, string>> 
   other: 'Other',
 };
 
-/** What an agent records about a call afterwards (`PATCH /api/calls/:id`). */
-export interface CallNote {
-  note?: string | null;
-  disposition?: CallDisposition | null;
-}
+/** What an agent records about a call afterwards (`PATCH /api/calls/:id`); null clears a field. */
+export type CallNote = {
+  [K in keyof ApiSchema<'CallNoteDto'>]?: ApiSchema<'CallNoteDto'>[K] | null;
+};
 
-export interface CallAgent {
-  id: string;
-  name: string;
-}
+export type CallAgent = ApiView<'CallAgentView'>;
 
-export interface CallView {
-  id: string;
-  provider: Provider;
-  providerCallId: string | null;
-  direction: CallDirection;
-  from: string | null;
-  to: string;
-  /** ISO 3166 two-letter code, when the number's country is known. */
-  country: string | null;
-  status: CallStatus;
-  rawStatus: string | null;
-  agent: CallAgent | null;
-  contactId: string | null;
-  /** The linked contact, matched by number when the call was placed. */
-  contact: { id: string; name: string } | null;
-  /** The agent's note after the call. */
-  note: string | null;
-  disposition: CallDisposition | null;
-  createdAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
-  durationSeconds: number | null;
-  timeLimitSeconds: number | null;
-  /** Integer micro-units of the organization's currency, as a decimal string. */
-  costMicros: string | null;
-  providerCostMicros: string | null;
-  providerCurrency: string | null;
-  recordingUrl: string | null;
-  hangupReason: string | null;
-}
+/** A call as the api returns it (money: integer micros as decimal strings). */
+export type CallView = Refine<ApiView<'CallView'>, { disposition: CallDisposition | null }>;
 
 /** One provider event as the call's timeline records it, applied or not. */
-export interface CallEventView {
-  id: string;
-  rawStatus: string;
-  /** The internal status it maps to; null when the provider's status is unknown. */
-  status: CallStatus | null;
-  applied: boolean;
-  /** applied, same_status, lower_rank, already_terminal, older_sequence, unknown_status, optionally `+enriched`. */
-  outcome: string;
-  sequence: number | null;
-  facts: Record<string, string | number | boolean | null>;
-  occurredAt: string;
-  receivedAt: string;
-}
+export type CallEventView = Refine<
+  ApiView<'CallEventView'>,
+  { facts: Record<string, string | number | boolean | null> }
+>;
 
-export interface CallDetail extends CallView {
-  timeline: CallEventView[];
-}
+export type CallDetail = CallView & { timeline: CallEventView[] };
 
-export interface CallPage {
-  items: CallView[];
-  nextCursor: string | null;
-}
+export type CallPage = Page<CallView>;
 
-export interface NewCall {
-  provider: ServerPlacedProvider;
-  to: string;
-  from?: string;
-  scenario?: SimulatorScenario;
-  talkSeconds?: number;
-  chaos?: boolean;
-}
+export type NewCall = ApiSchema<'InitiateCallDto'>;
 
 /** A short-lived Twilio access token for the browser device. */
 export interface VoiceToken {
@@ -180,11 +137,7 @@ export interface VoiceToken {
 }
 
 /** A number the organization may show as the caller. */
-export interface CallerId {
-  id: string;
-  number: string;
-  label: string;
-}
+export type CallerId = ApiView<'CallerIdView'>;
 
 export interface VoiceConfig {
   twilio: { enabled: boolean; identity: string | null };

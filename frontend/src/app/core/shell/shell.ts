@@ -22,6 +22,7 @@ import { map } from 'rxjs';
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { AuthService } from '../auth/auth-service';
 import { ROLE_LABELS, isAdminRole } from '../auth/user';
+import { useMaterialSymbols } from '../material/material-symbols';
 import { RealtimeIndicator } from '../realtime/realtime-indicator';
 import { RealtimeService } from '../realtime/realtime-service';
 import { WalletStore } from '../wallet/wallet-store';
@@ -100,6 +101,7 @@ export class Shell {
   );
 
   constructor() {
+    useMaterialSymbols();
     // One shell per session: load this organization's wallet, keep it live, forget it on the way
     // out; the socket opens and closes with the shell.
     const realtime = inject(RealtimeService);

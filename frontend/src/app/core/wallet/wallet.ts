@@ -1,23 +1,13 @@
+import { ApiSchema, ApiView, Page, Refine } from '../api/api-schema';
+
 /** The wallet shapes returned by `/api/wallet` (money as integer micros in decimal strings). */
-export interface Wallet {
-  currency: string;
-  balanceMicros: string;
-  /** Reserved for calls in progress. */
-  heldMicros: string;
-  /** balance − held: what new calls can spend. */
-  availableMicros: string;
-  lowBalanceThresholdMicros: string;
-  /** available is below the threshold. */
-  lowBalance: boolean;
-  formatted: { balance: string; held: string; available: string; lowBalanceThreshold: string };
-}
+export type Wallet = Refine<
+  ApiView<'WalletView'>,
+  { formatted: { balance: string; held: string; available: string; lowBalanceThreshold: string } }
+>;
 
 /** The figures a `wallet:updated` push carries. */
-export interface WalletBalanceUpdate {
-  balanceMicros: string;
-  heldMicros: string;
-  availableMicros: string;
-}
+export type WalletBalanceUpdate = Pick<Wallet, 'balanceMicros' | 'heldMicros' | 'availableMicros'>;
 
 export const TRANSACTION_KINDS = [
   'topup',
@@ -40,25 +30,12 @@ export const TRANSACTION_KIND_LABELS: Readonly<Record<TransactionKind, string>> 
   adjustment: 'Adjustment',
 };
 
-export interface Transaction {
-  id: string;
-  kind: TransactionKind;
-  balanceChangeMicros: string;
-  heldChangeMicros: string;
-  availableChangeMicros: string;
-  balanceAfterMicros: string;
-  availableAfterMicros: string;
-  callId: string | null;
-  reason: string | null;
-  createdBy: string | null;
-  createdAt: string;
-  formatted: { balanceChange: string; availableChange: string; balanceAfter: string };
-}
+export type Transaction = Refine<
+  ApiView<'TransactionView'>,
+  { formatted: { balanceChange: string; availableChange: string; balanceAfter: string } }
+>;
 
-export interface TransactionPage {
-  items: Transaction[];
-  nextCursor: string | null;
-}
+export type TransactionPage = Page<Transaction>;
 
 export interface TransactionQuery {
   kind?: readonly TransactionKind[];
@@ -68,8 +45,4 @@ export interface TransactionQuery {
   to?: string;
 }
 
-export interface TopUp {
-  /** Positive integer micros. */
-  amountMicros: string;
-  note?: string;
-}
+export type TopUp = ApiSchema<'TopUpDto'>;

@@ -12,7 +12,7 @@ import { finalize } from 'rxjs';
 import { ApiError } from '../../core/api/api-error';
 import { ROLES, ROLE_LABELS, Role, User } from '../../core/auth/user';
 import { ROLE_DESCRIPTIONS } from './role-descriptions';
-import { UsersApi } from './users-api';
+import { UsersApi } from '../../core/users/users-api';
 
 export const MIN_PASSWORD_LENGTH = 8;
 

@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -19,13 +18,14 @@ import { initialsOf } from '../../core/shell/shell';
 import { ConfirmDialog, ConfirmDialogData } from '../../shared/confirm-dialog/confirm-dialog';
 import { AddUserDialog } from './add-user-dialog';
 import { ROLE_DESCRIPTIONS } from './role-descriptions';
-import { UsersApi } from './users-api';
+import { UsersApi } from '../../core/users/users-api';
+import { IntlDatePipe } from '../../shared/format/intl-format';
 
 /** Admin → Users: who can sign in to the organization, their roles, and access on/off. */
 @Component({
   selector: 'sb-users-page',
   imports: [
-    DatePipe,
+    IntlDatePipe,
     MatTableModule,
     MatButtonModule,
     MatIconModule,

@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
@@ -17,6 +16,7 @@ import { ApiError } from '../../core/api/api-error';
 import { PROVIDERS, PROVIDER_LABELS, Provider, providerLabel } from '../../core/calls/call';
 import { ConfirmDialog, ConfirmDialogData } from '../../shared/confirm-dialog/confirm-dialog';
 import { EmptyState } from '../../shared/empty-state/empty-state';
+import { LoadError } from '../../shared/load-error/load-error';
 import {
   REPLAYABLE_STATES,
   WEBHOOK_EVENT_STATES,
@@ -26,6 +26,7 @@ import {
   WebhookEventView,
   WebhookEventsApi,
 } from './webhook-events-api';
+import { IntlDatePipe } from '../../shared/format/intl-format';
 
 export const WEBHOOK_PAGE_SIZE = 50;
 
@@ -33,7 +34,7 @@ export const WEBHOOK_PAGE_SIZE = 50;
 @Component({
   selector: 'sb-webhook-events-page',
   imports: [
-    DatePipe,
+    IntlDatePipe,
     RouterLink,
     MatTableModule,
     MatButtonModule,
@@ -43,6 +44,7 @@ export const WEBHOOK_PAGE_SIZE = 50;
     MatProgressBarModule,
     MatTooltipModule,
     EmptyState,
+    LoadError,
   ],
   templateUrl: './webhook-events-page.html',
   styleUrl: './webhook-events-page.scss',

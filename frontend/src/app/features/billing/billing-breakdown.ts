@@ -1,4 +1,3 @@
-import { DecimalPipe, PercentPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { MatTableModule } from '@angular/material/table';
 
@@ -6,6 +5,7 @@ import { BillingSummary, SummaryGroup, SummaryGroupRow } from '../../core/billin
 import { providerLabel } from '../../core/calls/call';
 import { DurationPipe } from '../../shared/duration/duration-pipe';
 import { MoneyPipe } from '../../shared/money/money-pipe';
+import { IntlNumberPipe, IntlPercentPipe } from '../../shared/format/intl-format';
 
 interface BreakdownRow extends SummaryGroupRow {
   name: string;
@@ -23,7 +23,7 @@ const GROUP_HEADINGS: Readonly<Record<SummaryGroup, string>> = {
 /** One breakdown of a billing summary as a table, largest spend first (days in order). */
 @Component({
   selector: 'sb-billing-breakdown',
-  imports: [MatTableModule, DecimalPipe, PercentPipe, DurationPipe, MoneyPipe],
+  imports: [MatTableModule, IntlNumberPipe, IntlPercentPipe, DurationPipe, MoneyPipe],
   templateUrl: './billing-breakdown.html',
   styleUrl: './billing-breakdown.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

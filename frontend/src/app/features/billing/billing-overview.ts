@@ -1,4 +1,4 @@
-import { DOCUMENT, DecimalPipe, PercentPipe } from '@angular/common';
+import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
@@ -40,6 +40,7 @@ import {
   periodToParams,
   samePeriod,
 } from './billing-period';
+import { IntlNumberPipe, IntlPercentPipe } from '../../shared/format/intl-format';
 
 /** Breakdowns offered under the chart; `agent` to owners and admins only. */
 export const BREAKDOWNS: readonly { group: SummaryGroup; label: string; adminOnly?: boolean }[] = [
@@ -68,8 +69,8 @@ const IDLE: Loadable = { summary: null, loading: false, error: null };
 @Component({
   selector: 'sb-billing-overview',
   imports: [
-    DecimalPipe,
-    PercentPipe,
+    IntlNumberPipe,
+    IntlPercentPipe,
     ReactiveFormsModule,
     MatButtonModule,
     MatButtonToggleModule,

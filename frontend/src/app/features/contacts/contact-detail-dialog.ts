@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
@@ -16,6 +15,7 @@ import { DurationPipe } from '../../shared/duration/duration-pipe';
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { PhonePipe } from '../../shared/phone/phone-pipe';
 import { RelativeTimePipe } from '../../shared/relative-time/relative-time-pipe';
+import { IntlDatePipe } from '../../shared/format/intl-format';
 
 export interface ContactDetailData {
   id: string;
@@ -34,7 +34,7 @@ export const CONTACT_RECENT_CALLS = 20;
 @Component({
   selector: 'sb-contact-detail-dialog',
   imports: [
-    DatePipe,
+    IntlDatePipe,
     RouterLink,
     MatDialogModule,
     MatButtonModule,

@@ -12,7 +12,7 @@ import { finalize } from 'rxjs';
 import { ApiError } from '../../core/api/api-error';
 import { Contact, ContactInput } from '../../core/contacts/contact';
 import { ContactsApi } from '../../core/contacts/contacts-api';
-import { phoneNumberValidator } from '../history/initiate-call-dialog';
+import { phoneNumberValidator } from '../../shared/phone/phone-number-validator';
 
 export interface ContactFormData {
   /** The contact to edit; absent to create one. */
@@ -48,7 +48,7 @@ export function existingContactFrom(message: string): { id: string; name: string
     <h2 mat-dialog-title>{{ editing ? 'Edit contact' : 'New contact' }}</h2>
     <form [formGroup]="form" (ngSubmit)="save()" novalidate>
       <mat-dialog-content class="content">
-        <mat-form-field>
+        <mat-form-field appearance="outline">
           <mat-label>Name</mat-label>
           <input matInput formControlName="name" data-testid="contact-form-name" cdkFocusInitial />
           @if (form.controls.name.hasError('required')) {
@@ -57,7 +57,7 @@ export function existingContactFrom(message: string): { id: string; name: string
             <mat-error>{{ form.controls.name.getError('server') }}</mat-error>
           }
         </mat-form-field>
-        <mat-form-field>
+        <mat-form-field appearance="outline">
           <mat-label>Phone</mat-label>
           <input
             matInput
@@ -94,7 +94,7 @@ export function existingContactFrom(message: string): { id: string; name: string
           </div>
         }
         <div class="row">
-          <mat-form-field>
+          <mat-form-field appearance="outline">
             <mat-label>Email</mat-label>
             <input matInput type="email" formControlName="email" data-testid="contact-form-email" />
             @if (form.controls.email.hasError('email')) {
@@ -103,12 +103,12 @@ export function existingContactFrom(message: string): { id: string; name: string
               <mat-error>{{ form.controls.email.getError('server') }}</mat-error>
             }
           </mat-form-field>
-          <mat-form-field>
+          <mat-form-field appearance="outline">
             <mat-label>Company</mat-label>
             <input matInput formControlName="company" data-testid="contact-form-company" />
           </mat-form-field>
         </div>
-        <mat-form-field>
+        <mat-form-field appearance="outline">
           <mat-label>Tags</mat-label>
           <mat-chip-grid #tagGrid aria-label="Tags">
             @for (tag of tags(); track tag) {
@@ -127,7 +127,7 @@ export function existingContactFrom(message: string): { id: string; name: string
             />
           </mat-chip-grid>
         </mat-form-field>
-        <mat-form-field>
+        <mat-form-field appearance="outline">
           <mat-label>Notes</mat-label>
           <textarea
             matInput

@@ -20,6 +20,7 @@ import { Contact, ImportReport } from '../../core/contacts/contact';
 import { ContactsApi } from '../../core/contacts/contacts-api';
 import { ConfirmDialog, ConfirmDialogData } from '../../shared/confirm-dialog/confirm-dialog';
 import { EmptyState } from '../../shared/empty-state/empty-state';
+import { LoadError } from '../../shared/load-error/load-error';
 import { PhonePipe } from '../../shared/phone/phone-pipe';
 import { flagEmoji } from '../../shared/phone/phone';
 import { RelativeTimePipe } from '../../shared/relative-time/relative-time-pipe';
@@ -52,6 +53,7 @@ export const SEARCH_DEBOUNCE_MS = 300;
     MatProgressBarModule,
     MatTooltipModule,
     EmptyState,
+    LoadError,
     PhonePipe,
     RelativeTimePipe,
   ],

@@ -1,4 +1,4 @@
-import { DOCUMENT, DecimalPipe } from '@angular/common';
+import { DOCUMENT } from '@angular/common';
 import { HttpEventType } from '@angular/common/http';
 import {
   ChangeDetectionStrategy,
@@ -30,6 +30,7 @@ import { ContactsApi } from '../../core/contacts/contacts-api';
 import { RealtimeService } from '../../core/realtime/realtime-service';
 import { saveFile } from '../../shared/save-file/save-file';
 import { guessMapping, importReportCsv, readCsvHeader } from './contact-csv';
+import { IntlNumberPipe } from '../../shared/format/intl-format';
 
 export type ImportStep = 'pick' | 'map' | 'uploading' | 'report';
 
@@ -54,7 +55,7 @@ export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 @Component({
   selector: 'sb-import-contacts-dialog',
   imports: [
-    DecimalPipe,
+    IntlNumberPipe,
     FormsModule,
     ScrollingModule,
     MatDialogModule,

@@ -1,4 +1,3 @@
-import { DecimalPipe, PercentPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
@@ -19,9 +18,10 @@ import { DurationPipe, formatDuration } from '../../shared/duration/duration-pip
 import { EmptyState } from '../../shared/empty-state/empty-state';
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { formatMicros } from '../../shared/money/money';
-import { InitiateCallDialog } from '../history/initiate-call-dialog';
+import { InitiateCallDialog } from '../../shared/initiate-call-dialog/initiate-call-dialog';
 import { callsPerHourChartConfig } from './dashboard-chart';
 import { DashboardStore, EndedCall, liveSeconds } from './dashboard-store';
+import { IntlNumberPipe, IntlPercentPipe } from '../../shared/format/intl-format';
 
 /** How long the "call ended" toast stays. */
 export const ENDED_TOAST_MS = 6000;
@@ -33,8 +33,8 @@ export const ENDED_TOAST_MS = 6000;
 @Component({
   selector: 'sb-dashboard-page',
   imports: [
-    DecimalPipe,
-    PercentPipe,
+    IntlNumberPipe,
+    IntlPercentPipe,
     RouterLink,
     MatButtonModule,
     MatIconModule,

@@ -44,6 +44,7 @@ import {
   CallDisposition,
   CallView,
   CallerId,
+  SCENARIO_LABELS,
   SIMULATOR_SCENARIOS,
   SimulatorScenario,
   isTerminalStatus,
@@ -59,7 +60,6 @@ import { MoneyPipe } from '../../shared/money/money-pipe';
 import { PhonePipe } from '../../shared/phone/phone-pipe';
 import { flagEmoji } from '../../shared/phone/phone';
 import { RelativeTimePipe } from '../../shared/relative-time/relative-time-pipe';
-import { SCENARIO_LABELS } from '../history/initiate-call-dialog';
 import { incrementLabel } from './call-cost';
 import { DialerKeypad } from './dialer-keypad';
 import { DialerRecentCalls } from './dialer-recent-calls';

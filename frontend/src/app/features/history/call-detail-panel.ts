@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
@@ -20,6 +19,7 @@ import { MoneyPipe } from '../../shared/money/money-pipe';
 import { formatMicros, parseMicros } from '../../shared/money/money';
 import { CallHistoryStore } from './call-history-store';
 import { OutcomeDescription, describeOutcome } from './call-event-outcome';
+import { IntlDatePipe } from '../../shared/format/intl-format';
 
 interface FactView {
   key: string;
@@ -51,7 +51,7 @@ const FACT_LABELS: Readonly<Record<string, string>> = {
 @Component({
   selector: 'sb-call-detail-panel',
   imports: [
-    DatePipe,
+    IntlDatePipe,
     MatDialogModule,
     MatButtonModule,
     MatIconModule,

@@ -1,4 +1,4 @@
-import { DOCUMENT, DatePipe } from '@angular/common';
+import { DOCUMENT } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -26,9 +26,11 @@ import { CallsApi } from '../../core/calls/calls-api';
 import { CallStatusChip } from '../../shared/call-status-chip/call-status-chip';
 import { DurationPipe } from '../../shared/duration/duration-pipe';
 import { EmptyState } from '../../shared/empty-state/empty-state';
+import { LoadError } from '../../shared/load-error/load-error';
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { saveFile } from '../../shared/save-file/save-file';
-import { UsersApi } from '../admin/users-api';
+import { UsersApi } from '../../core/users/users-api';
+import { InitiateCallDialog } from '../../shared/initiate-call-dialog/initiate-call-dialog';
 import { CallDetailPanel } from './call-detail-panel';
 import {
   CallFilters,
@@ -41,7 +43,7 @@ import {
 } from './call-filters';
 import { CallHistoryFilters } from './call-history-filters';
 import { CallHistoryStore } from './call-history-store';
-import { InitiateCallDialog } from './initiate-call-dialog';
+import { IntlDatePipe } from '../../shared/format/intl-format';
 
 /**
  * Call history: the filtered list (filters in the URL), keyset "Load more", CSV export, and the
@@ -50,7 +52,7 @@ import { InitiateCallDialog } from './initiate-call-dialog';
 @Component({
   selector: 'sb-call-history',
   imports: [
-    DatePipe,
+    IntlDatePipe,
     MatTableModule,
     MatButtonModule,
     MatIconModule,
@@ -60,6 +62,7 @@ import { InitiateCallDialog } from './initiate-call-dialog';
     CallHistoryFilters,
     DurationPipe,
     EmptyState,
+    LoadError,
     MoneyPipe,
   ],
   providers: [CallHistoryStore],

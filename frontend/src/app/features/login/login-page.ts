@@ -14,6 +14,7 @@ import { finalize } from 'rxjs';
 import { ApiError } from '../../core/api/api-error';
 import { AuthService } from '../../core/auth/auth-service';
 import { safeReturnUrl } from '../../core/auth/login-redirect';
+import { useMaterialSymbols } from '../../core/material/material-symbols';
 
 interface DemoAccount {
   role: string;
@@ -59,6 +60,7 @@ export class LoginPage {
   protected readonly demoAccounts = signal<DemoAccount[]>([]);
 
   constructor() {
+    useMaterialSymbols();
     inject(HttpClient)
       .get<{ items: { email: string; password: string; role: string }[] }>(
         '/api/auth/demo-accounts',

@@ -39,7 +39,7 @@ import { currencySymbol, microsToDecimal, parseAmount } from '../../shared/money
     <span class="label"><mat-icon>notifications_active</mat-icon>Low-balance warning</span>
     @if (canEdit()) {
       <form class="form" [formGroup]="form" (ngSubmit)="save()" novalidate>
-        <mat-form-field class="field" subscriptSizing="dynamic">
+        <mat-form-field appearance="outline" class="field" subscriptSizing="dynamic">
           <mat-label>Warn below</mat-label>
           <span matTextPrefix>{{ symbol() }}&nbsp;</span>
           <input

@@ -1,4 +1,4 @@
-import { DOCUMENT, DatePipe } from '@angular/common';
+import { DOCUMENT } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -37,9 +37,11 @@ import { RealtimeService } from '../../core/realtime/realtime-service';
 import { WalletApi } from '../../core/wallet/wallet-api';
 import { startOfDay, toDay } from '../../shared/days/days';
 import { EmptyState } from '../../shared/empty-state/empty-state';
+import { LoadError } from '../../shared/load-error/load-error';
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { saveFile } from '../../shared/save-file/save-file';
 import { describeTransaction, kindTone } from './transaction-description';
+import { IntlDatePipe } from '../../shared/format/intl-format';
 
 export const TRANSACTIONS_PAGE_SIZE = 50;
 /** Pushed balance changes are gathered this long before the ledger is read again. */
@@ -55,7 +57,7 @@ const CALL_LOOKBACK_MS = 5 * 3600 * 1000;
 @Component({
   selector: 'sb-wallet-transactions',
   imports: [
-    DatePipe,
+    IntlDatePipe,
     RouterLink,
     ReactiveFormsModule,
     MatTableModule,
@@ -68,6 +70,7 @@ const CALL_LOOKBACK_MS = 5 * 3600 * 1000;
     MatProgressBarModule,
     MatTooltipModule,
     EmptyState,
+    LoadError,
     MoneyPipe,
   ],
   providers: [provideNativeDateAdapter()],

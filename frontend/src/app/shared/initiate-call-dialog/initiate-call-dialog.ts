@@ -25,10 +25,12 @@ import {
   PROVIDER_LABELS,
   SIMULATOR_SCENARIOS,
   ServerPlacedProvider,
+  SCENARIO_LABELS,
   SimulatorScenario,
 } from '../../core/calls/call';
 import { CallsApi } from '../../core/calls/calls-api';
 import { VoiceApi } from '../../core/calls/voice-api';
+import { phoneNumberValidator } from '../phone/phone-number-validator';
 
 export interface InitiateCallData {
   /** Number to prefill (e.g. from a contact). */
@@ -37,27 +39,11 @@ export interface InitiateCallData {
 
 export const MAX_TALK_SECONDS = 4 * 3600;
 
-export const SCENARIO_LABELS: Readonly<Record<SimulatorScenario, string>> = {
-  random: 'Random outcome',
-  completed: 'Answered, then completed',
-  busy: 'Busy',
-  no_answer: 'No answer',
-  failed: 'Failed',
-};
-
 const PROVIDER_HINTS: Readonly<Record<ServerPlacedProvider, string>> = {
   simulator: 'Plays a realistic call with real webhooks; no phone network involved.',
   exotel: 'Exotel rings the caller id first, then connects the number.',
   bolna: 'A Bolna voice agent calls the number.',
 };
-
-/** Accepts E.164 or a national number: digits with optional +, spaces, dots, dashes, brackets. */
-export function phoneNumberValidator(control: AbstractControl<string>): ValidationErrors | null {
-  const value = (control.value ?? '').trim();
-  if (!value) return null;
-  const compact = value.replace(/[\s().-]/g, '');
-  return /^\+?\d{6,15}$/.test(compact) ? null : { phone: true };
-}
 
 function wholeNumberValidator(control: AbstractControl<number | null>): ValidationErrors | null {
   const value = control.value;

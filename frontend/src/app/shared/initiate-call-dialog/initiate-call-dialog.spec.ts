@@ -5,7 +5,8 @@ import { MatDialogRef } from '@angular/material/dialog';
 import { provideRouter } from '@angular/router';
 
 import { makeCall } from '../../testing';
-import { InitiateCallDialog, phoneNumberValidator } from './initiate-call-dialog';
+import { phoneNumberValidator } from '../phone/phone-number-validator';
+import { InitiateCallDialog } from './initiate-call-dialog';
 import { FormControl } from '@angular/forms';
 
 describe('InitiateCallDialog', () => {
