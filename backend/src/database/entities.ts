@@ -10,6 +10,8 @@ import { LedgerTransaction } from '../modules/wallet/entities/ledger-transaction
 import { Wallet } from '../modules/wallet/entities/wallet.entity';
 import { Contact } from '../modules/contacts/entities/contact.entity';
 import { CallerId } from '../modules/calls/entities/caller-id.entity';
+import { DncNumber } from '../modules/dnc/entities/dnc-number.entity';
+import { DncRefusal } from '../modules/dnc/entities/dnc-refusal.entity';
 
 /** Every entity of the schema; migrations are generated from this list. */
 export const ENTITIES = [
@@ -25,4 +27,6 @@ export const ENTITIES = [
   LedgerEntry,
   Contact,
   CallerId,
+  DncNumber,
+  DncRefusal,
 ];
