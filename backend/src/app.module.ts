@@ -12,6 +12,7 @@ import { ContactsModule } from './modules/contacts/contacts.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { BillingModule } from './modules/billing/billing.module';
 import { WalletModule } from './modules/wallet/wallet.module';
+import { DncModule } from './modules/dnc/dnc.module';
 
 /** The api process: HTTP controllers on top of the shared core. */
 @Module({})
@@ -32,6 +33,7 @@ export class AppModule {
         BillingModule,
         ContactsModule,
         WalletModule,
+        DncModule,
       ],
     };
   }

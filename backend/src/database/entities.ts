@@ -12,6 +12,8 @@ import { Contact } from '../modules/contacts/entities/contact.entity';
 import { ContactImport } from '../modules/contacts/entities/contact-import.entity';
 import { ContactImportProblem } from '../modules/contacts/entities/contact-import-problem.entity';
 import { CallerId } from '../modules/calls/entities/caller-id.entity';
+import { DncNumber } from '../modules/dnc/entities/dnc-number.entity';
+import { DncRefusal } from '../modules/dnc/entities/dnc-refusal.entity';
 
 /** Every entity of the schema; migrations are generated from this list. */
 export const ENTITIES = [
@@ -29,4 +31,6 @@ export const ENTITIES = [
   CallerId,
   ContactImport,
   ContactImportProblem,
+  DncNumber,
+  DncRefusal,
 ];

@@ -40,6 +40,7 @@ interface Foreign {
   contactPhone: string;
   callerIdId: string;
   webhookEventId: string;
+  dncPhone: string;
   /** B's ids and marker strings: none may appear in an answer to A. */
   secrets: string[];
 }
@@ -59,6 +60,7 @@ const FOREIGN_PATHS: Record<string, { id: (b: Foreign) => string; body?: unknown
   'DELETE /api/contacts/:id': { id: (b) => b.contactId },
   'DELETE /api/caller-ids/:id': { id: (b) => b.callerIdId },
   'POST /api/admin/webhook-events/:id/replay': { id: (b) => b.webhookEventId },
+  'DELETE /api/dnc/:phone': { id: (b) => encodeURIComponent(b.dncPhone) },
 };
 
 /**
@@ -256,7 +258,13 @@ describe('tenant isolation: every route, called with another organization’s id
         });
         if (response.status !== 404)
           failures.push(`${role} ${route.method} ${path}: ${response.status} (expected 404)`);
-        failures.push(...leaks(`${role} ${route.method} ${path}`, response.body, [path]));
+        // What A put in the path (decoded: `%2B…` is a number A typed) may be echoed back.
+        failures.push(
+          ...leaks(`${role} ${route.method} ${path}`, response.body, [
+            path,
+            decodeURIComponent(path),
+          ]),
+        );
       }
     }
     expect(failures).toEqual([]);
@@ -278,6 +286,11 @@ describe('tenant isolation: every route, called with another organization’s id
       [b.callerIdId],
     );
     expect(callerIds.n).toBe(1);
+    const [dnc] = await dataSource.query(
+      `SELECT count(*)::int AS n FROM dnc_numbers WHERE phone = $1`,
+      [b.dncPhone],
+    );
+    expect(dnc.n).toBe(1);
   }, 120_000);
 
   it('answers an empty list to every listing filtered by another organization’s ids or cursor', async () => {
@@ -442,6 +455,10 @@ async function seedForeignOrganization(baseUrl: string, dataSource: DataSource):
     "organization B's calls to complete",
     60_000,
   );
+  const dncPhones = ['+14155550191', '+14155550192'];
+  const dnc = [];
+  for (const phone of dncPhones)
+    dnc.push(await post('/api/dnc', ownerToken, { phone, reason: `${MARKER} opted out` }));
   const [event] = await dataSource.query(
     `SELECT id FROM webhook_events WHERE organization_id = $1 LIMIT 1`,
     [organization.id],
@@ -457,6 +474,7 @@ async function seedForeignOrganization(baseUrl: string, dataSource: DataSource):
     contactPhone: contacts[0].phone,
     callerIdId: callerIds[0].id,
     webhookEventId: event.id,
+    dncPhone: dncPhones[0],
     secrets: [
       MARKER,
       organization.id,
@@ -465,6 +483,8 @@ async function seedForeignOrganization(baseUrl: string, dataSource: DataSource):
       ...contacts.map((contact) => contact.phone),
       ...callerIds.map((callerId) => callerId.id),
       ...['+14155550181', '+14155550182'],
+      ...dncPhones,
+      ...dnc.map((entry) => entry.id),
       ...calls.map((call) => call.id),
       ...(
         await dataSource.query(`SELECT id FROM webhook_events WHERE organization_id = $1`, [

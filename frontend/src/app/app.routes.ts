@@ -66,6 +66,11 @@ export const routes: Routes = [
             loadComponent: () => import('./features/admin/users-page').then((m) => m.UsersPage),
           },
           {
+            path: 'do-not-call',
+            title: 'Do not call',
+            loadComponent: () => import('./features/dnc/dnc-page').then((m) => m.DncPage),
+          },
+          {
             path: 'webhook-events',
             title: 'Webhook events',
             loadComponent: () =>

@@ -6,6 +6,7 @@ import { AuthUser, isAdminRole } from '../auth/auth-user';
 import { OrganizationPhones } from '../auth/organization-phones';
 import { WalletService } from '../wallet/wallet.service';
 import { callFiguresSource } from '../calls/call-rollups';
+import { DncService } from '../dnc/dnc.service';
 import { AppConfig } from '../../config/app-config';
 import { BillingSummary, SummaryFigures, SummaryGroup, SummaryQuery } from './billing-summary';
 import { QuoteView } from './rates.dto';
@@ -56,6 +57,7 @@ export class BillingService {
     private readonly rates: RatesService,
     private readonly wallets: WalletService,
     private readonly config: AppConfig,
+    private readonly dnc: DncService,
   ) {}
 
   async quote(caller: AuthUser, to: string): Promise<QuoteView> {
@@ -71,6 +73,7 @@ export class BillingService {
       ? maxAffordableSeconds(availableMicros, toRateTerms(rate), this.config.MAX_CALL_SECONDS)
       : 0;
     const minimumCost = rate ? callCost(1, toRateTerms(rate)) : null;
+    const doNotCall = await this.dnc.isBlocked(undefined, caller.organizationId, phone.e164);
     return {
       to: phone.e164,
       country: phone.country,
@@ -79,11 +82,14 @@ export class BillingService {
       availableMicros: availableMicros.toString(),
       maxAffordableSeconds: seconds,
       minimumCallCostMicros: minimumCost?.toString() ?? null,
-      refusal: !rate
-        ? `No rate for ${phone.e164}: calls to this destination are not enabled`
-        : seconds === 0
-          ? `Insufficient balance: this call needs at least ${formatMicros(minimumCost!)} available`
-          : null,
+      doNotCall,
+      refusal: doNotCall
+        ? this.dnc.refusalMessage(phone.e164)
+        : !rate
+          ? `No rate for ${phone.e164}: calls to this destination are not enabled`
+          : seconds === 0
+            ? `Insufficient balance: this call needs at least ${formatMicros(minimumCost!)} available`
+            : null,
     };
   }
 

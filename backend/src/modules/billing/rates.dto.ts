@@ -93,6 +93,8 @@ export class QuoteView {
   maxAffordableSeconds: number;
   @ApiProperty({ description: 'Cost of the first billing increment' }) minimumCallCostMicros:
     string | null;
+  @ApiProperty({ description: "On the organization's do-not-call list: a call would be refused" })
+  doNotCall: boolean;
   @ApiProperty({ type: String, nullable: true, description: 'Why a call would be refused' })
   refusal: string | null;
 }

@@ -5,6 +5,7 @@ import { AuthUser } from '../auth/auth-user';
 import { OrganizationPhones } from '../auth/organization-phones';
 import { CallBillingService } from '../billing/call-billing.service';
 import { ContactsService } from '../contacts/contacts.service';
+import { DncService } from '../dnc/dnc.service';
 import { ProviderApiError } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
@@ -36,6 +37,7 @@ export class CallPlacementService {
     private readonly realtime: RealtimePublisher,
     private readonly contacts: ContactsService,
     private readonly progress: CallProgressService,
+    private readonly dnc: DncService,
   ) {}
 
   async initiate(caller: AuthUser, request: InitiateCallDto): Promise<CallView> {
@@ -48,6 +50,11 @@ export class CallPlacementService {
     const phones = await OrganizationPhones.of(this.dataSource.manager, caller.organizationId);
     const to = phones.require(request.to, 'to');
     const from = request.from ? phones.require(request.from, 'from', '+14155550142') : null;
+    // Before any hold or provider request: a listed number is refused (403) and the attempt recorded.
+    await this.dnc.assertCallable(caller.organizationId, to.e164, {
+      provider: request.provider,
+      userId: caller.id,
+    });
     // Exotel's `from` is the agent's own phone; elsewhere it is the caller ID the callee sees, and
     // must be one of the organization's (provider accounts are shared by every organization).
     if (

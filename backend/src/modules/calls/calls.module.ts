@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ContactsModule } from '../contacts/contacts.module';
+import { DncModule } from '../dnc/dnc.module';
 import { BillingModule } from '../billing/billing.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { WalletModule } from '../wallet/wallet.module';
@@ -14,7 +15,7 @@ import { VoiceController } from './voice.controller';
 import { VoiceService } from './voice.service';
 
 @Module({
-  imports: [ProvidersModule, BillingModule, WalletModule, ContactsModule],
+  imports: [ProvidersModule, BillingModule, WalletModule, ContactsModule, DncModule],
   controllers: [CallsController, VoiceController, CallerIdsController],
   providers: [
     CallsService,

@@ -13,6 +13,7 @@ import { CallEvent } from './entities/call-event.entity';
 import { Call } from './entities/call.entity';
 import { hydrate } from '../../database/raw-rows';
 import { Contact } from '../contacts/entities/contact.entity';
+import { DncService } from '../dnc/dnc.service';
 
 const DEFAULT_PAGE = 50;
 /** See namedContacts. */
@@ -32,7 +33,10 @@ export function callSearch(q: string): { digits: string | null; name: string | n
 /** Reads of call history, always scoped to the caller: agents see their own calls, admins their organization's. */
 @Injectable()
 export class CallsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly dnc: DncService,
+  ) {}
 
   async list(caller: AuthUser, query: ListCallsQuery): Promise<CallList> {
     const limit = query.limit ?? DEFAULT_PAGE;
@@ -92,12 +96,25 @@ export class CallsService {
     changes: { note?: string; disposition?: string },
   ): Promise<CallView> {
     const call = await this.find(caller, id);
-    await this.dataSource
-      .getRepository(Call)
-      .update(
+    // The opt-out and the number's listing commit together: a saved do_not_call is never unlisted.
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(
+        Call,
         { id: call.id },
         { note: changes.note ?? call.note, disposition: changes.disposition ?? call.disposition },
       );
+      // The other party's number: the callee, or the caller of an inbound call.
+      const party = call.direction === 'inbound' ? call.fromNumber : call.toNumber;
+      if (changes.disposition === 'do_not_call' && party) {
+        await this.dnc.add(manager, {
+          organizationId: call.organizationId,
+          phone: party,
+          reason: 'Call disposition: do not call',
+          source: 'disposition',
+          createdBy: caller.id,
+        });
+      }
+    });
     return this.view(this.dataSource.manager, call.id);
   }
 

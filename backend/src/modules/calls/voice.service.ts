@@ -21,6 +21,7 @@ import { CallBillingService } from '../billing/call-billing.service';
 import { PaymentRequiredException } from '../../common/errors';
 import { WalletService } from '../wallet/wallet.service';
 import { ContactsService } from '../contacts/contacts.service';
+import { DncService } from '../dnc/dnc.service';
 import { Call } from './entities/call.entity';
 import { CallerId } from './entities/caller-id.entity';
 
@@ -45,6 +46,7 @@ export class VoiceService {
     private readonly billing: CallBillingService,
     private readonly wallets: WalletService,
     private readonly contacts: ContactsService,
+    private readonly dnc: DncService,
   ) {}
 
   private get browserCallsEnabled(): boolean {
@@ -113,6 +115,11 @@ export class VoiceService {
     const phones = await OrganizationPhones.of(this.dataSource.manager, agent.organizationId);
     const to = phones.read(voice.to);
     if (!to) return buildRefusalTwiml('The number you dialed is not valid. Goodbye.');
+    const dncRefusal = await this.dnc.refusalFor(agent.organizationId, to.e164, {
+      provider: 'twilio',
+      userId: agent.id,
+    });
+    if (dncRefusal) return buildRefusalTwiml(`${dncRefusal}. This call cannot be placed. Goodbye.`);
     const callerId = voice.callerId ?? this.config.TWILIO_CALLER_ID;
     if (!callerId)
       return buildRefusalTwiml('No caller ID is configured for browser calls. Goodbye.');

@@ -17,6 +17,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'wallet', label: 'Wallet', icon: 'account_balance_wallet', path: '/wallet' },
   { id: 'admin', label: 'Users', icon: 'manage_accounts', path: '/admin/users', adminOnly: true },
   {
+    id: 'do-not-call',
+    label: 'Do not call',
+    icon: 'phone_disabled',
+    path: '/admin/do-not-call',
+    adminOnly: true,
+  },
+  {
     id: 'webhook-events',
     label: 'Webhook events',
     icon: 'webhook',

@@ -58,6 +58,7 @@ describe('Shell', () => {
       'nav-billing',
       'nav-wallet',
       'nav-admin',
+      'nav-do-not-call',
       'nav-webhook-events',
     ]);
     expect(root.querySelector('[data-testid="nav-dashboard"]')?.getAttribute('aria-current')).toBe(
@@ -70,6 +71,7 @@ describe('Shell', () => {
 
     expect(navIds(root)).not.toContain('nav-admin');
     expect(navIds(root)).not.toContain('nav-webhook-events');
+    expect(navIds(root)).not.toContain('nav-do-not-call');
     expect(navIds(root)).toHaveLength(6);
   });
 
