@@ -580,6 +580,38 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/dnc': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['DncController_list'];
+    put?: never;
+    post: operations['DncController_add'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dnc/{phone}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['DncController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -846,6 +878,8 @@ export type components = {
       maxAffordableSeconds: number;
       /** @description Cost of the first billing increment */
       minimumCallCostMicros: Record<string, never>;
+      /** @description On the organization's do-not-call list: a call would be refused */
+      doNotCall: boolean;
       /** @description Why a call would be refused */
       refusal: string | null;
     };
@@ -1066,6 +1100,33 @@ export type components = {
       amountMicros: string;
       /** @example Goodwill credit for the outage of 3 March */
       reason: string;
+    };
+    DncView: {
+      id: string;
+      /** @example +14155550100 */
+      phone: string;
+      reason: string | null;
+      /** @enum {string} */
+      source: 'manual' | 'disposition' | 'import' | 'ai';
+      /** @description The user who added it */
+      createdBy: string | null;
+      createdAt: string;
+      /** @description Calls to this number refused since it was listed */
+      refusedAttempts: number;
+      lastRefusedAt: string | null;
+    };
+    DncList: {
+      items: components['schemas']['DncView'][];
+      nextCursor: string | null;
+    };
+    AddDncDto: {
+      /**
+       * @description Any usual spelling; stored as E.164 using the organization’s country
+       * @example (415) 555-0100
+       */
+      phone: string;
+      /** @example Asked not to be called again */
+      reason?: string;
     };
   };
   responses: never;
@@ -2111,6 +2172,76 @@ export interface operations {
         content: {
           'application/json': components['schemas']['TransactionView'];
         };
+      };
+    };
+  };
+  DncController_list: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        limit?: number;
+        /** @description Number (digits) or reason contains */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DncList'];
+        };
+      };
+    };
+  };
+  DncController_add: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AddDncDto'];
+      };
+    };
+    responses: {
+      /** @description 201 when added; 200 with the existing entry when the number was already listed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DncView'];
+        };
+      };
+    };
+  };
+  DncController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description E.164, `+` URL-encoded */
+        phone: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
