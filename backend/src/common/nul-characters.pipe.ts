@@ -13,8 +13,10 @@ export function findNul(value: unknown, root: string): string | undefined {
     } else if (
       current &&
       typeof current === 'object' &&
-      // Only parsed JSON, forms and query strings: a stream body (CSV import) is not walked.
-      [Object.prototype, null].includes(Object.getPrototypeOf(current))
+      // Parsed JSON, forms and query strings (Fastify's have a prototype of their own without
+      // Object.prototype); a stream body (CSV import) or a buffer is not walked.
+      typeof (current as { pipe?: unknown }).pipe !== 'function' &&
+      !ArrayBuffer.isView(current)
     ) {
       for (const [key, item] of Object.entries(current).reverse()) {
         const child = path ? `${path}.${key}` : key;

@@ -41,6 +41,7 @@ interface Foreign {
   callerIdId: string;
   webhookEventId: string;
   dncPhone: string;
+  importId: string;
   /** B's ids and marker strings: none may appear in an answer to A. */
   secrets: string[];
 }
@@ -61,6 +62,7 @@ const FOREIGN_PATHS: Record<string, { id: (b: Foreign) => string; body?: unknown
   'DELETE /api/caller-ids/:id': { id: (b) => b.callerIdId },
   'POST /api/admin/webhook-events/:id/replay': { id: (b) => b.webhookEventId },
   'DELETE /api/dnc/:phone': { id: (b) => encodeURIComponent(b.dncPhone) },
+  'GET /api/contacts/imports/:id/report.csv': { id: (b) => b.importId },
 };
 
 /**
@@ -459,6 +461,15 @@ async function seedForeignOrganization(baseUrl: string, dataSource: DataSource):
   const dnc = [];
   for (const phone of dncPhones)
     dnc.push(await post('/api/dnc', ownerToken, { phone, reason: `${MARKER} opted out` }));
+  // An import with a problem row, so it has a report.
+  const imported = await fetch(`${baseUrl}/api/contacts/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'text/csv' },
+    body: `name,phone\n${MARKER} import,not-a-number\n`,
+  });
+  if (imported.status !== 200 && imported.status !== 201)
+    throw new Error(`B's import failed: ${imported.status} ${await imported.text()}`);
+  const importReport = (await imported.json()) as { id: string };
   const [event] = await dataSource.query(
     `SELECT id FROM webhook_events WHERE organization_id = $1 LIMIT 1`,
     [organization.id],
@@ -475,7 +486,9 @@ async function seedForeignOrganization(baseUrl: string, dataSource: DataSource):
     callerIdId: callerIds[0].id,
     webhookEventId: event.id,
     dncPhone: dncPhones[0],
+    importId: importReport.id,
     secrets: [
+      importReport.id,
       MARKER,
       organization.id,
       ...userIds,
