@@ -1,4 +1,4 @@
-import { DatePipe } from '@angular/common';
+import { IntlDatePipe } from '../../shared/format/intl-format';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
@@ -23,7 +23,7 @@ export const DNC_PAGE_SIZE = 50;
 @Component({
   selector: 'sb-dnc-page',
   imports: [
-    DatePipe,
+    IntlDatePipe,
     FormsModule,
     MatTableModule,
     MatButtonModule,
