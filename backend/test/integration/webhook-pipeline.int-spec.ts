@@ -363,7 +363,13 @@ describe('webhook pipeline: ingress → webhook_events → BullMQ → worker (re
     expect(done.timeline.map((entry: { status: string }) => entry.status)).toEqual(
       expect.arrayContaining(['initiated', 'ringing', 'in_progress', 'completed']),
     );
-    expect(done.timeline.filter((entry: { applied: boolean }) => entry.applied)).toHaveLength(3);
+    // The simulator's deliveries are separate HTTP requests and can overtake each other: a
+    // 'ringing' that arrives after 'in_progress' is on the timeline but not applied.
+    const applied = done.timeline
+      .filter((entry: { applied: boolean }) => entry.applied)
+      .map((entry: { status: string }) => entry.status);
+    expect(applied.slice(-2)).toEqual(['in_progress', 'completed']);
+    expect(applied.length).toBeGreaterThanOrEqual(2);
   });
 
   it('refuses a call to an invalid number or through an unconfigured provider with 400', async () => {
