@@ -79,6 +79,8 @@ describe('call roll-ups (real PostgreSQL and Redis)', () => {
   afterAll(() => stack.close());
 
   it('equal a recount from the calls after random calls, redelivered, late and reordered events, reconciliation and a deleted agent', async () => {
+    // The database is shared by every suite of the run: only this test's webhooks count.
+    const [{ startedAt }] = await dataSource.query(`SELECT now() AS "startedAt"`);
     const orgA = await organizationWithUsRate(stack.api, 500_000_000n);
     const orgB = await organizationWithUsRate(stack.api, 500_000_000n);
     const organizations = [orgA.owner.organizationId, orgB.owner.organizationId];
@@ -167,7 +169,9 @@ describe('call roll-ups (real PostgreSQL and Redis)', () => {
           [organizations, neverConfirmed.id],
         );
         const [{ pending }] = await dataSource.query(
-          `SELECT count(*)::int AS pending FROM webhook_events WHERE state IN ('received', 'retrying')`,
+          `SELECT count(*)::int AS pending FROM webhook_events
+            WHERE state IN ('received', 'retrying') AND received_at >= $1`,
+          [startedAt],
         );
         return open === 0 && pending === 0;
       },
@@ -184,7 +188,9 @@ describe('call roll-ups (real PostgreSQL and Redis)', () => {
     for (const event of late) await postSimulatorWebhook(stack.api.baseUrl, event);
     await eventually(async () => {
       const [{ pending }] = await dataSource.query(
-        `SELECT count(*)::int AS pending FROM webhook_events WHERE state IN ('received', 'retrying')`,
+        `SELECT count(*)::int AS pending FROM webhook_events
+          WHERE state IN ('received', 'retrying') AND received_at >= $1`,
+        [startedAt],
       );
       return pending === 0;
     }, 'the late events processed');
