@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { parseArgs } from './lib/args.mjs';
 import { root } from './lib/environment.mjs';
 
 /**
@@ -56,19 +57,12 @@ if (separator < 0 || separator === process.argv.length - 1) {
   );
   process.exit(2);
 }
-/** @type {Record<string, string>} */
-const options = {};
-const own = process.argv.slice(2, separator);
-for (let i = 0; i < own.length; i += 2) {
-  if (!own[i].startsWith('--') || own[i + 1] === undefined)
-    throw new Error(`expected --name value, got ${own.slice(i).join(' ')}`);
-  options[own[i].slice(2)] = own[i + 1];
-}
+const options = parseArgs(process.argv.slice(2, separator));
 const [script, ...scriptArgs] = process.argv.slice(separator + 1);
 const headline = HEADLINES[basename(script)];
 if (!headline)
   throw new Error(`no headline figures known for ${script}: ${Object.keys(HEADLINES).join(', ')}`);
-const RUNS = Number(options.runs ?? 5);
+const RUNS = options.number('runs', 5);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');
 
 /**
@@ -87,10 +81,10 @@ function assignments(text) {
   return env;
 }
 
-const variants = [
-  { label: 'A', text: options.a ?? '', env: assignments(options.a ?? '') },
-  { label: 'B', text: options.b ?? '', env: assignments(options.b ?? '') },
-];
+const variants = ['a', 'b'].map((name) => {
+  const text = options.string(name, '');
+  return { label: name.toUpperCase(), text, env: assignments(text) };
+});
 const logs = mkdtempSync(join(tmpdir(), 'switchboard-ab-'));
 console.log(`A/B of ${script} ${scriptArgs.join(' ')}, ${RUNS} run(s) of each, alternated`);
 for (const { label, text } of variants) console.log(`  ${label}: ${text || '(nothing set)'}`);
