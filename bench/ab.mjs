@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
-// A/B of two variants of the product under one benchmark, alternated run by run (A, B, A, B, …) so
-// that the machine's drift falls on both alike. A variant is a set of environment assignments given
+// A/B of two variants of the product under one benchmark, alternated run by run (A B, B A, A B, …)
+// so that the machine's drift, and whatever the run before leaves behind, falls on both alike. A variant is a set of environment assignments given
 // to the benchmark, which passes its environment on to the api and worker processes it starts.
 //   node bench/ab.mjs [--runs 5] [--a "NAME=value …"] [--b "NAME=value …"] -- bench/billing.mjs --calls 4000
 //   node bench/ab.mjs --b HOT_PATH_SIMPLE=commitWrites -- bench/realtime-latency.mjs --rate 500
@@ -128,7 +128,9 @@ const show = (values) =>
 /** @type {number[][][]} figures of each run, by variant then figure */
 const figures = variants.map(() => headline.figures.map(() => []));
 for (let run = 1; run <= RUNS; run += 1) {
-  for (const [index, variant] of variants.entries()) {
+  const order = run % 2 === 1 ? [0, 1] : [1, 0];
+  for (const index of order) {
+    const variant = variants[index];
     const output = await runOnce(variant.env, join(logs, `${run}-${variant.label}.log`));
     const values = headline.read(output);
     values.forEach((value, figure) => {
