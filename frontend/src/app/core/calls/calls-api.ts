@@ -66,6 +66,11 @@ export class CallsApi {
     return this.http.post<CallView>(`/api/calls/${encodeURIComponent(id)}/hangup`, {});
   }
 
+  /** Stores a call-quality warning the browser's SDK raised or cleared on the call's timeline. */
+  reportQuality(id: string, report: { warning: string; cleared: boolean }): Observable<void> {
+    return this.http.post<void>(`/api/calls/${encodeURIComponent(id)}/quality-warnings`, report);
+  }
+
   /** The signed-in user's own live call (not yet ended), if any: what a reload picks up again. */
   liveCallOfMine(agentId: string): Observable<CallView | null> {
     return this.list(
