@@ -1,25 +1,22 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ViewContainerRef, inject } from '@angular/core';
 import { RouterOutlet } from '@angular/router';
 
 import { AuthService } from './core/auth/auth-service';
-import { UnreachableScreen } from './core/auth/unreachable-screen';
 
 /**
- * Root component: everything below it is routed (login page or the authenticated shell); the
- * retry screen covers it while the api cannot be reached at start-up.
+ * Root component: everything below it is routed (login page or the authenticated shell). While
+ * the api cannot be reached at start-up, the "can't reach Switchboard" screen covers it: it comes
+ * with the lazily loaded retry loop (core/auth/start-up-retry), not in the initial bundle.
  */
 @Component({
   selector: 'sb-root',
-  imports: [RouterOutlet, UnreachableScreen],
-  // Deferred: out of the initial bundle, fetched once the page is idle, before any outage needs it.
-  template: `
-    <router-outlet />
-    @defer (when auth.unreachable(); prefetch on idle) {
-      <sb-unreachable-screen />
-    }
-  `,
+  imports: [RouterOutlet],
+  template: '<router-outlet />',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class App {
-  protected readonly auth = inject(AuthService);
+  constructor() {
+    const container = inject(ViewContainerRef);
+    inject(AuthService).onFirstUnreachable = (screen) => container.createComponent(screen);
+  }
 }

@@ -1,36 +1,17 @@
 import { HttpClient, HttpErrorResponse } from '@angular/common/http';
-import { Injectable, computed, inject, signal } from '@angular/core';
-import {
-  Observable,
-  Subject,
-  catchError,
-  finalize,
-  map,
-  of,
-  race,
-  retry,
-  shareReplay,
-  tap,
-  throwError,
-  timer,
-} from 'rxjs';
+import { Injectable, Type, computed, inject, signal } from '@angular/core';
+import { Observable, catchError, finalize, from, map, of, shareReplay, switchMap, tap } from 'rxjs';
 
 import { LoginResponse, User, isAdminRole } from './user';
 
 export const TOKEN_STORAGE_KEY = 'switchboard.accessToken';
 
-/** Waits between attempts to reach the api at start-up: 1 s, 2 s, 4 s, 8 s, then 15 s. */
-export function retryDelayMs(attempt: number): number {
-  return Math.min(15_000, 1000 * 2 ** Math.max(0, attempt - 1));
-}
-
 /**
  * Whether an error means the api could not be reached (network down, proxy or gateway errors,
  * overload) rather than an answer about the session: those are retried, never signed out.
  */
-export function isUnreachable(error: unknown): boolean {
-  if (!(error instanceof HttpErrorResponse)) return false;
-  return error.status === 0 || error.status === 408 || error.status === 429 || error.status >= 500;
+export function isUnreachable(error: unknown): error is HttpErrorResponse {
+  return error instanceof HttpErrorResponse && (error.status === 0 || error.status >= 500);
 }
 
 /** The api could not be reached while starting: what the retry screen shows. */
@@ -39,8 +20,8 @@ export interface Unreachable {
   attempt: number;
   /** When the next attempt starts (epoch ms). */
   retryAt: number;
-  /** What went wrong, in words. */
-  reason: string;
+  /** The last answer's HTTP status (0: no answer at all). */
+  status: number;
 }
 
 /** The session: the access token (kept in localStorage across reloads) and the signed-in user. */
@@ -51,10 +32,12 @@ export class AuthService {
   private readonly tokenState = signal<string | null>(readStoredToken());
   private readonly userState = signal<User | null>(null);
   private pendingMe: Observable<User | null> | null = null;
-  private readonly retryNow$ = new Subject<void>();
-  private readonly unreachableState = signal<Unreachable | null>(null);
-  /** Set while the start-up request for the user keeps failing to reach the api. */
-  readonly unreachable = this.unreachableState.asReadonly();
+  /** Called once, the first time the api cannot be reached (the root shows the retry screen). */
+  onFirstUnreachable: ((screen: Type<unknown>) => void) | null = null;
+  /** Starts the next attempt at once (set by start-up-retry while it waits). */
+  wakeUp: (() => void) | null = null;
+  /** Set while the start-up request for the user keeps failing to reach the api (start-up-retry). */
+  readonly unreachable = signal<Unreachable | null>(null);
 
   readonly token = this.tokenState.asReadonly();
   readonly user = this.userState.asReadonly();
@@ -95,25 +78,15 @@ export class AuthService {
     const user = this.userState();
     if (user) return of(user);
     this.pendingMe ??= this.loadMe().pipe(
-      retry({
-        delay: (error: unknown, attempt: number) => {
-          if (!isUnreachable(error) || this.tokenState() === null) {
-            return throwError(() => error);
-          }
-          const wait = retryDelayMs(attempt);
-          this.unreachableState.set({
-            attempt,
-            retryAt: Date.now() + wait,
-            reason: describeUnreachable(error as HttpErrorResponse),
-          });
-          return race(timer(wait), this.retryNow$);
-        },
-      }),
-      catchError(() => of(null)),
-      finalize(() => {
-        this.pendingMe = null;
-        this.unreachableState.set(null);
-      }),
+      catchError((error: unknown) =>
+        isUnreachable(error)
+          ? // The retry loop loads only when needed: the initial bundle has no room for it.
+            from(import('./start-up-retry')).pipe(
+              switchMap((m) => m.retryUntilReachable(this, error.status)),
+            )
+          : of(null),
+      ),
+      finalize(() => (this.pendingMe = null)),
       shareReplay({ bufferSize: 1, refCount: false }),
     );
     return this.pendingMe;
@@ -121,13 +94,8 @@ export class AuthService {
 
   /** Skips the wait before the next attempt to reach the api. */
   retryNow(): void {
-    this.retryNow$.next();
+    this.wakeUp?.();
   }
-}
-
-function describeUnreachable(error: HttpErrorResponse): string {
-  if (error.status === 0) return 'No answer from the server (network error)';
-  return `The server answered ${error.status}${error.statusText ? ` ${error.statusText}` : ''}`;
 }
 
 function readStoredToken(): string | null {

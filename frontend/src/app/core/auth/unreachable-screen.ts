@@ -22,7 +22,13 @@ import { AuthService } from './auth-service';
         <div class="card">
           <div class="spinner" aria-hidden="true"></div>
           <h1>Can’t reach Switchboard, retrying</h1>
-          <p data-testid="unreachable-reason">{{ state.reason }}.</p>
+          <p data-testid="unreachable-reason">
+            {{
+              state.status
+                ? 'The server answered ' + state.status + '.'
+                : 'No answer from the server (network error).'
+            }}
+          </p>
           <p class="muted" data-testid="unreachable-countdown">
             Attempt {{ state.attempt }} failed · trying again in {{ secondsLeft() }} s
           </p>
