@@ -123,6 +123,12 @@ export class Shell {
     });
   }
 
+  /** The skip link moves focus to the page itself (past the toolbar, call bar and navigation). */
+  protected skipToContent(event: Event): void {
+    event.preventDefault();
+    document.getElementById('main-content')?.focus();
+  }
+
   protected closeDrawerOnHandset(): void {
     if (this.isHandset()) void this.sidenav().close();
   }
