@@ -190,7 +190,11 @@ export class DialerPage {
 
   /** Why the call button is disabled, when it is (shown under the number). */
   protected readonly blockReason = computed<string | null>(() => {
-    const text = compact(this.numberText());
+    const raw = this.numberText();
+    if (/\p{L}/u.test(raw)) {
+      return 'Letters cannot be dialed: type the number in digits, with + and the country code (+14155550100).';
+    }
+    const text = compact(raw);
     const state = this.quoteState();
     if (!text) return null;
     if (text.replace(/\D/g, '').length < 6) return 'Keep typing: the number is too short.';
@@ -204,6 +208,7 @@ export class DialerPage {
     return (
       !!state.quote &&
       !state.quote.refusal &&
+      !/\p{L}/u.test(this.numberText()) &&
       !state.loading &&
       state.text === this.numberText() &&
       this.deviceKind() !== null &&
@@ -294,7 +299,7 @@ export class DialerPage {
 
   protected press(key: string): void {
     if (this.session.canControlAudio()) {
-      this.session.sendDigits(key);
+      if (key !== '+') this.session.sendDigits(key);
       return;
     }
     if (this.session.phase() !== 'idle') return;
