@@ -308,4 +308,28 @@ export const tests = [
       }
     },
   },
+  {
+    name: 'the keypad types + when 0 is held, and letters say why Call is off',
+    async run({ page, baseUrl, screenshot }) {
+      await signIn(page, baseUrl);
+      await page.goto(`${baseUrl}/dialer`);
+      await page.getByTestId('keypad-0').waitFor();
+      const zero = await page.getByTestId('keypad-0').boundingBox();
+      await page.mouse.move(zero.x + zero.width / 2, zero.y + zero.height / 2);
+      await page.mouse.down();
+      await page.waitForTimeout(900);
+      await page.mouse.up();
+      for (const digit of '14155550100') await page.getByTestId(`keypad-${digit}`).click();
+      assert.equal(await page.getByTestId('dialer-number').inputValue(), '+14155550100');
+      await page.locator('[data-testid="dial-button"]:not([disabled])').waitFor();
+
+      await page.getByTestId('dialer-number').fill('+1 415 CALL NOW');
+      await page
+        .getByTestId('dial-refusal')
+        .filter({ hasText: /Letters cannot be dialed/ })
+        .waitFor();
+      assert.ok(await page.getByTestId('dial-button').isDisabled(), 'Call is off, and says why');
+      await screenshot('call-bar-12-letters');
+    },
+  },
 ];
