@@ -3,7 +3,7 @@
 // talk time up to the hang-up billed; a reload finds the call again; an admin ends an agent's call
 // from the dashboard; an api outage at reload shows the retry screen and recovers on the same
 // route; and on a phone (390×844) the call controls stay on screen.
-/* global document, localStorage -- used inside page.evaluate, in the browser */
+/* global document -- used inside page.evaluate, in the browser */
 import assert from 'node:assert/strict';
 
 const TOKEN_KEY = 'switchboard.accessToken';
