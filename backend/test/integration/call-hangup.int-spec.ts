@@ -206,6 +206,7 @@ describe('POST /api/calls/:id/hangup (real PostgreSQL, Redis, worker; provider A
       `Basic ${Buffer.from(`${TEST_TWILIO.TWILIO_ACCOUNT_SID}:${TEST_TWILIO.TWILIO_AUTH_TOKEN}`).toString('base64')}`,
     );
     expect(sent.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(sent.headers['user-agent']).toMatch(/^twilio-node\//); // Twilio's own client
     expect(Object.fromEntries(new URLSearchParams(sent.body))).toEqual({ Status: 'completed' });
 
     // Not confirmed by Twilio yet: accepted again without a second request.
