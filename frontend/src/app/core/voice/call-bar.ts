@@ -123,17 +123,27 @@ const DTMF_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] a
           >
             <mat-icon>open_in_full</mat-icon>
           </a>
-          <button
-            mat-flat-button
-            type="button"
-            class="hangup"
-            data-testid="call-bar-hangup"
-            [disabled]="session.hangingUp()"
-            (click)="session.hangUp()"
+          <span
+            [matTooltip]="session.hangupUnsupportedReason() ?? ''"
+            [matTooltipDisabled]="!session.hangupUnsupportedReason()"
           >
-            <mat-icon>call_end</mat-icon>
-            {{ session.hangingUp() ? 'Ending…' : 'Hang up' }}
-          </button>
+            <button
+              mat-flat-button
+              type="button"
+              class="hangup"
+              data-testid="call-bar-hangup"
+              [disabled]="session.hangingUp() || !!session.hangupUnsupportedReason()"
+              [attr.aria-label]="
+                session.hangupUnsupportedReason()
+                  ? 'Hang up (unavailable: ' + session.hangupUnsupportedReason() + ')'
+                  : null
+              "
+              (click)="session.hangUp()"
+            >
+              <mat-icon>call_end</mat-icon>
+              {{ session.hangingUp() ? 'Ending…' : 'Hang up' }}
+            </button>
+          </span>
         } @else {
           <a mat-button routerLink="/dialer" data-testid="call-bar-wrap-up">Wrap up</a>
           <button

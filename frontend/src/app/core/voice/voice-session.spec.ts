@@ -319,7 +319,15 @@ describe('VoiceSession with the simulated device', () => {
       items: [{ ...placed, status: 'in_progress', answeredAt: ANSWERED }],
       nextCursor: null,
     });
+    backend.expectOne('/api/calls/call-1').flush({
+      ...placed,
+      status: 'in_progress',
+      answeredAt: ANSWERED,
+      timeline: [],
+      canHangUp: true,
+    });
     backend.expectOne((r) => r.url === '/api/billing/quote').flush(makeQuote());
+    expect(session.hangupUnsupportedReason()).toBeNull();
     expect(session.status()).toBe('in_progress');
     expect(session.restored()).toBe(true);
     expect(session.elapsedSeconds()).toBe(7);
@@ -333,10 +341,22 @@ describe('VoiceSession with the simulated device', () => {
   it('follows the agent’s own call pushed while idle (placed in another tab)', () => {
     const auth = TestBed.inject(AuthService) as unknown as { userState: { set(u: unknown): void } };
     auth.userState.set({ id: 'u-admin', role: 'agent' });
-    socket.push('call:created', { ...placed, id: 'call-9' });
+    socket.push('call:created', { ...placed, id: 'call-9', provider: 'exotel' });
+    backend.expectOne('/api/calls/call-9').flush({
+      ...placed,
+      id: 'call-9',
+      provider: 'exotel',
+      timeline: [],
+      canHangUp: false,
+      hangupUnsupportedReason: 'Exotel has no documented API to end a call',
+    });
     backend.expectOne((r) => r.url === '/api/billing/quote').flush(makeQuote());
     expect(session.call()?.id).toBe('call-9');
     expect(session.busy()).toBe(true);
+    // Hang-up is off, saying why; pressing it asks nothing.
+    expect(session.hangupUnsupportedReason()).toBe('Exotel has no documented API to end a call');
+    session.hangUp();
+    backend.expectNone('/api/calls/call-9/hangup');
     socket.push('call:created', { ...placed, id: 'call-10', agent: { id: 'u-2', name: 'Other' } });
     expect(session.call()?.id).toBe('call-9');
   });

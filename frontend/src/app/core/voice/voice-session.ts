@@ -61,6 +61,8 @@ interface SessionState {
   restored: boolean;
   /** Call-quality warnings the device reports now (`high-rtt`, `low-mos`…). */
   qualityWarnings: readonly string[];
+  /** Why the server cannot end this call (its provider has no way): hang-up is off, with this. */
+  hangupUnsupportedReason: string | null;
   /** The device's leg ended (Twilio) before the server said how. */
   deviceEnded: boolean;
   /** Elapsed seconds frozen when the local view stopped before the server's end. */
@@ -83,6 +85,7 @@ const IDLE: SessionState = {
   hangupError: null,
   restored: false,
   qualityWarnings: [],
+  hangupUnsupportedReason: null,
   deviceEnded: false,
   frozenElapsed: null,
   noteSaving: false,
@@ -131,6 +134,7 @@ export class VoiceSession {
   readonly hangingUp = computed(() => this.state().hangingUp);
   readonly hangupError = computed(() => this.state().hangupError);
   readonly restored = computed(() => this.state().restored);
+  readonly hangupUnsupportedReason = computed(() => this.state().hangupUnsupportedReason);
   readonly qualityWarnings = computed(() => this.state().qualityWarnings);
   /** The warnings in words, for the badge (empty: the call sounds fine). */
   readonly qualityLabel = computed(() =>
@@ -304,6 +308,16 @@ export class VoiceSession {
       restored: true,
     });
     this.adopt(call);
+    // Whether the server can end it (an Exotel call cannot): the detail says, naming the provider.
+    this.api.get(call.id).subscribe({
+      next: (detail) =>
+        this.state.update((s) =>
+          s.call?.id === call.id && detail.canHangUp === false
+            ? { ...s, hangupUnsupportedReason: detail.hangupUnsupportedReason ?? null }
+            : s,
+        ),
+      error: () => undefined,
+    });
     // The rate prices the running cost.
     this.billing.quote(call.to).subscribe({
       next: (quote) =>
@@ -381,7 +395,7 @@ export class VoiceSession {
       this.state.update((s) => ({ ...s, phase: 'ended', error: 'Cancelled before it connected' }));
       return;
     }
-    if (phase !== 'active' || hangingUp) return;
+    if (phase !== 'active' || hangingUp || this.state().hangupUnsupportedReason) return;
     if (this.voiceCall && this.device?.hangsUpAtProvider) {
       this.voiceCall.hangUp();
       return;
