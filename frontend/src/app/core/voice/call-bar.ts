@@ -124,6 +124,7 @@ const DTMF_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] a
             <mat-icon>open_in_full</mat-icon>
           </a>
           <span
+            class="hangup-wrap"
             [matTooltip]="session.hangupUnsupportedReason() ?? ''"
             [matTooltipDisabled]="!session.hangupUnsupportedReason()"
           >
@@ -265,6 +266,19 @@ const DTMF_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] a
       }
       .quality-text {
         display: none;
+      }
+      /* First row: who, timer and hang-up; the rest below. */
+      .bar > * {
+        order: 3;
+      }
+      .bar > .who {
+        order: 0;
+      }
+      .bar > .timer {
+        order: 1;
+      }
+      .bar > .hangup-wrap {
+        order: 2;
       }
     }
   `,
