@@ -123,7 +123,13 @@ export type CallEventView = Refine<
   { facts: Record<string, string | number | boolean | null> }
 >;
 
-export type CallDetail = CallView & { timeline: CallEventView[] };
+/** `GET /api/calls/:id`: the call, its timeline, and whether it can be hung up from here. */
+export type CallDetail = CallView & {
+  timeline: CallEventView[];
+  /** Absent from older copies (pushed views): then only the status says whether it is live. */
+  canHangUp?: boolean;
+  hangupUnsupportedReason?: string | null;
+};
 
 export type CallPage = Page<CallView>;
 
