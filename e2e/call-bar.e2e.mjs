@@ -3,26 +3,27 @@
 // talk time up to the hang-up billed; a reload finds the call again; an admin ends an agent's call
 // from the dashboard; an api outage at reload shows the retry screen and recovers on the same
 // route; and on a phone (390×844) the call controls stay on screen.
+// @ts-check
 /* global document -- used inside page.evaluate, in the browser */
 import assert from 'node:assert/strict';
+import { signIn, TOKEN_KEY } from './lib/console.mjs';
 
-const TOKEN_KEY = 'switchboard.accessToken';
+/** @typedef {import('playwright-core').Page} Page */
+
 /** The e2e product plays simulated calls ten times faster than real time (run.mjs). */
 const TIME_SCALE = Number(process.env.SIMULATOR_TIME_SCALE ?? '0.1');
 /** The seeded US rate: 0.013 USD a minute, billed in 6-second steps. */
 const RATE_MICROS_PER_6S = 1300n;
 
-async function signIn(page, baseUrl, who = 'agent') {
-  const password = who === 'agent' ? 'switchboard-agent' : 'switchboard-admin';
-  await page.goto(`${baseUrl}/login`);
-  await page.getByTestId('login-email').fill(`${who}@demo.test`);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL(/\/dashboard/);
-}
-
-/** Calls the api with the signed-in user's token, from inside the page. */
-async function api(page, path, method = 'GET', body) {
+/**
+ * Calls the api with the signed-in user's token, from inside the page.
+ * @param {Page} page
+ * @param {string} path
+ * @param {string} [method]
+ * @param {unknown} [body]
+ * @returns {Promise<any>} the parsed body, whatever the API returns there
+ */
+async function api(page, path, method = 'GET', body = undefined) {
   const result = await page.evaluate(
     async ({ path, method, body, tokenKey }) => {
       const response = await fetch(path, {
@@ -45,7 +46,10 @@ async function api(page, path, method = 'GET', body) {
   return result.body;
 }
 
-/** The wallet once no call holds money any more. */
+/**
+ * The wallet once no call holds money any more.
+ * @param {Page} page
+ */
 async function settledWallet(page) {
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -56,7 +60,14 @@ async function settledWallet(page) {
   }
 }
 
-/** Polls the call until `done(call)`; fails after `timeoutMs`. */
+/**
+ * Polls the call until `done(call)`; fails after `timeoutMs`.
+ * @param {Page} page
+ * @param {string} id
+ * @param {(call: any) => boolean} done
+ * @param {string} what
+ * @returns {Promise<any>} the call
+ */
 async function waitForCall(page, id, done, what, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -70,7 +81,12 @@ async function waitForCall(page, id, done, what, timeoutMs = 10_000) {
   }
 }
 
-/** Dials the seeded contact's number with the simulator from the dialer; returns the call id. */
+/**
+ * Dials the seeded contact's number with the simulator from the dialer; returns the call id.
+ * @param {Page} page
+ * @param {string} baseUrl
+ * @returns {Promise<string>}
+ */
 async function dialFromDialer(page, baseUrl, talk = 180) {
   await page.goto(`${baseUrl}/dialer?to=%2B14155550100`);
   await page.locator('[data-testid="dialer-device"][data-device="simulator"]').waitFor();
@@ -91,18 +107,24 @@ async function dialFromDialer(page, baseUrl, talk = 180) {
   return live.items[0].id;
 }
 
+/** @param {Page} page */
 const timerSeconds = async (page) => {
   const text = (await page.getByTestId('call-bar-timer').innerText()).trim();
   const [m, s] = text.split(':').map(Number);
   return m * 60 + s;
 };
 
-/** Whether the element is entirely inside the viewport. */
+/**
+ * Whether the element is entirely inside the viewport.
+ * @param {Page} page
+ * @param {string} testId
+ */
 async function onScreen(page, testId) {
   const box = await page.getByTestId(testId).boundingBox();
   const viewport = page.viewportSize();
   return (
     !!box &&
+    !!viewport &&
     box.y >= 0 &&
     box.x >= 0 &&
     box.y + box.height <= viewport.height &&
@@ -110,11 +132,12 @@ async function onScreen(page, testId) {
   );
 }
 
+/** @type {import('./lib/console.mjs').E2eTest[]} */
 export const tests = [
   {
     name: 'the call bar keeps the call across pages; hang-up from the bar ends it on the server and bills the talk time up to then',
     async run({ page, baseUrl, screenshot }) {
-      await signIn(page, baseUrl);
+      await signIn(page, baseUrl, 'agent');
       const before = await settledWallet(page);
       const id = await dialFromDialer(page, baseUrl);
       assert.match(await page.getByTestId('call-bar-who').innerText(), /Asha Rao/);
@@ -181,7 +204,7 @@ export const tests = [
   {
     name: 'a reload during a call shows the call bar again; hang-up still ends the call',
     async run({ page, baseUrl, screenshot }) {
-      await signIn(page, baseUrl);
+      await signIn(page, baseUrl, 'agent');
       const id = await dialFromDialer(page, baseUrl);
       await page.goto(`${baseUrl}/contacts`);
       await page.reload();
@@ -203,7 +226,7 @@ export const tests = [
   {
     name: 'an admin ends an agent’s live call from the dashboard',
     async run({ page, browser, baseUrl, screenshot }) {
-      await signIn(page, baseUrl);
+      await signIn(page, baseUrl, 'agent');
       const id = await dialFromDialer(page, baseUrl);
 
       const adminContext = await browser.newContext({ viewport: { width: 1366, height: 850 } });
@@ -232,7 +255,7 @@ export const tests = [
   {
     name: 'an api outage during a reload shows the retry screen and recovers on the same route',
     async run({ page, baseUrl, screenshot }) {
-      await signIn(page, baseUrl);
+      await signIn(page, baseUrl, 'agent');
       await page.goto(`${baseUrl}/history?status=completed`);
       await page.getByTestId('nav-history').waitFor();
       // The api answers 502 (a proxy in front of it that lost its upstream).
@@ -277,11 +300,12 @@ export const tests = [
       try {
         const page = await context.newPage();
         page.setDefaultTimeout(15_000);
+        /** @param {string} name */
         const shot = (name) =>
           page.screenshot({
             path: new URL(`./artifacts/${name}.png`, import.meta.url).pathname,
           });
-        await signIn(page, baseUrl);
+        await signIn(page, baseUrl, 'agent');
         const id = await dialFromDialer(page, baseUrl);
         assert.ok(await onScreen(page, 'call-bar-hangup'), 'hang-up on screen in the dialer');
         // Scrolled to the bottom of the dialer, the bar is still there.
@@ -311,10 +335,11 @@ export const tests = [
   {
     name: 'the keypad types + when 0 is held, and letters say why Call is off',
     async run({ page, baseUrl, screenshot }) {
-      await signIn(page, baseUrl);
+      await signIn(page, baseUrl, 'agent');
       await page.goto(`${baseUrl}/dialer`);
       await page.getByTestId('keypad-0').waitFor();
       const zero = await page.getByTestId('keypad-0').boundingBox();
+      assert.ok(zero, 'the 0 key is on screen');
       await page.mouse.move(zero.x + zero.width / 2, zero.y + zero.height / 2);
       await page.mouse.down();
       await page.waitForTimeout(900);
