@@ -111,6 +111,7 @@ export class SimulatorAdapter implements ProviderAdapter {
       providerCallId,
       callId: request.callId,
       scenario: request.scenario,
+      to: request.to,
       talkSeconds: request.talkSeconds,
       timeLimitSeconds: request.timeLimitSeconds,
       timeScale: Number(this.config.SIMULATOR_TIME_SCALE),
