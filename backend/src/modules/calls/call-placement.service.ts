@@ -1,7 +1,14 @@
-import { BadGatewayException, BadRequestException, Injectable, Logger } from '@nestjs/common';
+import {
+  BadGatewayException,
+  BadRequestException,
+  ForbiddenException,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthUser } from '../auth/auth-user';
+import { AppConfig } from '../../config/app-config';
+import { AuthUser, isAdminRole } from '../auth/auth-user';
 import { OrganizationPhones } from '../auth/organization-phones';
 import { CallBillingService } from '../billing/call-billing.service';
 import { ContactsService } from '../contacts/contacts.service';
@@ -11,6 +18,7 @@ import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { WalletService } from '../wallet/wallet.service';
 import { CallProgressService } from './call-progress.service';
+import { checkCallingHours } from './calling-hours';
 import { CallView } from './call-view';
 import { InitiateCallDto } from './calls.dto';
 import { CallsService } from './calls.service';
@@ -38,7 +46,17 @@ export class CallPlacementService {
     private readonly contacts: ContactsService,
     private readonly progress: CallProgressService,
     private readonly dnc: DncService,
+    private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The default calling hours of the callee's country (docs/calling-hours.md): null when the call
+   * may go now (or the rule is off), else the sentence naming the rule.
+   */
+  callingHoursRefusal(e164: string, country: string | null, at = new Date()): string | null {
+    if (this.config.CALLING_HOURS === 'off') return null;
+    return checkCallingHours(e164, country, at).reason;
+  }
 
   async initiate(caller: AuthUser, request: InitiateCallDto): Promise<CallView> {
     const adapter = this.providers.get(request.provider);
@@ -55,6 +73,18 @@ export class CallPlacementService {
       provider: request.provider,
       userId: caller.id,
     });
+    if (request.overrideCallingHours && !isAdminRole(caller.role)) {
+      throw new ForbiddenException('overrideCallingHours is for admins and owners only');
+    }
+    const hoursRefusal = this.callingHoursRefusal(to.e164, to.country);
+    if (hoursRefusal && !request.overrideCallingHours) {
+      throw new ForbiddenException(
+        `The call cannot be placed ${hoursRefusal}` +
+          (isAdminRole(caller.role)
+            ? ' (an admin may override with overrideCallingHours: true)'
+            : ''),
+      );
+    }
     // Exotel's `from` is the agent's own phone; elsewhere it is the caller ID the callee sees, and
     // must be one of the organization's (provider accounts are shared by every organization).
     if (
@@ -84,8 +114,14 @@ export class CallPlacementService {
           contactId: await this.contacts.idForPhone(manager, caller.organizationId, to.e164),
           metadata:
             request.provider === 'simulator'
-              ? { scenario: request.scenario ?? 'random', chaos: !!request.chaos }
-              : {},
+              ? {
+                  scenario: request.scenario ?? 'random',
+                  chaos: !!request.chaos,
+                  ...(hoursRefusal ? { callingHoursOverride: hoursRefusal } : {}),
+                }
+              : hoursRefusal
+                ? { callingHoursOverride: hoursRefusal }
+                : {},
         }),
       );
       await this.billing.reserve(manager, created);
