@@ -25,6 +25,6 @@ import { VoiceService } from './voice.service';
     CallRollupsService,
     CallControlService,
   ],
-  exports: [CallsService, CallProgressService, CallRollupsService],
+  exports: [CallsService, CallProgressService, CallRollupsService, CallPlacementService],
 })
 export class CallsModule {}

@@ -59,6 +59,10 @@ export interface PlaceCallRequest {
   statusCallbackUrl: string;
   /** Simulator only: how the call should end. */
   scenario?: string;
+  /** Bolna: the agent that talks, instead of the deployment's BOLNA_AGENT_ID. */
+  agentId?: string;
+  /** Bolna: variables for the agent's prompt (sent as `user_data`). */
+  variables?: Record<string, string>;
 }
 
 export interface PlacedCall {
