@@ -450,7 +450,17 @@ describe('campaigns (real PostgreSQL, Redis, worker; simulator test numbers)', (
         },
         'the campaign to complete on the surviving worker',
         90_000,
-      );
+      ).catch(async (error) => {
+        // What was left, to tell a lost attempt from a slow one.
+        const left = await dataSource.query(
+          `SELECT a.state, a.attempt, c.status, c.provider_call_id IS NOT NULL AS named, c.created_at
+             FROM campaign_attempts a LEFT JOIN calls c ON c.id = a.call_id
+            WHERE a.campaign_id = $1 AND a.state <> 'ended'`,
+          [id],
+        );
+        const view = (await call('GET', `/api/campaigns/${id}`)).body;
+        throw new Error(`${error.message}: ${JSON.stringify({ left, view })}`);
+      });
       expect(done.progress).toMatchObject({ total: 24, completed: 24, attempts: 24 });
       const calls = await campaignCalls(id);
       expect(calls).toHaveLength(24);

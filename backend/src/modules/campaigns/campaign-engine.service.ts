@@ -13,6 +13,7 @@ import { CallPlacementService, ServerPlacement } from '../calls/call-placement.s
 import { CallsService } from '../calls/calls.service';
 import { Call } from '../calls/entities/call.entity';
 import { DncService } from '../dnc/dnc.service';
+import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { WalletService } from '../wallet/wallet.service';
 import { attemptJobId, CampaignJob, schedulerId } from './campaign-jobs';
@@ -60,6 +61,7 @@ export class CampaignEngine {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Campaigns) private readonly queue: Queue<CampaignJob>,
     private readonly placement: CallPlacementService,
+    private readonly providers: ProviderRegistry,
     private readonly calls: CallsService,
     private readonly dnc: DncService,
     private readonly rates: RatesService,
@@ -160,13 +162,7 @@ export class CampaignEngine {
       lock: { mode: 'pessimistic_write' },
     });
     if (!attempt) return { kind: 'none' };
-    if (attempt.state === 'placing') {
-      // A worker died between the call's creation and the provider's answer: whether the provider
-      // dialed is unknown, so it is never dialed again. Its webhooks, or reconciliation (which fails
-      // a call the provider never named), end it; a retry follows if configured.
-      await manager.update(CampaignAttempt, { id: attempt.id }, { state: 'live' });
-      return { kind: 'none' };
-    }
+    if (attempt.state === 'placing') return this.interrupted(manager, attempt);
     if (attempt.state !== 'queued') return { kind: 'none' };
     const campaign = await manager.findOneByOrFail(Campaign, { id: attempt.campaignId });
     const contact = await manager.findOne(CampaignContact, {
@@ -214,18 +210,7 @@ export class CampaignEngine {
       await this.skip(manager, contact, 'no_rate');
       return skipped('no_rate');
     }
-    const placement: ServerPlacement = {
-      organizationId: campaign.organizationId,
-      agentId: campaign.createdBy,
-      provider: campaign.provider,
-      to: phone.e164,
-      country: phone.country,
-      from: campaign.callerId,
-      contactId: contact.contactId,
-      metadata: { campaignId: campaign.id, campaignAttempt: attempt.attempt },
-      bolnaAgentId: campaign.bolnaAgentId,
-      variables: contact.variables,
-    };
+    const placement = this.placementOf(campaign, contact, attempt, phone.e164, phone.country);
     let call: Call;
     try {
       call = await this.placement.createHeldCall(manager, placement);
@@ -240,6 +225,62 @@ export class CampaignEngine {
     );
     await manager.update(CampaignContact, { id: contact.id }, { lastCallId: call.id });
     return { kind: 'dial', call, placement };
+  }
+
+  /**
+   * A worker died between the call's creation (with its hold) and the provider's answer. A provider
+   * whose placement is idempotent (the simulator) is simply asked again: it names the same call.
+   * Any other may have dialed, so it is never asked twice: the attempt waits for the call's
+   * webhooks, or for reconciliation, which fails a call its provider never named (then a retry
+   * follows if configured). Either way the attempt is neither lost nor placed twice.
+   */
+  private async interrupted(
+    manager: EntityManager,
+    attempt: CampaignAttempt,
+  ): Promise<AttemptPlan> {
+    const campaign = await manager.findOneByOrFail(Campaign, { id: attempt.campaignId });
+    const call = attempt.callId ? await manager.findOneBy(Call, { id: attempt.callId }) : null;
+    const contact = await manager.findOneByOrFail(CampaignContact, {
+      id: attempt.campaignContactId,
+    });
+    if (
+      !call ||
+      call.providerCallId ||
+      call.status !== 'initiated' ||
+      !this.providers.get(campaign.provider).idempotentPlacement
+    ) {
+      await manager.update(CampaignAttempt, { id: attempt.id }, { state: 'live' });
+      return { kind: 'none' };
+    }
+    this.logger.warn(
+      `campaign ${campaign.id}: placing call ${call.id} again after an interruption`,
+    );
+    return {
+      kind: 'dial',
+      call,
+      placement: this.placementOf(campaign, contact, attempt, call.toNumber, call.country),
+    };
+  }
+
+  private placementOf(
+    campaign: Campaign,
+    contact: CampaignContact,
+    attempt: CampaignAttempt,
+    to: string,
+    country: string | null,
+  ): ServerPlacement {
+    return {
+      organizationId: campaign.organizationId,
+      agentId: campaign.createdBy,
+      provider: campaign.provider,
+      to,
+      country,
+      from: campaign.callerId,
+      contactId: contact.contactId,
+      metadata: { campaignId: campaign.id, campaignAttempt: attempt.attempt },
+      bolnaAgentId: campaign.bolnaAgentId,
+      variables: contact.variables,
+    };
   }
 
   /**

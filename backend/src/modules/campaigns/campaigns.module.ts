@@ -20,7 +20,7 @@ export class CampaignsModule {}
 
 /** The worker side: the scheduler ticks and the contact-attempts (docs/campaigns.md). */
 @Module({
-  imports: [CallsModule, BillingModule, WalletModule, DncModule],
+  imports: [CallsModule, BillingModule, WalletModule, DncModule, ProvidersModule],
   providers: [CampaignEngine, CampaignsProcessor],
 })
 export class CampaignsWorkerModule {}
