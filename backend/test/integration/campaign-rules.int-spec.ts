@@ -135,6 +135,32 @@ describe('campaign rules at placement (CALLING_HOURS=off)', () => {
     org.agentSocket.close();
   });
 
+  it('paces placements: never more than perMinute / 12 in any 5 s', async () => {
+    const org = await h.newOrg();
+    const tag = `pace-${randomUUID().slice(0, 6)}`;
+    await h.contacts(
+      org,
+      [0, 1, 2, 3, 4, 5, 6, 7].map((nn) => testNumber(nn)),
+      tag,
+    );
+    const id = await h.campaign(org, {
+      audience: { tag },
+      pacing: { maxConcurrent: 8, perMinute: 60 },
+    });
+    expect((await h.api(org, 'POST', `/api/campaigns/${id}/start`)).status).toBe(201);
+    await h.until(org, id, 'completed');
+    const placed: number[] = (
+      await h.dataSource.query(
+        `SELECT created_at FROM calls WHERE metadata->>'campaignId' = $1 ORDER BY created_at`,
+        [id],
+      )
+    ).map((row: { created_at: Date }) => new Date(row.created_at).getTime());
+    expect(placed).toHaveLength(8);
+    for (let i = 0; i + 5 < placed.length; i++) {
+      expect(placed[i + 5] - placed[i]).toBeGreaterThanOrEqual(4900);
+    }
+  });
+
   it('cancel skips what was not dialed', async () => {
     const org = await h.newOrg();
     const tag = `cancel-${randomUUID().slice(0, 6)}`;

@@ -456,19 +456,29 @@ export class CampaignEngine {
       });
       if (!locked || locked.status !== 'running') return null;
       const now = new Date();
-      const [{ live, recent }]: { live: number; recent: number }[] = await manager.query(
-        `SELECT count(*) FILTER (WHERE state IN ('queued', 'placing', 'live'))::int AS live,
-                count(*) FILTER (WHERE created_at > $2::timestamptz - interval '60 seconds')::int AS recent
-           FROM campaign_attempts
-          WHERE campaign_id = $1 AND (state IN ('queued', 'placing', 'live')
-                OR created_at > $2::timestamptz - interval '60 seconds')`,
-        [locked.id, now.toISOString()],
+      // Two index-bounded counts: live attempts (campaign_id, state) and recent releases
+      // (campaign_id, created_at); neither reads the campaign's history.
+      const [{ live }]: { live: number }[] = await manager.query(
+        `SELECT count(*)::int AS live FROM campaign_attempts
+          WHERE campaign_id = $1 AND state IN ('queued', 'placing', 'live')`,
+        [locked.id],
       );
-      const budget = Math.min(
-        locked.maxConcurrent - live,
-        locked.perMinute ? locked.perMinute - recent : RELEASE_CAP,
-        RELEASE_CAP,
-      );
+      let budget = Math.min(locked.maxConcurrent - live, RELEASE_CAP);
+      if (locked.perMinute && budget > 0) {
+        // At most perMinute in any 60 s, and spread evenly: at most perMinute / 12 in any 5 s.
+        const [{ minute, recent }]: { minute: number; recent: number }[] = await manager.query(
+          `SELECT count(*)::int AS minute,
+                  count(*) FILTER (WHERE created_at > $2::timestamptz - interval '5 seconds')::int AS recent
+             FROM campaign_attempts
+            WHERE campaign_id = $1 AND created_at > $2::timestamptz - interval '60 seconds'`,
+          [locked.id, now.toISOString()],
+        );
+        budget = Math.min(
+          budget,
+          locked.perMinute - minute,
+          Math.ceil(locked.perMinute / 12) - recent,
+        );
+      }
       const openKeys = await this.openZoneKeys(manager, locked, now);
       if (budget > 0 && openKeys.length > 0) {
         const rows = rowsOf<{ id: string; attempt: number }>(
