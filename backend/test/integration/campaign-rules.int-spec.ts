@@ -6,6 +6,7 @@ import { Call } from '../../src/modules/calls/entities/call.entity';
 import { CampaignEngine } from '../../src/modules/campaigns/campaign-engine.service';
 import { CampaignAttempt } from '../../src/modules/campaigns/entities/campaign-attempt.entity';
 import { CampaignContact } from '../../src/modules/campaigns/entities/campaign-contact.entity';
+import { ProviderApiStub } from '../fixtures/providers/provider-api-stub';
 import { loginAs, request, TestUser } from '../support/test-app';
 import { connectSocket } from '../support/sockets';
 import { eventually, RunningStack, startStack } from '../support/test-worker';
@@ -20,7 +21,10 @@ interface Org {
   token: string;
 }
 
-function harness(env: Record<string, string>) {
+function harness(
+  env: Record<string, string> | (() => Record<string, string>),
+  before?: () => Promise<unknown>,
+) {
   const h = {} as {
     stack: RunningStack;
     dataSource: DataSource;
@@ -37,11 +41,12 @@ function harness(env: Record<string, string>) {
     rows(org: Org, id: string): Promise<Map<string, any>>;
   };
   beforeAll(async () => {
+    await before?.();
     h.stack = await startStack({
       SIMULATOR_TIME_SCALE: '0.01',
       CAMPAIGN_TICK_MS: '100',
       MAX_CALL_SECONDS: '600',
-      ...env,
+      ...(typeof env === 'function' ? env() : env),
     });
     h.dataSource = h.stack.api.dataSource;
   });
@@ -277,5 +282,72 @@ describe('campaign windows against calling hours (CALLING_HOURS=enforce)', () =>
     expect(
       await h.dataSource.query(`SELECT id FROM calls WHERE metadata->>'campaignId' = $1`, [id]),
     ).toHaveLength(0);
+  });
+});
+
+describe('a Bolna campaign (Bolna API stubbed)', () => {
+  const bolna = new ProviderApiStub();
+  const h = harness(
+    () => ({
+      BOLNA_API_BASE_URL: bolna.baseUrl,
+      BOLNA_API_KEY: 'bolna-key',
+      BOLNA_AGENT_ID: 'deployment-agent',
+      BOLNA_WEBHOOK_SECRET: 'bolna-webhook-secret',
+    }),
+    () => bolna.start(),
+  );
+  afterAll(() => bolna.stop());
+
+  it("names the campaign's agent and passes each contact's fields as the agent's variables", async () => {
+    const org = await h.newOrg();
+    const tag = `bolna-${randomUUID().slice(0, 6)}`;
+    const created = await h.api(org, 'POST', '/api/contacts', {
+      name: 'Asha Rao',
+      phone: testNumber(11),
+      company: 'Acme Ltd',
+      email: 'asha@example.test',
+      tags: [tag],
+    });
+    expect(created.status).toBe(201);
+    const missing = await h.api(org, 'POST', '/api/campaigns', {
+      name: 'No agent',
+      provider: 'bolna',
+      audience: { tag },
+      pacing: { maxConcurrent: 1 },
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toContain('bolnaAgentId is required');
+
+    bolna.answer({ status: 200, body: { execution_id: 'exec-campaign-1', status: 'queued' } });
+    const id = await h.campaign(org, {
+      provider: 'bolna',
+      bolnaAgentId: 'campaign-agent-7',
+      audience: { tag },
+    });
+    expect((await h.api(org, 'POST', `/api/campaigns/${id}/start`)).status).toBe(201);
+    await eventually(async () => bolna.requests.length === 1, 'the Bolna API to be called');
+    const sent = JSON.parse(bolna.lastRequest.body);
+    const [call] = await h.dataSource.query(
+      `SELECT id FROM calls WHERE metadata->>'campaignId' = $1`,
+      [id],
+    );
+    expect(sent).toMatchObject({
+      agent_id: 'campaign-agent-7',
+      recipient_phone_number: testNumber(11),
+      user_data: {
+        name: 'Asha Rao',
+        phone: testNumber(11),
+        company: 'Acme Ltd',
+        email: 'asha@example.test',
+        call_id: call.id,
+      },
+    });
+    await eventually(async () => {
+      const [row] = await h.dataSource.query(`SELECT provider_call_id FROM calls WHERE id = $1`, [
+        call.id,
+      ]);
+      return row.provider_call_id === 'exec-campaign-1';
+    }, 'the execution id on the call');
+    await h.api(org, 'POST', `/api/campaigns/${id}/cancel`);
   });
 });
