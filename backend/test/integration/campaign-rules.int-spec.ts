@@ -166,6 +166,28 @@ describe('campaign rules at placement (CALLING_HOURS=off)', () => {
     }
   });
 
+  it('skips a contact whose stored number is not a valid number (invalid_number)', async () => {
+    const org = await h.newOrg();
+    const tag = `invalid-${randomUUID().slice(0, 6)}`;
+    await h.contacts(org, [testNumber(8)], tag);
+    // A number stored before validation was as strict (an old import): written as such.
+    await h.dataSource.query(
+      `INSERT INTO contacts (organization_id, name, sort_name, phone, tags)
+       VALUES ($1, 'Old import', 'old import', '+1555', ARRAY[$2])`,
+      [org.users.admin.organizationId, tag],
+    );
+    const id = await h.campaign(org, { audience: { tag } });
+    const started = await h.api(org, 'POST', `/api/campaigns/${id}/start`);
+    expect(started.body.progress).toMatchObject({ total: 2, skipped: 1 });
+    const done = await h.until(org, id, 'completed');
+    expect(done.progress).toMatchObject({ completed: 1, skipped: 1 });
+    expect((await h.rows(org, id)).get('+1555')).toMatchObject({
+      state: 'skipped',
+      skipReason: 'invalid_number',
+      calls: [],
+    });
+  });
+
   it('cancel skips what was not dialed', async () => {
     const org = await h.newOrg();
     const tag = `cancel-${randomUUID().slice(0, 6)}`;
