@@ -412,7 +412,16 @@ export class CampaignEngine {
           LIMIT 500`,
         [campaign.id, REQUEUE_AFTER_MS / 1000],
       );
-    if (lost.length > 0) await this.enqueue(campaign.id, lost);
+    if (lost.length === 0) return;
+    // A job that failed for good (its retries spent on, say, a database outage) keeps its id in
+    // the failed set, where a new add with that id would be ignored: it goes, and is added anew.
+    for (const attempt of lost) {
+      const job = await this.queue.getJob(
+        attemptJobId(campaign.id, attempt.campaign_contact_id, attempt.attempt),
+      );
+      if (job && (await job.isFailed())) await job.remove();
+    }
+    await this.enqueue(campaign.id, lost);
   }
 
   /** A campaign the wallet paused runs again once the wallet can hold its next call. */
