@@ -307,6 +307,43 @@ describe('campaign windows against calling hours (CALLING_HOURS=enforce)', () =>
   });
 });
 
+describe('audience preview (CALLING_HOURS=enforce)', () => {
+  const h = harness({ CALLING_HOURS: 'enforce' });
+
+  it('counts the audience, what DNC and invalid numbers would skip, and who is inside their hours now', async () => {
+    const org = await h.newOrg();
+    const tag = `preview-${randomUUID().slice(0, 6)}`;
+    const [contact] = await h.contacts(org, [testNumber(1), testNumber(2)], tag);
+    expect(contact).toBeDefined();
+    expect((await h.api(org, 'POST', '/api/dnc', { phone: testNumber(2) })).status).toBe(201);
+    await h.dataSource.query(
+      `INSERT INTO contacts (organization_id, name, sort_name, phone, tags)
+       VALUES ($1, 'Old import', 'old import', '+1555', ARRAY[$2])`,
+      [org.users.admin.organizationId, tag],
+    );
+    const plain = await h.api(org, 'POST', '/api/campaigns/preview', { audience: { tag } });
+    expect(plain.status).toBe(200);
+    expect(plain.body).toMatchObject({ total: 3, dnc: 1, invalidNumber: 1 });
+    expect(plain.body.callableNow + plain.body.outsideHoursNow).toBe(1);
+    // 10:00–12:00 UTC never meets 08:00–21:00 in Los Angeles.
+    const narrowed = await h.api(org, 'POST', '/api/campaigns/preview', {
+      audience: { tag },
+      schedule: {
+        timeZone: 'UTC',
+        windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '10:00', end: '12:00' }],
+      },
+    });
+    expect(narrowed.body).toMatchObject({ callableNow: 0, outsideHoursNow: 1 });
+    const bad = await h.api(org, 'POST', '/api/campaigns/preview', { audience: {} });
+    expect(bad.status).toBe(400);
+    expect(
+      await h.dataSource.query(`SELECT id FROM campaigns WHERE organization_id = $1`, [
+        org.users.admin.organizationId,
+      ]),
+    ).toHaveLength(0);
+  });
+});
+
 describe('a Bolna campaign (Bolna API stubbed)', () => {
   const bolna = new ProviderApiStub();
   const h = harness(

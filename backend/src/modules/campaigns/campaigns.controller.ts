@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -12,6 +12,8 @@ import { IdParam } from '../../common/errors';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import {
+  AudiencePreview,
+  PreviewAudienceDto,
   CampaignContactList,
   CampaignList,
   CampaignView,
@@ -32,6 +34,19 @@ export class CampaignsController {
   @ApiCreatedResponse({ type: CampaignView, description: 'A draft; nothing is dialed until start' })
   create(@CurrentUser() caller: AuthUser, @Body() body: CreateCampaignDto): Promise<CampaignView> {
     return this.campaigns.create(caller, body);
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: AudiencePreview,
+    description: 'What a campaign over this audience would meet now (nothing stored)',
+  })
+  preview(
+    @CurrentUser() caller: AuthUser,
+    @Body() body: PreviewAudienceDto,
+  ): Promise<AudiencePreview> {
+    return this.campaigns.preview(caller, body);
   }
 
   @Get()

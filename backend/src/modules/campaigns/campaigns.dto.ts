@@ -256,3 +256,28 @@ export class CampaignContactList {
   @ApiProperty({ type: [CampaignContactView] }) items: CampaignContactView[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
+
+export class PreviewAudienceDto {
+  @ApiProperty({ type: AudienceDto })
+  @IsObject({ message: 'audience must be an object with tag or contactIds' })
+  @ValidateNested()
+  @Type(() => AudienceDto)
+  audience: AudienceDto;
+
+  @ApiPropertyOptional({ type: ScheduleDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ScheduleDto)
+  schedule?: ScheduleDto;
+}
+
+export class AudiencePreview {
+  @ApiProperty({ description: 'Contacts the audience matches' }) total: number;
+  @ApiProperty({ description: 'On the do-not-call list: would be skipped' }) dnc: number;
+  @ApiProperty({ description: 'Not valid numbers: would be skipped' }) invalidNumber: number;
+  @ApiProperty({ description: 'Callable right now (calling hours and the windows given)' })
+  callableNow: number;
+  @ApiProperty({ description: 'Outside their hours or windows right now: would wait' })
+  outsideHoursNow: number;
+}

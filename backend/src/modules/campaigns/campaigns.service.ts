@@ -22,8 +22,10 @@ import { ContactsService } from '../contacts/contacts.service';
 import { DncService } from '../dnc/dnc.service';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
-import { contactZoneKey } from './campaign-windows';
+import { contactZoneKey, zoneOpen } from './campaign-windows';
 import {
+  AudiencePreview,
+  PreviewAudienceDto,
   CampaignContactList,
   CampaignContactView,
   CampaignList,
@@ -144,6 +146,68 @@ export class CampaignsService {
       createdBy: caller.id,
     });
     return this.view(saved);
+  }
+
+  /**
+   * What a campaign over this audience would meet now (the console's step 1): how many contacts,
+   * how many the do-not-call list or an invalid number would skip, how many are inside their
+   * hours and windows right now. Pages through the audience; nothing is stored.
+   */
+  async preview(caller: AuthUser, input: PreviewAudienceDto): Promise<AudiencePreview> {
+    if (!input.audience.tag && !input.audience.contactIds?.length) {
+      throw new BadRequestException('audience must name a tag or contactIds');
+    }
+    const schedule = input.schedule ?? {};
+    if (schedule.timeZone && !isTimeZone(schedule.timeZone)) {
+      throw new BadRequestException(
+        `schedule.timeZone ${schedule.timeZone} is not a time zone (e.g. America/New_York)`,
+      );
+    }
+    const now = new Date();
+    const enforce = this.config.CALLING_HOURS !== 'off';
+    const openByKey = new Map<string, boolean>();
+    const result: AudiencePreview = {
+      total: 0,
+      dnc: 0,
+      invalidNumber: 0,
+      callableNow: 0,
+      outsideHoursNow: 0,
+    };
+    let afterId: string | null = null;
+    for (;;) {
+      const page = await this.contacts.audiencePage(
+        this.dataSource.manager,
+        caller.organizationId,
+        input.audience,
+        afterId,
+        SNAPSHOT_PAGE,
+      );
+      if (page.length === 0) break;
+      const blocked = await this.dnc.blockedAmong(
+        this.dataSource.manager,
+        caller.organizationId,
+        page.map((contact) => contact.phone),
+      );
+      for (const contact of page) {
+        result.total += 1;
+        const phone = normalizePhone(contact.phone);
+        if (!phone) result.invalidNumber += 1;
+        else if (blocked.has(contact.phone)) result.dnc += 1;
+        else {
+          const key = contactZoneKey(phone.e164, phone.country ?? contact.country);
+          let open = openByKey.get(key);
+          if (open === undefined) {
+            open = zoneOpen(key, { ...schedule, startAt: null }, now, enforce);
+            openByKey.set(key, open);
+          }
+          if (open) result.callableNow += 1;
+          else result.outsideHoursNow += 1;
+        }
+      }
+      afterId = page.at(-1)!.id;
+      if (page.length < SNAPSHOT_PAGE) break;
+    }
+    return result;
   }
 
   async list(caller: AuthUser, query: ListCampaignsQuery): Promise<CampaignList> {

@@ -628,6 +628,22 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/campaigns/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CampaignsController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/campaigns/{id}': {
     parameters: {
       query?: never;
@@ -1380,6 +1396,22 @@ export type components = {
       startedAt: string | null;
       endedAt: string | null;
       createdAt: string;
+    };
+    PreviewAudienceDto: {
+      audience: components['schemas']['AudienceDto'];
+      schedule?: components['schemas']['ScheduleDto'];
+    };
+    AudiencePreview: {
+      /** @description Contacts the audience matches */
+      total: number;
+      /** @description On the do-not-call list: would be skipped */
+      dnc: number;
+      /** @description Not valid numbers: would be skipped */
+      invalidNumber: number;
+      /** @description Callable right now (calling hours and the windows given) */
+      callableNow: number;
+      /** @description Outside their hours or windows right now: would wait */
+      outsideHoursNow: number;
     };
     CampaignList: {
       items: components['schemas']['CampaignView'][];
@@ -2574,6 +2606,30 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['CampaignView'];
+        };
+      };
+    };
+  };
+  CampaignsController_preview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PreviewAudienceDto'];
+      };
+    };
+    responses: {
+      /** @description What a campaign over this audience would meet now (nothing stored) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AudiencePreview'];
         };
       };
     };
