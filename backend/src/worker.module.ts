@@ -4,6 +4,7 @@ import { CoreModule } from './core.module';
 import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { WebhooksWorkerModule } from './modules/webhooks/webhooks-worker.module';
+import { CampaignsWorkerModule } from './modules/campaigns/campaigns.module';
 
 /** The worker process: queue processors and job schedulers, no HTTP. */
 @Module({})
@@ -17,6 +18,7 @@ export class WorkerModule {
         // The worker publishes most call changes: it computes the metrics they make stale.
         DashboardModule,
         WebhooksWorkerModule,
+        CampaignsWorkerModule,
       ],
     };
   }

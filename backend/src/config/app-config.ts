@@ -132,6 +132,19 @@ export class AppConfig {
   })
   SIMULATOR_TIME_SCALE = '1';
 
+  /**
+   * `enforce`: every call obeys the default calling hours of the callee's country
+   * (docs/calling-hours.md); `off` disables them (tests that run at any hour, private demos).
+   */
+  @IsIn(['enforce', 'off'], { message: 'CALLING_HOURS must be enforce or off' })
+  CALLING_HOURS: 'enforce' | 'off' = 'enforce';
+
+  /** How often a running campaign's scheduler job runs, in milliseconds. */
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  CAMPAIGN_TICK_MS = 1000;
+
   /** Longest call Switchboard allows when nothing else limits it, in seconds. */
   @IsInt()
   @Min(1)
@@ -211,6 +224,7 @@ const NUMERIC_KEYS = new Set([
   'PORT',
   'LOGIN_RATE_LIMIT_PER_MINUTE',
   'MAX_CALL_SECONDS',
+  'CAMPAIGN_TICK_MS',
   'WEBHOOK_WORKER_CONCURRENCY',
   'RECONCILE_AFTER_SECONDS',
   'JOB_ATTEMPTS',

@@ -14,6 +14,9 @@ import { ContactImportProblem } from '../modules/contacts/entities/contact-impor
 import { CallerId } from '../modules/calls/entities/caller-id.entity';
 import { DncNumber } from '../modules/dnc/entities/dnc-number.entity';
 import { DncRefusal } from '../modules/dnc/entities/dnc-refusal.entity';
+import { Campaign } from '../modules/campaigns/entities/campaign.entity';
+import { CampaignContact } from '../modules/campaigns/entities/campaign-contact.entity';
+import { CampaignAttempt } from '../modules/campaigns/entities/campaign-attempt.entity';
 
 /** Every entity of the schema; migrations are generated from this list. */
 export const ENTITIES = [
@@ -33,4 +36,7 @@ export const ENTITIES = [
   ContactImportProblem,
   DncNumber,
   DncRefusal,
+  Campaign,
+  CampaignContact,
+  CampaignAttempt,
 ];

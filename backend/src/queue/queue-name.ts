@@ -3,6 +3,7 @@ export enum QueueName {
   WebhookEvents = 'webhook-events',
   Simulator = 'simulator',
   Maintenance = 'maintenance',
+  Campaigns = 'campaigns',
 }
 
 export const ALL_QUEUES = Object.values(QueueName);

@@ -42,6 +42,7 @@ interface Foreign {
   webhookEventId: string;
   dncPhone: string;
   importId: string;
+  campaignId: string;
   /** B's ids and marker strings: none may appear in an answer to A. */
   secrets: string[];
 }
@@ -64,6 +65,13 @@ const FOREIGN_PATHS: Record<string, { id: (b: Foreign) => string; body?: unknown
   'POST /api/admin/webhook-events/:id/replay': { id: (b) => b.webhookEventId },
   'DELETE /api/dnc/:phone': { id: (b) => encodeURIComponent(b.dncPhone) },
   'GET /api/contacts/imports/:id/report.csv': { id: (b) => b.importId },
+  'GET /api/campaigns/:id': { id: (b) => b.campaignId },
+  'POST /api/campaigns/:id/start': { id: (b) => b.campaignId },
+  'POST /api/campaigns/:id/pause': { id: (b) => b.campaignId },
+  'POST /api/campaigns/:id/resume': { id: (b) => b.campaignId },
+  'POST /api/campaigns/:id/cancel': { id: (b) => b.campaignId },
+  'GET /api/campaigns/:id/contacts': { id: (b) => b.campaignId },
+  'GET /api/campaigns/:id/contacts.csv': { id: (b) => b.campaignId },
 };
 
 /**
@@ -471,6 +479,17 @@ async function seedForeignOrganization(baseUrl: string, dataSource: DataSource):
   if (imported.status !== 200 && imported.status !== 201)
     throw new Error(`B's import failed: ${imported.status} ${await imported.text()}`);
   const importReport = (await imported.json()) as { id: string };
+  // Two draft campaigns over B's contacts (never started: nothing dialed).
+  const campaigns = [];
+  for (let index = 0; index < 2; index++)
+    campaigns.push(
+      await post('/api/campaigns', ownerToken, {
+        name: `${MARKER} campaign ${index}`,
+        provider: 'simulator',
+        audience: { contactIds: contacts.map((contact) => contact.id) },
+        pacing: { maxConcurrent: 1 },
+      }),
+    );
   const [event] = await dataSource.query(
     `SELECT id FROM webhook_events WHERE organization_id = $1 LIMIT 1`,
     [organization.id],
@@ -488,7 +507,9 @@ async function seedForeignOrganization(baseUrl: string, dataSource: DataSource):
     webhookEventId: event.id,
     dncPhone: dncPhones[0],
     importId: importReport.id,
+    campaignId: campaigns[0].id,
     secrets: [
+      ...campaigns.map((campaign) => campaign.id),
       importReport.id,
       MARKER,
       organization.id,

@@ -20,6 +20,8 @@ export default function globalSetup(): void {
   process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
   process.env.LOGIN_RATE_LIMIT_PER_MINUTE = '10000'; // the rate-limit test sets its own
   process.env.PUBLIC_BASE_URL = 'http://127.0.0.1:3999';
+  // Tests run at any hour: the calling-hours rule is on only where a test turns it on.
+  process.env.CALLING_HOURS ??= 'off';
   Object.assign(process.env, testSecrets());
 
   runDatabaseCli(['run', 'default-rates'], process.env);

@@ -1,7 +1,14 @@
-import { BadGatewayException, BadRequestException, Injectable, Logger } from '@nestjs/common';
+import {
+  BadGatewayException,
+  BadRequestException,
+  ForbiddenException,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AuthUser } from '../auth/auth-user';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { AuthUser, isAdminRole } from '../auth/auth-user';
 import { OrganizationPhones } from '../auth/organization-phones';
 import { CallBillingService } from '../billing/call-billing.service';
 import { ContactsService } from '../contacts/contacts.service';
@@ -11,11 +18,28 @@ import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { WalletService } from '../wallet/wallet.service';
 import { CallProgressService } from './call-progress.service';
+import { checkCallingHours } from './calling-hours';
 import { CallView } from './call-view';
 import { InitiateCallDto } from './calls.dto';
 import { CallsService } from './calls.service';
 import { Call } from './entities/call.entity';
 import { CallerId } from './entities/caller-id.entity';
+
+/** A server-placed call that no person's request made (a campaign's attempt). */
+export interface ServerPlacement {
+  organizationId: string;
+  agentId: string | null;
+  provider: 'simulator' | 'exotel' | 'bolna';
+  to: string;
+  country: string | null;
+  from: string | null;
+  contactId: string | null;
+  metadata: Record<string, string | number | boolean | null>;
+  /** Bolna: the agent that talks (the deployment's BOLNA_AGENT_ID when absent). */
+  bolnaAgentId?: string | null;
+  /** Bolna: the agent's variables (contact fields). */
+  variables?: Record<string, string>;
+}
 
 /** The raw status of the failure of a call its provider refused to place. */
 export const PLACEMENT_REFUSED = 'placement-refused';
@@ -38,7 +62,17 @@ export class CallPlacementService {
     private readonly contacts: ContactsService,
     private readonly progress: CallProgressService,
     private readonly dnc: DncService,
+    private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The default calling hours of the callee's country (docs/calling-hours.md): null when the call
+   * may go now (or the rule is off), else the sentence naming the rule.
+   */
+  callingHoursRefusal(e164: string, country: string | null, at = new Date()): string | null {
+    if (this.config.CALLING_HOURS === 'off') return null;
+    return checkCallingHours(e164, country, at).reason;
+  }
 
   async initiate(caller: AuthUser, request: InitiateCallDto): Promise<CallView> {
     const adapter = this.providers.get(request.provider);
@@ -55,6 +89,18 @@ export class CallPlacementService {
       provider: request.provider,
       userId: caller.id,
     });
+    if (request.overrideCallingHours && !isAdminRole(caller.role)) {
+      throw new ForbiddenException('overrideCallingHours is for admins and owners only');
+    }
+    const hoursRefusal = this.callingHoursRefusal(to.e164, to.country);
+    if (hoursRefusal && !request.overrideCallingHours) {
+      throw new ForbiddenException(
+        `The call cannot be placed ${hoursRefusal}` +
+          (isAdminRole(caller.role)
+            ? ' (an admin may override with overrideCallingHours: true)'
+            : ''),
+      );
+    }
     // Exotel's `from` is the agent's own phone; elsewhere it is the caller ID the callee sees, and
     // must be one of the organization's (provider accounts are shared by every organization).
     if (
@@ -84,8 +130,14 @@ export class CallPlacementService {
           contactId: await this.contacts.idForPhone(manager, caller.organizationId, to.e164),
           metadata:
             request.provider === 'simulator'
-              ? { scenario: request.scenario ?? 'random', chaos: !!request.chaos }
-              : {},
+              ? {
+                  scenario: request.scenario ?? 'random',
+                  chaos: !!request.chaos,
+                  ...(hoursRefusal ? { callingHoursOverride: hoursRefusal } : {}),
+                }
+              : hoursRefusal
+                ? { callingHoursOverride: hoursRefusal }
+                : {},
         }),
       );
       await this.billing.reserve(manager, created);
@@ -135,6 +187,76 @@ export class CallPlacementService {
       throw error;
     }
     return this.calls.view(this.dataSource.manager, call.id);
+  }
+
+  /**
+   * Campaign placements, step 1, in the caller's transaction: the call row and its hold, through
+   * the same billing.reserve as POST /api/calls (402 PaymentRequiredException when there is no rate
+   * or the wallet cannot hold one billing increment). Rules (DNC, hours) are the caller's to check.
+   */
+  async createHeldCall(manager: EntityManager, placement: ServerPlacement): Promise<Call> {
+    const created = await manager.save(
+      manager.create(Call, {
+        organizationId: placement.organizationId,
+        agentId: placement.agentId,
+        provider: placement.provider,
+        direction: 'outbound',
+        fromNumber: placement.from,
+        toNumber: placement.to,
+        country: placement.country,
+        status: 'initiated',
+        contactId: placement.contactId,
+        metadata: placement.metadata,
+      }),
+    );
+    await this.billing.reserve(manager, created);
+    return created;
+  }
+
+  /**
+   * Campaign placements, step 2, after the commit of step 1: asks the provider. `placed`: it took
+   * the call; `refused`: it definitely did not (the call failed, its hold released); `unknown`: no
+   * answer (the call and hold stay, its webhooks or reconciliation settle it).
+   */
+  async dialHeldCall(
+    call: Call,
+    placement: ServerPlacement,
+  ): Promise<'placed' | 'refused' | 'unknown'> {
+    await this.published(call.organizationId, call.id, 'call:created');
+    const adapter = this.providers.get(placement.provider);
+    try {
+      const placed = await adapter.placeCall({
+        callId: call.id,
+        to: placement.to,
+        from: placement.from ?? undefined,
+        timeLimitSeconds: call.timeLimitSeconds!,
+        statusCallbackUrl: this.providers.statusCallbackUrl(placement.provider, call.id),
+        agentId: placement.bolnaAgentId ?? undefined,
+        variables: placement.variables,
+      });
+      await this.dataSource
+        .createQueryBuilder()
+        .update(Call)
+        .set({
+          providerCallId: placed.providerCallId,
+          fromNumber: placement.from ?? placed.from ?? null,
+        })
+        .where('id = :id AND provider_call_id IS NULL', { id: call.id })
+        .execute();
+      return 'placed';
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const outcomeUnknown =
+        error instanceof ProviderApiError && (error.status === undefined || error.status >= 500);
+      if (outcomeUnknown) {
+        this.logger.warn(`${placement.provider} did not answer for call ${call.id}: ${reason}`);
+        return 'unknown';
+      }
+      this.logger.warn(`${placement.provider} refused call ${call.id}: ${reason}`);
+      await this.failAndRelease(call.id, reason);
+      await this.published(call.organizationId, call.id, 'call:updated');
+      return 'refused';
+    }
   }
 
   /**

@@ -68,6 +68,14 @@ export class InitiateCallDto {
   @IsOptional()
   @IsBoolean()
   chaos?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      "Admins only: place the call even outside the callee's default calling hours (recorded on the call)",
+  })
+  @IsOptional()
+  @IsBoolean()
+  overrideCallingHours?: boolean;
 }
 
 const toList = ({ value }: { value: unknown }) =>

@@ -26,6 +26,6 @@ import { VoiceService } from './voice.service';
     CallControlService,
     CallQualityService,
   ],
-  exports: [CallsService, CallProgressService, CallRollupsService],
+  exports: [CallsService, CallProgressService, CallRollupsService, CallPlacementService],
 })
 export class CallsModule {}

@@ -119,6 +119,29 @@ export class CallsService {
   }
 
   /** One call as the API returns it (no caller scoping: for publishing after a commit). */
+  /**
+   * The calls among `callIds` that have ended: status and charge (null while not priced). For
+   * modules that follow calls they placed (campaigns) without reading this module's tables.
+   */
+  async endedAmong(
+    manager: EntityManager,
+    callIds: string[],
+  ): Promise<Map<string, { status: string; costMicros: bigint | null }>> {
+    const ended = new Map<string, { status: string; costMicros: bigint | null }>();
+    if (callIds.length === 0) return ended;
+    const rows: { id: string; status: string; cost_micros: string | null }[] = await manager.query(
+      `SELECT id, status, cost_micros FROM calls WHERE id = ANY($1::uuid[]) AND status = ANY($2)`,
+      [callIds, ['completed', 'busy', 'no_answer', 'failed', 'cancelled']],
+    );
+    for (const row of rows) {
+      ended.set(row.id, {
+        status: row.status,
+        costMicros: row.cost_micros === null ? null : BigInt(row.cost_micros),
+      });
+    }
+    return ended;
+  }
+
   async view(manager: EntityManager, callId: string): Promise<CallView> {
     const rows: Record<string, unknown>[] = await manager.query(
       `SELECT c.*, a.name AS agent_name, ct.name AS contact_name

@@ -22,6 +22,7 @@ import { PaymentRequiredException } from '../../common/errors';
 import { WalletService } from '../wallet/wallet.service';
 import { ContactsService } from '../contacts/contacts.service';
 import { DncService } from '../dnc/dnc.service';
+import { checkCallingHours } from './calling-hours';
 import { Call } from './entities/call.entity';
 import { CallerId } from './entities/caller-id.entity';
 
@@ -120,6 +121,14 @@ export class VoiceService {
       userId: agent.id,
     });
     if (dncRefusal) return buildRefusalTwiml(`${dncRefusal}. This call cannot be placed. Goodbye.`);
+    if (this.config.CALLING_HOURS !== 'off') {
+      const hours = checkCallingHours(to.e164, to.country, new Date());
+      if (hours.reason) {
+        return buildRefusalTwiml(
+          `This call cannot be placed now: it is ${hours.localTime} where you are calling, outside the calling hours ${hours.hours.start} to ${hours.hours.end}. Goodbye.`,
+        );
+      }
+    }
     const callerId = voice.callerId ?? this.config.TWILIO_CALLER_ID;
     if (!callerId)
       return buildRefusalTwiml('No caller ID is configured for browser calls. Goodbye.');

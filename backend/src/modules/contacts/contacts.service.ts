@@ -22,6 +22,16 @@ import { Contact } from './entities/contact.entity';
 const UNIQUE_VIOLATION = '23505';
 
 /** An organization's contacts: one per phone number (E.164), searchable, soft-deleted. */
+/** What a campaign copies of a contact. */
+export interface AudienceContact {
+  id: string;
+  name: string;
+  phone: string;
+  country: string | null;
+  email: string | null;
+  company: string | null;
+}
+
 @Injectable()
 export class ContactsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -138,6 +148,46 @@ export class ContactsService {
   }
 
   /** The contact a number belongs to, for linking a new call (inside the caller's transaction). */
+  /**
+   * One page of an audience (contacts with a tag and/or explicit ids, not deleted), in id order
+   * after `afterId`: campaigns snapshot their contacts a page at a time, never all at once.
+   */
+  async audiencePage(
+    manager: EntityManager,
+    organizationId: string,
+    audience: { tag?: string; contactIds?: string[] },
+    afterId: string | null,
+    limit: number,
+  ): Promise<AudienceContact[]> {
+    const params: unknown[] = [organizationId, audience.tag ?? null, audience.contactIds ?? null];
+    let after = '';
+    if (afterId) {
+      params.push(afterId);
+      after = `AND id > $${params.length}::uuid`;
+    }
+    params.push(limit);
+    return manager.query(
+      `SELECT id, name, phone, country, email, company
+         FROM contacts
+        WHERE organization_id = $1 AND deleted_at IS NULL
+          AND (($2::text IS NOT NULL AND tags @> ARRAY[$2::text]) OR id = ANY($3::uuid[]))
+          ${after}
+        ORDER BY id
+        LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /** How many of `ids` are the organization's live contacts. */
+  async countOwned(manager: EntityManager, organizationId: string, ids: string[]): Promise<number> {
+    const [row]: { n: number }[] = await manager.query(
+      `SELECT count(*)::int AS n FROM contacts
+        WHERE organization_id = $1 AND deleted_at IS NULL AND id = ANY($2::uuid[])`,
+      [organizationId, ids],
+    );
+    return row.n;
+  }
+
   async idForPhone(
     manager: EntityManager,
     organizationId: string,

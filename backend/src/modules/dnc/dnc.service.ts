@@ -38,6 +38,20 @@ export class DncService {
     return (manager ?? this.dataSource.manager).existsBy(DncNumber, { organizationId, phone });
   }
 
+  /** Which of `phones` are listed (campaigns check a page of contacts at once). */
+  async blockedAmong(
+    manager: EntityManager,
+    organizationId: string,
+    phones: string[],
+  ): Promise<Set<string>> {
+    if (phones.length === 0) return new Set();
+    const rows: { phone: string }[] = await manager.query(
+      `SELECT phone FROM dnc_numbers WHERE organization_id = $1 AND phone = ANY($2::text[])`,
+      [organizationId, phones],
+    );
+    return new Set(rows.map((row) => row.phone));
+  }
+
   /** The sentence every refusal uses, so the dialer, TwiML and campaigns say the same thing. */
   refusalMessage(phone: string): string {
     return `The number ${phone} is on the organization's do-not-call list`;

@@ -59,6 +59,10 @@ export interface PlaceCallRequest {
   statusCallbackUrl: string;
   /** Simulator only: how the call should end. */
   scenario?: string;
+  /** Bolna: the agent that talks, instead of the deployment's BOLNA_AGENT_ID. */
+  agentId?: string;
+  /** Bolna: variables for the agent's prompt (sent as `user_data`). */
+  variables?: Record<string, string>;
 }
 
 export interface PlacedCall {
@@ -104,6 +108,11 @@ export interface ProviderAdapter {
   parseWebhook(request: IncomingWebhook): NormalizedEvent;
   /** Places an outbound call; Twilio browser calls are placed by the Voice SDK instead. */
   placeCall(request: PlaceCallRequest): Promise<PlacedCall>;
+  /**
+   * True when placing the same call id twice places one call (the second answers the first's
+   * provider id): a placement interrupted by a crash may then simply be asked again.
+   */
+  readonly idempotentPlacement?: boolean;
   /** Asks the provider for a call's current state (reconciliation); null when it does not know the call. */
   fetchCallState(providerCallId: string): Promise<NormalizedEvent | null>;
   /**

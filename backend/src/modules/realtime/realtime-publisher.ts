@@ -36,6 +36,11 @@ export class RealtimePublisher {
     this.server?.to(userRoom(userId)).emit(event, payload);
   }
 
+  /** A message for the organization's admins and owners only (e.g. `campaign:updated`). */
+  publishToAdmins(organizationId: string, event: string, payload: unknown): void {
+    this.server?.to(adminsRoom(organizationId)).emit(event, payload);
+  }
+
   /**
    * Disconnects every socket of the user, on every api node (through the adapter), after their
    * role or active flag changed: each comes back through authentication, which joins only the

@@ -292,6 +292,19 @@ describe('BolnaAdapter', () => {
         });
       });
 
+      it("names a campaign's agent and passes the contact's fields as the agent's variables (our call id wins)", async () => {
+        stub.answer({ status: 200, body: readJsonFixture('bolna/call-response.json') });
+        await apiAdapter().placeCall({
+          ...request,
+          agentId: 'campaign-agent-42',
+          variables: { name: 'Asha Rao', company: 'Acme', call_id: 'spoofed' },
+        });
+        expect(JSON.parse(stub.lastRequest.body)).toMatchObject({
+          agent_id: 'campaign-agent-42',
+          user_data: { name: 'Asha Rao', company: 'Acme', call_id: 'call_7f3a9b2c' },
+        });
+      });
+
       it("leaves from_phone_number out when there is none (Bolna's default number)", async () => {
         stub.answer({ status: 200, body: readJsonFixture('bolna/call-response.json') });
         const placed = await apiAdapter().placeCall({ ...request, from: undefined });

@@ -55,7 +55,7 @@ export class BolnaAdapter implements ProviderAdapter {
 
   async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
     const { BOLNA_API_KEY: apiKey, BOLNA_AGENT_ID: agentId } = this.config;
-    if (!this.isEnabled() || !apiKey || !agentId) throw notConfigured();
+    if (!this.isEnabled() || !apiKey || !(request.agentId ?? agentId)) throw notConfigured();
     const response = await providerFetch('Bolna', {
       method: 'POST',
       url: `${trimBaseUrl(this.config.BOLNA_API_BASE_URL)}/call`,
@@ -65,11 +65,11 @@ export class BolnaAdapter implements ProviderAdapter {
         Accept: 'application/json',
       },
       body: JSON.stringify({
-        agent_id: agentId,
+        agent_id: request.agentId ?? agentId,
         recipient_phone_number: request.to,
         ...(request.from ? { from_phone_number: request.from } : {}),
         // Echoed back in context_details.recipient_data, so every webhook names our call.
-        user_data: { call_id: request.callId },
+        user_data: { ...request.variables, call_id: request.callId },
       }),
     });
     if (!response.ok) throw providerHttpError('Bolna', 'call', response);

@@ -1,4 +1,4 @@
-import { eventAt, hangUpPlan, planSimulatedCall } from './simulator-plan';
+import { eventAt, hangUpPlan, planSimulatedCall, testNumberOutcome } from './simulator-plan';
 
 const base = {
   providerCallId: 'SIMabc',
@@ -108,5 +108,80 @@ describe('hangUpPlan', () => {
 
   it('leaves a call that already ended alone', () => {
     expect(hangUpPlan(plan, answeredAt + 301_000, 1)).toBeNull();
+  });
+});
+
+describe('simulator test numbers (+1 NPA 555 01NN)', () => {
+  const statuses = (to: string, extra: Partial<Parameters<typeof planSimulatedCall>[0]> = {}) =>
+    planSimulatedCall({ ...base, to, ...extra, random: () => 0 });
+
+  it('completes 00–59 after 20 + NN seconds of talk', () => {
+    for (const [nn, talk] of [
+      ['00', 20],
+      ['17', 37],
+      ['59', 79],
+    ] as const) {
+      const plan = statuses(`+141555501${nn}`);
+      expect(plan.outcome).toBe('completed');
+      const [, , answered, completed] = plan.events;
+      expect(completed).toMatchObject({ status: 'completed', durationSeconds: talk });
+      expect(completed.atMs - answered.atMs).toBe(talk * 1000);
+      expect(completed.hangupReason).toBe('Normal hangup');
+    }
+  });
+
+  it('ends 60–69 busy, 70–79 no answer, 80–89 failed', () => {
+    for (const [to, status] of [
+      ['+12125550160', 'busy'],
+      ['+12125550169', 'busy'],
+      ['+12125550170', 'no_answer'],
+      ['+12125550179', 'no_answer'],
+      ['+12125550180', 'failed'],
+      ['+12125550189', 'failed'],
+    ] as const) {
+      const plan = statuses(to);
+      expect(plan.events.at(-1)).toMatchObject({ status, durationSeconds: 0 });
+      expect(plan.events.some((event) => event.status === 'in_progress')).toBe(false);
+    }
+  });
+
+  it('answers 90–99 and lets only the time limit (or a hang-up) end the call', () => {
+    const plan = statuses('+13125550195', { timeLimitSeconds: 333, talkSeconds: 5 });
+    expect(plan.events.map((event) => event.status)).toEqual([
+      'initiated',
+      'ringing',
+      'in_progress',
+      'completed',
+    ]);
+    expect(plan.events.at(-1)).toMatchObject({
+      durationSeconds: 333,
+      hangupReason: 'Time limit reached',
+    });
+    const hungUp = hangUpPlan(plan, plan.events[2].atMs + 10_000, 1)!;
+    expect(hungUp.end).toMatchObject({ status: 'completed', durationSeconds: 10 });
+  });
+
+  it('lets an explicit scenario win over the number', () => {
+    expect(statuses('+12125550160', { scenario: 'completed', talkSeconds: 3 }).outcome).toBe(
+      'completed',
+    );
+    expect(statuses('+12125550105', { scenario: 'busy' }).outcome).toBe('busy');
+  });
+
+  it('keeps the random odds for any other number', () => {
+    expect(testNumberOutcome('+12125550100')).toEqual({ outcome: 'completed', talkSeconds: 20 });
+    for (const other of [
+      '+12125551234',
+      '+12125550200',
+      '+11125550150',
+      '+919876543210',
+      '+1212555010',
+    ]) {
+      expect(testNumberOutcome(other)).toBeNull();
+    }
+    // random() => 0 picks the first of the odds (completed) with 5 s of talk, not a number's choice.
+    const plan = statuses('+12125551234');
+    expect(plan.outcome).toBe('completed');
+    expect(plan.events.at(-1)!.durationSeconds).toBe(5);
   });
 });

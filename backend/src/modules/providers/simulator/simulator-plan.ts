@@ -35,6 +35,8 @@ export interface PlanOptions {
   providerCallId: string;
   callId: string;
   scenario?: SimulatorScenario;
+  /** The callee (E.164): a test number decides the outcome when no scenario is given. */
+  to?: string;
   talkSeconds?: number;
   timeLimitSeconds: number;
   /** Multiplies every delay (talk time is reported unscaled). */
@@ -52,14 +54,45 @@ function pickOutcome(random: (max: number) => number): SimulatorOutcome {
   return 'completed';
 }
 
+/** What a simulator test number decides: the outcome and, for answered ones, the talk time. */
+export interface TestNumberOutcome {
+  outcome: SimulatorOutcome;
+  /** Seconds of talk; null for a call that never ends by itself (only a hang-up or the time limit). */
+  talkSeconds: number | null;
+}
+
+/**
+ * The fictional range `+1 NPA 555 01NN` (North American numbers reserved for fiction): NN 00–59
+ * completed after 20 + NN seconds of talk, 60–69 busy, 70–79 no answer, 80–89 failed, 90–99
+ * answered and never ended by itself. null for any other number.
+ */
+export function testNumberOutcome(to: string | undefined): TestNumberOutcome | null {
+  const match = /^\+1[2-9]\d{2}55501(\d{2})$/.exec(to ?? '');
+  if (!match) return null;
+  const nn = Number(match[1]);
+  if (nn < 60) return { outcome: 'completed', talkSeconds: 20 + nn };
+  if (nn < 70) return { outcome: 'busy', talkSeconds: 0 };
+  if (nn < 80) return { outcome: 'no_answer', talkSeconds: 0 };
+  if (nn < 90) return { outcome: 'failed', talkSeconds: 0 };
+  return { outcome: 'completed', talkSeconds: null };
+}
+
 /** Decides how a simulated call unfolds: which events, when, and what they report. */
 export function planSimulatedCall(options: PlanOptions): SimulatorPlan {
   const random = options.random ?? ((max: number) => randomInt(max));
   const scale = (seconds: number) => Math.round(seconds * 1000 * options.timeScale);
-  const outcome =
-    !options.scenario || options.scenario === 'random' ? pickOutcome(random) : options.scenario;
-  // The simulator cuts the call at its time limit, as Twilio's <Dial timeLimit> would.
-  const wantedTalk = options.talkSeconds ?? 5 + random(40);
+  // An explicit scenario wins; without one, a test number decides; otherwise the random odds.
+  const byNumber = options.scenario ? null : testNumberOutcome(options.to);
+  const outcome = byNumber
+    ? byNumber.outcome
+    : !options.scenario || options.scenario === 'random'
+      ? pickOutcome(random)
+      : options.scenario;
+  // The simulator cuts the call at its time limit, as Twilio's <Dial timeLimit> would. A test
+  // number that never ends by itself talks until that limit (or a hang-up, see hangUpPlan).
+  const wantedTalk = byNumber
+    ? (byNumber.talkSeconds ?? options.timeLimitSeconds)
+    : (options.talkSeconds ?? 5 + random(40));
   const talkSeconds = Math.max(0, Math.min(wantedTalk, options.timeLimitSeconds));
 
   const ringAt = 1 + random(2);

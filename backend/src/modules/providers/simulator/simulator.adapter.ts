@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { AppConfig } from '../../../config/app-config';
 import { QueueName } from '../../../queue/queue-name';
 import { REDIS } from '../../../redis/redis.module';
@@ -60,6 +60,8 @@ const PLAN_TTL_SECONDS = 24 * 3600;
 @Injectable()
 export class SimulatorAdapter implements ProviderAdapter {
   readonly name = 'simulator' as const;
+  /** Its call id is derived from Switchboard's: placing a call again places nothing new. */
+  readonly idempotentPlacement = true;
 
   constructor(
     private readonly config: AppConfig,
@@ -106,11 +108,20 @@ export class SimulatorAdapter implements ProviderAdapter {
   }
 
   async placeCall(request: PlaceCallRequest & SimulatorPlaceOptions): Promise<PlacedCall> {
-    const providerCallId = `SIM${randomBytes(12).toString('hex')}`;
+    // Derived from the call id: asking twice (a worker died mid-placement) names the same call,
+    // keeps its first plan, and its deliveries (same job and webhook ids) are deduplicated.
+    const providerCallId = `SIM${createHash('sha256').update(request.callId).digest('hex').slice(0, 24)}`;
+    const existing = await this.redis.get(this.planKey(providerCallId));
+    if (existing) {
+      const plan = JSON.parse(existing) as SimulatorPlan;
+      await this.deliveries.addBulk(this.deliveryJobs(plan, false));
+      return { providerCallId, from: request.from ?? '+15005550006' };
+    }
     const plan = planSimulatedCall({
       providerCallId,
       callId: request.callId,
       scenario: request.scenario,
+      to: request.to,
       talkSeconds: request.talkSeconds,
       timeLimitSeconds: request.timeLimitSeconds,
       timeScale: Number(this.config.SIMULATOR_TIME_SCALE),

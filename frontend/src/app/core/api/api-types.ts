@@ -628,6 +628,150 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/campaigns': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CampaignsController_list'];
+    put?: never;
+    post: operations['CampaignsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/campaigns/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CampaignsController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/campaigns/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CampaignsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/campaigns/{id}/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CampaignsController_start'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/campaigns/{id}/pause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CampaignsController_pause'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/campaigns/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CampaignsController_resume'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/campaigns/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CampaignsController_cancel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/campaigns/{id}/contacts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CampaignsController_contacts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/campaigns/{id}/contacts.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CampaignsController_contactsCsv'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -711,6 +855,8 @@ export type components = {
       talkSeconds?: number;
       /** @description Simulator only: duplicate, delay and reorder its webhooks */
       chaos?: boolean;
+      /** @description Admins only: place the call even outside the callee's default calling hours (recorded on the call) */
+      overrideCallingHours?: boolean;
     };
     CallAgentView: {
       id: string;
@@ -1160,6 +1306,176 @@ export type components = {
       phone: string;
       /** @example Asked not to be called again */
       reason?: string;
+    };
+    AudienceDto: {
+      /**
+       * @description Every contact carrying this tag
+       * @example leads-dec
+       */
+      tag?: string;
+      /** @description Explicit contact ids (at most 10,000) */
+      contactIds?: string[];
+    };
+    WindowDto: {
+      /**
+       * @description ISO days: 1 = Monday … 7 = Sunday
+       * @example [
+       *       1,
+       *       2,
+       *       3,
+       *       4,
+       *       5
+       *     ]
+       */
+      days: number[];
+      /** @example 09:00 */
+      start: string;
+      /**
+       * @description Exclusive; after start
+       * @example 17:00
+       */
+      end: string;
+    };
+    ScheduleDto: {
+      /** @description No call before this instant (ISO 8601) */
+      startAt?: string;
+      /**
+       * @description Zone of the windows; the callee's own zone (from the number) when absent
+       * @example America/New_York
+       */
+      timeZone?: string;
+      /** @description Weekly calling windows (narrow the default calling hours) */
+      windows?: components['schemas']['WindowDto'][];
+    };
+    PacingDto: {
+      /**
+       * @description Live calls at most
+       * @example 5
+       */
+      maxConcurrent: number;
+      /**
+       * @description Placements per minute at most
+       * @example 60
+       */
+      perMinute?: number;
+    };
+    RetryDto: {
+      /**
+       * @example [
+       *       "busy",
+       *       "no_answer"
+       *     ]
+       */
+      on: ('busy' | 'no_answer' | 'failed' | 'cancelled')[];
+      /**
+       * @description Attempts per contact, the first included
+       * @example 3
+       */
+      maxAttempts: number;
+      /**
+       * @description Seconds between the end of an attempt and the next
+       * @example 600
+       */
+      delaySeconds: number;
+    };
+    CreateCampaignDto: {
+      /** @example December renewals */
+      name: string;
+      /** @enum {string} */
+      provider: 'simulator' | 'exotel' | 'bolna';
+      audience: components['schemas']['AudienceDto'];
+      /** @description One of the organization's caller IDs */
+      callerId?: string;
+      /** @description Bolna only (required there): the agent that talks */
+      bolnaAgentId?: string;
+      schedule?: components['schemas']['ScheduleDto'];
+      pacing: components['schemas']['PacingDto'];
+      /** @description No retries when absent */
+      retry?: components['schemas']['RetryDto'];
+    };
+    CampaignProgress: {
+      total: number;
+      /** @description Waiting for a first or next attempt */
+      pending: number;
+      /** @description An attempt queued or live */
+      inFlight: number;
+      /** @description Ended with a completed call */
+      completed: number;
+      /** @description Ended without one (retries exhausted or not retried) */
+      failed: number;
+      /** @description Never dialed (reason per contact) */
+      skipped: number;
+      /** @description Attempts placed so far */
+      attempts: number;
+      /** @description Charged for its calls so far, micros (decimal string) */
+      spentMicros: string;
+    };
+    CampaignView: {
+      id: string;
+      name: string;
+      /** @enum {string} */
+      provider: 'simulator' | 'exotel' | 'bolna';
+      /** @enum {string} */
+      status: 'draft' | 'running' | 'paused' | 'completed' | 'cancelled';
+      /** @enum {string|null} */
+      pauseReason: 'manual' | 'wallet' | null;
+      audience: components['schemas']['AudienceDto'];
+      callerId: string | null;
+      bolnaAgentId: string | null;
+      schedule: components['schemas']['ScheduleDto'];
+      pacing: components['schemas']['PacingDto'];
+      retry: components['schemas']['RetryDto'];
+      progress: components['schemas']['CampaignProgress'];
+      startedAt: string | null;
+      endedAt: string | null;
+      createdAt: string;
+    };
+    PreviewAudienceDto: {
+      audience: components['schemas']['AudienceDto'];
+      schedule?: components['schemas']['ScheduleDto'];
+    };
+    AudiencePreview: {
+      /** @description Contacts the audience matches */
+      total: number;
+      /** @description On the do-not-call list: would be skipped */
+      dnc: number;
+      /** @description Not valid numbers: would be skipped */
+      invalidNumber: number;
+      /** @description Callable right now (calling hours and the windows given) */
+      callableNow: number;
+      /** @description Outside their hours or windows right now: would wait */
+      outsideHoursNow: number;
+    };
+    CampaignList: {
+      items: components['schemas']['CampaignView'][];
+      nextCursor: string | null;
+    };
+    CampaignContactView: {
+      id: string;
+      contactId: string;
+      name: string;
+      phone: string;
+      /** @enum {string} */
+      state: 'pending' | 'in_flight' | 'done' | 'skipped';
+      outcome: string | null;
+      /** @enum {string|null} */
+      skipReason:
+        | 'dnc'
+        | 'outside_hours'
+        | 'no_rate'
+        | 'invalid_number'
+        | 'retries_exhausted'
+        | 'cancelled'
+        | null;
+      attempts: number;
+      nextAttemptAt: string | null;
+      /** @description Its calls, first attempt first */
+      calls: string[];
+      lastCallId: string | null;
+    };
+    CampaignContactList: {
+      items: components['schemas']['CampaignContactView'][];
+      nextCursor: string | null;
     };
   };
   responses: never;
@@ -2295,6 +2611,240 @@ export interface operations {
     requestBody?: never;
     responses: {
       204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CampaignsController_list: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        limit?: number;
+        status?: 'draft' | 'running' | 'paused' | 'completed' | 'cancelled';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CampaignList'];
+        };
+      };
+    };
+  };
+  CampaignsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateCampaignDto'];
+      };
+    };
+    responses: {
+      /** @description A draft; nothing is dialed until start */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CampaignView'];
+        };
+      };
+    };
+  };
+  CampaignsController_preview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PreviewAudienceDto'];
+      };
+    };
+    responses: {
+      /** @description What a campaign over this audience would meet now (nothing stored) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AudiencePreview'];
+        };
+      };
+    };
+  };
+  CampaignsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CampaignView'];
+        };
+      };
+    };
+  };
+  CampaignsController_start: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Snapshots the audience and runs */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CampaignView'];
+        };
+      };
+      /** @description Not a draft */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CampaignsController_pause: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No new placements; live calls end */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CampaignView'];
+        };
+      };
+    };
+  };
+  CampaignsController_resume: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CampaignView'];
+        };
+      };
+    };
+  };
+  CampaignsController_cancel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Contacts not dialed yet are skipped */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CampaignView'];
+        };
+      };
+    };
+  };
+  CampaignsController_contacts: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        limit?: number;
+        state?: 'pending' | 'in_flight' | 'done' | 'skipped';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description In snapshot order */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CampaignContactList'];
+        };
+      };
+    };
+  };
+  CampaignsController_contactsCsv: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
