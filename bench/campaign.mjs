@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Campaign engine at scale: a campaign over N contacts (100,000 by default) through the simulator,
 // sped up, with maxConcurrent 50 and perMinute 3,000. Prints the achieved placements per minute
 // against the target, the peak of concurrent live calls (sampled), the worker's CPU per attempt and
@@ -12,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { parseArgs } from './lib/args.mjs';
 import {
   benchEnvironment,
   calibrate,
@@ -25,19 +27,15 @@ import {
   waitForHttp,
 } from './lib/environment.mjs';
 
-const argv = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = argv.indexOf(`--${name}`);
-  return at >= 0 && argv[at + 1] !== undefined ? argv[at + 1] : fallback;
-};
-const CONTACTS = Number(option('contacts', 100_000));
-const MAX_CONCURRENT = Number(option('max-concurrent', 50));
-const PER_MINUTE = Number(option('per-minute', 3000));
-const MINUTES = Number(option('minutes', 3));
-const WARMUP_SECONDS = Number(option('warmup', 20));
-const TIME_SCALE = option('time-scale', '0.01');
-const WORKERS = Number(option('workers', 1));
-const FULL = argv.includes('--full');
+const args = parseArgs();
+const CONTACTS = args.number('contacts', 100_000);
+const MAX_CONCURRENT = args.number('max-concurrent', 50);
+const PER_MINUTE = args.number('per-minute', 3000);
+const MINUTES = args.number('minutes', 3);
+const WARMUP_SECONDS = args.number('warmup', 20);
+const TIME_SCALE = args.string('time-scale', '0.01');
+const WORKERS = args.number('workers', 1);
+const FULL = args.flag('full');
 const PORT = 3904;
 const base = `http://127.0.0.1:${PORT}`;
 
@@ -50,9 +48,13 @@ const env = {
   CAMPAIGN_TICK_MS: '250',
   MAX_CALL_SECONDS: '600',
 };
+/** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** CPU seconds (user + system) and resident memory of a process, from /proc. */
+/**
+ * CPU seconds (user + system) and resident memory of a process, from /proc.
+ * @param {number | undefined} pid
+ */
 function usage(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -64,6 +66,7 @@ function usage(pid) {
 const calibration = await calibrate(env);
 const apis = [];
 const workers = [];
+/** @type {pg.Client | undefined} */
 let client;
 try {
   migrate(env);
@@ -77,6 +80,13 @@ try {
   await waitForHttp(`${base}/health/live`);
   await sleep(2000); // the workers' start-up
 
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [body]
+   * @param {string} [token]
+   * @returns {Promise<any>} the parsed answer
+   */
   const api = async (method, path, body, token) => {
     const response = await fetch(`${base}${path}`, {
       method,
@@ -113,10 +123,11 @@ try {
     token,
   );
 
-  client = new pg.Client({ connectionString: env.DATABASE_URL });
-  await client.connect();
+  const db = new pg.Client({ connectionString: env.DATABASE_URL });
+  client = db;
+  await db.connect();
   // The audience: N contacts tagged 'bench' (+1 415 2xx xxxx: the simulator's random odds).
-  await client.query(
+  await db.query(
     `INSERT INTO contacts (organization_id, name, sort_name, phone, country, tags)
      SELECT $1, 'Bench ' || i, 'bench ' || i, '+1415' || (2000000 + i)::text, 'US', ARRAY['bench']
        FROM generate_series(0, $2 - 1) AS i`,
@@ -164,7 +175,7 @@ try {
   })();
   const placed = async () =>
     (
-      await client.query(
+      await db.query(
         `SELECT count(*)::int AS n FROM campaign_attempts WHERE campaign_id = $1 AND call_id IS NOT NULL`,
         [campaign.id],
       )
