@@ -14,7 +14,7 @@ import {
   uuidList,
 } from '../../database/raw-rows';
 import { CallBillingService } from '../billing/call-billing.service';
-import { WalletService } from '../wallet/wallet.service';
+import { SettledCalls, WalletService } from '../wallet/wallet.service';
 import { ContactsService } from '../contacts/contacts.service';
 import {
   CallKeys,
@@ -56,6 +56,34 @@ function processedWrite(
   };
 }
 
+/** A stored event still to process, and what it says. */
+interface ReadyEvent {
+  stored: WebhookEvent;
+  event: NormalizedEvent;
+}
+
+/** A batch's events applied to their calls in memory: what is to be written and published. */
+interface AppliedBatch {
+  timeline: TimelineEntry[];
+  processed: { id: string; organizationId: string; callId: string }[];
+  /** Contacts whose call ended, for their last-called time. */
+  touches: { contactId: string; at: Date }[];
+  /** The calls to write, by id. */
+  changedCalls: Map<string, Call>;
+  /** Each state a call went through, in order. */
+  states: Call[];
+  lockedCalls: Call[];
+  /** Each locked call by id: its state once the whole batch is applied. */
+  finalState: Map<string, Call>;
+}
+
+/** What a committed batch publishes. */
+interface CommittedBatch {
+  states: Call[];
+  balances: Map<string, { balanceMicros: bigint; heldMicros: bigint }>;
+  shortfalls: { callId: string; micros: bigint }[];
+}
+
 export type ProcessingOutcome = 'processed' | 'skipped';
 
 /** What became of each event of a batch: an outcome, or the error its job fails with. */
@@ -85,16 +113,7 @@ export class WebhookProcessingService {
 
   async processBatch(jobs: ProcessWebhookEventJob[]): Promise<BatchResult> {
     const results: BatchResult = new Map();
-    // Each state a call went through in this batch, in order: one call:updated each.
-    const states: Call[] = [];
-    let balances = new Map<string, { balanceMicros: bigint; heldMicros: bigint }>();
-    const shortfalls: { callId: string; micros: bigint }[] = [];
-
-    // A job names its event; anything but an event id cannot be processed, now or later.
-    const valid = jobs.filter(({ eventId }) => isUuid(eventId));
-    for (const { eventId } of jobs)
-      if (!isUuid(eventId))
-        results.set(eventId, new UnrecoverableError(`${eventId} is not a webhook event id`));
+    const valid = this.acceptJobs(jobs, results);
     if (valid.length === 0) return results;
     const ids = valid.map(({ eventId }) => eventId);
     const hints = new Map(
@@ -104,59 +123,11 @@ export class WebhookProcessingService {
     // in two statements, out of id order.
     const hintedKeys = hints.size === valid.length ? [...hints.values()] : [];
 
-    // Generic plans: the batch's statements keep theirs (queryPrepared) instead of planning anew.
-    // No sequential scans: every statement reaches its rows by key, and a generic plan made while
-    // a table was small (a new installation's first minutes) would go on reading the whole table
-    // as it grows, for as long as the connection lives or until the next ANALYZE of the table.
-    // The calls the ingress named are locked in the same round trip as the events (after them, as
-    // everywhere), once this connection has the lock statement prepared.
-    const firstSql = (client: PoolClient) => {
-      const statements = [
-        'SET LOCAL plan_cache_mode = force_generic_plan',
-        'SET LOCAL enable_seqscan = off',
-        `SELECT * FROM webhook_events WHERE id IN ${uuidList(ids)} ORDER BY id FOR UPDATE`,
-      ];
-      if (hintedKeys.length > 0) {
-        const { sql, params } = this.progress.lockCallsStatement(
-          this.dataSource.manager,
-          hintedKeys,
-        );
-        const lockCalls = executeStatement(client, sql, params);
-        if (lockCalls) statements.push(lockCalls);
-      }
-      return statements.join(';\n');
-    };
-    await transactionStartingWith(
+    const committed = await transactionStartingWith(
       this.dataSource,
-      firstSql,
-      async (manager, [, , locked, hintedCalls]) => {
-        const byId = new Map(
-          locked.map((row) => {
-            const stored = hydrate(manager, WebhookEvent, row);
-            return [stored.id, stored];
-          }),
-        );
-        // Ready: stored, not done yet (a redelivered job, a replay racing a retry), and parseable.
-        const ready: { stored: WebhookEvent; event: NormalizedEvent }[] = [];
-        for (const id of ids) {
-          const stored = byId.get(id);
-          if (!stored || stored.state === 'processed' || stored.state === 'rejected') {
-            results.set(id, 'skipped');
-            continue;
-          }
-          try {
-            ready.push({ stored, event: this.normalize(stored) });
-          } catch (error) {
-            results.set(id, error as Error);
-          }
-        }
-        // A call's events apply in the order they arrived.
-        ready.sort(
-          (a, b) =>
-            a.stored.receivedAt.getTime() - b.stored.receivedAt.getTime() ||
-            a.stored.id.localeCompare(b.stored.id),
-        );
-
+      (client) => this.lockEventsSql(client, ids, hintedKeys),
+      async (manager, [, , lockedEvents, hintedCalls]) => {
+        const ready = this.readyEvents(manager, ids, lockedEvents, results);
         const calls = await this.lockCallsOf(
           manager,
           ready.map(({ stored, event }) => ({
@@ -165,66 +136,174 @@ export class WebhookProcessingService {
           })),
           hintedCalls, // absent when the calls were not locked with the events
         );
-        const timeline: TimelineEntry[] = [];
-        const processed: { id: string; organizationId: string; callId: string }[] = [];
-        const touches: { contactId: string; at: Date }[] = [];
-        const touchedCalls = new Map<string, Call>();
-        ready.forEach(({ stored, event }, index) => {
-          const call = calls[index];
-          if (!call) {
-            results.set(
-              stored.id,
-              new CallNotFoundError(
-                `no ${stored.provider} call matches ${event.callId ? `call id ${event.callId} / ` : ''}provider call ${event.providerCallId}`,
-              ),
-            );
-            return;
-          }
-          const result = this.progress.applyProviderEvent(call, event, {
-            webhookEventId: stored.id,
-            receivedAt: stored.receivedAt,
-          });
-          timeline.push(result.timeline);
-          if (result.changed) touchedCalls.set(call.id, call);
-          if (result.applied || result.enriched) states.push({ ...call } as Call);
-          if (result.ended && call.contactId)
-            touches.push({ contactId: call.contactId, at: call.endedAt ?? new Date() });
-          processed.push({ id: stored.id, organizationId: call.organizationId, callId: call.id });
-          results.set(stored.id, 'processed');
-        });
-
-        // Events of one call share its (one) locked Call object.
-        const lockedCalls = [...new Set(calls.filter((call): call is Call => call !== null))];
-        // Calls that ended are priced first (their wallets locked), so each cost is written with its
-        // call; the money moves in the last statement before the commit.
-        const plan = await this.billing.priceEndedCalls(manager, lockedCalls);
-        const finalState = new Map(lockedCalls.map((call) => [call.id, call]));
+        const applied = this.applyTransitions(ready, calls, results);
+        // Calls that ended are priced first (their wallets locked), so each cost is written with
+        // its call; the money moves in the last statement before the commit.
+        const plan = await this.billing.priceEndedCalls(manager, applied.lockedCalls);
         for (const callId of plan.settlements.keys())
-          touchedCalls.set(callId, finalState.get(callId)!);
+          applied.changedCalls.set(callId, applied.finalState.get(callId)!);
         // The calls, their timeline and the events are written last, with the COMMIT (one round
         // trip); the money statements do not depend on them.
-        const writeWithCommit = combineWrites([
-          ...this.progress.progressWrites([...touchedCalls.values()], timeline),
-          this.contacts.lastCalledWrite(touches),
-          processedWrite(processed),
-        ]);
+        const writeWithCommit = this.batchWrite(applied);
         const settled = await this.wallets.postSettlements(manager, plan);
-        for (const [callId, settlement] of settled.settlements) {
-          if (settlement.shortfallMicros > 0n)
-            shortfalls.push({ callId, micros: settlement.shortfallMicros });
-        }
-        // A call's last state carries what settlement added (its cost).
-        const last = new Map(states.map((state, index) => [state.id, index]));
-        for (const [callId, index] of last) states[index] = { ...finalState.get(callId)! } as Call;
-        for (const callId of settled.settlements.keys())
-          if (!last.has(callId)) states.push({ ...finalState.get(callId)! } as Call);
-        balances = settled.balances;
-        return { result: undefined, writeWithCommit };
+        return { result: this.toPublish(applied, settled), writeWithCommit };
       },
     );
 
-    await this.publish(states, balances, shortfalls);
+    await this.publish(committed);
     return results;
+  }
+
+  /** A job names its event; anything but an event id cannot be processed, now or later. */
+  private acceptJobs(
+    jobs: ProcessWebhookEventJob[],
+    results: BatchResult,
+  ): ProcessWebhookEventJob[] {
+    for (const { eventId } of jobs)
+      if (!isUuid(eventId))
+        results.set(eventId, new UnrecoverableError(`${eventId} is not a webhook event id`));
+    return jobs.filter(({ eventId }) => isUuid(eventId));
+  }
+
+  /**
+   * The transaction's first round trip, sent with its BEGIN: lock the events and, once this
+   * connection has the lock statement prepared, the calls the ingress named (after the events,
+   * as everywhere).
+   *
+   * Generic plans: the batch's statements keep theirs (queryPrepared) instead of planning anew.
+   * No sequential scans: every statement reaches its rows by key, and a generic plan made while
+   * a table was small (a new installation's first minutes) would go on reading the whole table
+   * as it grows, for as long as the connection lives or until the next ANALYZE of the table.
+   */
+  private lockEventsSql(client: PoolClient, ids: string[], hintedKeys: CallKeys[]): string {
+    const statements = [
+      'SET LOCAL plan_cache_mode = force_generic_plan',
+      'SET LOCAL enable_seqscan = off',
+      `SELECT * FROM webhook_events WHERE id IN ${uuidList(ids)} ORDER BY id FOR UPDATE`,
+    ];
+    if (hintedKeys.length > 0) {
+      const { sql, params } = this.progress.lockCallsStatement(this.dataSource.manager, hintedKeys);
+      const lockCalls = executeStatement(client, sql, params);
+      if (lockCalls) statements.push(lockCalls);
+    }
+    return statements.join(';\n');
+  }
+
+  /**
+   * The locked events still to process (stored, not done yet: a redelivered job or a replay racing
+   * a retry is skipped) and parseable, in the order they arrived: a call's events apply in that
+   * order. An unparseable event gets its error here.
+   */
+  private readyEvents(
+    manager: EntityManager,
+    ids: string[],
+    lockedRows: Record<string, unknown>[],
+    results: BatchResult,
+  ): ReadyEvent[] {
+    const byId = new Map(
+      lockedRows.map((row) => {
+        const stored = hydrate(manager, WebhookEvent, row);
+        return [stored.id, stored];
+      }),
+    );
+    const ready: ReadyEvent[] = [];
+    for (const id of ids) {
+      const stored = byId.get(id);
+      if (!stored || stored.state === 'processed' || stored.state === 'rejected') {
+        results.set(id, 'skipped');
+        continue;
+      }
+      try {
+        ready.push({ stored, event: this.normalize(stored) });
+      } catch (error) {
+        results.set(id, error as Error);
+      }
+    }
+    ready.sort(
+      (a, b) =>
+        a.stored.receivedAt.getTime() - b.stored.receivedAt.getTime() ||
+        a.stored.id.localeCompare(b.stored.id),
+    );
+    return ready;
+  }
+
+  /**
+   * Runs each event through its call's state machine, in memory: the calls take the changes, and
+   * what is to be written and published is collected. An event whose call is not there yet gets
+   * its CallNotFoundError.
+   */
+  private applyTransitions(
+    ready: ReadyEvent[],
+    calls: (Call | null)[],
+    results: BatchResult,
+  ): AppliedBatch {
+    // Events of one call share its (one) locked Call object.
+    const lockedCalls = [...new Set(calls.filter((call): call is Call => call !== null))];
+    const applied: AppliedBatch = {
+      timeline: [],
+      processed: [],
+      touches: [],
+      changedCalls: new Map(),
+      states: [],
+      lockedCalls,
+      finalState: new Map(lockedCalls.map((call) => [call.id, call])),
+    };
+    ready.forEach(({ stored, event }, index) => {
+      const call = calls[index];
+      if (!call) {
+        results.set(
+          stored.id,
+          new CallNotFoundError(
+            `no ${stored.provider} call matches ${event.callId ? `call id ${event.callId} / ` : ''}provider call ${event.providerCallId}`,
+          ),
+        );
+        return;
+      }
+      const result = this.progress.applyProviderEvent(call, event, {
+        webhookEventId: stored.id,
+        receivedAt: stored.receivedAt,
+      });
+      applied.timeline.push(result.timeline);
+      if (result.changed) applied.changedCalls.set(call.id, call);
+      if (result.applied || result.enriched) applied.states.push({ ...call } as Call);
+      if (result.ended && call.contactId)
+        applied.touches.push({ contactId: call.contactId, at: call.endedAt ?? new Date() });
+      applied.processed.push({
+        id: stored.id,
+        organizationId: call.organizationId,
+        callId: call.id,
+      });
+      results.set(stored.id, 'processed');
+    });
+    return applied;
+  }
+
+  /** The batch's one write: changed calls, timeline, contacts' last call, events processed. */
+  private batchWrite(applied: AppliedBatch): SqlWrite | null {
+    return combineWrites([
+      ...this.progress.progressWrites([...applied.changedCalls.values()], applied.timeline),
+      this.contacts.lastCalledWrite(applied.touches),
+      processedWrite(applied.processed),
+    ]);
+  }
+
+  /**
+   * What to publish once committed: each state a call went through in this batch, in order (one
+   * call:updated each), a call's last state carrying what settlement added (its cost); the
+   * wallets' balances; the shortfalls to log.
+   */
+  private toPublish(applied: AppliedBatch, settled: SettledCalls): CommittedBatch {
+    const { states, finalState } = applied;
+    const last = new Map(states.map((state, index) => [state.id, index]));
+    for (const [callId, index] of last) states[index] = { ...finalState.get(callId)! } as Call;
+    for (const callId of settled.settlements.keys())
+      if (!last.has(callId)) states.push({ ...finalState.get(callId)! } as Call);
+    const shortfalls: { callId: string; micros: bigint }[] = [];
+    for (const [callId, settlement] of settled.settlements) {
+      if (settlement.shortfallMicros > 0n)
+        shortfalls.push({ callId, micros: settlement.shortfallMicros });
+    }
+    return { states, balances: settled.balances, shortfalls };
   }
 
   /**
@@ -263,11 +342,7 @@ export class WebhookProcessingService {
   }
 
   /** After the commit; a failure here must not make the (committed) jobs retry. */
-  private async publish(
-    states: Call[],
-    balances: Map<string, { balanceMicros: bigint; heldMicros: bigint }>,
-    shortfalls: { callId: string; micros: bigint }[],
-  ): Promise<void> {
+  private async publish({ states, balances, shortfalls }: CommittedBatch): Promise<void> {
     try {
       for (const state of states) {
         this.realtime.publish({
