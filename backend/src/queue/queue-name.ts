@@ -3,6 +3,7 @@ export enum QueueName {
   WebhookEvents = 'webhook-events',
   Simulator = 'simulator',
   Maintenance = 'maintenance',
+  Recordings = 'recordings',
 }
 
 export const ALL_QUEUES = Object.values(QueueName);

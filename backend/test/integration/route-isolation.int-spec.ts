@@ -56,6 +56,7 @@ const FOREIGN_PATHS: Record<string, { id: (b: Foreign) => string; body?: unknown
   'GET /api/calls/:id': { id: (b) => b.callId },
   'PATCH /api/calls/:id': { id: (b) => b.callId, body: { note: 'Written by A' } },
   'POST /api/calls/:id/hangup': { id: (b) => b.callId },
+  'GET /api/calls/:id/recording': { id: (b) => b.callId },
   'GET /api/contacts/:id': { id: (b) => b.contactId },
   'PATCH /api/contacts/:id': { id: (b) => b.contactId, body: { notes: 'Written by A' } },
   'DELETE /api/contacts/:id': { id: (b) => b.contactId },

@@ -14,6 +14,9 @@ import { Call } from './entities/call.entity';
 import { hydrate } from '../../database/raw-rows';
 import { Contact } from '../contacts/entities/contact.entity';
 import { DncService } from '../dnc/dnc.service';
+import { CallOutcomesService, isFinal, StoredOutcome } from './call-outcomes.service';
+import { RecordingUrls } from '../recordings/recording-urls';
+import { CallRecordingView } from './call-view';
 
 const DEFAULT_PAGE = 50;
 /** See namedContacts. */
@@ -36,6 +39,8 @@ export class CallsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly dnc: DncService,
+    private readonly outcomes: CallOutcomesService,
+    private readonly recordingUrls: RecordingUrls,
   ) {}
 
   async list(caller: AuthUser, query: ListCallsQuery): Promise<CallList> {
@@ -73,7 +78,39 @@ export class CallsService {
       where: { callId: call.id },
       order: { occurredAt: 'ASC', receivedAt: 'ASC' },
     });
-    return { ...toCallView(call), timeline: timeline.map(toCallEventView) };
+    const outcome = await this.outcomes.find(this.dataSource.manager, call.id);
+    return {
+      ...toCallView(call),
+      timeline: timeline.map(toCallEventView),
+      recording: this.recordingView(caller, call.id, outcome),
+      transcript: outcome?.transcript ?? null,
+      summary: outcome?.summary ?? null,
+      extractedData: outcome?.extractedData ?? null,
+      hangupBy: outcome?.hangupBy ?? null,
+      final: isFinal(call, outcome?.finalizedAt ?? null),
+      finalizedAt: outcome?.finalizedAt?.toISOString() ?? null,
+    };
+  }
+
+  /** The recording as the caller may see it: a signed Switchboard URL once stored, never the provider's. */
+  private recordingView(
+    caller: AuthUser,
+    callId: string,
+    outcome: StoredOutcome | null,
+  ): CallRecordingView | null {
+    if (!outcome?.recordingStatus) return null;
+    const stored = outcome.recordingStatus === 'stored';
+    const signed = stored ? this.recordingUrls.signedPath(callId) : null;
+    return {
+      url: signed?.url ?? null,
+      urlExpiresAt: signed?.expiresAt ?? null,
+      durationSeconds: outcome.recordingDurationSeconds,
+      contentType: outcome.recordingContentType,
+      sizeBytes: outcome.recordingSizeBytes,
+      status: outcome.recordingStatus,
+      attempts: outcome.recordingAttempts,
+      error: isAdminRole(caller.role) ? outcome.recordingLastError : null,
+    };
   }
 
   /** One call as the caller may see it, or 404 (also for another organization's call). */
@@ -258,16 +295,27 @@ export class CallsService {
                         WHERE found.organization_id = :organizationId AND found.numbers LIKE :number)`,
           { number: `%${search.digits}%` },
         );
-      } else if (search.name && namedContacts) {
-        builder.andWhere('call.contact_id = ANY(:namedContacts)', { namedContacts });
       } else if (search.name) {
-        // The contacts' names (their pg_trgm index), then those contacts' calls (their own index);
-        // deleted contacts too, as their calls still show their names.
-        builder.andWhere(
-          `call.contact_id IN (SELECT named.id FROM contacts named
-                                WHERE named.organization_id = :organizationId AND named.sort_name LIKE :name)`,
-          { name: `%${search.name}%` },
-        );
+        // Words said on the call (call_outcomes' GIN index over transcripts and summaries), or
+        // the contact's name.
+        const words = `call.id IN (SELECT said.call_id FROM call_outcomes said
+                         WHERE said.organization_id = :organizationId
+                           AND said.search @@ websearch_to_tsquery('simple', :words))`;
+        if (namedContacts) {
+          builder.andWhere(`(call.contact_id = ANY(:namedContacts) OR ${words})`, {
+            namedContacts,
+            words: filters.q.trim(),
+          });
+        } else {
+          // The contacts' names (their pg_trgm index), then those contacts' calls (their own
+          // index); deleted contacts too, as their calls still show their names.
+          builder.andWhere(
+            `(call.contact_id IN (SELECT named.id FROM contacts named
+                                   WHERE named.organization_id = :organizationId AND named.sort_name LIKE :name)
+              OR ${words})`,
+            { name: `%${search.name}%`, words: filters.q.trim() },
+          );
+        }
       }
     }
     return builder;
