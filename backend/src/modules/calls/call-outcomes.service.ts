@@ -61,8 +61,9 @@ export function isFinal(
   finalizedAt: Date | null,
   now = Date.now(),
 ): boolean {
-  if (finalizedAt) return true;
+  // Only an ended call can be final (a recording may be reported before the call's end).
   if (!call.endedAt) return false;
+  if (finalizedAt) return true;
   return now - call.endedAt.getTime() >= FINAL_DEADLINE_SECONDS[call.provider] * 1000;
 }
 
