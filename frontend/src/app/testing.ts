@@ -53,7 +53,6 @@ export function makeCall(overrides: Partial<CallView> = {}): CallView {
     costMicros: '1234500',
     providerCostMicros: null,
     providerCurrency: null,
-    recordingUrl: null,
     hangupReason: 'Normal hangup',
     ...overrides,
   };

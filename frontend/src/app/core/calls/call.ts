@@ -123,7 +123,23 @@ export type CallEventView = Refine<
   { facts: Record<string, string | number | boolean | null> }
 >;
 
-export type CallDetail = CallView & { timeline: CallEventView[] };
+/** A call's stored recording: `url` is Switchboard's own signed, short-lived URL (never the provider's). */
+export type CallRecording = ApiView<'CallRecordingView'>;
+export type TranscriptTurn = ApiView<'TranscriptTurnView'>;
+
+/** What the provider learned after the call (GET /api/calls/:id only). */
+export interface CallOutcome {
+  recording?: CallRecording | null;
+  transcript?: TranscriptTurn[] | null;
+  summary?: string | null;
+  extractedData?: Record<string, unknown> | null;
+  hangupBy?: string | null;
+  /** The provider's final figures and artifacts have arrived (or its deadline passed). */
+  final?: boolean;
+  finalizedAt?: string | null;
+}
+
+export type CallDetail = CallView & { timeline: CallEventView[] } & CallOutcome;
 
 export type CallPage = Page<CallView>;
 
