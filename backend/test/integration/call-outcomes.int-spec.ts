@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Call } from '../../src/modules/calls/entities/call.entity';
+import { WebhookMaintenanceService } from '../../src/modules/webhooks/webhook-maintenance.service';
 import {
   FixtureRequestOptions,
   loadFixture,
@@ -39,6 +40,8 @@ const AUDIO = randomBytes(4096);
  */
 class RecordingHost {
   readonly requests: { url: string; authorization?: string }[] = [];
+  /** Bolna's `GET /executions/{id}` answers, by execution id. */
+  readonly executions = new Map<string, Record<string, unknown>>();
   private server?: Server;
   baseUrl = '';
 
@@ -57,6 +60,13 @@ class RecordingHost {
   private handle(req: IncomingMessage, res: ServerResponse) {
     const url = req.url ?? '';
     this.requests.push({ url, authorization: req.headers.authorization });
+    const execution = /^\/executions\/([^/?]+)/.exec(url);
+    if (execution) {
+      const body = this.executions.get(decodeURIComponent(execution[1]));
+      res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body ?? { message: 'not found' }));
+      return;
+    }
     if (url.startsWith('/expired/')) {
       res
         .writeHead(403, { 'content-type': 'application/xml' })
@@ -94,6 +104,7 @@ describe('call outcomes: recordings, transcripts, summaries through the pipeline
       ...EXOTEL,
       ...BOLNA,
       TWILIO_API_BASE_URL: host.baseUrl,
+      BOLNA_API_BASE_URL: host.baseUrl,
       RECORDINGS_DIR: recordingsDir,
       RECORDING_COPY_ATTEMPTS: '3',
       RECORDING_RETRY_DELAY_MS: '50',
@@ -226,8 +237,11 @@ describe('call outcomes: recordings, transcripts, summaries through the pipeline
       },
     });
     expect(stored.transcript).toHaveLength(5);
-    // No Authorization header was sent to the storage host (it is not Bolna's API).
-    expect(host.requests.find((r) => r.url.includes(executionId))?.authorization).toBeUndefined();
+    // The stub also stands for Bolna's API here, so Bolna's key went with the fetch; the Exotel
+    // case below shows that another host (a presigned storage link) gets no credentials.
+    expect(host.requests.find((r) => r.url.includes(executionId))?.authorization).toBe(
+      `Bearer ${BOLNA.BOLNA_API_KEY}`,
+    );
 
     // The timeline says what was stored, without the provider's URL.
     const timeline = stored.timeline as { rawStatus: string; facts: Record<string, unknown> }[];
@@ -266,6 +280,57 @@ describe('call outcomes: recordings, transcripts, summaries through the pipeline
       expect(JSON.stringify(response.body)).not.toContain(host.baseUrl);
       expect(JSON.stringify(response.body)).not.toContain('bolna-recordings');
     }
+  });
+
+  it("Bolna: when `completed` never comes, the call is final at its deadline and reconciliation asks Bolna for the execution's outcome", async () => {
+    const executionId = randomUUID();
+    const call = await placeHeldCall(stack.api, users.agent, {
+      provider: 'bolna',
+      providerCallId: executionId,
+    });
+    // Disconnected 16 minutes ago: past Bolna's 15-minute deadline.
+    const endedAt = new Date(Date.now() - 16 * 60_000).toISOString().replace('Z', '');
+    await deliver('bolna/execution-call-disconnected.json', {
+      headers: bolnaHeaders,
+      override: { id: executionId, updated_at: endedAt },
+      url: '/api/webhooks/bolna',
+    });
+    await processedCount(call.id, 1);
+    expect((await detail(call.id)).body).toMatchObject({
+      final: true,
+      finalizedAt: null,
+      summary: null,
+    });
+
+    const completed = loadFixture('bolna/with-summary-execution-completed.json').body;
+    host.executions.set(executionId, {
+      ...completed,
+      id: executionId,
+      updated_at: new Date().toISOString().replace('Z', ''),
+      telephony_data: {
+        ...(completed.telephony_data as object),
+        recording_url: `${host.baseUrl}/bolna-recordings/${executionId}.mp3`,
+      },
+    });
+    await stack.worker.get(WebhookMaintenanceService).reconcile();
+    await processedCount(call.id, 2);
+    const view = await eventually(async () => {
+      const body = (await detail(call.id)).body;
+      return body.recording?.status === 'stored' ? body : null;
+    }, 'the reconciled recording stored');
+    expect(view).toMatchObject({
+      final: true,
+      finalizedAt: expect.any(String),
+      summary: expect.stringContaining('delivery update'),
+      hangupBy: 'Callee',
+    });
+    expect(
+      host.requests.some(
+        (r) =>
+          r.url === `/executions/${executionId}` &&
+          r.authorization === `Bearer ${BOLNA.BOLNA_API_KEY}`,
+      ),
+    ).toBe(true);
   });
 
   it('Twilio: the recording callback arrives before the completed status; copied with the account credentials after a retry; served with ranges to authorized users only', async () => {

@@ -25,6 +25,7 @@ export class CallOutcomes1796200000000 implements MigrationInterface {
         "hangup_by" character varying(64),
         "search" tsvector,
         "finalized_at" timestamptz,
+        "final_due_at" timestamptz,
         "recording_status" character varying(16)
           CHECK ("recording_status" IN ('pending', 'stored', 'failed')),
         "recording_provider_url" text,
@@ -43,6 +44,10 @@ export class CallOutcomes1796200000000 implements MigrationInterface {
     // transcripts are in many languages).
     await queryRunner.query(
       `CREATE INDEX "call_outcomes_search_idx" ON "call_outcomes" USING gin ("search")`,
+    );
+    // Ended calls still waiting for their provider's final word: reconciliation asks once due.
+    await queryRunner.query(
+      `CREATE INDEX "call_outcomes_final_due_idx" ON "call_outcomes" ("final_due_at") WHERE "finalized_at" IS NULL`,
     );
     // Recordings still to copy (a sweep re-enqueues those whose job was lost).
     await queryRunner.query(

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { queryPrepared, SqlWrite } from '../../database/raw-rows';
 import { CallArtifacts, NormalizedEvent, TranscriptTurn } from '../providers/provider-adapter';
 import type { TimelineEntry } from './call-progress.service';
+import { isTerminal } from './call-status';
 import { Call } from './entities/call.entity';
 
 export type RecordingStatus = 'pending' | 'stored' | 'failed';
@@ -110,6 +111,8 @@ interface Merge {
   recording?: NonNullable<CallArtifacts['recording']>;
   recordingUnavailable?: string;
   final: boolean;
+  /** The call ended without its provider's final word: when reconciliation should ask. */
+  finalDueAt?: Date;
 }
 
 /**
@@ -173,10 +176,22 @@ export class CallOutcomesService {
       if (event.final && !stored?.finalizedAt && !merge.final) {
         merge.final = true;
         added.push('final');
+      } else if (
+        !event.final &&
+        !stored?.finalizedAt &&
+        event.status &&
+        isTerminal(event.status) &&
+        call.endedAt
+      ) {
+        merge.finalDueAt ??= new Date(
+          call.endedAt.getTime() + FINAL_DEADLINE_SECONDS[call.provider] * 1000,
+        );
       }
       if (added.length > 0) plan.changedCallIds.add(call.id);
     }
-    const changed = [...merges.values()].filter((merge) => plan.changedCallIds.has(merge.call.id));
+    const changed = [...merges.values()].filter(
+      (merge) => plan.changedCallIds.has(merge.call.id) || merge.finalDueAt,
+    );
     if (changed.length === 0) return plan;
     for (const merge of changed) if (merge.recording) plan.recordingsToCopy.push(merge.call.id);
 
@@ -186,21 +201,21 @@ export class CallOutcomesService {
       // One row per call: each part set only where it is still null (first value wins), the
       // search vector extended with the new words.
       sql: `INSERT INTO call_outcomes AS o (call_id, organization_id, transcript, summary, extracted_data,
-              hangup_by, search, finalized_at, recording_status, recording_provider_url, recording_provider_id,
+              hangup_by, search, finalized_at, final_due_at, recording_status, recording_provider_url, recording_provider_id,
               recording_content_type, recording_duration_seconds, recording_last_error)
             SELECT i.call_id, i.organization_id, i.transcript, i.summary, i.extracted_data, i.hangup_by,
                    CASE WHEN i.search_text IS NULL THEN NULL ELSE to_tsvector('simple', i.search_text) END,
-                   CASE WHEN i.final THEN now() END,
+                   CASE WHEN i.final THEN now() END, i.final_due_at,
                    CASE WHEN i.recording_url IS NOT NULL THEN 'pending'
                         WHEN i.recording_unavailable IS NOT NULL THEN 'failed' END,
                    i.recording_url, i.recording_id, i.recording_content_type, i.recording_duration,
                    i.recording_unavailable
               FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::text[], $5::jsonb[], $6::varchar[],
                           $7::text[], $8::boolean[], $9::text[], $10::varchar[], $11::varchar[],
-                          $12::integer[], $13::varchar[])
+                          $12::integer[], $13::varchar[], $14::timestamptz[])
                 AS i(call_id, organization_id, transcript, summary, extracted_data, hangup_by, search_text,
                      final, recording_url, recording_id, recording_content_type, recording_duration,
-                     recording_unavailable)
+                     recording_unavailable, final_due_at)
             ON CONFLICT (call_id) DO UPDATE SET
               transcript = coalesce(o.transcript, EXCLUDED.transcript),
               summary = coalesce(o.summary, EXCLUDED.summary),
@@ -209,6 +224,7 @@ export class CallOutcomesService {
               search = CASE WHEN EXCLUDED.search IS NULL THEN o.search
                             ELSE coalesce(o.search, ''::tsvector) || EXCLUDED.search END,
               finalized_at = coalesce(o.finalized_at, EXCLUDED.finalized_at),
+              final_due_at = coalesce(o.final_due_at, EXCLUDED.final_due_at),
               recording_status = coalesce(o.recording_status, EXCLUDED.recording_status),
               recording_provider_url = coalesce(o.recording_provider_url, EXCLUDED.recording_provider_url),
               recording_provider_id = coalesce(o.recording_provider_id, EXCLUDED.recording_provider_id),
@@ -231,9 +247,42 @@ export class CallOutcomesService {
         column((merge) => merge.recording?.contentType?.slice(0, 100) ?? null),
         column((merge) => merge.recording?.durationSeconds ?? null),
         column((merge) => merge.recordingUnavailable ?? null),
+        column((merge) => merge.finalDueAt?.toISOString() ?? null),
       ],
     };
     return plan;
+  }
+
+  /** Ended calls whose provider's final word is overdue (reconciliation asks their provider). */
+  async overdue(
+    manager: EntityManager,
+    limit: number,
+  ): Promise<{ callId: string; provider: Call['provider']; providerCallId: string }[]> {
+    const rows: { call_id: string; provider: Call['provider']; provider_call_id: string }[] =
+      await manager.query(
+        `SELECT o.call_id, c.provider, c.provider_call_id
+           FROM call_outcomes o JOIN calls c ON c.id = o.call_id
+          WHERE o.finalized_at IS NULL AND o.final_due_at < now()
+            AND o.final_due_at > now() - interval '1 hour' AND c.provider_call_id IS NOT NULL
+          ORDER BY o.final_due_at LIMIT $1`,
+        [limit],
+      );
+    return rows.map((row) => ({
+      callId: row.call_id,
+      provider: row.provider,
+      providerCallId: row.provider_call_id,
+    }));
+  }
+
+  /** Recordings left pending (their copy job lost), for the sweep to enqueue again. */
+  async pendingRecordings(manager: EntityManager, olderThanSeconds: number): Promise<string[]> {
+    const rows: { call_id: string }[] = await manager.query(
+      `SELECT call_id FROM call_outcomes
+        WHERE recording_status = 'pending' AND updated_at < now() - make_interval(secs => $1)
+        ORDER BY updated_at LIMIT 100`,
+      [olderThanSeconds],
+    );
+    return rows.map((row) => row.call_id);
   }
 
   /** One call's outcome, or null when nothing arrived yet. */

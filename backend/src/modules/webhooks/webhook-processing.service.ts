@@ -276,7 +276,7 @@ export class WebhookProcessingService {
         receivedAt: stored.receivedAt,
       });
       applied.timeline.push(result.timeline);
-      if (event.artifacts || event.final)
+      if (event.artifacts || event.final || result.ended)
         applied.outcomeEvents.push({ call, event, timeline: result.timeline });
       if (result.changed) applied.changedCalls.set(call.id, call);
       if (result.applied || result.enriched) applied.states.push({ ...call } as Call);
