@@ -269,10 +269,19 @@ describe('call outcomes: recordings, transcripts, summaries through the pipeline
     });
     expect(nothing.body.items.map((item: { id: string }) => item.id)).not.toContain(call.id);
 
+    // The export carries who hung up and the summary.
+    const exported = await request(stack.api.baseUrl, 'GET', '/api/calls/export.csv', {
+      token: tokens.owner,
+    });
+    const row = (exported.body as string).split('\n').find((line) => line.startsWith(call.id));
+    expect(row).toContain(',Callee,');
+    expect(row).toContain('agreed to receive a delivery update');
+
     // The provider's URL is in no answer: the call, the history, the webhook events.
     for (const path of [
       `/api/calls/${call.id}`,
       '/api/calls',
+      '/api/calls/export.csv',
       `/api/admin/webhook-events?callId=${call.id}`,
       '/api/admin/webhook-events',
     ]) {

@@ -183,6 +183,8 @@ export class CallsService {
       await this.namedContacts(caller, filters.q),
     )
       .leftJoin('call.agent', 'agent')
+      // What the provider learned after the call (one row per call, by its primary key).
+      .leftJoin('call_outcomes', 'outcome', 'outcome.call_id = call.id')
       .select([
         'call.id AS id',
         'call.created_at AS created_at',
@@ -198,6 +200,10 @@ export class CallsService {
         'call.billable_seconds AS duration_seconds',
         'call.cost_micros AS cost_micros',
         'call.hangup_reason AS hangup_reason',
+        'outcome.hangup_by AS hangup_by',
+        'call.disposition AS disposition',
+        'call.note AS note',
+        'outcome.summary AS summary',
       ])
       .orderBy('call.created_at', 'DESC')
       .addOrderBy('call.id', 'DESC')
@@ -227,6 +233,10 @@ export class CallsService {
       'duration_seconds',
       'cost_micros',
       'hangup_reason',
+      'hangup_by',
+      'disposition',
+      'note',
+      'summary',
     ]);
     let released = false;
     const release = () => {
