@@ -256,6 +256,11 @@ describe('call outcomes: recordings, transcripts, summaries through the pipeline
       token: tokens.owner,
     });
     expect(found.body.items.map((item: { id: string }) => item.id)).toContain(call.id);
+    // History rows say the call has a recording and a transcript.
+    expect(found.body.items.find((item: { id: string }) => item.id === call.id)).toMatchObject({
+      hasRecording: true,
+      hasTranscript: true,
+    });
     const agentFound = await request(stack.api.baseUrl, 'GET', '/api/calls?q=Riya', {
       token: tokens.agent,
     });

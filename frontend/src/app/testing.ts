@@ -54,6 +54,8 @@ export function makeCall(overrides: Partial<CallView> = {}): CallView {
     providerCostMicros: null,
     providerCurrency: null,
     hangupReason: 'Normal hangup',
+    hasRecording: false,
+    hasTranscript: false,
     ...overrides,
   };
 }

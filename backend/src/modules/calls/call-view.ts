@@ -41,6 +41,12 @@ export class CallView {
     string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) providerCurrency: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) hangupReason: string | null;
+  @ApiPropertyOptional({
+    description: 'History listing only: the call has a stored recording',
+  })
+  hasRecording?: boolean;
+  @ApiPropertyOptional({ description: 'History listing only: the call has a transcript' })
+  hasTranscript?: boolean;
 }
 
 export class CallEventView {

@@ -50,6 +50,10 @@ export class CallsService {
       .addSelect(['agent.id', 'agent.name'])
       .leftJoin('call.contact', 'contact')
       .addSelect(['contact.id', 'contact.name'])
+      // Whether each call of the page has a recording or transcript (by call_outcomes' key).
+      .leftJoin('call_outcomes', 'outcome', 'outcome.call_id = call.id')
+      .addSelect('outcome.recording_status', 'outcome_recording_status')
+      .addSelect('outcome.transcript IS NOT NULL', 'outcome_has_transcript')
       .orderBy('call.created_at', 'DESC')
       .addOrderBy('call.id', 'DESC')
       // limit, not take: the joins are many-to-one, and take would wrap the query in a DISTINCT
@@ -62,11 +66,16 @@ export class CallsService {
         cursorId: id,
       });
     }
-    const calls = await builder.getMany();
+    // Many-to-one joins only: raw rows and entities are aligned one to one.
+    const { entities: calls, raw } = await builder.getRawAndEntities();
     const page = calls.slice(0, limit);
     const last = page.at(-1);
     return {
-      items: page.map((call) => toCallView(call)),
+      items: page.map((call, index) => ({
+        ...toCallView(call),
+        hasRecording: raw[index]?.outcome_recording_status === 'stored',
+        hasTranscript: raw[index]?.outcome_has_transcript === true,
+      })),
       nextCursor:
         calls.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
     };

@@ -786,6 +786,10 @@ export type components = {
       providerCostMicros?: string | null;
       providerCurrency?: string | null;
       hangupReason?: string | null;
+      /** @description History listing only: the call has a stored recording */
+      hasRecording?: boolean;
+      /** @description History listing only: the call has a transcript */
+      hasTranscript?: boolean;
     };
     CallList: {
       items: components['schemas']['CallView'][];
@@ -885,6 +889,10 @@ export type components = {
       providerCostMicros?: string | null;
       providerCurrency?: string | null;
       hangupReason?: string | null;
+      /** @description History listing only: the call has a stored recording */
+      hasRecording?: boolean;
+      /** @description History listing only: the call has a transcript */
+      hasTranscript?: boolean;
       timeline: components['schemas']['CallEventView'][];
       recording?: components['schemas']['CallRecordingView'] | null;
       transcript?: components['schemas']['TranscriptTurnView'][] | null;

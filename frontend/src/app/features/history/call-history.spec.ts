@@ -146,8 +146,11 @@ describe('CallHistory', () => {
 
   it("shows the call's outcome: a player on Switchboard's signed URL, the summary, transcript turns and extracted data; Finalizing… until final", async () => {
     await render('admin');
-    const call = makeCall();
+    const call = makeCall({ hasRecording: true, hasTranscript: true });
     await respond([call]);
+    // The row says the call has a recording and a transcript.
+    expect(byTestId('call-has-recording')).not.toBeNull();
+    expect(byTestId('call-has-transcript')).not.toBeNull();
     byTestId('call-row')!.click();
     await harness.fixture.whenStable();
 
