@@ -1,3 +1,4 @@
+// @ts-check
 // The baseline of bench/webhook-ingress: a bare Fastify route that does only the same INSERT as
 // Switchboard's ingress (no signature check, no parsing, no queue), on the same database.
 import Fastify from 'fastify';

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Billed terminal events per second: the worker turning stored `completed` webhooks into charged
 // calls (lock event and call, state machine, timeline, capture + release on the ledger, all in one
 // transaction), across 100 wallets and on one hot wallet. Events are stored and queued up front;
@@ -21,22 +22,28 @@ import {
   startProcess,
   stop,
 } from './lib/environment.mjs';
+import { parseArgs } from './lib/args.mjs';
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce(
-      (pairs, arg, i, all) =>
-        arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs,
-      [],
-    ),
-);
-const CALLS = Number(args.calls ?? 4000);
-const WORKERS = Number(args.workers ?? 1);
-const CONCURRENCY = Number(args.concurrency ?? 100);
+const args = parseArgs();
+const CALLS = args.number('calls', 4000);
+const WORKERS = args.number('workers', 1);
+const CONCURRENCY = args.number('concurrency', 100);
 const HOLD = 600_000n; // 10 minutes at 0.06/min
 const RATE = 60_000n;
 
+/**
+ * @typedef {{ eventId: string, call: { provider: 'simulator', callId: string, providerCallId: string, parentProviderCallId: null } }} BillingJob
+ */
+
+/**
+ * Organizations with funded wallets, their calls in progress and one stored `completed` webhook
+ * each; the jobs that process them.
+ * @param {pg.Client} client
+ * @param {number} organizations
+ * @param {number} callsPerOrganization
+ * @param {string} label
+ * @returns {Promise<{ organizationIds: string[], jobs: BillingJob[] }>}
+ */
 async function prepare(client, organizations, callsPerOrganization, label) {
   const organizationIds = [];
   for (let i = 0; i < organizations; i += 1) {
@@ -116,9 +123,11 @@ async function prepare(client, organizations, callsPerOrganization, label) {
     );
   }
   // One stored `completed` webhook per call, as the ingress would have stored it.
+  /** @type {BillingJob[]} */
   const jobs = [];
   for (let i = 0; i < events.length; i += 500) {
     const chunk = events.slice(i, i + 500);
+    /** @type {string[]} */
     const params = [];
     const values = chunk.map((event, index) => {
       const body = JSON.stringify({
@@ -140,6 +149,7 @@ async function prepare(client, organizations, callsPerOrganization, label) {
     const callOf = new Map(chunk.map((event) => [`msg_${event.providerCallId}_completed`, event]));
     for (const row of rows) {
       const call = callOf.get(row.dedupe_key);
+      if (!call) throw new Error(`stored an event nobody sent: ${row.dedupe_key}`);
       jobs.push({
         eventId: row.id,
         call: {
@@ -154,6 +164,12 @@ async function prepare(client, organizations, callsPerOrganization, label) {
   return { organizationIds, jobs };
 }
 
+/**
+ * @param {string} label
+ * @param {number} organizations
+ * @param {number} callsPerOrganization
+ * @param {import('./lib/environment.mjs').BenchEnv} env
+ */
 async function run(label, organizations, callsPerOrganization, env) {
   const client = new pg.Client({ connectionString: env.DATABASE_URL });
   await client.connect();

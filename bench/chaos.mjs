@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Chaos run: nothing lost, duplicated or double-charged while processes and services crash.
 //   node bench/chaos.mjs [--calls 20000] [--short] [--orgs 8] [--concurrency 64]
 //                        [--worker-kill-every 5] [--faults worker,api,redis,postgres]
@@ -24,27 +25,24 @@ import { machine, root } from './lib/environment.mjs';
 import { freePort, startPostgres, startRedis } from './lib/private-services.mjs';
 import { ProductProcess, waitForHttp } from './lib/product-processes.mjs';
 import { SimulatorSender } from './lib/simulator-sender.mjs';
+import { parseArgs } from './lib/args.mjs';
 
-const argv = process.argv.slice(2);
-const flag = (name) => argv.includes(`--${name}`);
-const option = (name, fallback) => {
-  const at = argv.indexOf(`--${name}`);
-  return at >= 0 && argv[at + 1] !== undefined ? argv[at + 1] : fallback;
-};
-const SHORT = flag('short');
-const CALLS = Number(option('calls', SHORT ? 500 : 20_000));
-const ORGS = Number(option('orgs', SHORT ? 3 : 8));
-const CONCURRENCY = Number(option('concurrency', 64));
-const WORKER_KILL_EVERY_MS = Number(option('worker-kill-every', 5)) * 1000;
+const args = parseArgs();
+const SHORT = args.flag('short');
+const CALLS = args.number('calls', SHORT ? 500 : 20_000);
+const ORGS = args.number('orgs', SHORT ? 3 : 8);
+const CONCURRENCY = args.number('concurrency', 64);
+const WORKER_KILL_EVERY_MS = args.number('worker-kill-every', 5) * 1000;
 const FAULT_KINDS = new Set(
-  flag('no-faults') ? [] : option('faults', 'worker,api,redis,postgres').split(','),
+  args.flag('no-faults') ? [] : args.string('faults', 'worker,api,redis,postgres').split(','),
 );
-const redisWipe = flag('redis-wipe');
-const SABOTAGE = new Set(option('sabotage', '').split(',').filter(Boolean));
+const redisWipe = args.flag('redis-wipe');
+const SABOTAGE = new Set(args.string('sabotage', '').split(',').filter(Boolean));
 const DRAIN_TIMEOUT_MS = SHORT ? 150_000 : 900_000;
 const COPIES = 3;
 const PASSWORD = 'chaos-owner-password';
 // Outcome odds close to the simulator's `random` scenario.
+/** @type {[CallOutcome, number][]} */
 const OUTCOMES = [
   ['completed', 70],
   ['no_answer', 12],
@@ -58,9 +56,20 @@ for (const kind of SABOTAGE)
 if (!existsSync(join(root, 'backend/dist/main.js')))
   throw new Error('backend/dist is missing: run `npm run build -w backend` first');
 
+/**
+ * @typedef {'completed' | 'no_answer' | 'busy' | 'failed'} CallOutcome
+ * @typedef {{ id: string, body: string }} SentEvent
+ * @typedef {{ id: string, email: string, token?: string }} ChaosOrganization
+ * @typedef {{ id: string, providerCallId: string, organizationId: string, status: CallOutcome,
+ *   timeLimitSeconds: number, talkSeconds: number, events: SentEvent[], eventKeys: string[] }} PlacedCall
+ * @typedef {ProductProcess & { expectedExit: boolean, restart: (downMs: number) => Promise<void> }} Supervised
+ */
+
+/** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const started = Date.now();
 const clock = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+/** @param {string} line */
 const say = (line) => console.log(`[${clock()}] ${line}`);
 
 const directory = mkdtempSync(join(tmpdir(), 'switchboard-chaos-'));
@@ -73,16 +82,27 @@ const [pgPort, redisPort, apiPort1, apiPort2] = [
   await freePort(),
 ];
 const nodes = [`http://127.0.0.1:${apiPort1}`, `http://127.0.0.1:${apiPort2}`];
+/** @type {ReturnType<typeof startPostgres> | undefined} */
 let postgres;
+/** @type {Awaited<ReturnType<typeof startRedis>> | undefined} */
 let redis;
+/** @type {Supervised[]} */
 const apis = [];
+/** @type {Supervised[]} */
 const workers = [];
+/** @type {{ at: string, what: string }[]} */
 const faults = [];
 let passed = false;
 let stopping = false;
 
-/** One query on a fresh connection, retried while PostgreSQL is restarting. */
+/**
+ * One query on a fresh connection, retried while PostgreSQL is restarting.
+ * @param {string} sql
+ * @param {unknown[]} [params]
+ * @returns {Promise<any[]>} the rows, as node-postgres gives them
+ */
 async function query(sql, params = []) {
+  if (!postgres) throw new Error('PostgreSQL is not started');
   for (let attempt = 0; ; attempt += 1) {
     const client = new pg.Client({ connectionString: postgres.url('switchboard_chaos') });
     client.on('error', () => {});
@@ -98,6 +118,14 @@ async function query(sql, params = []) {
   }
 }
 
+/**
+ * One request to an api node; the status and the parsed JSON body.
+ * @param {number} node
+ * @param {string} method
+ * @param {string} path
+ * @param {{ token?: string, body?: unknown, headers?: Record<string, string> }} [options]
+ * @returns {Promise<{ status: number, body: any }>}
+ */
 async function api(node, method, path, { token, body, headers = {} } = {}) {
   const response = await fetch(`${nodes[node]}${path}`, {
     method,
@@ -113,11 +141,15 @@ async function api(node, method, path, { token, body, headers = {} } = {}) {
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
-/** Organizations with an owner each, written straight to the database (no sign-up API exists). */
+/**
+ * Organizations with an owner each, written straight to the database (no sign-up API exists).
+ * @returns {Promise<ChaosOrganization[]>}
+ */
 async function createOrganizations() {
   const salt = randomBytes(16);
   const key = scryptSync(PASSWORD, salt, 64, { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
   const hash = ['scrypt', 32768, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
+  /** @type {ChaosOrganization[]} */
   const organizations = [];
   for (let i = 0; i < ORGS; i += 1) {
     const [{ id }] = await query(
@@ -134,10 +166,16 @@ async function createOrganizations() {
   return organizations;
 }
 
-/** The events a provider sends for a call that ends `status` after `talk` seconds of talk. */
+/**
+ * The events a provider sends for a call that ends `status` after `talk` seconds of talk.
+ * @param {Omit<PlacedCall, 'events' | 'eventKeys'>} call
+ * @returns {SentEvent[]}
+ */
 function eventsOf(call) {
   const base = Date.now();
+  /** @param {number} seconds */
   const at = (seconds) => new Date(base + seconds * 1000).toISOString();
+  /** @param {string} status @param {number} seconds @param {Record<string, unknown>} [extra] */
   const event = (status, seconds, extra = {}) => {
     const id = `msg_${call.providerCallId}_${status}`;
     const body = {
@@ -150,6 +188,7 @@ function eventsOf(call) {
     };
     return { id, body: JSON.stringify(body) };
   };
+  /** @param {string} status @param {number} seconds @param {string} reason */
   const ended = (status, seconds, reason) =>
     event(status, seconds, { duration_seconds: 0, hangup_reason: reason });
   switch (call.status) {
@@ -174,6 +213,7 @@ function eventsOf(call) {
   }
 }
 
+/** @returns {CallOutcome} */
 function pickOutcome() {
   let roll = randomInt(100);
   for (const [outcome, weight] of OUTCOMES) {
@@ -183,7 +223,13 @@ function pickOutcome() {
   return 'completed';
 }
 
-/** Runs `task` over `items` with `concurrency` in flight. */
+/**
+ * Runs `task` over `items` with `concurrency` in flight.
+ * @template T
+ * @param {T[]} items
+ * @param {number} concurrency
+ * @param {(item: T, index: number) => Promise<void>} task
+ */
 async function pool(items, concurrency, task) {
   let next = 0;
   await Promise.all(
@@ -197,10 +243,26 @@ async function pool(items, concurrency, task) {
   );
 }
 
-/** Restarts a product process that died without being told to (a supervisor would); notes it. */
-function supervise(member) {
+/**
+ * Restarts a product process that died without being told to (a supervisor would); notes it.
+ * @param {ProductProcess} started
+ * @returns {Supervised}
+ */
+function supervise(started) {
+  /** @type {Supervised} */
+  const member = Object.assign(started, {
+    expectedExit: false,
+    restart: async (/** @type {number} */ downMs) => {
+      member.expectedExit = true;
+      await member.kill('SIGKILL');
+      await sleep(downMs);
+      member.expectedExit = false;
+      member.start();
+      watch();
+    },
+  });
   const watch = () =>
-    member.child.once('exit', (code, signal) => {
+    member.child?.once('exit', (code, signal) => {
       if (member.expectedExit || stopping) return;
       faults.push({ at: clock(), what: `${member.label} exited by itself (${signal ?? code})` });
       say(`!! ${member.label} exited by itself (${signal ?? code}); restarting it`);
@@ -211,15 +273,8 @@ function supervise(member) {
         }
       }, 1000);
     });
-  member.restart = async (downMs) => {
-    member.expectedExit = true;
-    await member.kill('SIGKILL');
-    await sleep(downMs);
-    member.expectedExit = false;
-    member.start();
-    watch();
-  };
   watch();
+  return member;
 }
 
 /** Stops everything this run started; the data and logs stay when the run did not pass. */
@@ -229,15 +284,16 @@ async function shutDown() {
   await Promise.all([...apis, ...workers].map((member) => member.stop()));
   await redis?.stop();
   postgres?.stop();
-  if (passed && !flag('keep')) rmSync(directory, { recursive: true, force: true });
+  if (passed && !args.flag('keep')) rmSync(directory, { recursive: true, force: true });
   else console.log(`logs and data kept in ${directory}`);
 }
-for (const signal of ['SIGINT', 'SIGTERM'])
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM']))
   process.once(signal, () => {
     console.log(`${signal}: stopping the run's processes`);
     shutDown().finally(() => process.exit(130));
   });
 
+/** @param {string} what */
 function fault(what) {
   faults.push({ at: clock(), what });
   say(`chaos: ${what}`);
@@ -250,6 +306,7 @@ let deliveryDone = false;
 /** The fault schedule, while the webhooks are being delivered. */
 async function chaos() {
   const progress = () => delivered / deliveriesTotal;
+  /** @param {number} share */
   const waitFor = async (share) => {
     while (!deliveryDone && progress() < share) await sleep(100);
     return !deliveryDone;
@@ -259,6 +316,7 @@ async function chaos() {
     fault(`SIGKILL ${worker.label}; restarted 1 s later`);
     await worker.restart(1000);
   };
+  /** @type {[number, 'api' | 'redis' | 'postgres'][]} */
   const planned = [
     [0.35, 'api'],
     [0.55, 'redis'],
@@ -276,10 +334,10 @@ async function chaos() {
         fault(
           `Redis crashed (SIGKILL${redisWipe ? ', nothing persisted' : ', AOF everysec'}); restarted 1 s later`,
         );
-        await redis.crashAndRestart(1000);
+        await redis?.crashAndRestart(1000);
       } else {
         fault('PostgreSQL crashed (pg_ctl stop -m immediate) and restarted');
-        postgres.crashAndRestart();
+        postgres?.crashAndRestart();
       }
     }
   })();
@@ -300,17 +358,19 @@ async function chaos() {
 try {
   say(`chaos run: ${CALLS} calls, ${ORGS} organizations, ${machine()}`);
   say(`scratch directory ${directory}`);
-  postgres = startPostgres({ directory: join(directory, 'postgres'), port: pgPort });
-  redis = await startRedis({
+  const startedPostgres = startPostgres({ directory: join(directory, 'postgres'), port: pgPort });
+  postgres = startedPostgres;
+  const startedRedis = await startRedis({
     directory: join(directory, 'redis'),
     port: redisPort,
     persistent: !redisWipe,
   });
+  redis = startedRedis;
   const env = {
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
-    DATABASE_URL: postgres.url('switchboard_chaos'),
-    REDIS_URL: redis.url,
+    DATABASE_URL: startedPostgres.url('switchboard_chaos'),
+    REDIS_URL: startedRedis.url,
     JWT_SECRET: randomBytes(32).toString('hex'),
     SIMULATOR_WEBHOOK_SECRET: secret,
     // The run is the provider: the simulator's own deliveries are scheduled hours away, never sent.
@@ -320,6 +380,7 @@ try {
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
     CORS_ORIGINS: nodes.join(','),
   };
+  /** @param {string} command */
   const cli = (command) => {
     const result = spawnSync(
       process.execPath,
@@ -338,23 +399,26 @@ try {
   for (let i = 0; i < 2; i += 1) {
     const apiEnv = { ...env, PORT: String([apiPort1, apiPort2][i]), PUBLIC_BASE_URL: nodes[i] };
     apis.push(
-      new ProductProcess(
-        `api-${i + 1}`,
-        join(root, 'backend/dist/main.js'),
-        apiEnv,
-        join(directory, `api-${i + 1}.log`),
-      ).start(),
+      supervise(
+        new ProductProcess(
+          `api-${i + 1}`,
+          join(root, 'backend/dist/main.js'),
+          apiEnv,
+          join(directory, `api-${i + 1}.log`),
+        ).start(),
+      ),
     );
     workers.push(
-      new ProductProcess(
-        `worker-${i + 1}`,
-        join(root, 'backend/dist/worker.js'),
-        { ...env, PUBLIC_BASE_URL: nodes[0] },
-        join(directory, `worker-${i + 1}.log`),
-      ).start(),
+      supervise(
+        new ProductProcess(
+          `worker-${i + 1}`,
+          join(root, 'backend/dist/worker.js'),
+          { ...env, PUBLIC_BASE_URL: nodes[0] },
+          join(directory, `worker-${i + 1}.log`),
+        ).start(),
+      ),
     );
   }
-  for (const member of [...apis, ...workers]) supervise(member);
   await Promise.all(nodes.map((node) => waitForHttp(`${node}/health/live`)));
   say('2 api and 2 worker processes up');
 
@@ -381,7 +445,8 @@ try {
 
   // Calls placed through the API on both nodes: the call row and its hold, as users make them.
   const placedAt = Date.now();
-  const calls = new Map();
+  /** @type {Map<string, Omit<PlacedCall, 'events' | 'eventKeys'>>} */
+  const placedCalls = new Map();
   let refused = 0;
   await pool(
     Array.from({ length: CALLS }, (_, i) => i),
@@ -408,7 +473,7 @@ try {
           `POST /api/calls answered ${placed.status}: ${JSON.stringify(placed.body)}`,
         );
       const call = placed.body;
-      calls.set(call.id, {
+      placedCalls.set(call.id, {
         id: call.id,
         providerCallId: call.providerCallId,
         organizationId: organization.id,
@@ -420,18 +485,24 @@ try {
     },
   );
   const placementSeconds = (Date.now() - placedAt) / 1000;
-  say(`${calls.size} calls placed (${refused} refused 402) in ${placementSeconds.toFixed(1)} s`);
+  say(
+    `${placedCalls.size} calls placed (${refused} refused 402) in ${placementSeconds.toFixed(1)} s`,
+  );
 
   // Every event 3 times, all shuffled together, each copy to a random node.
+  /** @type {SentEvent[]} */
   const deliveries = [];
-  for (const call of calls.values()) {
-    call.events = eventsOf(call);
-    call.eventKeys = call.events.map((event) => event.id);
+  /** @type {Map<string, PlacedCall>} */
+  const calls = new Map();
+  for (const [id, call] of placedCalls) {
+    const events = eventsOf(call);
+    calls.set(id, { ...call, events, eventKeys: events.map((event) => event.id) });
   }
-  let lostOnPurpose = null;
+  /** @type {string | undefined} */
+  let lostOnPurpose;
   if (SABOTAGE.has('lose')) {
     const victim = [...calls.values()][randomInt(calls.size)];
-    lostOnPurpose = victim.events.at(-1).id;
+    lostOnPurpose = victim.events[victim.events.length - 1].id;
     say(`sabotage: ${lostOnPurpose} is never sent`);
   }
   for (const call of calls.values())
@@ -445,6 +516,7 @@ try {
   deliveriesTotal = deliveries.length;
 
   const sender = new SimulatorSender({ nodes, secret, maxSockets: CONCURRENCY });
+  /** @type {string[]} */
   const refusedWebhooks = [];
   const deliveryStarted = Date.now();
   say(`delivering ${deliveriesTotal} webhooks (${COPIES} copies of each event) with faults`);
@@ -522,7 +594,7 @@ try {
     say(`sabotage: call ${call.id} charged a second time`);
   }
 
-  const client = new pg.Client({ connectionString: postgres.url('switchboard_chaos') });
+  const client = new pg.Client({ connectionString: startedPostgres.url('switchboard_chaos') });
   await client.connect();
   const audit = await auditChaosRun(client, { calls, credits });
   await client.end();
@@ -563,7 +635,7 @@ try {
     `\n${passed ? 'PASS' : 'FAIL'}: ${audit.lost} lost, ${audit.duplicated} duplicated, ${audit.doubleCharged} double-charged`,
   );
 } catch (error) {
-  console.error(`chaos run aborted: ${error.stack ?? error}`);
+  console.error(`chaos run aborted: ${(error instanceof Error && error.stack) || error}`);
 } finally {
   await shutDown();
   process.exit(passed ? 0 : 1);

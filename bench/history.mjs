@@ -12,6 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { login } from './lib/api-session.mjs';
+import { parseArgs } from './lib/args.mjs';
 import { percentile } from './lib/load.mjs';
 import {
   benchEnvironment,
@@ -25,26 +27,19 @@ import {
   waitForHttp,
 } from './lib/environment.mjs';
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce(
-      (/** @type {[string, string][]} */ pairs, arg, i, all) =>
-        arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs,
-      [],
-    ),
-);
-const CALLS = Number(args.calls ?? 1_000_000);
-const CONTACTS = Number(args.contacts ?? 100_000);
-const RUNS = Number(args.runs ?? 14);
-const ONLY = args.only ? new RegExp(args.only) : null;
+const args = parseArgs();
+const CALLS = args.number('calls', 1_000_000);
+const CONTACTS = args.number('contacts', 100_000);
+const RUNS = args.number('runs', 14);
+const only = args.string('only');
+const ONLY = only ? new RegExp(only) : null;
 // Seeds, prints the database's URL and leaves it (to read plans with EXPLAIN); drop it afterwards.
-const SEED_ONLY = process.argv.includes('--seed-only');
+const SEED_ONLY = args.flag('seed-only');
 const READ_TARGET_MS = 50;
 const EXPORT_RSS_TARGET_MB = 50;
 // A read slower than this is run 3 times, not RUNS times: the figure is plain enough.
 const SLOW_MS = 1000;
-const PORT = Number(args.port ?? 3905);
+const PORT = args.number('port', 3905);
 const base = `http://127.0.0.1:${PORT}`;
 
 const env = { ...benchEnvironment('history'), PORT: String(PORT), PUBLIC_BASE_URL: base };
@@ -73,8 +68,8 @@ try {
 
   api = startProcess(join(dist, 'main.js'), env, 'api');
   await waitForHttp(`${base}/health/live`, 120_000); // a loaded machine starts it slowly
-  const admin = await login('admin@demo.test', 'switchboard-admin');
-  const agent = await login('agent@demo.test', 'switchboard-agent');
+  const admin = (await login(base, 'admin@demo.test', 'switchboard-admin')).accessToken;
+  const agent = (await login(base, 'agent@demo.test', 'switchboard-agent')).accessToken;
 
   console.log(`history: ${machine()}`);
   console.log(calibration);
@@ -110,6 +105,7 @@ try {
   ];
   // Every filter the console offers, alone, in pairs, and a few larger combinations; the values
   // are the rarest ones (the slowest to fill a page when read in time order).
+  /** @type {Record<string, string>} */
   const filters = {
     status: 'status=failed',
     provider: 'provider=bolna',
@@ -334,17 +330,6 @@ async function seed(client) {
     contact: contacts[0].id,
     deep: [deep[0].created_at, deep[0].id],
   };
-}
-
-/** @param {string} email @param {string} password */
-async function login(email, password) {
-  const response = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  if (!response.ok) throw new Error(`login ${email}: ${response.status}`);
-  return (await response.json()).accessToken;
 }
 
 /** @param {string} path @param {string} token */

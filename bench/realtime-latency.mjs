@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // End-to-end realtime latency: signed simulator webhooks POSTed to the api at a fixed rate →
 // webhook_events → BullMQ → worker transaction → socket.io (Redis streams adapter) → a browser-like
 // client connected to the api. Measures POST-sent → `call:updated` received, per webhook.
@@ -10,11 +11,10 @@
 // client (bench/lib/raw-http.mjs) so that the load generator takes less of the CPU it shares.
 // Needs `npm run build -w backend`. Prints figures; not part of npm test.
 import { spawnSync } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import { freePort } from '../scripts/lib/switchboard-processes.mjs';
 import { percentile } from './lib/load.mjs';
 import { RawHttpClient } from './lib/raw-http.mjs';
 import {
@@ -29,24 +29,20 @@ import {
   stop,
   waitForHttp,
 } from './lib/environment.mjs';
+import { login } from './lib/api-session.mjs';
+import { parseArgs } from './lib/args.mjs';
+import { freePort } from './lib/private-services.mjs';
+import { BENCH_SIMULATOR_SECRET, signSimulatorWebhook } from './lib/webhook-signing.mjs';
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce(
-      (pairs, arg, i, all) =>
-        arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs,
-      [],
-    ),
-);
-const RATE = Number(args.rate ?? 500);
-const SECONDS = Number(args.seconds ?? 10);
+const args = parseArgs();
+const RATE = args.number('rate', 500);
+const SECONDS = args.number('seconds', 10);
 // 5 s: after 2 s (1,000 webhooks at 500/s) the first measured seconds still ran at 2-3 times the
 // median of the later ones (JIT, every pooled connection preparing its statements, heap growth).
-const WARMUP_SECONDS = Number(args.warmup ?? 5);
-const SECRET = `whsec_${Buffer.from('switchboard-simulator-development-secret').toString('base64')}`;
-const API_NODES = Number(args['api-nodes'] ?? 1);
-const WORKERS = Number(args.workers ?? 1);
+const WARMUP_SECONDS = args.number('warmup', 5);
+const SECRET = BENCH_SIMULATOR_SECRET;
+const API_NODES = args.number('api-nodes', 1);
+const WORKERS = args.number('workers', 1);
 const PORT = 3903;
 const base = `http://127.0.0.1:${PORT}`;
 const ports = [PORT];
@@ -61,6 +57,7 @@ const env = {
 const calibration = await calibrate(env);
 const apis = [];
 const workers = [];
+/** @type {Worker | undefined} */
 let receiver;
 try {
   migrate(env);
@@ -87,12 +84,7 @@ try {
   for (const port of ports) await waitForHttp(`http://127.0.0.1:${port}/health/live`);
   await new Promise((resolve) => setTimeout(resolve, 2000)); // the worker's start-up
 
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'admin@demo.test', password: 'switchboard-admin' }),
-  });
-  const { accessToken, user } = await login.json();
+  const { accessToken, user } = await login(base, 'admin@demo.test', 'switchboard-admin');
 
   // One call per webhook, so every webhook changes a call and is published.
   const warmupTotal = Math.round(RATE * WARMUP_SECONDS);
@@ -105,6 +97,7 @@ try {
   }));
   for (let i = 0; i < calls.length; i += 1000) {
     const chunk = calls.slice(i, i + 1000);
+    /** @type {string[]} */
     const params = [];
     const values = chunk.map((call) => {
       params.push(call.id, call.providerCallId);
@@ -117,29 +110,37 @@ try {
   }
   await client.end();
 
-  receiver = new Worker(new URL('./lib/socket-receiver.mjs', import.meta.url), {
+  const socketThread = new Worker(new URL('./lib/socket-receiver.mjs', import.meta.url), {
     workerData: { base, token: accessToken },
   });
+  receiver = socketThread;
+  /**
+   * The socket thread's next message of this type.
+   * @param {string} type
+   * @returns {Promise<{ type: string, count?: number, receivedAt?: [string, number][] }>}
+   */
   const fromReceiver = (type) =>
     new Promise((resolve, reject) => {
+      /** @param {{ type: string, message?: string }} message */
       const listen = (message) => {
         if (message.type === 'error') reject(new Error(`socket refused: ${message.message}`));
         else if (message.type === type) {
-          receiver.off('message', listen);
+          socketThread.off('message', listen);
           resolve(message);
         }
       };
-      receiver.on('message', listen);
+      socketThread.on('message', listen);
     });
   await fromReceiver('connected');
   const received = async () => {
     const reply = fromReceiver('count');
-    receiver.postMessage({ type: 'count' });
-    return (await reply).count;
+    socketThread.postMessage({ type: 'count' });
+    return (await reply).count ?? 0;
   };
 
   const clients = ports.map((port) => new RawHttpClient({ host: '127.0.0.1', port }));
   let turn = 0;
+  /** @param {{ id: string, providerCallId: string }} call */
   const post = (call) => {
     const http = clients[turn++ % clients.length];
     const id = `msg_${call.providerCallId}`;
@@ -150,24 +151,16 @@ try {
       status: 'ringing',
       occurred_at: new Date().toISOString(),
     });
-    const timestamp = Math.floor(Date.now() / 1000);
-    const signature = createHmac('sha256', Buffer.from(SECRET.slice(6), 'base64'))
-      .update(`${id}.${timestamp}.${body}`)
-      .digest('base64');
     return http.post(
       '/api/webhooks/simulator',
-      {
-        'content-type': 'application/json',
-        'webhook-id': id,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': `v1,${signature}`,
-      },
+      { 'content-type': 'application/json', ...signSimulatorWebhook(SECRET, id, body) },
       body,
     );
   };
 
   /** POSTs one webhook per call at RATE; resolves with each call's send time and the errors. */
-  const sendAtRate = async (batch) => {
+  const sendAtRate = async (/** @type {typeof calls} */ batch) => {
+    /** @type {Map<string, number>} */
     const sentAt = new Map();
     const pending = [];
     let errors = 0;
@@ -186,6 +179,7 @@ try {
     await Promise.all(pending);
     return { sentAt, errors };
   };
+  /** @param {number} count @param {number} timeoutMs */
   const waitForEvents = async (count, timeoutMs) => {
     const deadline = Date.now() + timeoutMs;
     while ((await received()) < count && Date.now() < deadline)
@@ -199,14 +193,17 @@ try {
   await waitForEvents(warmupTotal - warmup.errors + total - errors, 30_000);
   clients.forEach((client) => client.destroy());
   const collected = fromReceiver('collected');
-  receiver.postMessage({ type: 'collect' });
+  socketThread.postMessage({ type: 'collect' });
   const receivedAt = new Map((await collected).receivedAt);
+  /** @type {number[]} */
   const latencies = [];
+  /** @type {number[][]} */
   const bySecond = Array.from({ length: SECONDS }, () => []); // by when the webhook was sent
   const firstSent = Math.min(...sentAt.values());
   for (const [callId, sent] of sentAt) {
-    if (!receivedAt.has(callId)) continue;
-    const latency = receivedAt.get(callId) - sent;
+    const arrived = receivedAt.get(callId);
+    if (arrived === undefined) continue;
+    const latency = arrived - sent;
     latencies.push(latency);
     bySecond[Math.min(SECONDS - 1, Math.floor((sent - firstSent) / 1000))].push(latency);
   }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Webhook ingress throughput and acknowledgement latency: Switchboard's real ingress (verify the
 // Standard Webhooks signature, parse, INSERT into webhook_events, enqueue on BullMQ, 200) against a
 // bare Fastify route doing only the same INSERT, in the same run, on the same database.
@@ -8,9 +9,9 @@
 // --api measures api nodes already running (e.g. `npm run cluster`'s, or nginx in front of them),
 // signing with SIMULATOR_WEBHOOK_SECRET (default: the development secret), with no baseline.
 // Needs `npm run build -w backend`. Prints figures; not part of npm test.
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort } from '../scripts/lib/switchboard-processes.mjs';
+import { freePort } from './lib/private-services.mjs';
 import { closedLoop, openLoop } from './lib/load.mjs';
 import {
   benchEnvironment,
@@ -24,24 +25,19 @@ import {
   stop,
   waitForHttp,
 } from './lib/environment.mjs';
+import { parseArgs } from './lib/args.mjs';
+import { BENCH_SIMULATOR_SECRET, signSimulatorWebhook } from './lib/webhook-signing.mjs';
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce(
-      (pairs, arg, i, all) =>
-        arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs,
-      [],
-    ),
-);
-const seconds = Number(args.seconds ?? 10);
-const concurrency = Number(args.concurrency ?? 32);
-const rate = Number(args.rate ?? 1000);
-const apiNodes = Number(args['api-nodes'] ?? 1);
-const externalApis = args.api?.split(',').map((url) => url.replace(/\/$/, ''));
-const SECRET =
-  (externalApis && process.env.SIMULATOR_WEBHOOK_SECRET) ||
-  `whsec_${Buffer.from('switchboard-simulator-development-secret').toString('base64')}`;
+const args = parseArgs();
+const seconds = args.number('seconds', 10);
+const concurrency = args.number('concurrency', 32);
+const rate = args.number('rate', 1000);
+const apiNodes = args.number('api-nodes', 1);
+const externalApis = args
+  .string('api')
+  ?.split(',')
+  .map((url) => url.replace(/\/$/, ''));
+const SECRET = (externalApis && process.env.SIMULATOR_WEBHOOK_SECRET) || BENCH_SIMULATOR_SECRET;
 
 function signedWebhook() {
   const id = `msg_${randomUUID()}`;
@@ -51,22 +47,17 @@ function signedWebhook() {
     status: 'ringing',
     occurred_at: new Date().toISOString(),
   });
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = createHmac('sha256', Buffer.from(SECRET.slice(6), 'base64'))
-    .update(`${id}.${timestamp}.${body}`)
-    .digest('base64');
   return {
     body,
     headers: {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
-      'webhook-id': id,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': `v1,${signature}`,
+      ...signSimulatorWebhook(SECRET, id, body),
     },
   };
 }
 
+/** @param {string} label @param {string | string[]} url */
 async function measure(label, url) {
   await closedLoop({ url, next: signedWebhook, concurrency, durationMs: 2000 }); // warm-up
   const max = await closedLoop({

@@ -1,6 +1,8 @@
+// @ts-check
 // Sign-in, the shell and sign-out, as the seeded admin.
 import assert from 'node:assert/strict';
 
+/** @type {import('./lib/console.mjs').E2eTest[]} */
 export const tests = [
   {
     name: 'a wrong password shows an error and keeps the user on the login page',

@@ -1,27 +1,12 @@
+// @ts-check
 // Call history, a simulated call from the "Initiate call" dialog to its timeline, and the webhook
 // events behind it, as the seeded admin.
 import assert from 'node:assert/strict';
+import { choose, signIn } from './lib/console.mjs';
 
 const STATUS_TIMEOUT_MS = 30_000;
 
-async function signIn(page, baseUrl) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByTestId('login-email').fill('admin@demo.test');
-  await page.getByTestId('login-password').fill('switchboard-admin');
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL(/\/dashboard/);
-}
-
-/** Picks an option of a Material select by the test ids of the select and of the option. */
-async function choose(page, selectTestId, optionTestId) {
-  // The provider select stays disabled until the enabled providers have loaded.
-  const select = page.locator(`[data-testid="${selectTestId}"][aria-disabled="false"]`);
-  await select.waitFor();
-  await select.click();
-  await page.getByTestId(optionTestId).click();
-  await page.getByTestId(optionTestId).waitFor({ state: 'detached' });
-}
-
+/** @type {import('./lib/console.mjs').E2eTest[]} */
 export const tests = [
   {
     name: 'a simulated call is placed, completes, and shows its timeline and webhook events',

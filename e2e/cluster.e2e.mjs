@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run cluster` seen from a browser: 2 api nodes + 2 workers behind nginx, started here on a
 // database and Redis prefix of their own. The admin's browser talks to api A only; every webhook of
 // the call it places reaches api B only (the simulator's PUBLIC_BASE_URL is a forwarder to api B,
@@ -9,8 +10,9 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../scripts/lib/switchboard-processes.mjs';
+import { freePort } from '../bench/lib/private-services.mjs';
 import { removeScratchEnvironment } from '../scripts/lib/scratch-environment.mjs';
+import { choose, signIn } from './lib/console.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BOOT_TIMEOUT_MS = 180_000;
@@ -18,7 +20,9 @@ const STATUS_TIMEOUT_MS = 30_000;
 
 /** An HTTP forwarder whose target is set later; it counts what it passed on, by target. */
 function startForwarder() {
+  /** @type {Map<string, number>} */
   const forwarded = new Map();
+  /** @type {string | undefined} */
   let target;
   const server = http.createServer((incoming, answer) => {
     if (!target) {
@@ -26,11 +30,12 @@ function startForwarder() {
       answer.writeHead(503).end('no target yet');
       return;
     }
+    const to = target;
     const outgoing = http.request(
-      new URL(incoming.url, target),
+      new URL(incoming.url ?? '/', to),
       { method: incoming.method, headers: incoming.headers },
       (response) => {
-        forwarded.set(target, (forwarded.get(target) ?? 0) + 1);
+        forwarded.set(to, (forwarded.get(to) ?? 0) + 1);
         answer.writeHead(response.statusCode ?? 502, response.headers);
         response.pipe(answer);
       },
@@ -40,13 +45,28 @@ function startForwarder() {
   });
   return {
     forwarded,
+    /** @param {string} url */
     setTarget: (url) => (target = url),
+    /** @param {number} port @returns {Promise<void>} */
     listen: (port) => new Promise((resolve) => server.listen(port, '127.0.0.1', resolve)),
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
 
-/** Starts `npm run cluster`'s script (already built) and resolves with its api nodes' URLs. */
+/**
+ * @typedef {{
+ *   child: import('node:child_process').ChildProcess,
+ *   exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>,
+ *   apis: string[],
+ *   output: () => string,
+ * }} Cluster
+ */
+
+/**
+ * Starts `npm run cluster`'s script (already built) and resolves with its api nodes' URLs.
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<Cluster>}
+ */
 async function startCluster(env) {
   const child = spawn(
     process.execPath,
@@ -85,6 +105,7 @@ async function startCluster(env) {
   }
 }
 
+/** @param {Cluster} cluster */
 async function stopCluster(cluster) {
   cluster.child.kill('SIGINT');
   const stopped = await Promise.race([
@@ -95,6 +116,7 @@ async function stopCluster(cluster) {
   return stopped;
 }
 
+/** @type {import('./lib/console.mjs').E2eTest[]} */
 export const tests = [
   {
     name: 'npm run cluster: a browser on api A sees, live, a call whose webhooks all went to api B',
@@ -121,16 +143,12 @@ export const tests = [
         const [apiA, apiB] = cluster.apis;
         forwarder.setTarget(apiB);
 
-        await page.goto(`${apiA}/login`);
-        await page.getByTestId('login-email').fill('admin@demo.test');
-        await page.getByTestId('login-password').fill('switchboard-admin');
-        await page.getByTestId('login-submit').click();
-        await page.waitForURL(/\/dashboard/);
+        await signIn(page, apiA, 'admin');
         await page.locator('[data-testid="realtime-status"][data-status="connected"]').waitFor();
 
         await page.getByTestId('nav-history').click();
         await page.waitForURL(/\/history/);
-        await page.evaluate(() => (globalThis.__notReloaded = true));
+        await page.evaluate(() => Object.assign(globalThis, { clusterNotReloaded: true }));
         await page.getByTestId('initiate-call-button').click();
         const provider = page.locator(
           '[data-testid="initiate-call-provider"][aria-disabled="false"]',
@@ -140,9 +158,7 @@ export const tests = [
         await page.getByTestId('initiate-call-provider-simulator').click();
         await page.getByTestId('initiate-call-provider-simulator').waitFor({ state: 'detached' });
         await page.getByTestId('initiate-call-to').fill('+14155550100');
-        await page.getByTestId('initiate-call-scenario').click();
-        await page.getByTestId('initiate-call-scenario-completed').click();
-        await page.getByTestId('initiate-call-scenario-completed').waitFor({ state: 'detached' });
+        await choose(page, 'initiate-call-scenario', 'initiate-call-scenario-completed');
         await page.getByTestId('initiate-call-talk-seconds').fill('20');
         await page.getByTestId('initiate-call-submit').click();
         await page.waitForURL(/[?&]call=/);
@@ -156,13 +172,15 @@ export const tests = [
           .locator(`[data-testid="call-row"][data-call-id="${callId}"][data-status="completed"]`)
           .waitFor({ timeout: STATUS_TIMEOUT_MS });
         assert.equal((await row.getByTestId('call-duration').innerText()).trim(), '0:20');
-        assert.equal(await page.evaluate(() => globalThis.__notReloaded), true, 'no reload');
+        const notReloaded = await page.evaluate(() => 'clusterNotReloaded' in globalThis);
+        assert.equal(notReloaded, true, 'no reload');
         assert.ok(page.url().startsWith(apiA), 'the browser stayed on api A');
         await screenshot('cluster-01-api-a-sees-call-completed');
 
         // Every webhook of the call went to api B (initiated, ringing, in progress, completed).
         assert.deepEqual([...forwarder.forwarded.keys()], [apiB]);
-        assert.ok(forwarder.forwarded.get(apiB) >= 4, `${forwarder.forwarded.get(apiB)} webhooks`);
+        const toApiB = forwarder.forwarded.get(apiB) ?? 0;
+        assert.ok(toApiB >= 4, `${toApiB} webhooks reached api B`);
 
         const stopped = await stopCluster(cluster);
         cluster = undefined;

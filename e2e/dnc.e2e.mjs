@@ -1,14 +1,9 @@
+// @ts-check
 // The do-not-call list: an admin lists a number, and the dialer refuses it before dialing.
 import assert from 'node:assert/strict';
+import { signIn } from './lib/console.mjs';
 
-async function signIn(page, baseUrl, who) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByTestId('login-email').fill(`${who}@demo.test`);
-  await page.getByTestId('login-password').fill(`switchboard-${who}`);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL(/\/dashboard/);
-}
-
+/** @type {import('./lib/console.mjs').E2eTest[]} */
 export const tests = [
   {
     name: 'an admin adds a number to the do-not-call list and the dialer refuses it',

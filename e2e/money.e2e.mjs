@@ -1,39 +1,18 @@
+// @ts-check
 // Money end to end, as the seeded admin: a top-up through the dialog credits exactly its amount,
 // a simulated call's cost is taken from the wallet to the micro (hold, capture, release), and the
 // call is counted on the Billing page. Amounts are compared as BigInt micros, never as floats.
 import assert from 'node:assert/strict';
+import { apiGet, choose, settled, signIn } from './lib/console.mjs';
 
 const STATUS_TIMEOUT_MS = 30_000;
-const TOKEN_KEY = 'switchboard.accessToken';
 const TOP_UP_MICROS = 10_000_000n;
 // The sample deck bills +1 at 0.013 USD a minute in 6-second blocks: 30 s cost 0.0065.
 const EXPECTED_CALL_MICROS = 6_500n;
 
-async function signIn(page, baseUrl) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByTestId('login-email').fill('admin@demo.test');
-  await page.getByTestId('login-password').fill('switchboard-admin');
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL(/\/dashboard/);
-}
-
-/** GET an API path with the signed-in user's token, from inside the page. */
-async function api(page, path) {
-  const result = await page.evaluate(
-    async ({ path, tokenKey }) => {
-      const response = await fetch(path, {
-        headers: { Authorization: `Bearer ${localStorage.getItem(tokenKey)}` },
-      });
-      return { status: response.status, body: await response.json() };
-    },
-    { path, tokenKey: TOKEN_KEY },
-  );
-  assert.equal(result.status, 200, `GET ${path}`);
-  return result.body;
-}
-
+/** @param {import('playwright-core').Page} page */
 async function walletMicros(page) {
-  const wallet = await api(page, '/api/wallet');
+  const wallet = await apiGet(page, '/api/wallet');
   return {
     balance: BigInt(wallet.balanceMicros),
     held: BigInt(wallet.heldMicros),
@@ -41,7 +20,10 @@ async function walletMicros(page) {
   };
 }
 
-/** `"$0.0065"` or `"$1,234.50"` → micros, with string arithmetic only. */
+/**
+ * `"$0.0065"` or `"$1,234.50"` → micros, with string arithmetic only.
+ * @param {string} text
+ */
 function parseUsd(text) {
   const match = /^(-)?\$([\d,]+)(?:\.(\d{1,6}))?$/.exec(text.trim());
   assert.ok(match, `an amount in dollars: ${text}`);
@@ -50,7 +32,10 @@ function parseUsd(text) {
   return match[1] ? -micros : micros;
 }
 
-/** Micros as the wallet page shows them: 2 to 6 decimals, thousands grouped. */
+/**
+ * Micros as the wallet page shows them: 2 to 6 decimals, thousands grouped.
+ * @param {bigint} micros
+ */
 function formatUsd(micros) {
   const negative = micros < 0n;
   const magnitude = negative ? -micros : micros;
@@ -60,16 +45,28 @@ function formatUsd(micros) {
   return `${negative ? '-' : ''}$${whole}.${fraction}`;
 }
 
-/** The micros a wallet figure or a tile carries, and the text it shows. */
+/**
+ * The micros a wallet figure or a tile carries, and the text it shows.
+ * @param {import('playwright-core').Page} page
+ * @param {string} testId
+ */
 async function figure(page, testId) {
   const element = page.getByTestId(testId);
+  const micros = await element.getAttribute('data-micros');
+  assert.ok(micros !== null, `${testId} carries its micros`);
   return {
-    micros: BigInt(await element.getAttribute('data-micros')),
+    micros: BigInt(micros),
     text: (await element.innerText()).trim(),
   };
 }
 
-/** Clicks `refresh` until `check` holds (or the time is up). */
+/**
+ * Clicks `refresh` until `check` holds (or the time is up).
+ * @param {import('playwright-core').Page} page
+ * @param {string} refreshTestId
+ * @param {() => Promise<boolean>} check
+ * @param {string} message
+ */
 async function until(page, refreshTestId, check, message) {
   const deadline = Date.now() + STATUS_TIMEOUT_MS;
   while (!(await check())) {
@@ -79,21 +76,7 @@ async function until(page, refreshTestId, check, message) {
   }
 }
 
-/** Waits for running CSS animations and transitions (a dialog opening) to finish. */
-async function settled(page) {
-  await page.waitForFunction(() =>
-    globalThis.document.getAnimations().every((animation) => animation.playState !== 'running'),
-  );
-}
-
-async function choose(page, selectTestId, optionTestId) {
-  const select = page.locator(`[data-testid="${selectTestId}"][aria-disabled="false"]`);
-  await select.waitFor();
-  await select.click();
-  await page.getByTestId(optionTestId).click();
-  await page.getByTestId(optionTestId).waitFor({ state: 'detached' });
-}
-
+/** @type {import('./lib/console.mjs').E2eTest[]} */
 export const tests = [
   {
     name: 'a top-up and a call move the wallet by exactly their amounts, and billing counts the call',
@@ -171,7 +154,7 @@ export const tests = [
       assert.equal(costText, '$0.0065');
       const cost = parseUsd(costText);
       assert.equal(cost, EXPECTED_CALL_MICROS);
-      assert.equal(BigInt((await api(page, `/api/calls/${callId}`)).costMicros), cost);
+      assert.equal(BigInt((await apiGet(page, `/api/calls/${callId}`)).costMicros), cost);
       await settled(page);
       await screenshot('money-03-call-detail');
       await page.getByTestId('call-detail-close').click();
@@ -214,8 +197,9 @@ export const tests = [
       );
       assert.deepEqual(movements.map((m) => m.kind).sort(), ['capture', 'hold', 'release']);
       const capture = movements.find((m) => m.kind === 'capture');
+      assert.ok(capture?.balance, 'the capture shows its balance change');
       assert.equal(BigInt(capture.balance), -cost, 'the capture takes the cost from the balance');
-      const availableChange = movements.reduce((sum, m) => sum + BigInt(m.available), 0n);
+      const availableChange = movements.reduce((sum, m) => sum + BigInt(m.available ?? ''), 0n);
       assert.equal(availableChange, -cost, 'hold − release leaves exactly the cost');
       assert.match(
         await callRows.first().getByTestId('transaction-call-link').innerText(),
@@ -233,7 +217,7 @@ export const tests = [
       const spend = await figure(page, 'billing-total-spend');
       assert.ok(spend.micros >= cost, `spend ${spend.micros} includes the call's ${cost}`);
       assert.equal(parseUsd(spend.text), spend.micros);
-      const summary = await api(page, '/api/billing/summary?groupBy=day');
+      const summary = await apiGet(page, '/api/billing/summary?groupBy=day');
       assert.equal(String(spend.micros), summary.totals.spendMicros);
       const canvas = page.locator('[data-testid="billing-chart"] canvas');
       const box = await canvas.boundingBox();

@@ -1,26 +1,13 @@
+// @ts-check
 // Call outcomes (#16): a simulated call, answered and completed, shows its recording (it plays:
 // the audio element reports a duration), transcript and summary in the call detail; a word said
 // on the call finds it in history (api: call-outcomes.int-spec; the console's search box sends digits).
 import assert from 'node:assert/strict';
+import { choose, signIn } from './lib/console.mjs';
 
 const STATUS_TIMEOUT_MS = 40_000;
 
-async function signIn(page, baseUrl) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByTestId('login-email').fill('admin@demo.test');
-  await page.getByTestId('login-password').fill('switchboard-admin');
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL(/\/dashboard/);
-}
-
-async function choose(page, selectTestId, optionTestId) {
-  const select = page.locator(`[data-testid="${selectTestId}"][aria-disabled="false"]`);
-  await select.waitFor();
-  await select.click();
-  await page.getByTestId(optionTestId).click();
-  await page.getByTestId(optionTestId).waitFor({ state: 'detached' });
-}
-
+/** @type {import('./lib/console.mjs').E2eTest[]} */
 export const tests = [
   {
     name: 'a completed simulated call plays its recording, shows its transcript and summary, and its history row says so',
@@ -49,7 +36,7 @@ export const tests = [
       }
       // It plays: the browser loaded the WAV through the signed URL and knows its length.
       const duration = await audio.evaluate(
-        (element) =>
+        (/** @type {HTMLAudioElement} */ element) =>
           new Promise((resolve, reject) => {
             if (element.readyState >= 1) return resolve(element.duration);
             element.addEventListener('loadedmetadata', () => resolve(element.duration));

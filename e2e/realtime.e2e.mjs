@@ -1,3 +1,4 @@
+// @ts-check
 // Live updates end to end: an admin and an agent watch their dashboards while the agent places a
 // simulated call from Call history. The call must reach both live lists within a second of the
 // POST's answer, change status and leave with no reload, and the admin's Call history (opened
@@ -5,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { choose, signIn } from './lib/console.mjs';
 
 const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
 const APPEAR_WITHIN_MS = 1000;
@@ -12,36 +14,23 @@ const STATUS_TIMEOUT_MS = 30_000;
 const TALK_SECONDS = 40;
 const NUMBER = '+14155550100';
 
-async function signIn(page, baseUrl, email, password) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL(/\/dashboard/);
-}
-
+/** @param {import('playwright-core').Page} page */
 async function connected(page) {
   await page.locator('[data-testid="realtime-status"][data-status="connected"]').waitFor();
-}
-
-/** Picks an option of a Material select by the test ids of the select and of the option. */
-async function choose(page, selectTestId, optionTestId) {
-  const select = page.locator(`[data-testid="${selectTestId}"][aria-disabled="false"]`);
-  await select.waitFor();
-  await select.click();
-  await page.getByTestId(optionTestId).click();
-  await page.getByTestId(optionTestId).waitFor({ state: 'detached' });
 }
 
 /**
  * Marks the page (a reload would lose the mark) and records, inside it, when each live-call row
  * first appears (epoch ms, comparable across pages of one machine) and every status it shows.
+ * @param {import('playwright-core').Page} page
  */
 async function watch(page) {
   await page.evaluate(() => {
+    /** @type {NonNullable<typeof globalThis.__liveSeen>} */
     const seen = {};
+    /** @param {Element} row */
     const record = (row) => {
-      const id = row.getAttribute('data-call-id');
+      const id = row.getAttribute('data-call-id') ?? '';
       const status = row.getAttribute('data-status');
       seen[id] ??= { firstSeenAt: Date.now(), statuses: [] };
       if (seen[id].statuses.at(-1) !== status) seen[id].statuses.push(status);
@@ -60,25 +49,38 @@ async function watch(page) {
   });
 }
 
-const seenIn = (page, callId) => page.evaluate((id) => globalThis.__liveSeen?.[id], callId);
+/**
+ * How this page saw the call's live row (it must have appeared).
+ * @param {import('playwright-core').Page} page
+ * @param {string} callId
+ */
+const seenIn = async (page, callId) => {
+  const seen = await page.evaluate((id) => globalThis.__liveSeen?.[id], callId);
+  assert.ok(seen, `the page saw call ${callId}`);
+  return seen;
+};
+/** @param {import('playwright-core').Page} page */
 const notReloaded = (page) => page.evaluate(() => globalThis.__notReloaded === true);
 
+/** @param {import('playwright-core').Page} page */
 async function todayCalls(page) {
   const tile = page.locator('[data-testid="dashboard-tile-today"][data-value]');
   await tile.waitFor();
   return Number(await tile.getAttribute('data-value'));
 }
 
+/** @param {import('playwright-core').Page} page @param {string} name */
 const shot = (page, name) =>
   page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
+/** @type {import('./lib/console.mjs').E2eTest[]} */
 export const tests = [
   {
     name: "an agent's call appears live on both dashboards and in the admin's history, with no reload",
     async run({ page, context, browser, baseUrl }) {
       // The admin: the dashboard, and Call history in a second tab.
       const adminDashboard = page;
-      await signIn(adminDashboard, baseUrl, 'admin@demo.test', 'switchboard-admin');
+      await signIn(adminDashboard, baseUrl, 'admin');
       await connected(adminDashboard);
       const adminHistory = await context.newPage();
       await adminHistory.goto(`${baseUrl}/history`);
@@ -92,13 +94,14 @@ export const tests = [
       try {
         // The agent: the dashboard, and Call history in a second tab to place the call from.
         const agentDashboard = await agentContext.newPage();
-        await signIn(agentDashboard, baseUrl, 'agent@demo.test', 'switchboard-agent');
+        await signIn(agentDashboard, baseUrl, 'agent');
         await connected(agentDashboard);
         const agentHistory = await agentContext.newPage();
         await agentHistory.goto(`${baseUrl}/history`);
         await connected(agentHistory);
 
         const dashboards = { admin: adminDashboard, agent: agentDashboard };
+        /** @type {Record<string, number>} */
         const before = {};
         for (const [who, dashboard] of Object.entries(dashboards)) {
           await dashboard.getByTestId('dashboard-live-list').waitFor();
@@ -129,7 +132,9 @@ export const tests = [
 
         // It reaches both live lists within a second of the answer (the server pushes
         // call:created before it answers, so "before" shows as a negative latency).
+        /** @type {Record<string, number>} */
         const latencies = {};
+        /** @type {Record<string, number>} */
         const sinceSent = {};
         for (const [who, dashboard] of Object.entries(dashboards)) {
           await dashboard
@@ -143,7 +148,7 @@ export const tests = [
             `the call reached the ${who}'s dashboard ${latencies[who]} ms after the POST answered`,
           );
         }
-        const ms = (value) => `${Math.round(value)} ms`;
+        const ms = (/** @type {number} */ value) => `${Math.round(value)} ms`;
         console.log(
           `    appeared after the POST answer: admin ${ms(latencies.admin)}, agent ${ms(latencies.agent)}` +
             ` (after it was sent: admin ${ms(sinceSent.admin)}, agent ${ms(sinceSent.agent)})`,

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // End-to-end tests: Playwright (playwright-core) driving the system's Chromium against the running product.
 // Without E2E_BASE_URL it starts Switchboard itself (built already: `npm run build`) on its own port,
 // database and Redis prefix, and removes them afterwards. Screenshots go to e2e/artifacts/.
@@ -24,6 +25,10 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/**
+ * @param {string} baseUrl
+ * @param {import('node:child_process').ChildProcess | undefined} product the product this run started, if any
+ */
 async function waitForReady(baseUrl, product, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -41,6 +46,7 @@ async function waitForReady(baseUrl, product, timeoutMs = 90_000) {
 }
 
 let baseUrl = process.env.E2E_BASE_URL;
+/** @type {import('node:child_process').ChildProcess | undefined} */
 let product;
 const scratch = {
   DATABASE_URL: `postgres://postgres@127.0.0.1:5432/switchboard_e2e_${process.pid}`,
@@ -78,6 +84,7 @@ try {
     .filter((file) => file.endsWith('.e2e.mjs') && (!only || file.includes(only)))
     .sort();
   for (const file of specs) {
+    /** @type {{ tests: import('./lib/console.mjs').E2eTest[] }} */
     const { tests } = await import(pathToFileURL(join(here, file)).href);
     for (const test of tests) {
       const context = await browser.newContext({ viewport: { width: 1366, height: 850 } });
@@ -90,7 +97,7 @@ try {
           context,
           browser,
           baseUrl,
-          screenshot: (name) =>
+          screenshot: (/** @type {string} */ name) =>
             page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true }),
         });
         results.push({ name: `${file} › ${test.name}`, ok: true, ms: Date.now() - started });
@@ -98,7 +105,9 @@ try {
       } catch (error) {
         results.push({ name: `${file} › ${test.name}`, ok: false, error });
         console.log(
-          `  ✗ ${file} › ${test.name}\n    ${String(error?.stack ?? error)
+          `  ✗ ${file} › ${test.name}\n    ${String(
+            (error instanceof Error && error.stack) || error,
+          )
             .split('\n')
             .join('\n    ')}`,
         );
@@ -116,9 +125,12 @@ try {
 } finally {
   await browser?.close();
   if (product) {
-    product.kill('SIGTERM');
-    await new Promise((resolve) =>
-      product.exitCode !== null ? resolve() : product.once('exit', resolve),
+    const started = product;
+    started.kill('SIGTERM');
+    await /** @type {Promise<void>} */ (
+      new Promise((resolve) =>
+        started.exitCode !== null ? resolve() : started.once('exit', () => resolve()),
+      )
     );
     await removeScratchEnvironment(scratch).catch((error) =>
       console.error(`could not remove the e2e database and Redis keys: ${error}`),

@@ -1,11 +1,17 @@
+// @ts-check
 // Shared set-up for benchmarks: a throw-away database and Redis prefix, the product's processes, machine facts.
 import { spawn, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { removeScratchEnvironment } from '../../scripts/lib/scratch-environment.mjs';
+
+/**
+ * The environment of the product processes a benchmark starts.
+ * @typedef {{ DATABASE_URL: string, REDIS_URL: string, REDIS_PREFIX: string } & Record<string, string>} BenchEnv
+ */
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -18,6 +24,7 @@ export function machine() {
  * two machines compare only alongside these. A fixed CPU loop; sequential round trips to
  * PostgreSQL (`SELECT 1`) and Redis (`PING`), which show what a syscall and a wake-up cost.
  */
+/** @param {BenchEnv} env */
 export async function calibrate(env) {
   const cpu = [];
   for (let run = 0; run < 3; run += 1) {
@@ -27,7 +34,9 @@ export async function calibrate(env) {
     if (sum < 0) throw new Error('unreachable'); // keeps the loop from being optimized away
     cpu.push(performance.now() - started);
   }
+  /** @param {number[]} values */
   const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  /** @param {number} count @param {() => Promise<unknown>} once */
   const timeEach = async (count, once, idleMs = 0) => {
     const times = [];
     for (let i = 0; i < count; i += 1) {
@@ -52,6 +61,11 @@ export async function calibrate(env) {
   return `calibration: CPU loop ${median(cpu).toFixed(0)} ms · PostgreSQL SELECT 1 p50 ${pgMs.toFixed(2)} ms back to back, ${pgIdleMs.toFixed(2)} ms after 5 ms idle · Redis PING p50 ${redisMs.toFixed(2)} ms`;
 }
 
+/**
+ * A throw-away database and Redis prefix of this run.
+ * @param {string} name
+ * @returns {BenchEnv}
+ */
 export function benchEnvironment(name) {
   const suffix = `${name}_${process.pid}`;
   return {
@@ -63,6 +77,7 @@ export function benchEnvironment(name) {
   };
 }
 
+/** @param {Record<string, string>} env */
 export function migrate(env) {
   const result = spawnSync(process.execPath, [join(root, 'backend/dist/database/cli.js'), 'run'], {
     env: { ...process.env, ...env },
@@ -72,15 +87,20 @@ export function migrate(env) {
     throw new Error('migrations failed: run `npm run build -w backend` first');
 }
 
+/**
+ * @param {string} script the compiled entry point
+ * @param {Record<string, string>} env added to this process's environment
+ * @param {string} label
+ */
 export function startProcess(script, env, label) {
   const child = spawn(process.execPath, [script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  child.label = label;
-  return child;
+  return Object.assign(child, { label });
 }
 
+/** @param {string} url */
 export async function waitForHttp(url, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -95,6 +115,7 @@ export async function waitForHttp(url, timeoutMs = 120_000) {
   throw new Error(`${url} did not come up`);
 }
 
+/** @param {import('node:child_process').ChildProcess | undefined} child */
 export async function stop(child) {
   if (!child || child.exitCode !== null) return;
   child.kill('SIGTERM');
@@ -103,4 +124,6 @@ export async function stop(child) {
 
 export { removeScratchEnvironment as cleanUp };
 
-export const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+/** @param {number | undefined} value */
+export const fmt = (value, digits = 1) =>
+  value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : 'n/a';

@@ -1,7 +1,12 @@
+// @ts-check
 // The chaos run's verdict, read from the database alone: what every call, event and wallet should
 // be (known to the sender, who decided each call's fate) against what Switchboard stored.
 
-/** What Switchboard's rating must charge (backend/src/modules/billing/rating.ts, restated). */
+/**
+ * What Switchboard's rating must charge (backend/src/modules/billing/rating.ts, restated).
+ * @param {number} talkSeconds
+ * @param {{ ratePerMinuteMicros: bigint, initialIncrement: number, subsequentIncrement: number, minimumSeconds: number }} terms
+ */
 export function expectedCost(talkSeconds, terms) {
   const talked = Math.ceil(Math.max(0, talkSeconds));
   if (talked === 0) return 0n;
@@ -27,7 +32,9 @@ const CHARGES = new Set(['capture', 'call_charge']);
  * @returns the counts, the problems found (each a sentence) and the three headline numbers
  */
 export async function auditChaosRun(client, expected) {
+  /** @type {string[]} */
   const problems = [];
+  /** @param {string} message */
   const problem = (message) => {
     if (problems.length < 50) problems.push(message);
     else if (problems.length === 50) problems.push('… (more problems not listed)');
@@ -91,6 +98,7 @@ export async function auditChaosRun(client, expected) {
          FROM calls`,
     )
   ).rows;
+  /** @type {Record<string, number>} */
   const byStatus = {};
   let wrongStatus = 0;
   const expectedCharge = new Map();
@@ -134,6 +142,7 @@ export async function auditChaosRun(client, expected) {
     )
   ).rows;
   const keys = new Set();
+  /** @type {Map<string, { kind: string, balance_change_micros: string, held_change_micros: string }[]>} */
   const ofCall = new Map();
   for (const tx of transactions) {
     if (keys.has(tx.idempotency_key)) {
@@ -142,13 +151,15 @@ export async function auditChaosRun(client, expected) {
     }
     keys.add(tx.idempotency_key);
     if (!tx.call_id) continue;
-    if (!ofCall.has(tx.call_id)) ofCall.set(tx.call_id, []);
-    ofCall.get(tx.call_id).push(tx);
+    const own = ofCall.get(tx.call_id) ?? [];
+    own.push(tx);
+    ofCall.set(tx.call_id, own);
   }
   let charged = 0;
   let unsettled = 0;
   for (const [id, { cost, hold }] of expectedCharge) {
     const own = ofCall.get(id) ?? [];
+    /** @param {string} kind */
     const count = (kind) => own.filter((tx) => tx.kind === kind).length;
     const chargedMicros = own
       .filter((tx) => CHARGES.has(tx.kind))
@@ -190,7 +201,8 @@ export async function auditChaosRun(client, expected) {
   ).rows;
   const chargesOf = new Map();
   for (const [id, { cost }] of expectedCharge) {
-    const organizationId = expected.calls.get(id).organizationId;
+    const organizationId = expected.calls.get(id)?.organizationId;
+    if (organizationId === undefined) continue; // only placed calls are expected to be charged
     chargesOf.set(organizationId, (chargesOf.get(organizationId) ?? 0n) + cost);
   }
   let negative = 0;

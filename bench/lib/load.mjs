@@ -1,11 +1,28 @@
+// @ts-check
 // A small HTTP load generator over keep-alive sockets: closed-loop (max throughput) and open-loop (fixed rate).
 import http from 'node:http';
 
+/**
+ * @typedef {{ headers: http.OutgoingHttpHeaders, body: string | Buffer }} LoadRequest
+ * @typedef {{ url: string | string[], next: () => LoadRequest, durationMs: number }} LoadOptions
+ */
+
+/**
+ * The p-th percentile of values sorted in ascending order (NaN when there are none).
+ * @param {ArrayLike<number>} sorted
+ * @param {number} p
+ */
 export function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/**
+ * @param {number[]} latencies ms of each successful request
+ * @param {number} durationMs
+ * @param {number} errors
+ * @param {Record<number, number>} statuses status → count
+ */
 function summarize(latencies, durationMs, errors, statuses) {
   const sorted = Float64Array.from(latencies).sort();
   return {
@@ -19,13 +36,22 @@ function summarize(latencies, durationMs, errors, statuses) {
   };
 }
 
+/**
+ * @param {http.Agent} agent
+ * @param {string} url
+ * @param {LoadRequest} request
+ * @returns {Promise<{ status: number, ms: number }>}
+ */
 function send(agent, url, request) {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
     const req = http.request(url, { method: 'POST', agent, headers: request.headers }, (res) => {
       res.resume();
       res.on('end', () =>
-        resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+        resolve({
+          status: res.statusCode ?? 0,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        }),
       );
     });
     req.on('error', () =>
@@ -36,6 +62,7 @@ function send(agent, url, request) {
 }
 
 /** One URL, or several taken in turn (round robin): requests spread evenly over api nodes. */
+/** @param {string | string[]} url */
 function roundRobin(url) {
   const urls = Array.isArray(url) ? url : [url];
   let i = 0;
@@ -46,10 +73,14 @@ function roundRobin(url) {
  * `concurrency` requests in flight at all times for `durationMs`: the server's maximum rate.
  * `url` may be a list: requests go to each in turn.
  */
-export async function closedLoop({ url, next, concurrency, durationMs }) {
+export async function closedLoop(
+  /** @type {LoadOptions & { concurrency: number }} */ { url, next, concurrency, durationMs },
+) {
   const target = roundRobin(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  /** @type {number[]} */
   const latencies = [];
+  /** @type {Record<number, number>} */
   const statuses = {};
   let errors = 0;
   const deadline = Date.now() + durationMs;
@@ -69,10 +100,14 @@ export async function closedLoop({ url, next, concurrency, durationMs }) {
 }
 
 /** Requests started at a fixed rate whatever the answers (no coordinated omission): latency at that load. */
-export async function openLoop({ url, next, ratePerSecond, durationMs }) {
+export async function openLoop(
+  /** @type {LoadOptions & { ratePerSecond: number }} */ { url, next, ratePerSecond, durationMs },
+) {
   const target = roundRobin(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  /** @type {number[]} */
   const latencies = [];
+  /** @type {Record<number, number>} */
   const statuses = {};
   let errors = 0;
   const total = Math.round((ratePerSecond * durationMs) / 1000);

@@ -1,3 +1,4 @@
+// @ts-check
 // A private PostgreSQL cluster and a private Redis on free ports, owned by one benchmark run, so that
 // it can crash and restart them without disturbing the machine's shared services.
 import { spawn, spawnSync } from 'node:child_process';
@@ -5,13 +6,16 @@ import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 
-/** A TCP port nobody listens on right now (the kernel's choice). */
+/**
+ * A TCP port nobody listens on right now (the kernel's choice).
+ * @returns {Promise<number>}
+ */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {net.AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
@@ -29,12 +33,18 @@ function postgresBin() {
 }
 
 /** PostgreSQL refuses to run as root: as root, its commands run as the `postgres` user. */
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @returns {[string, string[]]}
+ */
 function asPostgres(command, args) {
   return process.getuid?.() === 0
     ? ['runuser', ['-u', 'postgres', '--', command, ...args]]
     : [command, args];
 }
 
+/** @param {string} command @param {string[]} args @param {string} what */
 function run(command, args, what) {
   const [cmd, argv] = asPostgres(command, args);
   const result = spawnSync(cmd, argv, { encoding: 'utf8' });
@@ -49,7 +59,9 @@ function run(command, args, what) {
  * machine, and a killed process loses nothing the kernel already has; synchronous_commit stays on
  * so that a committed transaction survives an immediate (crash) shutdown.
  */
-export function startPostgres({ directory, port }) {
+export function startPostgres(
+  /** @type {{ directory: string, port: number }} */ { directory, port },
+) {
   const bin = postgresBin();
   const data = join(directory, 'data');
   const sockets = join(directory, 'sockets');
@@ -74,10 +86,12 @@ export function startPostgres({ directory, port }) {
     '-c max_connections=200',
   ].join(' ');
   const log = join(directory, 'postgres.log');
+  /** @param {string[]} args @param {string} what */
   const ctl = (args, what) => run(join(bin, 'pg_ctl'), ['-D', data, ...args], what);
   const start = () => ctl(['-o', options, '-l', log, '-w', '-t', '60', 'start'], 'pg_ctl start');
   start();
   return {
+    /** @param {string} database */
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
     log,
     /** A crash: every backend killed at once (immediate mode), then crash recovery on start. */
@@ -96,6 +110,7 @@ export function startPostgres({ directory, port }) {
 }
 
 function postgresIds() {
+  /** @param {string} flag */
   const id = (flag) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout);
   return { uid: id('-u'), gid: id('-g') };
 }
@@ -104,7 +119,13 @@ function postgresIds() {
  * A Redis child process on `port`, configured as production should be for BullMQ (AOF fsynced every
  * second, noeviction) unless `persistent` is false (nothing survives a restart).
  */
-export function startRedis({ directory, port, persistent = true }) {
+export function startRedis(
+  /** @type {{ directory: string, port: number, persistent?: boolean }} */ {
+    directory,
+    port,
+    persistent = true,
+  },
+) {
   mkdirSync(directory, { recursive: true });
   const args = [
     '--port',
@@ -119,30 +140,40 @@ export function startRedis({ directory, port, persistent = true }) {
     'noeviction',
     ...(persistent ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no']),
   ];
+  /** @type {import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, import('node:stream').Readable> | null} */
   let child = null;
   const launch = () =>
-    new Promise((resolve, reject) => {
-      child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = ''; // the line may arrive split across chunks
-      const ready = (chunk) => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) {
-          child.stdout.off('data', ready);
-          child.stdout.resume();
-          resolve();
-        }
-      };
-      child.stdout.on('data', ready);
-      child.stderr.resume();
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
-    });
+    /** @type {Promise<void>} */ (
+      new Promise((resolve, reject) => {
+        const launched = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        child = launched;
+        let output = ''; // the line may arrive split across chunks
+        /** @param {Buffer} chunk */
+        const ready = (chunk) => {
+          output += chunk.toString();
+          if (output.includes('Ready to accept connections')) {
+            launched.stdout.off('data', ready);
+            launched.stdout.resume();
+            resolve();
+          }
+        };
+        launched.stdout.on('data', ready);
+        launched.stderr.resume();
+        launched.once('error', reject);
+        launched.once('exit', (code) =>
+          reject(new Error(`redis-server exited (${code}): ${output}`)),
+        );
+      })
+    );
   const kill = () =>
-    new Promise((resolve) => {
-      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    /** @type {Promise<void>} */ (
+      new Promise((resolve) => {
+        const running = child;
+        if (!running || running.exitCode !== null || running.signalCode !== null) return resolve();
+        running.once('exit', () => resolve());
+        running.kill('SIGKILL');
+      })
+    );
   return launch().then(() => ({
     url: `redis://127.0.0.1:${port}`,
     /** SIGKILL (a crash: whatever was not yet in the AOF is gone), then start again on the same port. */

@@ -1,3 +1,4 @@
+// @ts-check
 // Switchboard's own processes (api, worker) as a benchmark drives them: started with an
 // environment, their output appended to a log file, killed the hard way and started again.
 import { spawn } from 'node:child_process';
@@ -11,7 +12,11 @@ export class ProductProcess {
    * @param {string} logFile stdout and stderr of every incarnation, appended
    */
   constructor(label, script, env, logFile) {
-    Object.assign(this, { label, script, env, logFile });
+    this.label = label;
+    this.script = script;
+    this.env = env;
+    this.logFile = logFile;
+    /** @type {import('node:child_process').ChildProcess | null} */
     this.child = null;
     this.starts = 0;
   }
@@ -31,7 +36,11 @@ export class ProductProcess {
     return this;
   }
 
-  /** Sends `signal` and resolves once the process has exited (at once when it is not running). */
+  /**
+   * Sends `signal` and resolves once the process has exited (at once when it is not running).
+   * @param {NodeJS.Signals} [signal]
+   * @returns {Promise<void>}
+   */
   kill(signal = 'SIGKILL') {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -51,6 +60,7 @@ export class ProductProcess {
 }
 
 /** Resolves once `url` answers below 500, or rejects after `timeoutMs`. */
+/** @param {string} url */
 export async function waitForHttp(url, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -1,8 +1,14 @@
+// @ts-check
 // A lean HTTP/1.1 POST client for load generation: requests written straight onto keep-alive
 // sockets and answers read by their status line and Content-Length. Node's http client costs
 // about 0.3 ms of CPU per request, which on a 2-core machine competes with the server measured.
 // One request at a time per socket (no pipelining); a new socket when all are busy.
 import net from 'node:net';
+
+/**
+ * @typedef {(status: number) => void} Answer
+ * @typedef {{ socket: net.Socket, buffer: Buffer, resolve: Answer | null }} Connection
+ */
 
 const HEADER_END = Buffer.from('\r\n\r\n');
 
@@ -12,14 +18,21 @@ export class RawHttpClient {
     this.host = host;
     this.port = port;
     this.maxSockets = maxSockets;
+    /** @type {Connection[]} */
     this.idle = [];
+    /** @type {Set<Connection>} */
     this.all = new Set();
+    /** @type {{ request: Buffer, resolve: Answer }[]} */
     this.queued = [];
   }
 
   /**
    * POSTs `body` to `path` with `headers` (an object); resolves with the status code, or 0 when the
    * connection failed. Content-Length is added here.
+   * @param {string} path
+   * @param {Record<string, string | number>} headers
+   * @param {string} body
+   * @returns {Promise<number>}
    */
   post(path, headers, body) {
     const payload = Buffer.from(body);
@@ -34,9 +47,11 @@ export class RawHttpClient {
     });
   }
 
+  /** @returns {Connection | null} */
   open() {
     if (this.all.size >= this.maxSockets) return null;
     const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
+    /** @type {Connection} */
     const connection = { socket, buffer: Buffer.alloc(0), resolve: null };
     this.all.add(connection);
     socket.on('data', (chunk) => this.receive(connection, chunk));
@@ -58,11 +73,13 @@ export class RawHttpClient {
     return connection;
   }
 
+  /** @param {Connection} connection @param {Buffer} request @param {Answer} resolve */
   send(connection, request, resolve) {
     connection.resolve = resolve;
     connection.socket.write(request);
   }
 
+  /** @param {Connection} connection @param {Buffer} chunk */
   receive(connection, chunk) {
     connection.buffer =
       connection.buffer.length === 0 ? chunk : Buffer.concat([connection.buffer, chunk]);
@@ -77,6 +94,7 @@ export class RawHttpClient {
     if (connection.buffer.length > total) throw new Error('more bytes than one answer');
     connection.buffer = Buffer.alloc(0);
     const resolve = connection.resolve;
+    if (!resolve) throw new Error('an answer to no request');
     connection.resolve = null;
     const next = this.queued.shift();
     if (next) this.send(connection, next.request, next.resolve);

@@ -1,20 +1,9 @@
+// @ts-check
 // Sends signed simulator webhooks (Standard Webhooks: HMAC-SHA256 over `id.timestamp.body`) the
 // way a real provider does: to any of several api nodes, retried with backoff until a 2xx, for as
 // long as it takes; a node that is down or answers 5xx is tried again later, perhaps another one.
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
-
-export function signSimulatorWebhook(secret, id, body, now = Date.now()) {
-  const timestamp = Math.floor(now / 1000);
-  const signature = createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64'))
-    .update(`${id}.${timestamp}.${body}`)
-    .digest('base64');
-  return {
-    'webhook-id': id,
-    'webhook-timestamp': String(timestamp),
-    'webhook-signature': `v1,${signature}`,
-  };
-}
+import { signSimulatorWebhook } from './webhook-signing.mjs';
 
 export class SimulatorSender {
   /** @param {{ nodes: string[], secret: string, timeoutMs?: number, maxSockets?: number }} options */
@@ -25,11 +14,18 @@ export class SimulatorSender {
     this.timeoutMs = timeoutMs;
     this.attempts = 0;
     this.retries = 0;
-    this.answers = {}; // status (0 = no answer) → count
+    /** @type {Record<number, number>} status (0 = no answer) → count */
+    this.answers = {};
     this.perNode = this.nodes.map(() => 0); // 2xx answers per node
   }
 
-  /** One POST; resolves with the status code, 0 when the connection failed or timed out. */
+  /**
+   * One POST; resolves with the status code, 0 when the connection failed or timed out.
+   * @param {number} node index into the nodes
+   * @param {string} id the webhook id
+   * @param {string} body
+   * @returns {Promise<number>}
+   */
   post(node, id, body) {
     const url = this.nodes[node];
     const payload = Buffer.from(body);
@@ -51,7 +47,7 @@ export class SimulatorSender {
         },
         (response) => {
           response.resume();
-          response.on('end', () => resolve(response.statusCode));
+          response.on('end', () => resolve(response.statusCode ?? 0));
           response.on('error', () => resolve(0));
         },
       );
@@ -65,6 +61,9 @@ export class SimulatorSender {
    * Delivers one webhook to `node` first; until it is answered 2xx, retries after 100 ms, 200 ms, …
    * (at most 3 s), alternating nodes as a load balancer would. A 4xx is final (a provider does not
    * retry what was refused) and returned.
+   * @param {number} node
+   * @param {string} id
+   * @param {string} body
    */
   async deliver(node, id, body) {
     for (let attempt = 0; ; attempt += 1) {

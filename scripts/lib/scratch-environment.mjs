@@ -1,10 +1,17 @@
+// @ts-check
 // What a benchmark or the e2e run creates for itself, removed when it is done: its database and
 // every Redis key under its prefix.
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /** Drops `DATABASE_URL`'s database and deletes the keys under `REDIS_PREFIX` in `REDIS_URL`. */
-export async function removeScratchEnvironment({ DATABASE_URL, REDIS_URL, REDIS_PREFIX }) {
+export async function removeScratchEnvironment(
+  /** @type {{ DATABASE_URL: string, REDIS_URL: string, REDIS_PREFIX: string }} */ {
+    DATABASE_URL,
+    REDIS_URL,
+    REDIS_PREFIX,
+  },
+) {
   const url = new URL(DATABASE_URL);
   const name = url.pathname.slice(1);
   url.pathname = '/postgres';

@@ -55,6 +55,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({})).toThrow(/SECRETS_FILE: .*does not hold a JWT_SECRET/);
   });
 
+  it('reads the hot-path pieces to simplify for an A/B, and names the setting when one is unknown', () => {
+    expect(loadConfig({}).simpleHotPath('literals')).toBe(false);
+    expect(loadConfig({ HOT_PATH_SIMPLE: '' }).simpleHotPath('callHint')).toBe(false);
+    const config = loadConfig({ HOT_PATH_SIMPLE: 'literals,commitWrites' });
+    expect(config.simpleHotPath('literals')).toBe(true);
+    expect(config.simpleHotPath('callHint')).toBe(false);
+    expect(config.simpleHotPath('commitWrites')).toBe(true);
+    for (const bad of ['literal', 'literals,', 'callHint, commitWrites'])
+      expect(() => loadConfig({ HOT_PATH_SIMPLE: bad })).toThrow(
+        /HOT_PATH_SIMPLE must be a comma list of literals, callHint, commitWrites/,
+      );
+  });
+
   it('points PUBLIC_BASE_URL at the api on its own port unless it is set', () => {
     expect(loadConfig({ PORT: '3100' }).PUBLIC_BASE_URL).toBe('http://localhost:3100');
     expect(

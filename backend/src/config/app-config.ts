@@ -15,6 +15,10 @@ import {
 
 import { DEFAULT_SECRETS_FILE, localSecrets } from './local-secrets';
 
+/** The hot-path optimizations HOT_PATH_SIMPLE can turn into their simpler form. */
+export const HOT_PATH_PIECES = ['literals', 'callHint', 'commitWrites'] as const;
+export type HotPathPiece = (typeof HOT_PATH_PIECES)[number];
+
 const isProduction = (config: AppConfig) => config.NODE_ENV === 'production';
 
 /**
@@ -139,6 +143,19 @@ export class AppConfig {
   @Max(1000)
   WEBHOOK_WORKER_CONCURRENCY = 100;
 
+  /**
+   * Comma list of hot-path optimizations to replace by their simpler form, for A/B benchmarks
+   * (bench/ab.mjs; docs/benchmarks.md): `literals` (no `EXECUTE` with quoted literals: every
+   * statement a parameterized prepared statement of its own), `callHint` (the ingress puts no
+   * call keys in the job and the worker looks the calls up after parsing the events),
+   * `commitWrites` (the batch's writes in their own round trip, then COMMIT). Empty: all kept.
+   */
+  @Matches(new RegExp(`^(${HOT_PATH_PIECES.join('|')})(,(${HOT_PATH_PIECES.join('|')}))*$`), {
+    message: `HOT_PATH_SIMPLE must be a comma list of ${HOT_PATH_PIECES.join(', ')} (or empty)`,
+  })
+  @IsOptional()
+  HOT_PATH_SIMPLE?: string;
+
   /** Attempts per queued job (webhook processing, simulator deliveries) before it is a dead letter. */
   @IsInt()
   @Min(1)
@@ -191,6 +208,11 @@ export class AppConfig {
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
+  }
+
+  /** Whether HOT_PATH_SIMPLE asks for the simpler form of this piece of the hot path. */
+  simpleHotPath(piece: HotPathPiece): boolean {
+    return this.HOT_PATH_SIMPLE?.split(',').includes(piece) ?? false;
   }
 
   get corsOrigins(): string[] {

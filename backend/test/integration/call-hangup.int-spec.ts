@@ -206,6 +206,7 @@ describe('POST /api/calls/:id/hangup (real PostgreSQL, Redis, worker; provider A
       `Basic ${Buffer.from(`${TEST_TWILIO.TWILIO_ACCOUNT_SID}:${TEST_TWILIO.TWILIO_AUTH_TOKEN}`).toString('base64')}`,
     );
     expect(sent.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(sent.headers['user-agent']).toMatch(/^twilio-node\//); // Twilio's own client
     expect(Object.fromEntries(new URLSearchParams(sent.body))).toEqual({ Status: 'completed' });
 
     // Not confirmed by Twilio yet: accepted again without a second request.
@@ -316,5 +317,48 @@ describe('POST /api/calls/:id/hangup (real PostgreSQL, Redis, worker; provider A
     expect(twilio.requests).toEqual([]);
     expect(await timeline(theirs.id)).toEqual([]);
     expect(await timeline(adminsOwn.id)).toEqual([]);
+  });
+
+  it('stores the browser’s call-quality warnings on the call’s timeline; scoped like the call; names a bad warning', async () => {
+    const held = await placeHeldCall(stack.api, users.agent, {
+      provider: 'twilio',
+      providerCallId: `CA${randomUUID().replace(/-/g, '')}`,
+      status: 'in_progress',
+    });
+    const report = (body: unknown, token = agentToken, id = held.id) =>
+      request(baseUrl, 'POST', `/api/calls/${id}/quality-warnings`, { token, body });
+    expect((await report({ warning: 'high-rtt' })).status).toBe(204);
+    expect((await report({ warning: 'low-mos', cleared: false })).status).toBe(204);
+    expect((await report({ warning: 'high-rtt', cleared: true })).status).toBe(204);
+
+    const bad = await report({ warning: 'loud-neighbours' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.message)).toMatch(/warning must be one of: high-rtt/);
+    expect((await report({ warning: 'high-rtt', cleared: 'yes' })).status).toBe(400);
+
+    const other = await createOrganization(dataSource, ['agent']);
+    const theirs = await placeHeldCall(stack.api, other.users.agent, {
+      provider: 'twilio',
+      providerCallId: `CA${randomUUID().replace(/-/g, '')}`,
+      status: 'in_progress',
+    });
+    expect((await report({ warning: 'high-rtt' }, adminToken, theirs.id)).status).toBe(404);
+    expect(await timeline(theirs.id)).toEqual([]);
+
+    const entries = await timeline(held.id);
+    expect(entries.map((e) => [e.outcome, e.rawStatus, e.applied, e.status])).toEqual([
+      ['quality_warning', 'high-rtt', false, null],
+      ['quality_warning', 'low-mos', false, null],
+      ['quality_warning_cleared', 'high-rtt', false, null],
+    ]);
+    expect(entries[0].facts).toEqual({ warning: 'high-rtt', reportedBy: users.agent.id });
+    // The call itself is untouched, and the detail shows the entries.
+    expect((await call(held.id)).status).toBe('in_progress');
+    const view = await request(baseUrl, 'GET', `/api/calls/${held.id}`, { token: agentToken });
+    expect(
+      (view.body.timeline as { outcome: string }[])
+        .map((e) => e.outcome)
+        .filter((o) => o.startsWith('quality')),
+    ).toHaveLength(3);
   });
 });

@@ -7,6 +7,7 @@ import { HangupTarget, ProviderApiError } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { isTerminal } from './call-status';
 import { CallDetailView, CallView } from './call-view';
+import { QualityWarningDto } from './calls.dto';
 import { CallsService } from './calls.service';
 import { CallEvent } from './entities/call-event.entity';
 import { Call } from './entities/call.entity';
@@ -15,6 +16,12 @@ import { Call } from './entities/call.entity';
 const REQUESTED = 'hangup_requested';
 /** Timeline outcome of a hang-up the provider refused or did not answer (a new request may follow). */
 const FAILED = 'hangup_failed';
+
+/** Timeline outcomes of the call-quality warnings the agent's browser reported. */
+const QUALITY_RAISED = 'quality_warning';
+const QUALITY_CLEARED = 'quality_warning_cleared';
+/** A browser that keeps reporting past this many entries for one call is ignored. */
+export const MAX_QUALITY_ENTRIES = 200;
 
 /** Whether the console may offer hang-up for a call, and why not. */
 export interface HangupAvailability {
@@ -132,6 +139,56 @@ export class CallControlService {
       }
     }
     return this.calls.view(this.dataSource.manager, visible.id);
+  }
+}
+
+export interface QualityEntry {
+  callId: string;
+  warning: string;
+  cleared: boolean;
+}
+
+/**
+ * Call-quality warnings of the agent's browser leg (Twilio Voice SDK `warning` /
+ * `warning-cleared`: high RTT, jitter, packet loss, low MOS) stored with the call as timeline
+ * entries, so the history shows when the line was bad.
+ */
+@Injectable()
+export class CallQualityService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly calls: CallsService,
+  ) {}
+
+  /** Records one warning (agents: their own calls; admins: the organization's). */
+  async record(caller: AuthUser, id: string, body: QualityWarningDto): Promise<void> {
+    const call = await this.calls.find(caller, id); // 404 for a call the caller may not see
+    const outcome = body.cleared ? QUALITY_CLEARED : QUALITY_RAISED;
+    const repository = this.dataSource.getRepository(CallEvent);
+    const count = await repository.count({
+      where: [
+        { callId: call.id, outcome: QUALITY_RAISED },
+        { callId: call.id, outcome: QUALITY_CLEARED },
+      ],
+    });
+    if (count >= MAX_QUALITY_ENTRIES) return;
+    const now = new Date();
+    await repository.save(
+      repository.create({
+        callId: call.id,
+        organizationId: call.organizationId,
+        webhookEventId: null,
+        provider: call.provider,
+        rawStatus: body.warning,
+        status: null,
+        applied: false,
+        outcome,
+        sequence: null,
+        facts: { warning: body.warning, reportedBy: caller.id },
+        occurredAt: now,
+        receivedAt: now,
+      }),
+    );
   }
 }
 

@@ -4,6 +4,7 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiProduces,
   ApiTags,
@@ -11,10 +12,10 @@ import {
 import type { FastifyReply } from 'fastify';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/auth.decorators';
-import { CallControlService, CallControlView } from './call-control.service';
+import { CallControlService, CallControlView, CallQualityService } from './call-control.service';
 import { CallPlacementService } from './call-placement.service';
 import { CallList, CallView } from './call-view';
-import { CallNoteDto, InitiateCallDto, ListCallsQuery } from './calls.dto';
+import { CallNoteDto, InitiateCallDto, ListCallsQuery, QualityWarningDto } from './calls.dto';
 import { CallsService } from './calls.service';
 import { IdParam } from '../../common/errors';
 
@@ -26,6 +27,7 @@ export class CallsController {
     private readonly calls: CallsService,
     private readonly placement: CallPlacementService,
     private readonly control: CallControlService,
+    private readonly quality: CallQualityService,
   ) {}
 
   @Post()
@@ -80,6 +82,20 @@ export class CallsController {
   })
   hangUp(@CurrentUser() caller: AuthUser, @IdParam() id: string): Promise<CallView> {
     return this.control.hangUp(caller, id);
+  }
+
+  @Post(':id/quality-warnings')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description:
+      'Stores a call-quality warning the agent’s browser raised or cleared (a timeline entry)',
+  })
+  recordQualityWarning(
+    @CurrentUser() caller: AuthUser,
+    @IdParam() id: string,
+    @Body() body: QualityWarningDto,
+  ): Promise<void> {
+    return this.quality.record(caller, id, body);
   }
 
   @Get(':id')

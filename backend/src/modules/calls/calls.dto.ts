@@ -158,3 +158,28 @@ export class CallNoteDto {
   @IsIn(DISPOSITIONS, { message: `disposition must be one of: ${DISPOSITIONS.join(', ')}` })
   disposition?: (typeof DISPOSITIONS)[number];
 }
+
+/** The Voice SDK's call-quality warnings (`call.on('warning', name)`), as the SDK names them. */
+export const QUALITY_WARNINGS = [
+  'high-rtt',
+  'high-jitter',
+  'high-packet-loss',
+  'high-packets-lost-fraction',
+  'low-mos',
+  'constant-audio-input-level',
+  'constant-audio-output-level',
+  'ice-connectivity-lost',
+] as const;
+export type QualityWarning = (typeof QUALITY_WARNINGS)[number];
+
+/** `POST /api/calls/:id/quality-warnings`: a warning the agent's browser raised or cleared. */
+export class QualityWarningDto {
+  @ApiProperty({ enum: QUALITY_WARNINGS, example: 'high-rtt' })
+  @IsIn(QUALITY_WARNINGS, { message: `warning must be one of: ${QUALITY_WARNINGS.join(', ')}` })
+  warning: QualityWarning;
+
+  @ApiPropertyOptional({ description: 'true: the warning cleared; false or absent: it was raised' })
+  @IsOptional()
+  @IsBoolean()
+  cleared?: boolean;
+}

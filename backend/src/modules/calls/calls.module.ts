@@ -4,7 +4,7 @@ import { DncModule } from '../dnc/dnc.module';
 import { BillingModule } from '../billing/billing.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { WalletModule } from '../wallet/wallet.module';
-import { CallControlService } from './call-control.service';
+import { CallControlService, CallQualityService } from './call-control.service';
 import { CallPlacementService } from './call-placement.service';
 import { CallProgressService } from './call-progress.service';
 import { CallerIdsController } from './caller-ids.controller';
@@ -30,6 +30,7 @@ import { RecordingsService } from '../recordings/recordings.service';
     VoiceService,
     CallRollupsService,
     CallControlService,
+    CallQualityService,
     CallOutcomesService,
     RecordingJobs,
     RecordingUrls,

@@ -6,6 +6,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { AppConfig } from '../../config/app-config';
 import { callKeysOf } from '../calls/call-progress.service';
 import {
   IncomingWebhook,
@@ -59,7 +60,13 @@ export class WebhookIngressService {
     private readonly writer: WebhookEventWriter,
     private readonly enqueuer: WebhookEnqueuer,
     private readonly providers: ProviderRegistry,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.callHint = !config.simpleHotPath('callHint');
+  }
+
+  /** Whether jobs carry their call's keys (HOT_PATH_SIMPLE=callHint leaves them out, for A/B runs). */
+  private readonly callHint: boolean;
 
   async receive(
     provider: ProviderName,
@@ -93,7 +100,9 @@ export class WebhookIngressService {
     const id = await this.store(provider, request, event.dedupeKey);
     if (!id) return { id: null, duplicate: true };
     try {
-      await this.enqueuer.enqueue({ eventId: id, call: callKeysOf(provider, event) });
+      await this.enqueuer.enqueue(
+        this.callHint ? { eventId: id, call: callKeysOf(provider, event) } : { eventId: id },
+      );
     } catch (error) {
       // Stored durably: the sweeper enqueues it once Redis is back.
       this.logger.warn(`webhook event ${id} stored but not enqueued: ${(error as Error).message}`);

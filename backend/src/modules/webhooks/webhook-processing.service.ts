@@ -9,10 +9,12 @@ import {
   executeStatement,
   hydrate,
   isUuid,
+  queryPrepared,
   SqlWrite,
   transactionStartingWith,
   uuidList,
 } from '../../database/raw-rows';
+import { AppConfig, HotPathPiece } from '../../config/app-config';
 import { CallBillingService } from '../billing/call-billing.service';
 import { SettledCalls, WalletService } from '../wallet/wallet.service';
 import { ContactsService } from '../contacts/contacts.service';
@@ -108,6 +110,8 @@ export type BatchResult = Map<string, ProcessingOutcome | Error>;
 @Injectable()
 export class WebhookProcessingService {
   private readonly logger = new Logger(WebhookProcessingService.name);
+  /** The hot-path optimizations replaced by their simpler form (HOT_PATH_SIMPLE, for A/B runs). */
+  private readonly simple: Record<HotPathPiece, boolean>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -119,7 +123,14 @@ export class WebhookProcessingService {
     private readonly contacts: ContactsService,
     private readonly outcomes: CallOutcomesService,
     private readonly recordingJobs: RecordingJobs,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.simple = {
+      literals: config.simpleHotPath('literals'),
+      callHint: config.simpleHotPath('callHint'),
+      commitWrites: config.simpleHotPath('commitWrites'),
+    };
+  }
 
   async processBatch(jobs: ProcessWebhookEventJob[]): Promise<BatchResult> {
     const results: BatchResult = new Map();
@@ -127,7 +138,11 @@ export class WebhookProcessingService {
     if (valid.length === 0) return results;
     const ids = valid.map(({ eventId }) => eventId);
     const hints = new Map(
-      valid.flatMap(({ eventId, call }) => (isCallKeys(call) ? [[eventId, call] as const] : [])),
+      this.simple.callHint
+        ? []
+        : valid.flatMap(({ eventId, call }) =>
+            isCallKeys(call) ? [[eventId, call] as const] : [],
+          ),
     );
     // Only when every job names its call: a batch that also had to look calls up would lock them
     // in two statements, out of id order.
@@ -136,7 +151,9 @@ export class WebhookProcessingService {
     const committed = await transactionStartingWith(
       this.dataSource,
       (client) => this.lockEventsSql(client, ids, hintedKeys),
-      async (manager, [, , lockedEvents, hintedCalls]) => {
+      async (manager, [, , lockedEvents, lockedWithEvents]) => {
+        const hintedCalls =
+          lockedWithEvents ?? (await this.lockHintedCallsApart(manager, hintedKeys));
         const ready = this.readyEvents(manager, ids, lockedEvents, results);
         const calls = await this.lockCallsOf(
           manager,
@@ -144,7 +161,7 @@ export class WebhookProcessingService {
             keys: callKeysOf(stored.provider, event),
             hint: hints.get(stored.id),
           })),
-          hintedCalls, // absent when the calls were not locked with the events
+          hintedCalls, // absent when the hinted calls were not locked
         );
         const applied = this.applyTransitions(ready, calls, results);
         await this.storeOutcomes(manager, applied);
@@ -155,9 +172,12 @@ export class WebhookProcessingService {
           applied.changedCalls.set(callId, applied.finalState.get(callId)!);
         // The calls, their timeline and the events are written last, with the COMMIT (one round
         // trip); the money statements do not depend on them.
-        const writeWithCommit = this.batchWrite(applied);
+        const write = this.batchWrite(applied);
         const settled = await this.wallets.postSettlements(manager, plan);
-        return { result: this.toPublish(applied, settled), writeWithCommit };
+        return {
+          result: this.toPublish(applied, settled),
+          writeWithCommit: await this.writeBeforeCommit(manager, write),
+        };
       },
     );
 
@@ -192,12 +212,38 @@ export class WebhookProcessingService {
       'SET LOCAL enable_seqscan = off',
       `SELECT * FROM webhook_events WHERE id IN ${uuidList(ids)} ORDER BY id FOR UPDATE`,
     ];
-    if (hintedKeys.length > 0) {
+    if (hintedKeys.length > 0 && !this.simple.literals) {
       const { sql, params } = this.progress.lockCallsStatement(this.dataSource.manager, hintedKeys);
       const lockCalls = executeStatement(client, sql, params);
       if (lockCalls) statements.push(lockCalls);
     }
     return statements.join(';\n');
+  }
+
+  /**
+   * HOT_PATH_SIMPLE=literals: the calls the ingress named, locked in a statement of their own
+   * right after the events' round trip (nothing travels as `EXECUTE` with literals).
+   */
+  private async lockHintedCallsApart(
+    manager: EntityManager,
+    hintedKeys: CallKeys[],
+  ): Promise<Record<string, unknown>[] | undefined> {
+    if (!this.simple.literals || hintedKeys.length === 0) return undefined;
+    const { sql, params } = this.progress.lockCallsStatement(manager, hintedKeys);
+    return queryPrepared(manager, sql, params);
+  }
+
+  /**
+   * The batch's write, to travel with the COMMIT; or, in the simpler form (HOT_PATH_SIMPLE
+   * commitWrites or literals), sent now as a prepared statement of its own, then a bare COMMIT.
+   */
+  private async writeBeforeCommit(
+    manager: EntityManager,
+    write: SqlWrite | null,
+  ): Promise<SqlWrite | null> {
+    if (!write || !(this.simple.commitWrites || this.simple.literals)) return write;
+    await queryPrepared(manager, write.sql, write.params);
+    return null;
   }
 
   /**

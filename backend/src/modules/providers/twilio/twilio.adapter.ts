@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { validateRequest } from 'twilio';
+import { Twilio, validateRequest } from 'twilio';
 import { decimalToMicros } from '../../../common/money';
 import { AppConfig } from '../../../config/app-config';
 import { isTerminal } from '../../calls/call-status';
@@ -15,6 +15,7 @@ import {
   WebhookParseError,
 } from '../provider-adapter';
 import {
+  PROVIDER_HTTP_TIMEOUT_MS,
   basicAuthorization,
   headerValue,
   isRecord,
@@ -125,19 +126,24 @@ export class TwilioAdapter implements ProviderAdapter {
     }
     // The agent's own leg is always answered once it dialed; only the child leg can still ring.
     const answered = !call.providerCallId || call.status === 'in_progress';
-    const response = await providerFetch('Twilio', {
-      method: 'POST',
-      url:
-        `${trimBaseUrl(this.config.TWILIO_API_BASE_URL)}/2010-04-01/Accounts/` +
-        `${encodeURIComponent(accountSid)}/Calls/${encodeURIComponent(sid)}.json`,
-      headers: {
-        Authorization: basicAuthorization(accountSid, authToken),
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Accept: 'application/json',
-      },
-      body: new URLSearchParams({ Status: answered ? 'completed' : 'canceled' }).toString(),
+    const client = new Twilio(accountSid, authToken, {
+      timeout: PROVIDER_HTTP_TIMEOUT_MS,
+      autoRetry: false,
     });
-    if (!response.ok) throw providerHttpError('Twilio', `hang-up of call ${sid}`, response);
+    // Twilio's own client, pointed at TWILIO_API_BASE_URL (https://api.twilio.com, or a stub).
+    client.api.baseUrl = trimBaseUrl(this.config.TWILIO_API_BASE_URL);
+    try {
+      await client.calls(sid).update({ status: answered ? 'completed' : 'canceled' });
+    } catch (error) {
+      const { status, message } = (error ?? {}) as { status?: unknown; message?: unknown };
+      const reason = typeof message === 'string' && message ? message : String(error);
+      throw new ProviderApiError(
+        typeof status === 'number'
+          ? `Twilio API hang-up of call ${sid} failed with HTTP ${status}: ${reason}`
+          : `Twilio API could not be reached for the hang-up of call ${sid}: ${reason}`,
+        typeof status === 'number' ? status : undefined,
+      );
+    }
   }
 
   /** GET the Call resource; Twilio answers 404 for a sid it does not know. */

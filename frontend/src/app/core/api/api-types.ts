@@ -164,6 +164,22 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/calls/{id}/quality-warnings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CallsController_recordQualityWarning'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/voice/config': {
     parameters: {
       query?: never;
@@ -808,6 +824,23 @@ export type components = {
         | 'wrong_number'
         | 'do_not_call'
         | 'other';
+    };
+    QualityWarningDto: {
+      /**
+       * @example high-rtt
+       * @enum {string}
+       */
+      warning:
+        | 'high-rtt'
+        | 'high-jitter'
+        | 'high-packet-loss'
+        | 'high-packets-lost-fraction'
+        | 'low-mos'
+        | 'constant-audio-input-level'
+        | 'constant-audio-output-level'
+        | 'ice-connectivity-lost';
+      /** @description true: the warning cleared; false or absent: it was raised */
+      cleared?: boolean;
     };
     CallEventView: {
       id: string;
@@ -1559,6 +1592,30 @@ export interface operations {
       };
       /** @description The call has ended, or its provider has no documented way to end it (named) */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CallsController_recordQualityWarning: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['QualityWarningDto'];
+      };
+    };
+    responses: {
+      /** @description Stores a call-quality warning the agent’s browser raised or cleared (a timeline entry) */
+      204: {
         headers: {
           [name: string]: unknown;
         };

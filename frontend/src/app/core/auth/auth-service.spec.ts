@@ -4,6 +4,7 @@ import { TestBed } from '@angular/core/testing';
 
 import { makeUser } from '../../testing';
 import { AuthService, TOKEN_STORAGE_KEY } from './auth-service';
+import { retryDelayMs } from './start-up-retry';
 import { User } from './user';
 
 describe('AuthService', () => {
@@ -117,5 +118,46 @@ describe('AuthService', () => {
 
     http.expectNone('/api/auth/me');
     expect(result).toBeNull();
+  });
+
+  it('ensureUser keeps trying with backoff while the api cannot be reached, and stays signed in', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'Date'] });
+    try {
+      localStorage.setItem(TOKEN_STORAGE_KEY, 'stored-jwt');
+      const auth = create();
+      let result: User | null | undefined;
+      auth.ensureUser().subscribe((u) => (result = u));
+
+      http.expectOne('/api/auth/me').flush('', { status: 502, statusText: 'Bad Gateway' });
+      await vi.dynamicImportSettled(); // the retry loop is loaded on the first failure
+      await vi.waitUntil(() => auth.unreachable() !== null, { interval: 0 });
+      expect(auth.unreachable()).toMatchObject({ attempt: 1, status: 502 });
+      vi.advanceTimersByTime(999);
+      http.expectNone('/api/auth/me');
+      vi.advanceTimersByTime(1);
+      http.expectOne('/api/auth/me').error(new ProgressEvent('error'), { status: 0 });
+      expect(auth.unreachable()).toMatchObject({ attempt: 2, status: 0 });
+      expect(retryDelayMs(2)).toBe(2000);
+      expect(retryDelayMs(9)).toBe(15_000);
+
+      auth.retryNow(); // no need to wait the 2 s
+      http.expectOne('/api/auth/me').flush(makeUser());
+      expect(result?.id).toBe('u-admin');
+      expect(auth.unreachable()).toBeNull();
+      expect(auth.isAuthenticated()).toBe(true);
+      expect(localStorage.getItem(TOKEN_STORAGE_KEY)).toBe('stored-jwt');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('ensureUser gives up at once on an answer about the session (401)', () => {
+    localStorage.setItem(TOKEN_STORAGE_KEY, 'stored-jwt');
+    const auth = create();
+    let result: User | null | undefined;
+    auth.ensureUser().subscribe((u) => (result = u));
+    http.expectOne('/api/auth/me').flush('', { status: 401, statusText: 'Unauthorized' });
+    expect(result).toBeNull();
+    expect(auth.unreachable()).toBeNull();
   });
 });

@@ -1,10 +1,28 @@
-import { HttpClient } from '@angular/common/http';
-import { Injectable, computed, inject, signal } from '@angular/core';
-import { Observable, catchError, finalize, map, of, shareReplay, tap } from 'rxjs';
+import { HttpClient, HttpErrorResponse } from '@angular/common/http';
+import { Injectable, Type, computed, inject, signal } from '@angular/core';
+import { Observable, catchError, finalize, from, map, of, shareReplay, switchMap, tap } from 'rxjs';
 
 import { LoginResponse, User, isAdminRole } from './user';
 
 export const TOKEN_STORAGE_KEY = 'switchboard.accessToken';
+
+/**
+ * Whether an error means the api could not be reached (network down, proxy or gateway errors,
+ * overload) rather than an answer about the session: those are retried, never signed out.
+ */
+export function isUnreachable(error: unknown): error is HttpErrorResponse {
+  return error instanceof HttpErrorResponse && (error.status === 0 || error.status >= 500);
+}
+
+/** The api could not be reached while starting: what the retry screen shows. */
+export interface Unreachable {
+  /** Failed attempts so far. */
+  attempt: number;
+  /** When the next attempt starts (epoch ms). */
+  retryAt: number;
+  /** The last answer's HTTP status (0: no answer at all). */
+  status: number;
+}
 
 /** The session: the access token (kept in localStorage across reloads) and the signed-in user. */
 @Injectable({ providedIn: 'root' })
@@ -14,6 +32,12 @@ export class AuthService {
   private readonly tokenState = signal<string | null>(readStoredToken());
   private readonly userState = signal<User | null>(null);
   private pendingMe: Observable<User | null> | null = null;
+  /** Called once, the first time the api cannot be reached (the root shows the retry screen). */
+  onFirstUnreachable: ((screen: Type<unknown>) => void) | null = null;
+  /** Starts the next attempt at once (set by start-up-retry while it waits). */
+  wakeUp: (() => void) | null = null;
+  /** Set while the start-up request for the user keeps failing to reach the api (start-up-retry). */
+  readonly unreachable = signal<Unreachable | null>(null);
 
   readonly token = this.tokenState.asReadonly();
   readonly user = this.userState.asReadonly();
@@ -45,18 +69,32 @@ export class AuthService {
 
   /**
    * The signed-in user, fetched at most once at a time; null when there is no token or the
-   * server would not return the user (a 401 also ends the session, see authInterceptor).
+   * server refused the session (a 401 also ends it, see authInterceptor). When the api cannot be
+   * reached (network error, 502/503/504…) it keeps trying with backoff, and `unreachable` says so:
+   * the route waits, and the user stays signed in.
    */
   ensureUser(): Observable<User | null> {
     if (this.tokenState() === null) return of(null);
     const user = this.userState();
     if (user) return of(user);
     this.pendingMe ??= this.loadMe().pipe(
-      catchError(() => of(null)),
+      catchError((error: unknown) =>
+        isUnreachable(error)
+          ? // The retry loop loads only when needed: the initial bundle has no room for it.
+            from(import('./start-up-retry')).pipe(
+              switchMap((m) => m.retryUntilReachable(this, error.status)),
+            )
+          : of(null),
+      ),
       finalize(() => (this.pendingMe = null)),
       shareReplay({ bufferSize: 1, refCount: false }),
     );
     return this.pendingMe;
+  }
+
+  /** Skips the wait before the next attempt to reach the api. */
+  retryNow(): void {
+    this.wakeUp?.();
   }
 }
 

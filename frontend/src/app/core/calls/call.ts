@@ -139,7 +139,13 @@ export interface CallOutcome {
   finalizedAt?: string | null;
 }
 
-export type CallDetail = CallView & { timeline: CallEventView[] } & CallOutcome;
+/** `GET /api/calls/:id`: the call, its timeline, whether it can be hung up from here, its outcome. */
+export type CallDetail = CallView & {
+  timeline: CallEventView[];
+  /** Absent from older copies (pushed views): then only the status says whether it is live. */
+  canHangUp?: boolean;
+  hangupUnsupportedReason?: string | null;
+} & CallOutcome;
 
 export type CallPage = Page<CallView>;
 

@@ -58,6 +58,27 @@ export class CallsApi {
     return this.http.patch<CallView>(`/api/calls/${encodeURIComponent(id)}`, changes);
   }
 
+  /**
+   * Asks the provider to end a live call (agents: their own; admins: the organization's). 202: the
+   * call's status follows by webhook; 409 names why it cannot be ended.
+   */
+  hangUp(id: string): Observable<CallView> {
+    return this.http.post<CallView>(`/api/calls/${encodeURIComponent(id)}/hangup`, {});
+  }
+
+  /** Stores a call-quality warning the browser's SDK raised or cleared on the call's timeline. */
+  reportQuality(id: string, report: { warning: string; cleared: boolean }): Observable<void> {
+    return this.http.post<void>(`/api/calls/${encodeURIComponent(id)}/quality-warnings`, report);
+  }
+
+  /** The signed-in user's own live call (not yet ended), if any: what a reload picks up again. */
+  liveCallOfMine(agentId: string): Observable<CallView | null> {
+    return this.list(
+      { status: ['initiated', 'ringing', 'in_progress'], agentId },
+      { limit: 1 },
+    ).pipe(map((page) => page.items[0] ?? null));
+  }
+
   /** The filtered history as CSV; fetched through HttpClient because it needs the bearer token. */
   exportCsv(query: CallQuery): Observable<CsvFile> {
     return this.http

@@ -7,7 +7,8 @@ import { RouterTestingHarness } from '@angular/router/testing';
 import { AuthService, TOKEN_STORAGE_KEY } from '../auth/auth-service';
 import { Role } from '../auth/user';
 import { WalletStore } from '../wallet/wallet-store';
-import { BlankPage, FakeSockets, makeUser, makeWallet } from '../../testing';
+import { CallView } from '../calls/call';
+import { BlankPage, FakeSockets, makeCall, makeUser, makeWallet } from '../../testing';
 import { Shell, initialsOf } from './shell';
 
 describe('Shell', () => {
@@ -64,6 +65,43 @@ describe('Shell', () => {
     expect(root.querySelector('[data-testid="nav-dashboard"]')?.getAttribute('aria-current')).toBe(
       'page',
     );
+  });
+
+  it('starts with a skip link that moves focus to the page', async () => {
+    const root = await render('agent');
+    const focusable = root.querySelector<HTMLElement>('a[href], button');
+    expect(focusable?.getAttribute('data-testid')).toBe('skip-link');
+    expect(focusable?.textContent).toContain('Skip to content');
+    focusable!.click();
+    expect(root.ownerDocument.activeElement?.id).toBe('main-content');
+  });
+
+  it('shows the call bar for the agent’s live call found after a reload', async () => {
+    const root = await render('agent');
+    const backend = TestBed.inject(HttpTestingController);
+    const live = backend.expectOne((r) => r.url === '/api/calls');
+    expect(live.request.params.get('status')).toBe('initiated,ringing,in_progress');
+    live.flush({
+      items: [
+        makeCall({
+          status: 'in_progress',
+          answeredAt: new Date(Date.now() - 5000).toISOString(),
+          endedAt: null,
+          costMicros: null,
+          contact: { id: 'c1', name: 'Asha Rao' } as CallView['contact'],
+        }),
+      ],
+      nextCursor: null,
+    });
+    backend.match((r) => r.url === '/api/billing/quote');
+    await vi.waitFor(() =>
+      expect(root.querySelector('[data-testid="call-bar"]')?.getAttribute('data-status')).toBe(
+        'in_progress',
+      ),
+    );
+    expect(root.querySelector('[data-testid="call-bar-who"]')?.textContent).toContain('Asha Rao');
+    expect(root.querySelector('[data-testid="call-bar-timer"]')?.textContent).toMatch(/0:0[4-6]/);
+    expect(root.querySelector('[data-testid="call-bar-hangup"]')).not.toBeNull();
   });
 
   it('hides Admin from agents', async () => {

@@ -25,6 +25,8 @@ import { ROLE_LABELS, isAdminRole } from '../auth/user';
 import { useMaterialSymbols } from '../material/material-symbols';
 import { RealtimeIndicator } from '../realtime/realtime-indicator';
 import { RealtimeService } from '../realtime/realtime-service';
+import { CallBar } from '../voice/call-bar';
+import { VoiceSession } from '../voice/voice-session';
 import { WalletStore } from '../wallet/wallet-store';
 import { NAV_ITEMS, NavItem } from './nav-items';
 
@@ -54,6 +56,7 @@ interface NavSection {
     MatTooltipModule,
     MoneyPipe,
     RealtimeIndicator,
+    CallBar,
   ],
   templateUrl: './shell.html',
   styleUrl: './shell.scss',
@@ -64,6 +67,7 @@ export class Shell {
   private readonly router = inject(Router);
   private readonly sidenav = viewChild.required(MatSidenav);
   private readonly walletStore = inject(WalletStore);
+  private readonly voice = inject(VoiceSession);
 
   protected readonly user = this.auth.user;
   protected readonly wallet = this.walletStore.wallet;
@@ -108,12 +112,21 @@ export class Shell {
     const destroyRef = inject(DestroyRef);
     this.walletStore.refresh();
     realtime.start();
+    // The agent's call belongs to the app: after a reload, find a live call on the server again.
+    this.voice.restore();
     destroyRef.onDestroy(realtime.on('wallet:updated', (update) => this.walletStore.apply(update)));
     destroyRef.onDestroy(realtime.on('resync', () => this.walletStore.refresh()));
     destroyRef.onDestroy(() => {
+      this.voice.clear();
       realtime.stop();
       this.walletStore.clear();
     });
+  }
+
+  /** The skip link moves focus to the page itself (past the toolbar, call bar and navigation). */
+  protected skipToContent(event: Event): void {
+    event.preventDefault();
+    document.getElementById('main-content')?.focus();
   }
 
   protected closeDrawerOnHandset(): void {

@@ -2,6 +2,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
+import { MatSelect } from '@angular/material/select';
 import { of } from 'rxjs';
 
 import { AuthService, TOKEN_STORAGE_KEY } from '../../core/auth/auth-service';
@@ -118,5 +119,40 @@ describe('UsersPage', () => {
       .click();
 
     backend.expectNone('/api/users/u-agent');
+  });
+
+  it('asks before promoting to admin or owner; a refusal changes nothing and puts the select back', async () => {
+    await respondWithUsers([me, agent]);
+    const dialog = TestBed.inject(MatDialog);
+    const open = vi.mocked(dialog.open);
+    open.mockClear();
+    const select = { value: 'admin' } as unknown as MatSelect;
+    const changeRole = (user: User, role: User['role']) =>
+      (
+        fixture.componentInstance as unknown as {
+          changeRole(u: User, r: User['role'], s: MatSelect): void;
+        }
+      ).changeRole(user, role, select);
+
+    confirmAnswer = false;
+    changeRole(agent, 'admin');
+    expect(open).toHaveBeenCalledTimes(1);
+    expect((open.mock.calls[0][1] as { data: { title: string } }).data.title).toBe(
+      'Make Alan Agent an admin?',
+    );
+    backend.expectNone('/api/users/u-agent');
+    expect(select.value).toBe('agent');
+
+    confirmAnswer = true;
+    changeRole(agent, 'owner');
+    const patch = backend.expectOne('/api/users/u-agent');
+    expect(patch.request.body).toEqual({ role: 'owner' });
+    patch.flush({ ...agent, role: 'owner' });
+
+    // A demotion applies at once.
+    open.mockClear();
+    changeRole({ ...agent, role: 'admin' }, 'agent');
+    expect(open).not.toHaveBeenCalled();
+    backend.expectOne('/api/users/u-agent').flush(agent);
   });
 });

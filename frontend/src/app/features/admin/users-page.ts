@@ -103,11 +103,27 @@ export class UsersPage {
       });
   }
 
+  /** A promotion to admin or owner asks first; other role changes apply at once. */
   protected changeRole(user: User, role: Role, select: MatSelect): void {
     if (role === user.role) return;
-    this.save(user, { role }, `${user.name}'s role is now ${ROLE_LABELS[role]}`, () => {
-      select.value = user.role; // put the select back: the change did not happen
-    });
+    const revert = () => (select.value = user.role); // the change did not happen
+    const apply = () =>
+      this.save(user, { role }, `${user.name}'s role is now ${ROLE_LABELS[role]}`, revert);
+    if (role !== 'admin' && role !== 'owner') return apply();
+    const data: ConfirmDialogData = {
+      title: `Make ${user.name} ${role === 'owner' ? 'an owner' : 'an admin'}?`,
+      message:
+        role === 'owner'
+          ? `${user.name} will have full control of the organization: users and their roles, rates, top-ups and every call.`
+          : `${user.name} will manage users, rates and top-ups, and see and end every call of the organization.`,
+      confirmLabel: `Make ${ROLE_LABELS[role].toLowerCase()}`,
+      icon: 'admin_panel_settings',
+      tone: 'danger',
+    };
+    this.dialog
+      .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, { data })
+      .afterClosed()
+      .subscribe((confirmed) => (confirmed === true ? apply() : revert()));
   }
 
   protected toggleActive(user: User): void {

@@ -1,4 +1,11 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -8,7 +15,9 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { Router, RouterLink } from '@angular/router';
 import { filter, interval, map } from 'rxjs';
 
+import { ApiError } from '../../core/api/api-error';
 import { AuthService } from '../../core/auth/auth-service';
+import { CallsApi } from '../../core/calls/calls-api';
 import { CALL_STATUS_LABELS, CallView, providerLabel } from '../../core/calls/call';
 import { RealtimeService } from '../../core/realtime/realtime-service';
 import { WalletStore } from '../../core/wallet/wallet-store';
@@ -81,6 +90,12 @@ export class DashboardPage {
     return metrics ? callsPerHourChartConfig(metrics.callsPerHour, this.chartHour()) : null;
   });
 
+  private readonly callsApi = inject(CallsApi);
+  /** Live calls whose hang-up request is under way (their end comes by push). */
+  protected readonly endingIds = signal<ReadonlySet<string>>(new Set());
+  /** Why a call cannot be ended from here, as the server said (409), by call id. */
+  protected readonly hangupBlocked = signal<Readonly<Record<string, string>>>({});
+
   private toast: { callId: string; message: string; ref: MatSnackBarRef<TextOnlySnackBar> } | null =
     null;
 
@@ -94,6 +109,30 @@ export class DashboardPage {
   /** Running duration of a live call, as `m:ss`. */
   protected elapsed(call: CallView): string {
     return formatDuration(liveSeconds(call, this.now() + this.store.serverClockOffsetMs()));
+  }
+
+  /** Ends a live call (admins: any of the organization's; agents: their own). */
+  protected hangUp(call: CallView): void {
+    if (this.endingIds().has(call.id)) return;
+    this.endingIds.update((ids) => new Set(ids).add(call.id));
+    this.callsApi.hangUp(call.id).subscribe({
+      next: (view) => {
+        this.store.upsert(view);
+        this.snackBar.open(`Ending the call to ${call.to}…`, undefined, { duration: 3000 });
+      },
+      error: (err: unknown) => {
+        this.endingIds.update((ids) => {
+          const next = new Set(ids);
+          next.delete(call.id);
+          return next;
+        });
+        const message = ApiError.message(err, 'Could not end the call.');
+        if (ApiError.status(err) === 409) {
+          this.hangupBlocked.update((blocked) => ({ ...blocked, [call.id]: message }));
+        }
+        this.snackBar.open(message, 'OK', { duration: ENDED_TOAST_MS });
+      },
+    });
   }
 
   protected reload(): void {

@@ -22,7 +22,13 @@ export const KEYPAD_KEYS: readonly KeypadKey[] = [
   { key: '#', letters: '', id: 'hash' },
 ];
 
-/** The phone keypad: 0-9, * and #, with their letters. Emits the key pressed. */
+/** How long 0 is held to type `+`, as on a phone. */
+export const PLUS_HOLD_MS = 600;
+
+/**
+ * The phone keypad: 0-9, * and #, with their letters. Emits the key pressed; holding 0 emits `+`
+ * (when `plusOnHold`: typing a number, not sending tones).
+ */
 @Component({
   selector: 'sb-dialer-keypad',
   template: `
@@ -31,9 +37,20 @@ export const KEYPAD_KEYS: readonly KeypadKey[] = [
         type="button"
         class="key"
         [disabled]="disabled()"
-        [attr.aria-label]="k.letters && k.key !== '0' ? k.key + ' ' + k.letters : k.key"
+        [attr.aria-label]="
+          k.key === '0' && plusOnHold()
+            ? '0, hold for +'
+            : k.letters && k.key !== '0'
+              ? k.key + ' ' + k.letters
+              : k.key
+        "
         [attr.data-testid]="'keypad-' + k.id"
-        (click)="pressed.emit(k.key)"
+        (pointerdown)="hold(k.key)"
+        (pointerup)="release()"
+        (pointerleave)="release()"
+        (pointercancel)="release()"
+        (contextmenu)="k.key === '0' && $event.preventDefault()"
+        (click)="click(k.key)"
       >
         <span class="digit">{{ k.key }}</span>
         <span class="letters">{{ k.letters || '&nbsp;' }}</span>
@@ -95,7 +112,36 @@ export const KEYPAD_KEYS: readonly KeypadKey[] = [
 })
 export class DialerKeypad {
   readonly disabled = input(false);
+  /** Holding 0 types `+` (off while the keypad sends tones: `+` is no tone). */
+  readonly plusOnHold = input(true);
   readonly pressed = output<string>();
 
   protected readonly keys = KEYPAD_KEYS;
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The hold already typed `+`: the click that ends it types nothing more. */
+  private heldForPlus = false;
+
+  protected hold(key: string): void {
+    this.release();
+    this.heldForPlus = false;
+    if (key !== '0' || !this.plusOnHold() || this.disabled()) return;
+    this.holdTimer = setTimeout(() => {
+      this.heldForPlus = true;
+      this.pressed.emit('+');
+    }, PLUS_HOLD_MS);
+  }
+
+  protected release(): void {
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+  }
+
+  protected click(key: string): void {
+    this.release();
+    if (this.heldForPlus) {
+      this.heldForPlus = false;
+      return;
+    }
+    this.pressed.emit(key);
+  }
 }

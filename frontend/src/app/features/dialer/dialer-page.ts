@@ -60,13 +60,13 @@ import { MoneyPipe } from '../../shared/money/money-pipe';
 import { PhonePipe } from '../../shared/phone/phone-pipe';
 import { flagEmoji } from '../../shared/phone/phone';
 import { RelativeTimePipe } from '../../shared/relative-time/relative-time-pipe';
-import { incrementLabel } from './call-cost';
+import { incrementLabel } from '../../core/voice/call-cost';
+import { DEFAULT_SIMULATOR_OPTIONS } from '../../core/voice/simulated-voice-device';
+import { AudioDeviceChoices, TwilioVoiceDevice } from '../../core/voice/twilio-voice-device';
+import { VOICE_DEVICE_LABELS, VoiceDeviceKind } from '../../core/voice/voice-device';
+import { VoiceSession } from '../../core/voice/voice-session';
 import { DialerKeypad } from './dialer-keypad';
 import { DialerRecentCalls } from './dialer-recent-calls';
-import { DialerSession } from './dialer-session';
-import { DEFAULT_SIMULATOR_OPTIONS, SimulatedVoiceDevice } from './simulated-voice-device';
-import { TwilioVoiceDevice } from './twilio-voice-device';
-import { VOICE_DEVICE_LABELS, VoiceDevice, VoiceDeviceKind } from './voice-device';
 
 /** The number is quoted this long after the last keystroke. */
 export const QUOTE_DEBOUNCE_MS = 300;
@@ -115,14 +115,14 @@ function compact(text: string): string {
     PhonePipe,
     RelativeTimePipe,
   ],
-  providers: [DialerSession, SimulatedVoiceDevice, TwilioVoiceDevice],
   templateUrl: './dialer-page.html',
   styleUrl: './dialer-page.scss',
   host: { '(document:keydown)': 'onKeydown($event)' },
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class DialerPage {
-  protected readonly session = inject(DialerSession);
+  /** The app's voice session: the call outlives this page (the call bar shows it elsewhere). */
+  protected readonly session = inject(VoiceSession);
   private readonly injector = inject(Injector);
   private readonly billing = inject(BillingApi);
   private readonly contactsApi = inject(ContactsApi);
@@ -153,7 +153,10 @@ export class DialerPage {
 
   protected readonly callerIds = signal<readonly CallerId[]>([]);
   protected readonly twilioEnabled = signal(false);
-  protected readonly deviceKind = signal<VoiceDeviceKind | null>(null);
+  protected readonly deviceKind = this.session.deviceKind;
+  protected readonly audioOpen = signal(false);
+  protected readonly audio = signal<AudioDeviceChoices | null>(null);
+  protected readonly audioError = signal<string | null>(null);
   protected readonly configError = signal<string | null>(null);
   protected readonly scenario = signal<SimulatorScenario>(DEFAULT_SIMULATOR_OPTIONS.scenario);
   protected readonly talkSeconds = signal<number>(DEFAULT_SIMULATOR_OPTIONS.talkSeconds);
@@ -187,7 +190,11 @@ export class DialerPage {
 
   /** Why the call button is disabled, when it is (shown under the number). */
   protected readonly blockReason = computed<string | null>(() => {
-    const text = compact(this.numberText());
+    const raw = this.numberText();
+    if (/\p{L}/u.test(raw)) {
+      return 'Letters cannot be dialed: type the number in digits, with + and the country code (+14155550100).';
+    }
+    const text = compact(raw);
     const state = this.quoteState();
     if (!text) return null;
     if (text.replace(/\D/g, '').length < 6) return 'Keep typing: the number is too short.';
@@ -201,6 +208,7 @@ export class DialerPage {
     return (
       !!state.quote &&
       !state.quote.refusal &&
+      !/\p{L}/u.test(this.numberText()) &&
       !state.loading &&
       state.text === this.numberText() &&
       this.deviceKind() !== null &&
@@ -290,8 +298,8 @@ export class DialerPage {
   }
 
   protected press(key: string): void {
-    if (this.session.inProgress()) {
-      this.session.sendDigits(key);
+    if (this.session.canControlAudio()) {
+      if (key !== '+') this.session.sendDigits(key);
       return;
     }
     if (this.session.phase() !== 'idle') return;
@@ -324,13 +332,43 @@ export class DialerPage {
   }
 
   protected useDevice(kind: VoiceDeviceKind): void {
-    if (this.session.busy()) return;
-    const device: VoiceDevice =
-      kind === 'twilio'
-        ? this.injector.get(TwilioVoiceDevice)
-        : this.injector.get(SimulatedVoiceDevice);
-    this.session.useDevice(device);
-    this.deviceKind.set(kind);
+    this.session.selectDevice(kind);
+    if (kind !== 'twilio') this.audioOpen.set(false);
+  }
+
+  /** Shows (and loads) the microphone and speaker choices of the browser device. */
+  protected toggleAudio(): void {
+    const open = !this.audioOpen();
+    this.audioOpen.set(open);
+    if (!open) return;
+    this.audioError.set(null);
+    this.injector
+      .get(TwilioVoiceDevice)
+      .audioDevices()
+      .then(
+        (choices) => this.audio.set(choices),
+        (error: unknown) => this.audioError.set(ApiError.message(error, 'No audio devices found.')),
+      );
+  }
+
+  protected setMicrophone(id: string): void {
+    this.injector
+      .get(TwilioVoiceDevice)
+      .setMicrophone(id)
+      .then(
+        () => this.audio.update((a) => (a ? { ...a, inputId: id } : a)),
+        (error: unknown) =>
+          this.audioError.set(ApiError.message(error, 'Could not use that microphone.')),
+      );
+  }
+
+  protected setSpeaker(id: string): void {
+    this.injector
+      .get(TwilioVoiceDevice)
+      .setSpeaker(id)
+      .catch((error: unknown) =>
+        this.audioError.set(ApiError.message(error, 'Could not use that speaker.')),
+      );
   }
 
   protected saveWrapUp(): void {
@@ -411,13 +449,17 @@ export class DialerPage {
     this.voiceApi.config().subscribe({
       next: (config) => {
         this.twilioEnabled.set(config.twilio.enabled);
-        this.useDevice(config.twilio.enabled ? 'twilio' : 'simulator');
+        // The session keeps the device chosen earlier (and the one of a live call).
+        const kind = this.session.deviceKind();
+        if (kind === null || (kind === 'twilio' && !config.twilio.enabled)) {
+          this.useDevice(config.twilio.enabled ? 'twilio' : 'simulator');
+        }
       },
       error: (err: unknown) => {
         this.configError.set(
           `${ApiError.message(err, 'Could not load the voice settings.')} Calls use the simulator.`,
         );
-        this.useDevice('simulator');
+        if (this.session.deviceKind() === null) this.useDevice('simulator');
       },
     });
     this.voiceApi.callerIds().subscribe({

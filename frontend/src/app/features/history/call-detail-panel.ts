@@ -13,10 +13,12 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
 
+import { ApiError } from '../../core/api/api-error';
 import { AuthService } from '../../core/auth/auth-service';
 import {
   CALL_DIRECTION_LABELS,
   CALL_DISPOSITION_LABELS,
+  CallDetail,
   CallEventView,
   PROVIDER_LABELS,
   isTerminalStatus,
@@ -25,6 +27,7 @@ import { CallStatusChip } from '../../shared/call-status-chip/call-status-chip';
 import { DurationPipe, formatDuration } from '../../shared/duration/duration-pipe';
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { formatMicros, parseMicros } from '../../shared/money/money';
+import { CallsApi } from '../../core/calls/calls-api';
 import { CallHistoryStore } from './call-history-store';
 import { OutcomeDescription, describeOutcome } from './call-event-outcome';
 import { IntlDatePipe } from '../../shared/format/intl-format';
@@ -51,7 +54,13 @@ const FACT_LABELS: Readonly<Record<string, string>> = {
   hangupReason: 'Hang-up reason',
   answeredAt: 'Answered',
   endedAt: 'Ended',
+  requestedByRole: 'Requested by',
+  error: 'Provider answer',
+  warning: 'Warning',
 };
+
+/** Facts kept for the record but not worth a line in the timeline. */
+const HIDDEN_FACTS: ReadonlySet<string> = new Set(['requestedBy']);
 
 /**
  * The call open in the history (a side sheet): its facts and the timeline of provider events,
@@ -90,6 +99,17 @@ export class CallDetailPanel {
   protected readonly live = computed(() => {
     const call = this.call();
     return !!call && !isTerminalStatus(call.status);
+  });
+  private readonly callsApi = inject(CallsApi);
+  protected readonly hangingUp = signal(false);
+  protected readonly hangupError = signal<string | null>(null);
+  /** Why the open live call cannot be hung up from here (null: it can). */
+  protected readonly hangupBlocked = computed<string | null>(() => {
+    const detail = this.store.detail() as CallDetail | null;
+    if (!this.live() || !detail) return null;
+    return detail.canHangUp === false
+      ? (detail.hangupUnsupportedReason ?? 'This call cannot be ended from Switchboard')
+      : null;
   });
   protected readonly timeline = computed<TimelineEntry[] | null>(() => {
     const detail = this.store.detail();
@@ -146,6 +166,25 @@ export class CallDetailPanel {
     () => this.timeline()?.filter((entry) => entry.event.applied).length ?? 0,
   );
 
+  /** Asks the provider to end the open call; its status follows by push. */
+  protected hangUp(): void {
+    const call = this.call();
+    if (!call || !this.live() || this.hangingUp()) return;
+    this.hangingUp.set(true);
+    this.hangupError.set(null);
+    this.callsApi.hangUp(call.id).subscribe({
+      next: (view) => {
+        this.hangingUp.set(false);
+        this.store.upsert(view);
+      },
+      error: (err: unknown) => {
+        this.hangingUp.set(false);
+        this.hangupError.set(ApiError.message(err, 'Could not end the call.'));
+        this.store.refreshDetail();
+      },
+    });
+  }
+
   constructor() {
     inject(MatDialogRef, { optional: true })
       ?.afterOpened()
@@ -163,6 +202,7 @@ function factsOf(event: CallEventView): FactView[] {
       ([key, value]) =>
         value !== null &&
         value !== '' &&
+        !HIDDEN_FACTS.has(key) &&
         !(key === 'providerCurrency' && 'providerCostMicros' in event.facts),
     )
     .map(([key, value]) => {

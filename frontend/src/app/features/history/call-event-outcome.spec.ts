@@ -26,4 +26,24 @@ describe('describeOutcome', () => {
     expect(describeOutcome('unknown_status', false).tone).toBe('warning');
     expect(describeOutcome('same_status', false).tone).toBe('ignored');
   });
+
+  it('names the entries Switchboard records itself: hang-up requests and call-quality warnings', () => {
+    expect(describeOutcome('hangup_requested', false)).toEqual({
+      label: 'Hang-up asked of the provider',
+      tone: 'action',
+      enriched: false,
+      local: true,
+      icon: 'call_end',
+    });
+    expect(describeOutcome('hangup_failed', false)).toMatchObject({
+      label: 'Hang-up failed – the call went on',
+      tone: 'warning',
+      local: true,
+    });
+    expect(describeOutcome('quality_warning', false)).toMatchObject({
+      tone: 'warning',
+      local: true,
+    });
+    expect(describeOutcome('quality_warning_cleared', false).label).toBe('Call quality recovered');
+  });
 });

@@ -1,12 +1,27 @@
 /** How the timeline explains, in plain words, what an event did to its call (DESIGN §3). */
-export type OutcomeTone = 'applied' | 'enriched' | 'warning' | 'ignored';
+export type OutcomeTone = 'applied' | 'enriched' | 'warning' | 'ignored' | 'action';
 
 export interface OutcomeDescription {
   label: string;
   tone: OutcomeTone;
   /** The event added late facts (duration, price, recording) to the call. */
   enriched: boolean;
+  /**
+   * Not a provider event but something Switchboard or the agent's browser recorded (a hang-up
+   * asked of the provider, a call-quality warning): there is no provider status to map.
+   */
+  local?: boolean;
+  /** The timeline marker's icon for a local entry. */
+  icon?: string;
 }
+
+/** Entries Switchboard writes itself: the label and tone the timeline shows for them. */
+const LOCAL: Readonly<Record<string, { label: string; tone: OutcomeTone; icon: string }>> = {
+  hangup_requested: { label: 'Hang-up asked of the provider', tone: 'action', icon: 'call_end' },
+  hangup_failed: { label: 'Hang-up failed – the call went on', tone: 'warning', icon: 'error' },
+  quality_warning: { label: 'Call-quality warning', tone: 'warning', icon: 'network_check' },
+  quality_warning_cleared: { label: 'Call quality recovered', tone: 'action', icon: 'check' },
+};
 
 const LABELS: Readonly<Record<string, string>> = {
   applied: 'Applied',
@@ -20,6 +35,8 @@ const LABELS: Readonly<Record<string, string>> = {
 const ENRICHED = '+enriched';
 
 export function describeOutcome(outcome: string, applied: boolean): OutcomeDescription {
+  const local = LOCAL[outcome];
+  if (local) return { ...local, enriched: false, local: true };
   const enriched = outcome.endsWith(ENRICHED);
   const base = enriched ? outcome.slice(0, -ENRICHED.length) : outcome;
   const label = LABELS[base] ?? humanize(base);

@@ -199,6 +199,7 @@ export class CallHistory {
       restoreFocus: true,
     });
     this.detailRef = ref;
+    ref.afterClosed().subscribe(() => this.returnFocus(id));
     ref.beforeClosed().subscribe(() => {
       if (this.detailRef === ref) this.detailRef = null;
       // Closed from the panel (Escape, backdrop, close button): take the call out of the URL.
@@ -209,6 +210,21 @@ export class CallHistory {
           queryParamsHandling: 'merge',
         });
       }
+    });
+  }
+
+  /**
+   * After the panel closes, focus goes back to what opened it: the row's details button (a click
+   * on the row itself leaves nothing focused, and the dialog would restore focus to <body>).
+   */
+  private returnFocus(id: string): void {
+    setTimeout(() => {
+      const active = this.document.activeElement;
+      if (active && active !== this.document.body) return;
+      const row = [...this.document.querySelectorAll('[data-testid="call-row"]')].find(
+        (r) => r.getAttribute('data-call-id') === id,
+      );
+      row?.querySelector<HTMLElement>('[data-testid="call-open"]')?.focus();
     });
   }
 }

@@ -63,6 +63,8 @@ describe('LoginPage', () => {
 
     expect(errorTexts()).toEqual(['Enter your email', 'Enter your password']);
     backend.expectNone('/api/auth/login');
+    // Focus goes to the first field in error.
+    await vi.waitFor(() => expect(document.activeElement).toBe(byTestId('login-email')));
   });
 
   it('rejects a malformed email', async () => {
@@ -94,6 +96,8 @@ describe('LoginPage', () => {
 
     expect(byTestId('login-error')?.textContent).toContain('Invalid email or password');
     expect(submitButton.disabled).toBe(false);
+    // Focus on the password, to type it again (not left on <body>).
+    await vi.waitFor(() => expect(document.activeElement).toBe(byTestId('login-password')));
     expect(TestBed.inject(AuthService).isAuthenticated()).toBe(false);
   });
 

@@ -1,4 +1,11 @@
-import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  inject,
+  input,
+  signal,
+} from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -44,6 +51,7 @@ const ROLE_LABELS: Record<string, string> = { owner: 'Admin', admin: 'Admin', ag
 export class LoginPage {
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
 
   /** Bound from the `returnUrl` query parameter. */
   readonly returnUrl = input<string | undefined>();
@@ -78,6 +86,7 @@ export class LoginPage {
     if (this.submitting()) return;
     if (this.form.invalid) {
       this.form.markAllAsTouched();
+      this.focusField('input.ng-invalid');
       return;
     }
     const { email, password } = this.form.getRawValue();
@@ -88,9 +97,21 @@ export class LoginPage {
       .pipe(finalize(() => this.submitting.set(false)))
       .subscribe({
         next: () => void this.router.navigateByUrl(safeReturnUrl(this.returnUrl())),
-        error: (err: unknown) =>
-          this.error.set(ApiError.message(err, 'Sign-in failed. Please try again.')),
+        error: (err: unknown) => {
+          this.error.set(ApiError.message(err, 'Sign-in failed. Please try again.'));
+          // The field to fix: the password (selected, to type it again); the alert is announced.
+          this.focusField('[data-testid="login-password"]', true);
+        },
       });
+  }
+
+  /** Moves focus to the first field matching `selector` (after the view shows the errors). */
+  private focusField(selector: string, select = false): void {
+    setTimeout(() => {
+      const field = this.host.nativeElement.querySelector<HTMLInputElement>(selector);
+      field?.focus();
+      if (select) field?.select();
+    });
   }
 
   protected useDemoAccount(account: DemoAccount): void {

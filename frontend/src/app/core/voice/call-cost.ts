@@ -1,4 +1,4 @@
-import { Rate } from '../../core/billing/billing';
+import { Rate } from '../billing/billing';
 
 /**
  * Seconds billed for `seconds` of talk at `rate`'s increments, as the server bills them: the

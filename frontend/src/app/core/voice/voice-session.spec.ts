@@ -2,13 +2,13 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 
-import { TOKEN_STORAGE_KEY } from '../../core/auth/auth-service';
-import { Quote } from '../../core/billing/billing';
-import { CallView } from '../../core/calls/call';
-import { RealtimeService } from '../../core/realtime/realtime-service';
+import { AuthService, TOKEN_STORAGE_KEY } from '../auth/auth-service';
+import { Quote } from '../billing/billing';
+import { CallView } from '../calls/call';
+import { RealtimeService } from '../realtime/realtime-service';
 import { FakeSocket, FakeSockets, makeCall } from '../../testing';
 import { billableSeconds, costOfSeconds } from './call-cost';
-import { DialerSession, FINAL_COST_REFETCH_MS } from './dialer-session';
+import { VoiceSession, FINAL_COST_REFETCH_MS } from './voice-session';
 import { SimulatedVoiceCall, SimulatedVoiceDevice } from './simulated-voice-device';
 import { VoiceCall, VoiceDevice } from './voice-device';
 
@@ -67,8 +67,8 @@ describe('call cost', () => {
   });
 });
 
-describe('DialerSession with the simulated device', () => {
-  let session: DialerSession;
+describe('VoiceSession with the simulated device', () => {
+  let session: VoiceSession;
   let backend: HttpTestingController;
   let socket: FakeSocket;
 
@@ -81,14 +81,14 @@ describe('DialerSession with the simulated device', () => {
     const sockets = new FakeSockets();
     TestBed.configureTestingModule({
       providers: [
-        DialerSession,
+        VoiceSession,
         SimulatedVoiceDevice,
         provideHttpClient(),
         provideHttpClientTesting(),
         sockets.provider,
       ],
     });
-    session = TestBed.inject(DialerSession);
+    session = TestBed.inject(VoiceSession);
     session.useDevice(TestBed.inject(SimulatedVoiceDevice));
     backend = TestBed.inject(HttpTestingController);
     TestBed.inject(RealtimeService).start();
@@ -247,30 +247,150 @@ describe('DialerSession with the simulated device', () => {
     expect(session.finalCostMicros()).toBe('10400');
   });
 
-  it('hangs up the simulated call locally and keeps following it for its cost', async () => {
+  it('hangs up the simulated call on the server and follows it to its end and cost', async () => {
     await dial();
     vi.setSystemTime(new Date(ANSWERED));
     push({ status: 'in_progress', answeredAt: ANSWERED });
     vi.advanceTimersByTime(5_000);
     session.hangUp();
-    expect(session.status()).toBe('hung_up');
-    expect(session.statusLabel()).toBe('Hung up (simulated)');
-    expect(session.hangsUpAtProvider()).toBe(false);
-    // Timers stopped: the view is frozen.
-    vi.advanceTimersByTime(10_000);
-    expect(session.elapsedSeconds()).toBe(5);
+    const request = backend.expectOne('/api/calls/call-1/hangup');
+    expect(request.request.method).toBe('POST');
+    expect(session.status()).toBe('ending');
     expect(session.inProgress()).toBe(false);
-    expect(session.wrapUp()).toBe(true);
+    session.hangUp(); // a second press while the first is under way asks nothing more
+    backend.expectNone('/api/calls/call-1/hangup');
+    request.flush({ ...placed, status: 'in_progress', answeredAt: ANSWERED });
+    expect(session.busy()).toBe(true); // until the server says the call ended
 
     push({
       status: 'completed',
-      durationSeconds: 45,
-      endedAt: '2026-11-21T10:00:45.000Z',
-      costMicros: '10400',
+      answeredAt: ANSWERED,
+      durationSeconds: 5,
+      endedAt: '2026-11-21T10:00:05.000Z',
+      costMicros: '1300',
+      hangupReason: 'Hung up from Switchboard',
     });
     expect(session.status()).toBe('ended');
-    expect(session.finalCostMicros()).toBe('10400');
+    expect(session.elapsedSeconds()).toBe(5);
+    expect(session.finalCostMicros()).toBe('1300');
+    expect(session.wrapUp()).toBe(true);
     expect(ticker()).toBeNull();
+  });
+
+  it('shows a refused hang-up and lets the agent try again', async () => {
+    await dial();
+    push({ status: 'in_progress', answeredAt: ANSWERED });
+    session.hangUp();
+    backend
+      .expectOne('/api/calls/call-1/hangup')
+      .flush(
+        { statusCode: 409, message: 'Exotel has no documented API to end a call' },
+        { status: 409, statusText: 'Conflict' },
+      );
+    expect(session.hangupError()).toBe('Exotel has no documented API to end a call');
+    expect(session.status()).toBe('in_progress');
+    backend
+      .expectOne('/api/calls/call-1')
+      .flush({ ...placed, status: 'in_progress', timeline: [] });
+    session.hangUp();
+    backend.expectOne('/api/calls/call-1/hangup').flush({ ...placed, status: 'in_progress' });
+    expect(session.hangupError()).toBeNull();
+  });
+
+  it('blocks a second call while one is live, and keeps the device while it is', async () => {
+    await dial();
+    expect(session.busy()).toBe(true);
+    await session.dial({ to: '+14155550199', callerId: null }, makeQuote());
+    backend.expectNone('/api/calls');
+    expect(session.call()?.id).toBe('call-1');
+    session.reset();
+    expect(session.call()?.id).toBe('call-1');
+  });
+
+  it('finds the agent’s live call again after a reload, with its rate, and hangs it up through the api', async () => {
+    const auth = TestBed.inject(AuthService) as unknown as { userState: { set(u: unknown): void } };
+    auth.userState.set({ id: 'u-admin', role: 'agent' });
+    vi.setSystemTime(new Date('2026-11-21T10:00:07.000Z'));
+    session.restore();
+    const live = backend.expectOne((r) => r.url === '/api/calls');
+    expect(live.request.params.get('status')).toBe('initiated,ringing,in_progress');
+    expect(live.request.params.get('agentId')).toBe('u-admin');
+    live.flush({
+      items: [{ ...placed, status: 'in_progress', answeredAt: ANSWERED }],
+      nextCursor: null,
+    });
+    backend.expectOne('/api/calls/call-1').flush({
+      ...placed,
+      status: 'in_progress',
+      answeredAt: ANSWERED,
+      timeline: [],
+      canHangUp: true,
+    });
+    backend.expectOne((r) => r.url === '/api/billing/quote').flush(makeQuote());
+    expect(session.hangupUnsupportedReason()).toBeNull();
+    expect(session.status()).toBe('in_progress');
+    expect(session.restored()).toBe(true);
+    expect(session.elapsedSeconds()).toBe(7);
+    expect(session.runningCostMicros()).not.toBeNull();
+    expect(session.canControlAudio()).toBe(false); // the device's leg did not survive the reload
+    session.hangUp();
+    backend.expectOne('/api/calls/call-1/hangup').flush({ ...placed, status: 'in_progress' });
+    expect(session.status()).toBe('ending');
+  });
+
+  it('follows the agent’s own call pushed while idle (placed in another tab)', () => {
+    const auth = TestBed.inject(AuthService) as unknown as { userState: { set(u: unknown): void } };
+    auth.userState.set({ id: 'u-admin', role: 'agent' });
+    socket.push('call:created', { ...placed, id: 'call-9', provider: 'exotel' });
+    backend.expectOne('/api/calls/call-9').flush({
+      ...placed,
+      id: 'call-9',
+      provider: 'exotel',
+      timeline: [],
+      canHangUp: false,
+      hangupUnsupportedReason: 'Exotel has no documented API to end a call',
+    });
+    backend.expectOne((r) => r.url === '/api/billing/quote').flush(makeQuote());
+    expect(session.call()?.id).toBe('call-9');
+    expect(session.busy()).toBe(true);
+    // Hang-up is off, saying why; pressing it asks nothing.
+    expect(session.hangupUnsupportedReason()).toBe('Exotel has no documented API to end a call');
+    session.hangUp();
+    backend.expectNone('/api/calls/call-9/hangup');
+    socket.push('call:created', { ...placed, id: 'call-10', agent: { id: 'u-2', name: 'Other' } });
+    expect(session.call()?.id).toBe('call-9');
+  });
+
+  it('stores call-quality warnings with the call and shows the active ones', async () => {
+    const listeners: ((event: never) => void)[] = [];
+    const fakeCall: VoiceCall = {
+      serverCall: placed,
+      on: (listener) => (listeners.push(listener as never), () => undefined),
+      mute: () => undefined,
+      sendDigits: () => undefined,
+      hangUp: () => undefined,
+      dispose: () => undefined,
+    };
+    session.useDevice({
+      kind: 'twilio',
+      hangsUpAtProvider: true,
+      connect: () => Promise.resolve(fakeCall),
+      destroy: () => undefined,
+    });
+    await session.dial({ to: '+14155550100', callerId: null }, makeQuote());
+    const emit = (event: unknown) => listeners.forEach((listener) => listener(event as never));
+    emit({ type: 'quality', warning: 'high-rtt', active: true });
+    emit({ type: 'quality', warning: 'low-mos', active: true });
+    expect(session.qualityLabel()).toBe('High latency, Poor audio quality');
+    const reports = backend.match('/api/calls/call-1/quality-warnings');
+    expect(reports.map((r) => r.request.body)).toEqual([
+      { warning: 'high-rtt', cleared: false },
+      { warning: 'low-mos', cleared: false },
+    ]);
+    reports.forEach((r) => r.flush(null));
+    emit({ type: 'quality', warning: 'high-rtt', active: false });
+    backend.expectOne('/api/calls/call-1/quality-warnings').flush(null);
+    expect(session.qualityWarnings()).toEqual(['low-mos']);
   });
 
   it('cleans up on end: no timer left, the device listeners removed', async () => {

@@ -53,8 +53,33 @@ class FakeCall extends Emitter implements TwilioCallLike {
   }
 }
 
+class FakeAudio {
+  input: string | null = null;
+  speakers: string[] = [];
+  isOutputSelectionSupported = true;
+  availableInputDevices = new Map([
+    ['default', { deviceId: 'default', label: '' }],
+    ['mic-2', { deviceId: 'mic-2', label: 'USB headset' }],
+  ]);
+  availableOutputDevices = new Map([['spk-1', { deviceId: 'spk-1', label: 'Speakers' }]]);
+  get inputDevice() {
+    return this.input ? { deviceId: this.input } : null;
+  }
+  setInputDevice(id: string): Promise<void> {
+    this.input = id;
+    return Promise.resolve();
+  }
+  speakerDevices = {
+    set: (id: string | string[]) => {
+      this.speakers = Array.isArray(id) ? id : [id];
+      return Promise.resolve();
+    },
+  };
+}
+
 class FakeDevice extends Emitter implements TwilioDeviceLike {
   static created: FakeDevice[] = [];
+  readonly audio = new FakeAudio();
   readonly tokens: string[] = [];
   readonly connects: { params: Record<string, string> }[] = [];
   readonly call = new FakeCall();
@@ -156,6 +181,37 @@ describe('TwilioVoiceDevice', () => {
       { type: 'ended', reason: 'reject' },
       { type: 'ended', reason: 'disconnect' },
     ]);
+  });
+
+  it('reports the SDK call-quality warnings as they are raised and cleared', async () => {
+    const { fake, events } = await connect();
+    fake.call.emit('warning', 'high-rtt', { value: 480 });
+    fake.call.emit('warning', 'low-mos', {});
+    fake.call.emit('warning-cleared', 'high-rtt');
+    expect(events).toEqual([
+      { type: 'quality', warning: 'high-rtt', active: true },
+      { type: 'quality', warning: 'low-mos', active: true },
+      { type: 'quality', warning: 'high-rtt', active: false },
+    ]);
+  });
+
+  it('lists the microphones and speakers and switches them through device.audio', async () => {
+    const { fake } = await connect();
+    expect(await device.audioDevices()).toEqual({
+      inputs: [
+        { id: 'default', label: 'System default' },
+        { id: 'mic-2', label: 'USB headset' },
+      ],
+      outputs: [{ id: 'spk-1', label: 'Speakers' }],
+      outputSelectable: true,
+      inputId: null,
+    });
+    await device.setMicrophone('mic-2');
+    await device.setSpeaker('spk-1');
+    expect(fake.audio.input).toBe('mic-2');
+    expect(fake.audio.speakers).toEqual(['spk-1']);
+    fake.audio.isOutputSelectionSupported = false;
+    await expect(device.setSpeaker('spk-1')).rejects.toThrow(/default speaker only/);
   });
 
   it('passes device errors to the call in progress', async () => {

@@ -1,4 +1,4 @@
-import { CallView, SimulatorScenario } from '../../core/calls/call';
+import { CallView, SimulatorScenario } from '../calls/call';
 
 /**
  * What the dialer drives to place a call: the Twilio Voice SDK in the browser, or the simulator
@@ -8,8 +8,9 @@ import { CallView, SimulatorScenario } from '../../core/calls/call';
 export interface VoiceDevice {
   readonly kind: VoiceDeviceKind;
   /**
-   * Whether `hangUp()` ends the call at the provider. The simulator has no hang-up: its call
-   * plays its script on the server, and hanging up only ends the local view.
+   * Whether the call's `hangUp()` ends the call at the provider (Twilio: the SDK disconnects the
+   * browser's leg). A simulated call is played by the server, which ends it on
+   * `POST /api/calls/:id/hangup`: the session asks the api instead.
    */
   readonly hangsUpAtProvider: boolean;
   /** Places a call; rejects with the reason it could not be placed (402 refusal, SDK error). */
@@ -49,7 +50,7 @@ export interface VoiceCall {
   mute(muted: boolean): void;
   /** DTMF tones: `0-9`, `*`, `#`. */
   sendDigits(digits: string): void;
-  /** Ends the call at the provider (Twilio) or only the local view (simulator). */
+  /** Ends the browser's leg (Twilio); nothing for a call placed by the server (simulator). */
   hangUp(): void;
   /** Removes every listener the call put on the SDK. */
   dispose(): void;
@@ -61,7 +62,21 @@ export type VoiceCallEvent =
   | { type: 'muted'; muted: boolean }
   /** The device's leg ended: hung up by either side, cancelled, or rejected. */
   | { type: 'ended'; reason: 'disconnect' | 'cancel' | 'reject' }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** A call-quality warning raised (`active`) or cleared: `high-rtt`, `high-jitter`… */
+  | { type: 'quality'; warning: string; active: boolean };
+
+/** The Voice SDK's call-quality warnings, in words. */
+export const QUALITY_WARNING_LABELS: Readonly<Record<string, string>> = {
+  'high-rtt': 'High latency',
+  'high-jitter': 'Jitter',
+  'high-packet-loss': 'Packet loss',
+  'low-mos': 'Poor audio quality',
+  'high-packets-lost-fraction': 'Packet loss',
+  'constant-audio-input-level': 'Microphone silent',
+  'constant-audio-output-level': 'No sound received',
+  'ice-connectivity-lost': 'Connection lost',
+};
 
 /** A minimal listener list for the devices' calls. */
 export class VoiceCallListeners {

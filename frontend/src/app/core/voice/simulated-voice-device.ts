@@ -1,8 +1,8 @@
 import { Injectable, OnDestroy, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 
-import { CallView } from '../../core/calls/call';
-import { CallsApi } from '../../core/calls/calls-api';
+import { CallView } from '../calls/call';
+import { CallsApi } from '../calls/calls-api';
 import {
   DialRequest,
   SimulatorOptions,
@@ -22,7 +22,7 @@ export const DEFAULT_SIMULATOR_OPTIONS: SimulatorOptions = {
  * (`POST /api/calls`), which plays it out with real webhooks; the dialer follows it through
  * socket events. There is no audio, so mute and DTMF are local state.
  */
-@Injectable()
+@Injectable({ providedIn: 'root' })
 export class SimulatedVoiceDevice implements VoiceDevice, OnDestroy {
   private readonly api = inject(CallsApi);
   private readonly calls = new Set<SimulatedVoiceCall>();
@@ -82,8 +82,7 @@ export class SimulatedVoiceCall implements VoiceCall {
   }
 
   hangUp(): void {
-    // No hang-up endpoint: the server call ends by its own schedule.
-    this.listeners.emit({ type: 'ended', reason: 'disconnect' });
+    // The server plays the call: the session ends it with POST /api/calls/:id/hangup.
   }
 
   dispose(): void {

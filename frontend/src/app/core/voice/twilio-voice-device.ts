@@ -1,7 +1,7 @@
 import { Injectable, InjectionToken, OnDestroy, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 
-import { VoiceApi } from '../../core/calls/voice-api';
+import { VoiceApi } from '../calls/voice-api';
 import {
   DialRequest,
   VoiceCall,
@@ -21,6 +21,19 @@ export interface TwilioCallLike {
   disconnect(): void;
 }
 
+/** The part of the SDK's `AudioHelper` (`device.audio`) the device uses. */
+export interface TwilioAudioLike {
+  availableInputDevices: Map<string, { deviceId: string; label: string }>;
+  availableOutputDevices: Map<string, { deviceId: string; label: string }>;
+  isOutputSelectionSupported: boolean;
+  inputDevice?: { deviceId: string } | null;
+  setInputDevice(deviceId: string): Promise<void>;
+  speakerDevices: {
+    set(deviceIdOrIds: string | string[]): Promise<void>;
+    get?(): Set<{ deviceId: string }>;
+  };
+}
+
 /** The part of the SDK's `Device` the device uses (a fake in specs). */
 export interface TwilioDeviceLike {
   on(event: string, listener: Listener): unknown;
@@ -28,6 +41,22 @@ export interface TwilioDeviceLike {
   updateToken(token: string): void;
   connect(options: { params: Record<string, string> }): Promise<TwilioCallLike>;
   destroy(): void;
+  audio?: TwilioAudioLike | null;
+}
+
+/** A microphone or speaker the browser offers. */
+export interface AudioDeviceOption {
+  id: string;
+  label: string;
+}
+
+/** The microphones and speakers to choose from. */
+export interface AudioDeviceChoices {
+  inputs: AudioDeviceOption[];
+  outputs: AudioDeviceOption[];
+  /** Browsers without `setSinkId` (Firefox, Safari) play on the default speaker only. */
+  outputSelectable: boolean;
+  inputId: string | null;
 }
 
 export interface TwilioSdk {
@@ -65,7 +94,7 @@ export function twilioErrorMessage(error: unknown): string {
  * `/api/voice/token` and refreshed before it expires; `connect` asks Twilio to call `To` from
  * `CallerId` (the server's voice webhook creates the call, which the dialer then follows).
  */
-@Injectable()
+@Injectable({ providedIn: 'root' })
 export class TwilioVoiceDevice implements VoiceDevice, OnDestroy {
   private readonly voiceApi = inject(VoiceApi);
   private readonly loadSdk = inject(TWILIO_SDK_LOADER);
@@ -110,6 +139,39 @@ export class TwilioVoiceDevice implements VoiceDevice, OnDestroy {
 
   ngOnDestroy(): void {
     this.destroy();
+  }
+
+  /** The microphones and speakers the browser offers (creates the SDK device if needed). */
+  async audioDevices(): Promise<AudioDeviceChoices> {
+    const audio = (await this.ready()).audio;
+    if (!audio) return { inputs: [], outputs: [], outputSelectable: false, inputId: null };
+    const list = (devices: Map<string, { deviceId: string; label: string }>) =>
+      [...devices.values()].map((d, i) => ({
+        id: d.deviceId,
+        label: d.label || (d.deviceId === 'default' ? 'System default' : `Device ${i + 1}`),
+      }));
+    return {
+      inputs: list(audio.availableInputDevices),
+      outputs: list(audio.availableOutputDevices),
+      outputSelectable: audio.isOutputSelectionSupported,
+      inputId: audio.inputDevice?.deviceId ?? null,
+    };
+  }
+
+  /** Uses this microphone for calls (the current one too). */
+  async setMicrophone(deviceId: string): Promise<void> {
+    const audio = (await this.ready()).audio;
+    if (!audio) throw new Error('This browser does not let Switchboard choose the microphone');
+    await audio.setInputDevice(deviceId);
+  }
+
+  /** Plays calls on this speaker. */
+  async setSpeaker(deviceId: string): Promise<void> {
+    const audio = (await this.ready()).audio;
+    if (!audio?.isOutputSelectionSupported) {
+      throw new Error('This browser plays calls on its default speaker only');
+    }
+    await audio.speakerDevices.set(deviceId);
   }
 
   /** The SDK device, created on first use. */
@@ -173,6 +235,13 @@ export class TwilioVoiceCall implements VoiceCall {
     this.listen('reject', () => this.emit({ type: 'ended', reason: 'reject' }));
     this.listen('error', (error: unknown) =>
       this.emit({ type: 'error', message: twilioErrorMessage(error) }),
+    );
+    // Call-quality warnings (high-rtt, high-jitter, high-packet-loss, low-mos…).
+    this.listen('warning', (name: string) =>
+      this.emit({ type: 'quality', warning: String(name), active: true }),
+    );
+    this.listen('warning-cleared', (name: string) =>
+      this.emit({ type: 'quality', warning: String(name), active: false }),
     );
   }
 

@@ -1,20 +1,30 @@
-import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, Injector, computed, inject, signal } from '@angular/core';
 import { Observable, finalize, tap } from 'rxjs';
 
-import { ApiError } from '../../core/api/api-error';
-import { AuthService } from '../../core/auth/auth-service';
-import { Quote } from '../../core/billing/billing';
+import { ApiError } from '../api/api-error';
+import { AuthService } from '../auth/auth-service';
+import { Quote } from '../billing/billing';
+import { BillingApi } from '../billing/billing-api';
 import {
   CALL_STATUS_LABELS,
   CallNote,
   CallView,
   isOlderCall,
   isTerminalStatus,
-} from '../../core/calls/call';
-import { CallsApi } from '../../core/calls/calls-api';
-import { RealtimeService } from '../../core/realtime/realtime-service';
+} from '../calls/call';
+import { CallsApi } from '../calls/calls-api';
+import { RealtimeService } from '../realtime/realtime-service';
 import { billableSeconds, costOfSeconds } from './call-cost';
-import { DialRequest, VoiceCall, VoiceCallEvent, VoiceDevice } from './voice-device';
+import { SimulatedVoiceDevice } from './simulated-voice-device';
+import { TwilioVoiceDevice } from './twilio-voice-device';
+import {
+  DialRequest,
+  QUALITY_WARNING_LABELS,
+  VoiceCall,
+  VoiceCallEvent,
+  VoiceDevice,
+  VoiceDeviceKind,
+} from './voice-device';
 
 /** How often the running timer and cost are recomputed. */
 export const TICK_MS = 250;
@@ -28,7 +38,7 @@ export type DialerPhase = 'idle' | 'connecting' | 'active' | 'ended';
 
 /** The normalized state the UI shows (and e2e reads as `data-status`). */
 export type DialerStatus =
-  'idle' | 'dialing' | 'ringing' | 'in_progress' | 'hung_up' | 'ending' | 'ended' | 'failed';
+  'idle' | 'dialing' | 'ringing' | 'in_progress' | 'ending' | 'ended' | 'failed';
 
 interface SessionState {
   phase: DialerPhase;
@@ -43,8 +53,16 @@ interface SessionState {
   digits: string;
   /** The device failed to place the call, or reported an error. */
   error: string | null;
-  /** The local side hung up the simulated call (the server call runs its own schedule). */
-  hungUpLocally: boolean;
+  /** `POST /api/calls/:id/hangup` was sent: the server's end is on its way. */
+  hangingUp: boolean;
+  /** The hang-up request failed (the provider refused, or the api could not be reached). */
+  hangupError: string | null;
+  /** Picked up again from the server (after a reload): no device leg to mute or send tones on. */
+  restored: boolean;
+  /** Call-quality warnings the device reports now (`high-rtt`, `low-mos`…). */
+  qualityWarnings: readonly string[];
+  /** Why the server cannot end this call (its provider has no way): hang-up is off, with this. */
+  hangupUnsupportedReason: string | null;
   /** The device's leg ended (Twilio) before the server said how. */
   deviceEnded: boolean;
   /** Elapsed seconds frozen when the local view stopped before the server's end. */
@@ -63,7 +81,11 @@ const IDLE: SessionState = {
   muted: false,
   digits: '',
   error: null,
-  hungUpLocally: false,
+  hangingUp: false,
+  hangupError: null,
+  restored: false,
+  qualityWarnings: [],
+  hangupUnsupportedReason: null,
   deviceEnded: false,
   frozenElapsed: null,
   noteSaving: false,
@@ -72,15 +94,25 @@ const IDLE: SessionState = {
 };
 
 /**
- * One call of the dialer, as signals. The status follows the server's normalized call state
+ * The agent's call, owned by the app (one per signed-in console, not per page): the dialer, the
+ * call bar shown on every page, history and the dashboard all read and drive this one session, so
+ * navigating never drops the call, and a second call cannot start while one is live. After a
+ * reload `restore()` finds the agent's live call on the server again.
+ *
+ * One call, as signals. The status follows the server's normalized call state
  * (socket `call:updated`: dialing → ringing → in progress → ended with the reason); the device's
  * own events only bring what the server cannot know (local mute, SDK errors). The timer runs from
  * `answeredAt`; the running cost is the quote's rate applied to the billed seconds so far (BigInt).
  */
-@Injectable()
-export class DialerSession {
+@Injectable({ providedIn: 'root' })
+export class VoiceSession {
   private readonly api = inject(CallsApi);
+  private readonly billing = inject(BillingApi);
   private readonly auth = inject(AuthService);
+  private readonly injector = inject(Injector);
+  private restoring = false;
+  /** Quality warnings reported before the server's call was known (Twilio): sent once it is. */
+  private pendingQuality: { warning: string; cleared: boolean }[] = [];
 
   private readonly state = signal<SessionState>(IDLE);
   private readonly now = signal(Date.now());
@@ -99,7 +131,22 @@ export class DialerSession {
   readonly muted = computed(() => this.state().muted);
   readonly digits = computed(() => this.state().digits);
   readonly error = computed(() => this.state().error);
-  readonly hungUpLocally = computed(() => this.state().hungUpLocally);
+  readonly hangingUp = computed(() => this.state().hangingUp);
+  readonly hangupError = computed(() => this.state().hangupError);
+  readonly restored = computed(() => this.state().restored);
+  readonly hangupUnsupportedReason = computed(() => this.state().hangupUnsupportedReason);
+  readonly qualityWarnings = computed(() => this.state().qualityWarnings);
+  /** The warnings in words, for the badge (empty: the call sounds fine). */
+  readonly qualityLabel = computed(() =>
+    this.state()
+      .qualityWarnings.map((w) => QUALITY_WARNING_LABELS[w] ?? w)
+      .join(', '),
+  );
+  /** Who is on the other end: the contact's name, else the number. */
+  readonly counterpart = computed(() => {
+    const { call, request } = this.state();
+    return { name: call?.contact?.name ?? null, number: call?.to ?? request?.to ?? '' };
+  });
   readonly noteSaving = computed(() => this.state().noteSaving);
   readonly noteSaved = computed(() => this.state().noteSaved);
   readonly noteError = computed(() => this.state().noteError);
@@ -111,12 +158,11 @@ export class DialerSession {
   });
 
   readonly status = computed<DialerStatus>(() => {
-    const { phase, call, hungUpLocally, deviceEnded, error } = this.state();
+    const { phase, call, hangingUp, deviceEnded, error } = this.state();
     if (phase === 'idle') return 'idle';
     if (call && isTerminalStatus(call.status)) return 'ended';
-    if (hungUpLocally) return 'hung_up';
     if (!call) return error && phase === 'ended' ? 'failed' : deviceEnded ? 'ended' : 'dialing';
-    if (deviceEnded) return 'ending';
+    if (deviceEnded || hangingUp) return 'ending';
     if (call.status === 'ringing') return 'ringing';
     if (call.status === 'in_progress') return 'in_progress';
     return 'dialing';
@@ -133,8 +179,6 @@ export class DialerSession {
         return 'Ringing…';
       case 'in_progress':
         return 'In progress';
-      case 'hung_up':
-        return 'Hung up (simulated)';
       case 'ending':
         return 'Ending…';
       case 'failed':
@@ -194,28 +238,109 @@ export class DialerSession {
 
   /** DTMF and mute apply only while the call is in progress. */
   readonly inProgress = computed(() => this.status() === 'in_progress');
+  /** Mute and tones need the device's leg, which a reload loses. */
+  readonly canControlAudio = computed(() => this.inProgress() && !this.state().restored);
 
-  /** The call ended (server terminal status or local hang-up): time for the note form. */
+  /** The call ended (server terminal status, or the hang-up under way): time for the note form. */
   readonly wrapUp = computed(() => {
     const status = this.status();
-    return (status === 'ended' || status === 'hung_up' || status === 'ending') && !!this.call();
+    return (status === 'ended' || status === 'ending') && !!this.call();
   });
-
-  /** Whether hanging up ends the call at the provider (Twilio) or only the local view. */
-  readonly hangsUpAtProvider = computed(() => this.deviceKind() === 'twilio');
 
   constructor() {
     const realtime = inject(RealtimeService);
     const destroyRef = inject(DestroyRef);
     destroyRef.onDestroy(realtime.on('call:created', (call) => this.receive(call)));
     destroyRef.onDestroy(realtime.on('call:updated', (call) => this.receive(call)));
+    destroyRef.onDestroy(realtime.on('resync', () => this.refresh()));
     destroyRef.onDestroy(() => this.cleanUp());
   }
 
-  /** The device that places the next calls. */
+  /** The device that places the next calls (not while a call is live). */
   useDevice(device: VoiceDevice): void {
+    if (this.busy()) return;
     this.device = device;
     this.deviceKind.set(device.kind);
+  }
+
+  /** Chooses the browser (Twilio) or the simulated device; ignored while a call is live. */
+  selectDevice(kind: VoiceDeviceKind): void {
+    if (this.busy() || this.deviceKind() === kind) return;
+    this.useDevice(
+      kind === 'twilio'
+        ? this.injector.get(TwilioVoiceDevice)
+        : this.injector.get(SimulatedVoiceDevice),
+    );
+  }
+
+  /**
+   * Finds the signed-in user's live call on the server (after a reload, or a call placed in
+   * another tab) and follows it: the call bar shows again, and a second call stays blocked.
+   */
+  restore(): void {
+    const user = this.auth.user();
+    if (!user || this.state().phase !== 'idle' || this.restoring) return;
+    this.restoring = true;
+    this.api.liveCallOfMine(user.id).subscribe({
+      next: (call) => {
+        this.restoring = false;
+        if (call) this.follow(call);
+      },
+      error: () => (this.restoring = false),
+    });
+  }
+
+  /** Forgets everything (sign-out). */
+  clear(): void {
+    this.cleanUp();
+    this.pendingQuality = [];
+    this.state.set(IDLE);
+  }
+
+  /** Follows a live call this session did not place (restored from the server, or pushed). */
+  private follow(call: CallView): void {
+    if (this.state().phase !== 'idle' || isTerminalStatus(call.status)) return;
+    this.state.set({
+      ...IDLE,
+      phase: 'active',
+      request: { to: call.to, callerId: call.from ?? null },
+      dialedAt: Date.parse(call.createdAt),
+      restored: true,
+    });
+    this.adopt(call);
+    // Whether the server can end it (an Exotel call cannot): the detail says, naming the provider.
+    this.api.get(call.id).subscribe({
+      next: (detail) =>
+        this.state.update((s) =>
+          s.call?.id === call.id && detail.canHangUp === false
+            ? { ...s, hangupUnsupportedReason: detail.hangupUnsupportedReason ?? null }
+            : s,
+        ),
+      error: () => undefined,
+    });
+    // The rate prices the running cost.
+    this.billing.quote(call.to).subscribe({
+      next: (quote) =>
+        this.state.update((s) => (s.call?.id === call.id && !s.quote ? { ...s, quote } : s)),
+      error: () => undefined,
+    });
+  }
+
+  /** Fetches the followed call again (after a reconnect: pushes may have been missed). */
+  private refresh(): void {
+    const call = this.state().call;
+    if (!call || this.state().phase === 'idle') {
+      if (this.state().phase === 'idle') this.restore();
+      return;
+    }
+    if (isTerminalStatus(call.status) && call.costMicros !== null) return;
+    this.api.get(call.id).subscribe({
+      next: (fetched) => {
+        const { timeline: _timeline, ...view } = fetched;
+        this.receive(view);
+      },
+      error: () => undefined,
+    });
   }
 
   /** Places a call through the device; `quote` prices the running cost. */
@@ -237,7 +362,13 @@ export class DialerSession {
       return;
     }
     if (this.state().phase !== 'connecting' || this.state().request !== request) {
-      voiceCall.dispose(); // reset meanwhile
+      // Hung up (or reset) while it was being placed: end the call that was placed after all.
+      if (voiceCall.serverCall) {
+        this.api.hangUp(voiceCall.serverCall.id).subscribe({ error: () => undefined });
+      } else {
+        voiceCall.hangUp();
+      }
+      voiceCall.dispose();
       return;
     }
     this.voiceCall = voiceCall;
@@ -253,39 +384,45 @@ export class DialerSession {
     this.pushedWhileConnecting.clear();
   }
 
-  /** Ends the call (Twilio) or the local view of it (simulator). */
+  /**
+   * Ends the call: the browser's leg through the SDK (Twilio ends the dialed leg with it), or
+   * `POST /api/calls/:id/hangup` for a call placed by the server (simulator) or picked up again
+   * after a reload. The status changes when the server's push says how the call ended.
+   */
   hangUp(): void {
-    const { phase } = this.state();
+    const { phase, call, hangingUp } = this.state();
     if (phase === 'connecting') {
       this.state.update((s) => ({ ...s, phase: 'ended', error: 'Cancelled before it connected' }));
       return;
     }
-    if (phase !== 'active' || !this.voiceCall) return;
-    if (this.device?.hangsUpAtProvider) {
+    if (phase !== 'active' || hangingUp || this.state().hangupUnsupportedReason) return;
+    if (this.voiceCall && this.device?.hangsUpAtProvider) {
       this.voiceCall.hangUp();
       return;
     }
-    // Simulator: nothing to hang up on the server; stop the local view, keep following the call
-    // for its final cost.
-    this.state.update((s) => ({
-      ...s,
-      hungUpLocally: true,
-      muted: false,
-      frozenElapsed: this.elapsedSeconds(),
-    }));
-    this.stopTicker();
-    this.releaseDevice();
-    this.settle();
+    if (!call) return;
+    this.state.update((s) => ({ ...s, hangingUp: true, hangupError: null, muted: false }));
+    this.api.hangUp(call.id).subscribe({
+      next: (view) => this.receive(view),
+      error: (err: unknown) => {
+        this.state.update((s) => ({
+          ...s,
+          hangingUp: false,
+          hangupError: ApiError.message(err, 'Could not end the call.'),
+        }));
+        this.refresh(); // it may have ended meanwhile (409 "already ended")
+      },
+    });
   }
 
   toggleMute(): void {
-    if (!this.inProgress() || !this.voiceCall) return;
+    if (!this.canControlAudio() || !this.voiceCall) return;
     this.voiceCall.mute(!this.state().muted);
   }
 
   /** Sends DTMF digits; ignored unless the call is in progress. */
   sendDigits(digits: string): boolean {
-    if (!this.inProgress() || !this.voiceCall || !/^[0-9*#]+$/.test(digits)) return false;
+    if (!this.canControlAudio() || !this.voiceCall || !/^[0-9*#]+$/.test(digits)) return false;
     this.voiceCall.sendDigits(digits);
     this.state.update((s) => ({ ...s, digits: s.digits + digits }));
     return true;
@@ -314,9 +451,9 @@ export class DialerSession {
     );
   }
 
-  /** Back to idle, ready for the next call. */
+  /** Back to idle, ready for the next call (not while one is live). */
   reset(): void {
-    if (this.busy() && !this.state().hungUpLocally) return;
+    if (this.busy()) return;
     this.cleanUp();
     this.state.set(IDLE);
   }
@@ -328,7 +465,15 @@ export class DialerSession {
       this.pushedWhileConnecting.set(call.id, call);
       return;
     }
-    if (state.phase === 'idle') return;
+    if (state.phase === 'idle' || (state.phase === 'ended' && state.call?.id !== call.id)) {
+      // The user's own call placed elsewhere (another tab, the server): follow it.
+      const me = this.auth.user()?.id;
+      if (me && call.agent?.id === me && !isTerminalStatus(call.status) && !this.busy()) {
+        this.state.set(IDLE);
+        this.follow(call);
+      }
+      return;
+    }
     if (!state.call) {
       if (this.isOurs(call)) this.adopt(call);
       return;
@@ -353,12 +498,19 @@ export class DialerSession {
     const current = this.state().call;
     const merged = current && current.id === call.id ? { ...current, ...call } : call;
     this.state.update((s) => ({ ...s, call: merged }));
+    if (!current || current.id !== merged.id) this.flushQuality(merged.id);
     if (isTerminalStatus(merged.status)) {
       this.stopTicker();
       this.releaseDevice();
-      this.state.update((s) => ({ ...s, phase: 'ended', muted: false }));
+      this.state.update((s) => ({
+        ...s,
+        phase: 'ended',
+        muted: false,
+        hangingUp: false,
+        qualityWarnings: [],
+      }));
       this.settle();
-    } else if (merged.answeredAt && !this.state().hungUpLocally) {
+    } else if (merged.answeredAt) {
       this.startTicker();
     }
   }
@@ -371,6 +523,19 @@ export class DialerSession {
       case 'error':
         this.state.update((s) => ({ ...s, error: event.message }));
         return;
+      case 'quality': {
+        this.state.update((s) => ({
+          ...s,
+          qualityWarnings: event.active
+            ? [...s.qualityWarnings.filter((w) => w !== event.warning), event.warning]
+            : s.qualityWarnings.filter((w) => w !== event.warning),
+        }));
+        const report = { warning: event.warning, cleared: !event.active };
+        const call = this.state().call;
+        if (call) this.reportQuality(call.id, report);
+        else this.pendingQuality.push(report);
+        return;
+      }
       case 'ended': {
         // The server reports how the call ended; without a server call there is nothing to wait for.
         this.stopTicker();
@@ -410,6 +575,17 @@ export class DialerSession {
         error: () => undefined,
       });
     }, FINAL_COST_REFETCH_MS);
+  }
+
+  /** Stores a call-quality warning with the call (its timeline); best effort. */
+  private reportQuality(callId: string, report: { warning: string; cleared: boolean }): void {
+    this.api.reportQuality(callId, report).subscribe({ error: () => undefined });
+  }
+
+  private flushQuality(callId: string): void {
+    const pending = this.pendingQuality;
+    this.pendingQuality = [];
+    for (const report of pending) this.reportQuality(callId, report);
   }
 
   private startTicker(): void {

@@ -1,0 +1,57 @@
+import { Observable, Subscription } from 'rxjs';
+
+import { AuthService, isUnreachable } from './auth-service';
+import { UnreachableScreen } from './unreachable-screen';
+import { User } from './user';
+
+/** Waits between attempts to reach the api at start-up: 1 s, 2 s, 4 s, 8 s, then 15 s. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(15_000, 1000 * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * After the first `GET /api/auth/me` could not reach the api (answered `firstStatus`): tries
+ * again with backoff until the api answers, keeping `auth.unreachable` up to date for the retry
+ * screen. Null for an answer about the session (401, 403…): the guard then signs the user in
+ * again. Loaded only when needed, so that the initial bundle stays small.
+ */
+export function retryUntilReachable(
+  auth: AuthService,
+  firstStatus: number,
+): Observable<User | null> {
+  return new Observable<User | null>((subscriber) => {
+    let attempt = 0;
+    let wait: ReturnType<typeof setTimeout> | undefined;
+    let request: Subscription | undefined;
+    const done = (user: User | null) => {
+      subscriber.next(user);
+      subscriber.complete();
+    };
+    const attemptNow = () => {
+      clearTimeout(wait);
+      auth.wakeUp = null;
+      request = auth.loadMe().subscribe({ next: done, error: failed });
+    };
+    const schedule = (status: number) => {
+      attempt += 1;
+      const delay = retryDelayMs(attempt);
+      auth.unreachable.set({ attempt, retryAt: Date.now() + delay, status });
+      wait = setTimeout(attemptNow, delay);
+      auth.wakeUp = attemptNow;
+      const first = auth.onFirstUnreachable;
+      auth.onFirstUnreachable = null;
+      first?.(UnreachableScreen);
+    };
+    const failed = (error: unknown) => {
+      if (!isUnreachable(error) || !auth.isAuthenticated()) return done(null);
+      schedule(error.status);
+    };
+    schedule(firstStatus);
+    return () => {
+      request?.unsubscribe();
+      clearTimeout(wait);
+      auth.wakeUp = null;
+      auth.unreachable.set(null);
+    };
+  });
+}
