@@ -185,6 +185,28 @@ export class AppConfig {
   @Min(10)
   RECONCILE_AFTER_SECONDS = 900;
 
+  /** Where the worker stores copies of call recordings (local disk; relative to the working directory). */
+  @IsString()
+  @MinLength(1)
+  RECORDINGS_DIR = './data/recordings';
+
+  /** Attempts to copy a recording from its provider before it is marked failed. */
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  RECORDING_COPY_ATTEMPTS = 8;
+
+  /** First retry delay of a recording copy in ms; it doubles with every attempt (8 attempts ≈ 4 min). */
+  @IsInt()
+  @Min(1)
+  RECORDING_RETRY_DELAY_MS = 2000;
+
+  /** Lifetime of a signed recording URL handed to the console (an <audio src> cannot send a token). */
+  @IsInt()
+  @Min(10)
+  @Max(86400)
+  RECORDING_URL_TTL_SECONDS = 900;
+
   /** Exotel reports local times without a zone; this is the account's UTC offset. */
   @Matches(/^[+-]\d{2}:\d{2}$/, { message: 'EXOTEL_UTC_OFFSET must look like +05:30' })
   EXOTEL_UTC_OFFSET = '+05:30';
@@ -228,6 +250,9 @@ const NUMERIC_KEYS = new Set([
   'WEBHOOK_WORKER_CONCURRENCY',
   'RECONCILE_AFTER_SECONDS',
   'JOB_ATTEMPTS',
+  'RECORDING_COPY_ATTEMPTS',
+  'RECORDING_RETRY_DELAY_MS',
+  'RECORDING_URL_TTL_SECONDS',
   'JOB_RETRY_DELAY_MS',
 ]);
 

@@ -4,6 +4,7 @@ export enum QueueName {
   Simulator = 'simulator',
   Maintenance = 'maintenance',
   Campaigns = 'campaigns',
+  Recordings = 'recordings',
 }
 
 export const ALL_QUEUES = Object.values(QueueName);

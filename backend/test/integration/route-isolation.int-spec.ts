@@ -57,6 +57,7 @@ const FOREIGN_PATHS: Record<string, { id: (b: Foreign) => string; body?: unknown
   'GET /api/calls/:id': { id: (b) => b.callId },
   'PATCH /api/calls/:id': { id: (b) => b.callId, body: { note: 'Written by A' } },
   'POST /api/calls/:id/hangup': { id: (b) => b.callId },
+  'GET /api/calls/:id/recording': { id: (b) => b.callId },
   'POST /api/calls/:id/quality-warnings': { id: (b) => b.callId, body: { warning: 'high-rtt' } },
   'GET /api/contacts/:id': { id: (b) => b.contactId },
   'PATCH /api/contacts/:id': { id: (b) => b.contactId, body: { notes: 'Written by A' } },

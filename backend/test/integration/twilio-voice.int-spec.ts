@@ -81,7 +81,12 @@ describe('browser calls through Twilio: access token and the TwiML App voice web
       toNumber: '+14155550100',
       status: 'initiated',
     });
-    expect(twiml).toContain(`<Dial callerId="${VOICE.TWILIO_CALLER_ID}" timeLimit="3600">`);
+    expect(twiml).toContain(`<Dial callerId="${VOICE.TWILIO_CALLER_ID}" timeLimit="3600"`);
+    // Recorded from the answer; the recording is reported to its own signed callback (#16).
+    expect(twiml).toContain('record="record-from-answer-dual"');
+    expect(twiml).toContain(
+      `recordingStatusCallback="${stack.env.PUBLIC_BASE_URL}/api/webhooks/twilio/recording?callId=${call.id}"`,
+    );
     expect(twiml).toContain(
       `statusCallback="${stack.env.PUBLIC_BASE_URL}/api/webhooks/twilio/status?callId=${call.id}"`,
     );

@@ -254,7 +254,12 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
         [call.id],
       );
     expect(timeline).toEqual([
-      { raw_status: 'ringing', outcome: 'applied+enriched', facts: { recordingUrl: tricky } },
+      // The provider's recording URL stays on the call (server side), out of the timeline.
+      {
+        raw_status: 'ringing',
+        outcome: 'applied+enriched',
+        facts: { recording: 'provided', stored: 'recording' },
+      },
       { raw_status: oddStatus, outcome: 'unknown_status', facts: {} },
     ]);
   });

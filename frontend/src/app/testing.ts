@@ -53,8 +53,9 @@ export function makeCall(overrides: Partial<CallView> = {}): CallView {
     costMicros: '1234500',
     providerCostMicros: null,
     providerCurrency: null,
-    recordingUrl: null,
     hangupReason: 'Normal hangup',
+    hasRecording: false,
+    hasTranscript: false,
     ...overrides,
   };
 }

@@ -175,7 +175,9 @@ export class CallProgressService {
     const applied = outcome === 'applied';
     const changes: CallChanges = {};
 
-    if (!call.providerCallId && event.providerCallId) changes.providerCallId = event.providerCallId;
+    // A recording callback's CallSid is the parent leg's: it never names the call.
+    if (!call.providerCallId && event.providerCallId && !event.recordingOnly)
+      changes.providerCallId = event.providerCallId;
     if (applied && event.status) {
       changes.status = event.status;
       changes.rawStatus = event.rawStatus;
@@ -214,7 +216,7 @@ export class CallProgressService {
       rawStatus: event.rawStatus.slice(0, 64),
       status: event.status,
       applied,
-      outcome: enriched ? `${outcome}+enriched` : outcome,
+      outcome: event.recordingOnly ? 'recording' : enriched ? `${outcome}+enriched` : outcome,
       sequence: event.sequence ?? null,
       facts: serializableFacts(event),
       occurredAt: event.occurredAt,
@@ -322,6 +324,12 @@ export class CallProgressService {
 function serializableFacts(event: NormalizedEvent): Record<string, string | number> {
   const facts: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(event.facts)) {
+    // A provider's recording URL (often a presigned link) stays out of the timeline, which the
+    // API shows: the recording is served from Switchboard's own copy.
+    if (key === 'recordingUrl') {
+      if (value) facts.recording = 'provided';
+      continue;
+    }
     if (value !== undefined) facts[key] = typeof value === 'bigint' ? value.toString() : value;
   }
   return facts;

@@ -40,8 +40,13 @@ export class CallView {
   @ApiPropertyOptional({ type: String, nullable: true, description: 'micros' }) providerCostMicros:
     string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) providerCurrency: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) recordingUrl: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) hangupReason: string | null;
+  @ApiPropertyOptional({
+    description: 'History listing only: the call has a stored recording',
+  })
+  hasRecording?: boolean;
+  @ApiPropertyOptional({ description: 'History listing only: the call has a transcript' })
+  hasTranscript?: boolean;
 }
 
 export class CallEventView {
@@ -60,8 +65,58 @@ export class CallEventView {
   @ApiProperty() receivedAt: string;
 }
 
+export class TranscriptTurnView {
+  @ApiProperty({ description: 'agent, callee, or the provider’s own label' }) speaker: string;
+  @ApiProperty() text: string;
+  @ApiPropertyOptional({ type: Number, description: 'Seconds from the start of the recording' })
+  startSeconds?: number;
+}
+
+export class CallRecordingView {
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description:
+      'Switchboard URL of the stored copy, signed and short-lived (usable as an <audio src>); null until stored',
+  })
+  url: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) urlExpiresAt: string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) durationSeconds: number | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) contentType: string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) sizeBytes: number | null;
+  @ApiProperty({ enum: ['pending', 'stored', 'failed'] }) status: 'pending' | 'stored' | 'failed';
+  @ApiProperty() attempts: number;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Why the copy failed or is being retried (admins only)',
+  })
+  error: string | null;
+}
+
 export class CallDetailView extends CallView {
   @ApiProperty({ type: [CallEventView] }) timeline: CallEventView[];
+  @ApiPropertyOptional({ type: CallRecordingView, nullable: true })
+  recording: CallRecordingView | null;
+  @ApiPropertyOptional({ type: [TranscriptTurnView], nullable: true })
+  transcript: TranscriptTurnView[] | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) summary: string | null;
+  @ApiPropertyOptional({ type: Object, nullable: true }) extractedData: Record<
+    string,
+    unknown
+  > | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Who ended the call, as the provider says',
+  })
+  hangupBy: string | null;
+  @ApiProperty({
+    description:
+      "The provider's final figures and artifacts have arrived (or its deadline passed); until then the console shows Finalizing…",
+  })
+  final: boolean;
+  @ApiPropertyOptional({ type: String, nullable: true }) finalizedAt: string | null;
 }
 
 export class CallList {
@@ -101,7 +156,6 @@ export function toCallView(call: Call, agentName?: string | null): CallView {
     providerCostMicros:
       call.providerCostMicros === null ? null : call.providerCostMicros.toString(),
     providerCurrency: call.providerCurrency,
-    recordingUrl: call.recordingUrl,
     hangupReason: call.hangupReason,
   };
 }
@@ -114,8 +168,17 @@ export function toCallEventView(event: CallEvent): CallEventView {
     applied: event.applied,
     outcome: event.outcome,
     sequence: event.sequence,
-    facts: event.facts,
+    facts: withoutProviderUrls(event.facts),
     occurredAt: event.occurredAt.toISOString(),
     receivedAt: event.receivedAt.toISOString(),
   };
+}
+
+/** Timeline rows written before #16 may hold a provider's recording URL: never shown. */
+function withoutProviderUrls(
+  facts: Record<string, string | number | boolean | null>,
+): Record<string, string | number | boolean | null> {
+  if (!('recordingUrl' in facts)) return facts;
+  const { recordingUrl, ...rest } = facts;
+  return recordingUrl ? { ...rest, recording: 'provided' } : rest;
 }

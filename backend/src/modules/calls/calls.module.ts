@@ -13,10 +13,16 @@ import { CallRollupsService } from './call-rollups';
 import { CallsService } from './calls.service';
 import { VoiceController } from './voice.controller';
 import { VoiceService } from './voice.service';
+import { CallOutcomesService } from './call-outcomes.service';
+import { RecordingJobs } from '../recordings/recording-jobs';
+import { LocalDiskRecordingStorage, RecordingStorage } from '../recordings/recording-storage';
+import { RecordingUrls } from '../recordings/recording-urls';
+import { RecordingsController } from '../recordings/recordings.controller';
+import { RecordingsService } from '../recordings/recordings.service';
 
 @Module({
   imports: [ProvidersModule, BillingModule, WalletModule, ContactsModule, DncModule],
-  controllers: [CallsController, VoiceController, CallerIdsController],
+  controllers: [CallsController, VoiceController, CallerIdsController, RecordingsController],
   providers: [
     CallsService,
     CallPlacementService,
@@ -25,7 +31,20 @@ import { VoiceService } from './voice.service';
     CallRollupsService,
     CallControlService,
     CallQualityService,
+    CallOutcomesService,
+    RecordingJobs,
+    RecordingUrls,
+    RecordingsService,
+    { provide: RecordingStorage, useClass: LocalDiskRecordingStorage },
   ],
-  exports: [CallsService, CallProgressService, CallRollupsService, CallPlacementService],
+  exports: [
+    CallsService,
+    CallProgressService,
+    CallRollupsService,
+    CallPlacementService,
+    CallOutcomesService,
+    RecordingJobs,
+    RecordingStorage,
+  ],
 })
 export class CallsModule {}

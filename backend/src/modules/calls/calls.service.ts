@@ -14,6 +14,9 @@ import { Call } from './entities/call.entity';
 import { hydrate } from '../../database/raw-rows';
 import { Contact } from '../contacts/entities/contact.entity';
 import { DncService } from '../dnc/dnc.service';
+import { CallOutcomesService, isFinal, StoredOutcome } from './call-outcomes.service';
+import { RecordingUrls } from '../recordings/recording-urls';
+import { CallRecordingView } from './call-view';
 
 const DEFAULT_PAGE = 50;
 /** See namedContacts. */
@@ -36,6 +39,8 @@ export class CallsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly dnc: DncService,
+    private readonly outcomes: CallOutcomesService,
+    private readonly recordingUrls: RecordingUrls,
   ) {}
 
   async list(caller: AuthUser, query: ListCallsQuery): Promise<CallList> {
@@ -45,6 +50,10 @@ export class CallsService {
       .addSelect(['agent.id', 'agent.name'])
       .leftJoin('call.contact', 'contact')
       .addSelect(['contact.id', 'contact.name'])
+      // Whether each call of the page has a recording or transcript (by call_outcomes' key).
+      .leftJoin('call_outcomes', 'outcome', 'outcome.call_id = call.id')
+      .addSelect('outcome.recording_status', 'outcome_recording_status')
+      .addSelect('outcome.transcript IS NOT NULL', 'outcome_has_transcript')
       .orderBy('call.created_at', 'DESC')
       .addOrderBy('call.id', 'DESC')
       // limit, not take: the joins are many-to-one, and take would wrap the query in a DISTINCT
@@ -57,11 +66,16 @@ export class CallsService {
         cursorId: id,
       });
     }
-    const calls = await builder.getMany();
+    // Many-to-one joins only: raw rows and entities are aligned one to one.
+    const { entities: calls, raw } = await builder.getRawAndEntities();
     const page = calls.slice(0, limit);
     const last = page.at(-1);
     return {
-      items: page.map((call) => toCallView(call)),
+      items: page.map((call, index) => ({
+        ...toCallView(call),
+        hasRecording: raw[index]?.outcome_recording_status === 'stored',
+        hasTranscript: raw[index]?.outcome_has_transcript === true,
+      })),
       nextCursor:
         calls.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
     };
@@ -73,7 +87,39 @@ export class CallsService {
       where: { callId: call.id },
       order: { occurredAt: 'ASC', receivedAt: 'ASC' },
     });
-    return { ...toCallView(call), timeline: timeline.map(toCallEventView) };
+    const outcome = await this.outcomes.find(this.dataSource.manager, call.id);
+    return {
+      ...toCallView(call),
+      timeline: timeline.map(toCallEventView),
+      recording: this.recordingView(caller, call.id, outcome),
+      transcript: outcome?.transcript ?? null,
+      summary: outcome?.summary ?? null,
+      extractedData: outcome?.extractedData ?? null,
+      hangupBy: outcome?.hangupBy ?? null,
+      final: isFinal(call, outcome?.finalizedAt ?? null),
+      finalizedAt: outcome?.finalizedAt?.toISOString() ?? null,
+    };
+  }
+
+  /** The recording as the caller may see it: a signed Switchboard URL once stored, never the provider's. */
+  private recordingView(
+    caller: AuthUser,
+    callId: string,
+    outcome: StoredOutcome | null,
+  ): CallRecordingView | null {
+    if (!outcome?.recordingStatus) return null;
+    const stored = outcome.recordingStatus === 'stored';
+    const signed = stored ? this.recordingUrls.signedPath(callId) : null;
+    return {
+      url: signed?.url ?? null,
+      urlExpiresAt: signed?.expiresAt ?? null,
+      durationSeconds: outcome.recordingDurationSeconds,
+      contentType: outcome.recordingContentType,
+      sizeBytes: outcome.recordingSizeBytes,
+      status: outcome.recordingStatus,
+      attempts: outcome.recordingAttempts,
+      error: isAdminRole(caller.role) ? outcome.recordingLastError : null,
+    };
   }
 
   /** One call as the caller may see it, or 404 (also for another organization's call). */
@@ -169,6 +215,8 @@ export class CallsService {
       await this.namedContacts(caller, filters.q),
     )
       .leftJoin('call.agent', 'agent')
+      // What the provider learned after the call (one row per call, by its primary key).
+      .leftJoin('call_outcomes', 'outcome', 'outcome.call_id = call.id')
       .select([
         'call.id AS id',
         'call.created_at AS created_at',
@@ -184,6 +232,10 @@ export class CallsService {
         'call.billable_seconds AS duration_seconds',
         'call.cost_micros AS cost_micros',
         'call.hangup_reason AS hangup_reason',
+        'outcome.hangup_by AS hangup_by',
+        'call.disposition AS disposition',
+        'call.note AS note',
+        'outcome.summary AS summary',
       ])
       .orderBy('call.created_at', 'DESC')
       .addOrderBy('call.id', 'DESC')
@@ -213,6 +265,10 @@ export class CallsService {
       'duration_seconds',
       'cost_micros',
       'hangup_reason',
+      'hangup_by',
+      'disposition',
+      'note',
+      'summary',
     ]);
     let released = false;
     const release = () => {
@@ -281,16 +337,27 @@ export class CallsService {
                         WHERE found.organization_id = :organizationId AND found.numbers LIKE :number)`,
           { number: `%${search.digits}%` },
         );
-      } else if (search.name && namedContacts) {
-        builder.andWhere('call.contact_id = ANY(:namedContacts)', { namedContacts });
       } else if (search.name) {
-        // The contacts' names (their pg_trgm index), then those contacts' calls (their own index);
-        // deleted contacts too, as their calls still show their names.
-        builder.andWhere(
-          `call.contact_id IN (SELECT named.id FROM contacts named
-                                WHERE named.organization_id = :organizationId AND named.sort_name LIKE :name)`,
-          { name: `%${search.name}%` },
-        );
+        // Words said on the call (call_outcomes' GIN index over transcripts and summaries), or
+        // the contact's name.
+        const words = `call.id IN (SELECT said.call_id FROM call_outcomes said
+                         WHERE said.organization_id = :organizationId
+                           AND said.search @@ websearch_to_tsquery('simple', :words))`;
+        if (namedContacts) {
+          builder.andWhere(`(call.contact_id = ANY(:namedContacts) OR ${words})`, {
+            namedContacts,
+            words: filters.q.trim(),
+          });
+        } else {
+          // The contacts' names (their pg_trgm index), then those contacts' calls (their own
+          // index); deleted contacts too, as their calls still show their names.
+          builder.andWhere(
+            `(call.contact_id IN (SELECT named.id FROM contacts named
+                                   WHERE named.organization_id = :organizationId AND named.sort_name LIKE :name)
+              OR ${words})`,
+            { name: `%${search.name}%`, words: filters.q.trim() },
+          );
+        }
       }
     }
     return builder;

@@ -193,6 +193,7 @@ export class VoiceService {
       to: to.e164,
       timeLimitSeconds: call.timeLimitSeconds ?? 1,
       statusCallbackUrl: this.providers.statusCallbackUrl('twilio', call.id),
+      recordingStatusCallbackUrl: this.providers.recordingCallbackUrl('twilio', call.id),
     });
   }
 }

@@ -30,6 +30,41 @@ export interface CallFacts {
   hangupReason?: string;
 }
 
+/** One turn of a call's transcript. */
+export interface TranscriptTurn {
+  /** `agent` (the AI agent or the person who placed the call), `callee`, or the provider's own label. */
+  speaker: string;
+  text: string;
+  /** Seconds from the start of the recording, when the provider says. */
+  startSeconds?: number;
+}
+
+/** A recording as the provider offers it: its URL never leaves the server. */
+export interface ProviderRecording {
+  /** Where the worker fetches it (with the provider's credentials where needed). */
+  url: string;
+  durationSeconds?: number;
+  /** Expected content type (the fetch's own Content-Type wins). */
+  contentType?: string;
+  /** The provider's id of the recording (Twilio RecordingSid). */
+  providerRecordingId?: string;
+}
+
+/**
+ * What the provider learned about the call besides its status: stored once per call, as late
+ * enrichment (a call may already be terminal when they arrive).
+ */
+export interface CallArtifacts {
+  recording?: ProviderRecording;
+  transcript?: TranscriptTurn[];
+  summary?: string;
+  extractedData?: Record<string, unknown>;
+  /** Who ended the call, as the provider names it (Bolna `Callee`, Twilio…). */
+  hangupBy?: string;
+  /** A recording was expected and the provider says there is none (Twilio `absent`/`failed`). */
+  recordingUnavailable?: string;
+}
+
 /** One provider event in Switchboard's terms. */
 export interface NormalizedEvent {
   /** Identity of this event for deduplication: the same delivery twice has the same key. */
@@ -47,6 +82,18 @@ export interface NormalizedEvent {
   sequence?: number;
   occurredAt: Date;
   facts: CallFacts;
+  /** Recording, transcript, summary… when this event carries them. */
+  artifacts?: CallArtifacts;
+  /**
+   * This is the provider's last word on the call: its final figures and artifacts have arrived
+   * (Bolna `completed`, Exotel's terminal callback, Twilio's recording callback…).
+   */
+  final?: boolean;
+  /**
+   * An event about the call's recording only (Twilio's recordingStatusCallback): it carries no
+   * status, and its CallSid (the parent leg of a `<Dial>`) must not name the call.
+   */
+  recordingOnly?: boolean;
 }
 
 export interface PlaceCallRequest {

@@ -33,6 +33,13 @@ export class ProviderRegistry {
     );
   }
 
+  /** Twilio's recordingStatusCallback for a call (signed like the status callback). */
+  recordingCallbackUrl(provider: 'twilio', callId: string): string {
+    const target = new URL(`/api/webhooks/${provider}/recording`, this.config.PUBLIC_BASE_URL);
+    target.searchParams.set('callId', callId);
+    return target.toString();
+  }
+
   /** The status-callback URL a provider is told for a call (the secret token or call id it needs included). */
   statusCallbackUrl(provider: ProviderName, callId: string): string {
     const url = (path: string) => new URL(path, this.config.PUBLIC_BASE_URL);

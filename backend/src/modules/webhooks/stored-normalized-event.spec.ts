@@ -26,6 +26,28 @@ describe('stored normalized events', () => {
     expect(deserializeNormalizedEvent(serializeNormalizedEvent(event))).toEqual(event);
   });
 
+  it('carry the call outcome (artifacts) and finality through storage', () => {
+    const withOutcome: NormalizedEvent = {
+      ...event,
+      final: true,
+      artifacts: {
+        recording: {
+          url: 'https://example.test/r.mp3',
+          contentType: 'audio/mpeg',
+          durationSeconds: 61,
+        },
+        transcript: [
+          { speaker: 'agent', text: 'Hello', startSeconds: 0 },
+          { speaker: 'callee', text: 'Hi' },
+        ],
+        summary: 'A greeting',
+        extractedData: { interested: true },
+        hangupBy: 'Callee',
+      },
+    };
+    expect(deserializeNormalizedEvent(serializeNormalizedEvent(withOutcome))).toEqual(withOutcome);
+  });
+
   it('keep the cost as a decimal string', () => {
     expect(JSON.parse(serializeNormalizedEvent(event)).facts.providerCostMicros).toBe('12345');
   });

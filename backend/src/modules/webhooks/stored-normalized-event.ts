@@ -1,5 +1,16 @@
 import { CALL_STATUSES, CallStatus } from '../calls/call-status';
-import { CallFacts, NormalizedEvent, WebhookParseError } from '../providers/provider-adapter';
+import {
+  CallArtifacts,
+  CallFacts,
+  NormalizedEvent,
+  WebhookParseError,
+} from '../providers/provider-adapter';
+import {
+  compactArtifacts,
+  extractedDataOf,
+  parseTurnObjects,
+  recordingOf,
+} from '../providers/call-artifacts';
 
 /**
  * A normalized event as Switchboard stores it (reconciliation's answers, calls never placed): JSON,
@@ -48,7 +59,46 @@ export function deserializeNormalizedEvent(raw: string): NormalizedEvent {
   if (event.parentProviderCallId !== undefined)
     result.parentProviderCallId = text(event.parentProviderCallId, 'parentProviderCallId');
   if (event.sequence !== undefined) result.sequence = integer(event.sequence, 'sequence');
+  if (event.artifacts !== undefined) {
+    const artifacts = readArtifacts(record(event.artifacts, 'artifacts'));
+    if (artifacts) result.artifacts = artifacts;
+  }
+  if (event.final === true) result.final = true;
+  if (event.recordingOnly === true) result.recordingOnly = true;
   return result;
+}
+
+/** Artifacts as stored, read through the same bounds the adapters apply. */
+function readArtifacts(artifacts: Record<string, unknown>): CallArtifacts | undefined {
+  const recording =
+    artifacts.recording === undefined
+      ? undefined
+      : record(artifacts.recording, 'artifacts.recording');
+  const optionalText = (value: unknown, name: string) =>
+    value === undefined ? undefined : text(value, name);
+  return compactArtifacts({
+    recording: recording
+      ? recordingOf(recording.url, {
+          ...(typeof recording.durationSeconds === 'number'
+            ? { durationSeconds: recording.durationSeconds }
+            : {}),
+          ...(typeof recording.contentType === 'string'
+            ? { contentType: recording.contentType }
+            : {}),
+          ...(typeof recording.providerRecordingId === 'string'
+            ? { providerRecordingId: recording.providerRecordingId }
+            : {}),
+        })
+      : undefined,
+    transcript: parseTurnObjects(artifacts.transcript),
+    summary: optionalText(artifacts.summary, 'artifacts.summary'),
+    extractedData: extractedDataOf(artifacts.extractedData),
+    hangupBy: optionalText(artifacts.hangupBy, 'artifacts.hangupBy'),
+    recordingUnavailable: optionalText(
+      artifacts.recordingUnavailable,
+      'artifacts.recordingUnavailable',
+    ),
+  });
 }
 
 function readFacts(facts: Record<string, unknown>): CallFacts {

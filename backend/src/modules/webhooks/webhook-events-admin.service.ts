@@ -1,3 +1,4 @@
+import { redactRecordingUrls } from './redact-recording-urls';
 import { PageQuery } from '../../common/page-query';
 import { InjectQueue } from '@nestjs/bullmq';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
@@ -64,7 +65,7 @@ const toView = (event: WebhookEvent): WebhookEventView => ({
   processedAt: event.processedAt?.toISOString() ?? null,
   callId: event.callId,
   contentType: event.contentType,
-  rawBody: event.rawBody,
+  rawBody: redactRecordingUrls(event.rawBody),
   headers: event.headers,
 });
 

@@ -11,6 +11,8 @@ import { NormalizedEvent, ProviderName } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { PROCESS_WEBHOOK_EVENT, ProcessWebhookEventJob } from './webhook-job';
 import { serializeNormalizedEvent } from './stored-normalized-event';
+import { CallOutcomesService } from '../calls/call-outcomes.service';
+import { RecordingJobs } from '../recordings/recording-jobs';
 
 const SWEEP_BATCH = 1000;
 const RECONCILE_BATCH = 100;
@@ -27,6 +29,8 @@ export class WebhookMaintenanceService {
     @InjectQueue(QueueName.WebhookEvents) private readonly queue: Queue<ProcessWebhookEventJob>,
     private readonly providers: ProviderRegistry,
     private readonly config: AppConfig,
+    private readonly outcomes: CallOutcomesService,
+    private readonly recordingJobs: RecordingJobs,
   ) {}
 
   /** Re-enqueues events left unprocessed for longer than `olderThanSeconds` whose job is gone. */
@@ -47,6 +51,11 @@ export class WebhookMaintenanceService {
     }
     if (enqueued)
       this.logger.warn(`sweeper re-enqueued ${enqueued} webhook event(s) whose job was lost`);
+    // Recordings whose copy job was lost (Redis away at the commit): their job is added again
+    // (a job still waiting for its retry keeps its id, so this adds nothing then).
+    await this.recordingJobs.enqueue(
+      await this.outcomes.pendingRecordings(this.dataSource.manager, 10 * 60),
+    );
     return enqueued;
   }
 
@@ -86,6 +95,31 @@ export class WebhookMaintenanceService {
       } catch (error) {
         this.logger.warn(
           `reconciliation of call ${call.id} (${call.provider}) failed: ${(error as Error).message}`,
+        );
+      }
+    }
+    return reported + (await this.reconcileOutcomes());
+  }
+
+  /**
+   * Ended calls whose provider's final word (Bolna's `completed`, Twilio's recording…) is overdue:
+   * the provider is asked once their deadline passed; what it answers (artifacts, final figures)
+   * goes through the pipeline like a webhook. The call is final at its deadline regardless.
+   */
+  private async reconcileOutcomes(): Promise<number> {
+    let reported = 0;
+    for (const call of await this.outcomes.overdue(this.dataSource.manager, RECONCILE_BATCH)) {
+      const adapter = this.providers.get(call.provider);
+      if (!adapter.isEnabled()) continue;
+      try {
+        const state = await adapter.fetchCallState(call.providerCallId);
+        if (!state || (!state.artifacts && !state.final)) continue;
+        const about = `${call.provider}/${call.providerCallId}/outcome`;
+        if (await this.record(call.provider, about, { ...state, callId: call.callId }))
+          reported += 1;
+      } catch (error) {
+        this.logger.warn(
+          `reconciliation of call ${call.callId}'s outcome (${call.provider}) failed: ${(error as Error).message}`,
         );
       }
     }

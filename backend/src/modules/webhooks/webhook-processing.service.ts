@@ -27,6 +27,8 @@ import {
   TimelineEntry,
 } from '../calls/call-progress.service';
 import { Call } from '../calls/entities/call.entity';
+import { CallOutcomesService, OutcomeEvent, OutcomePlan } from '../calls/call-outcomes.service';
+import { RecordingJobs } from '../recordings/recording-jobs';
 import { toCallView } from '../calls/call-view';
 import { NormalizedEvent, WebhookParseError } from '../providers/provider-adapter';
 import { ProviderRegistry } from '../providers/provider-registry';
@@ -77,11 +79,17 @@ interface AppliedBatch {
   lockedCalls: Call[];
   /** Each locked call by id: its state once the whole batch is applied. */
   finalState: Map<string, Call>;
+  /** Events that carry a call outcome (artifacts) or the provider's final word. */
+  outcomeEvents: OutcomeEvent[];
+  /** The outcomes' write, once planned (storeOutcomes). */
+  outcomes?: OutcomePlan;
 }
 
 /** What a committed batch publishes. */
 interface CommittedBatch {
   states: Call[];
+  /** Calls whose provider recording is to be copied now. */
+  recordingsToCopy: string[];
   balances: Map<string, { balanceMicros: bigint; heldMicros: bigint }>;
   shortfalls: { callId: string; micros: bigint }[];
 }
@@ -113,6 +121,8 @@ export class WebhookProcessingService {
     private readonly billing: CallBillingService,
     private readonly wallets: WalletService,
     private readonly contacts: ContactsService,
+    private readonly outcomes: CallOutcomesService,
+    private readonly recordingJobs: RecordingJobs,
     config: AppConfig,
   ) {
     this.simple = {
@@ -154,6 +164,7 @@ export class WebhookProcessingService {
           hintedCalls, // absent when the hinted calls were not locked
         );
         const applied = this.applyTransitions(ready, calls, results);
+        await this.storeOutcomes(manager, applied);
         // Calls that ended are priced first (their wallets locked), so each cost is written with
         // its call; the money moves in the last statement before the commit.
         const plan = await this.billing.priceEndedCalls(manager, applied.lockedCalls);
@@ -293,6 +304,7 @@ export class WebhookProcessingService {
       states: [],
       lockedCalls,
       finalState: new Map(lockedCalls.map((call) => [call.id, call])),
+      outcomeEvents: [],
     };
     ready.forEach(({ stored, event }, index) => {
       const call = calls[index];
@@ -310,6 +322,8 @@ export class WebhookProcessingService {
         receivedAt: stored.receivedAt,
       });
       applied.timeline.push(result.timeline);
+      if (event.artifacts || event.final || result.ended)
+        applied.outcomeEvents.push({ call, event, timeline: result.timeline });
       if (result.changed) applied.changedCalls.set(call.id, call);
       if (result.applied || result.enriched) applied.states.push({ ...call } as Call);
       if (result.ended && call.contactId)
@@ -324,10 +338,25 @@ export class WebhookProcessingService {
     return applied;
   }
 
-  /** The batch's one write: changed calls, timeline, contacts' last call, events processed. */
+  /**
+   * Late enrichment: the recording, transcript, summary… an event carries, stored once per call
+   * (call_outcomes), and the provider's final word. Their timeline rows say what they stored; a
+   * call whose outcome changed is published. Money is not touched. Only batches with such events
+   * read anything (one statement).
+   */
+  private async storeOutcomes(manager: EntityManager, applied: AppliedBatch): Promise<void> {
+    applied.outcomes = await this.outcomes.plan(manager, applied.outcomeEvents);
+    const published = new Set(applied.states.map((state) => state.id));
+    for (const callId of applied.outcomes.changedCallIds)
+      if (!published.has(callId))
+        applied.states.push({ ...applied.finalState.get(callId)! } as Call);
+  }
+
+  /** The batch's one write: changed calls, timeline, outcomes, contacts' last call, events processed. */
   private batchWrite(applied: AppliedBatch): SqlWrite | null {
     return combineWrites([
       ...this.progress.progressWrites([...applied.changedCalls.values()], applied.timeline),
+      applied.outcomes?.write ?? null,
       this.contacts.lastCalledWrite(applied.touches),
       processedWrite(applied.processed),
     ]);
@@ -349,7 +378,12 @@ export class WebhookProcessingService {
       if (settlement.shortfallMicros > 0n)
         shortfalls.push({ callId, micros: settlement.shortfallMicros });
     }
-    return { states, balances: settled.balances, shortfalls };
+    return {
+      states,
+      recordingsToCopy: applied.outcomes?.recordingsToCopy ?? [],
+      balances: settled.balances,
+      shortfalls,
+    };
   }
 
   /**
@@ -388,7 +422,14 @@ export class WebhookProcessingService {
   }
 
   /** After the commit; a failure here must not make the (committed) jobs retry. */
-  private async publish({ states, balances, shortfalls }: CommittedBatch): Promise<void> {
+  private async publish({
+    states,
+    recordingsToCopy,
+    balances,
+    shortfalls,
+  }: CommittedBatch): Promise<void> {
+    // At once: Exotel's links expire within minutes. A lost enqueue is found by the sweep.
+    await this.recordingJobs.enqueue(recordingsToCopy);
     try {
       for (const state of states) {
         this.realtime.publish({

@@ -6,6 +6,7 @@ import { WalletModule } from '../wallet/wallet.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { SimulatorDeliveryProcessor } from '../providers/simulator/simulator-delivery.processor';
 import { MaintenanceProcessor } from './maintenance.processor';
+import { RecordingCopyProcessor } from '../recordings/recording-copy.processor';
 import { WebhookEventBatcher } from './webhook-event-batcher';
 import { WebhookEventsProcessor } from './webhook-events.processor';
 import { WebhookMaintenanceService } from './webhook-maintenance.service';
@@ -21,6 +22,7 @@ import { WebhookProcessingService } from './webhook-processing.service';
     WebhookEventsProcessor,
     MaintenanceProcessor,
     SimulatorDeliveryProcessor,
+    RecordingCopyProcessor,
   ],
   exports: [WebhookProcessingService, WebhookMaintenanceService],
 })

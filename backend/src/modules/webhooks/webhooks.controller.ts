@@ -25,6 +25,14 @@ export class WebhooksController {
     return this.receive('twilio', request);
   }
 
+  /** `<Dial record>`'s recordingStatusCallback: signed like the status callback. */
+  @Post('twilio/recording')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'Stored (or a duplicate); processed asynchronously' })
+  twilioRecording(@Req() request: RequestWithRawBody) {
+    return this.receive('twilio', request);
+  }
+
   @Post('exotel/status')
   @HttpCode(200)
   exotelStatus(@Req() request: RequestWithRawBody) {

@@ -162,6 +162,9 @@ describe('BolnaAdapter', () => {
             'https://bolna-recordings-india.s3.ap-south-1.amazonaws.com/plivo/7d970954-f0ad-492e-90bd-3c6b9e060f7b.mp3',
           hangupReason: 'Call recipient hungup',
         },
+        // The outcome (recording, transcript…) is read in call-artifacts.spec.ts.
+        artifacts: expect.any(Object),
+        final: true,
       });
     });
 

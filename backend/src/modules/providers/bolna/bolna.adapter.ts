@@ -3,6 +3,7 @@ import { decimalToMicros } from '../../../common/money';
 import { AppConfig } from '../../../config/app-config';
 import { isTerminal } from '../../calls/call-status';
 import {
+  CallArtifacts,
   CallFacts,
   HangupTarget,
   IncomingWebhook,
@@ -23,6 +24,13 @@ import {
   trimBaseUrl,
 } from '../provider-http';
 import { mapProviderStatus, statusToken } from '../provider-status-map';
+import {
+  compactArtifacts,
+  extractedDataOf,
+  parseSpeakerLines,
+  parseTurnObjects,
+  recordingOf,
+} from '../call-artifacts';
 
 /**
  * Bolna: AI voice agent calls. Its webhook is the execution object, posted on every status
@@ -180,6 +188,12 @@ export function parseExecution(
     facts.hangupReason = textField(telephony.hangup_reason) ?? rawStatus;
   }
 
+  // Final: `completed` (post-processing done) or an ending without conversation. Not
+  // `call-disconnected`, whose transcript may be partial and whose figures are empty.
+  const final =
+    status !== null && isTerminal(status) && statusToken(rawStatus) !== 'call_disconnected';
+  const artifacts = final ? executionArtifacts(body, telephony) : undefined;
+
   const context = isRecord(body.context_details) ? body.context_details : {};
   const recipient = isRecord(context.recipient_data) ? context.recipient_data : {};
   const userData = isRecord(body.user_data) ? body.user_data : {};
@@ -191,7 +205,33 @@ export function parseExecution(
     status,
     occurredAt: parseNaiveUtc(body.updated_at) ?? new Date(),
     facts,
+    ...(artifacts ? { artifacts } : {}),
+    ...(final ? { final } : {}),
   };
+}
+
+/**
+ * The execution's outcome: the transcript (one `assistant: …\nuser: …` string, or turn objects),
+ * `summary`, `extracted_data`, `telephony_data.recording_url` and `hangup_by`.
+ */
+function executionArtifacts(
+  body: Record<string, unknown>,
+  telephony: Record<string, unknown>,
+): CallArtifacts | undefined {
+  const transcript =
+    typeof body.transcript === 'string'
+      ? parseSpeakerLines(body.transcript)
+      : parseTurnObjects(body.transcript);
+  const duration = Number(textField(telephony.duration) ?? body.conversation_duration);
+  return compactArtifacts({
+    recording: recordingOf(telephony.recording_url ?? body.recording_url, {
+      ...(Number.isFinite(duration) && duration > 0 ? { durationSeconds: duration } : {}),
+    }),
+    transcript,
+    summary: textField(body.summary),
+    extractedData: extractedDataOf(body.extracted_data),
+    hangupBy: textField(telephony.hangup_by),
+  });
 }
 
 /**

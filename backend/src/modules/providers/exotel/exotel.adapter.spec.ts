@@ -172,6 +172,9 @@ describe('ExotelAdapter', () => {
           recordingUrl:
             'https://s3-ap-southeast-1.amazonaws.com/exotelrecordings/acmeconsole1/308709479de1d2c28738bc150b909fee.mp3',
         },
+        // The outcome (recording, transcript…) is read in call-artifacts.spec.ts.
+        artifacts: expect.any(Object),
+        final: true,
       });
     });
 
@@ -391,6 +394,9 @@ describe('ExotelAdapter', () => {
             recordingUrl:
               'https://s3-ap-southeast-1.amazonaws.com/exotelrecordings/acmeconsole1/308709479de1d2c28738bc150b909fee.mp3',
           },
+          // The outcome (recording, transcript…) is read in call-artifacts.spec.ts.
+          artifacts: expect.any(Object),
+          final: true,
         });
       });
 

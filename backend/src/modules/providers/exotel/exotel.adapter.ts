@@ -23,6 +23,7 @@ import {
   trimBaseUrl,
 } from '../provider-http';
 import { mapProviderStatus, statusToken } from '../provider-status-map';
+import { compactArtifacts, recordingOf } from '../call-artifacts';
 
 const EXOTEL_NO_HANGUP =
   'Exotel has no documented API to end a call placed with Calls/connect; it ends when a party hangs up or at its time limit';
@@ -101,7 +102,8 @@ export class ExotelAdapter implements ProviderAdapter {
     const facts: CallFacts = {};
     const recordingUrl = textField(body.RecordingUrl);
     if (recordingUrl) facts.recordingUrl = recordingUrl;
-    if (status && isTerminal(status)) {
+    const ended = status !== null && isTerminal(status);
+    if (ended) {
       const duration = wholeSeconds(body.ConversationDuration);
       if (duration === null) {
         throw new WebhookParseError(
@@ -122,7 +124,26 @@ export class ExotelAdapter implements ProviderAdapter {
       status,
       occurredAt: this.parseLocalTime(body.DateUpdated) ?? new Date(),
       facts,
+      ...this.outcome(body.RecordingUrl, facts.durationSeconds, ended),
     };
+  }
+
+  /**
+   * The recording (a presigned link that expires: the worker copies it at once) and finality: the
+   * terminal callback is Exotel's last word on the call (its price, from the Call Details API, is
+   * not what Switchboard bills).
+   */
+  private outcome(
+    recordingUrl: unknown,
+    durationSeconds: number | undefined,
+    ended: boolean,
+  ): Pick<NormalizedEvent, 'artifacts' | 'final'> {
+    const artifacts = compactArtifacts({
+      recording: recordingOf(recordingUrl, {
+        ...(durationSeconds ? { durationSeconds } : {}),
+      }),
+    });
+    return { ...(artifacts ? { artifacts } : {}), ...(ended ? { final: true } : {}) };
   }
 
   async placeCall(request: PlaceCallRequest): Promise<PlacedCall> {
@@ -213,6 +234,11 @@ export class ExotelAdapter implements ProviderAdapter {
       status,
       occurredAt: this.parseLocalTime(call.DateUpdated) ?? new Date(),
       facts,
+      ...this.outcome(
+        call.RecordingUrl,
+        facts.durationSeconds,
+        status !== null && isTerminal(status),
+      ),
     };
   }
 

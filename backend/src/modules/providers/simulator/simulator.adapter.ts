@@ -21,11 +21,26 @@ import {
   eventAt,
   hangUpPlan,
   planSimulatedCall,
+  SIMULATOR_HANGUP_REASON,
   SimulatedEvent,
   SimulatorPlan,
   SimulatorScenario,
 } from './simulator-plan';
 import { verifyStandardWebhook } from './simulator-signature';
+import { isTerminal } from '../../calls/call-status';
+import {
+  compactArtifacts,
+  extractedDataOf,
+  parseTurnObjects,
+  recordingOf,
+} from '../call-artifacts';
+import {
+  simulatedExtractedData,
+  simulatedSummary,
+  simulatedTranscript,
+  SimulatorTurn,
+  simulatorRecordingSignature,
+} from './simulator-outcome';
 
 /** The simulator's webhook body: what a small real provider would send. */
 export interface SimulatorWebhookBody {
@@ -36,7 +51,13 @@ export interface SimulatorWebhookBody {
   occurred_at: string;
   duration_seconds?: number;
   recording_url?: string;
+  recording_duration_seconds?: number;
   hangup_reason?: string;
+  /** Answered calls, on their end: what the call's "AI" learned. */
+  transcript?: SimulatorTurn[];
+  summary?: string;
+  extracted_data?: Record<string, unknown>;
+  hangup_by?: string;
 }
 
 export interface SimulatorDeliveryJob {
@@ -91,12 +112,28 @@ export class SimulatorAdapter implements ProviderAdapter {
     const occurredAt = new Date(body.occurred_at!);
     if (Number.isNaN(occurredAt.getTime()))
       throw new WebhookParseError('simulator webhook: occurred_at is not a date');
+    const status = mapProviderStatus('simulator', body.status);
+    const artifacts = compactArtifacts({
+      recording: recordingOf(body.recording_url, {
+        ...(typeof body.recording_duration_seconds === 'number'
+          ? { durationSeconds: body.recording_duration_seconds }
+          : {}),
+      }),
+      transcript: parseTurnObjects(
+        Array.isArray(body.transcript)
+          ? body.transcript.map((turn) => ({ ...turn, start: turn?.start_seconds }))
+          : undefined,
+      ),
+      summary: typeof body.summary === 'string' ? body.summary : undefined,
+      extractedData: extractedDataOf(body.extracted_data),
+      hangupBy: typeof body.hangup_by === 'string' ? body.hangup_by : undefined,
+    });
     return {
       dedupeKey: body.id!,
       providerCallId: body.call_id!,
       callId: typeof body.switchboard_call_id === 'string' ? body.switchboard_call_id : undefined,
       rawStatus: body.status!,
-      status: mapProviderStatus('simulator', body.status),
+      status,
       occurredAt,
       facts: {
         durationSeconds:
@@ -104,6 +141,9 @@ export class SimulatorAdapter implements ProviderAdapter {
         recordingUrl: body.recording_url,
         hangupReason: body.hangup_reason,
       },
+      ...(artifacts ? { artifacts } : {}),
+      // Its end carries everything it will ever say about the call.
+      ...(status && isTerminal(status) ? { final: true } : {}),
     };
   }
 
@@ -239,8 +279,39 @@ export class SimulatorAdapter implements ProviderAdapter {
       status: event.status,
       occurred_at: new Date(plan.placedAt + event.atMs).toISOString(),
       ...(event.durationSeconds !== undefined ? { duration_seconds: event.durationSeconds } : {}),
-      ...(event.recordingUrl ? { recording_url: event.recordingUrl } : {}),
       ...(event.hangupReason ? { hangup_reason: event.hangupReason } : {}),
+      ...(event.recordingUrl ? this.outcomeOf(plan.providerCallId, event) : {}),
+    };
+  }
+
+  /**
+   * An answered call's end: a recording the simulator serves itself (GET
+   * /api/simulator/recordings/…, signed), a transcript, a summary and extracted data.
+   */
+  private outcomeOf(providerCallId: string, event: SimulatedEvent): Partial<SimulatorWebhookBody> {
+    const seconds = Math.max(1, event.durationSeconds ?? 1);
+    const url = new URL(
+      `/api/simulator/recordings/${encodeURIComponent(providerCallId)}.wav`,
+      this.config.PUBLIC_BASE_URL,
+    );
+    url.searchParams.set('seconds', String(seconds));
+    url.searchParams.set(
+      'signature',
+      simulatorRecordingSignature(this.config.SIMULATOR_WEBHOOK_SECRET!, providerCallId, seconds),
+    );
+    const hangupBy =
+      event.hangupReason === SIMULATOR_HANGUP_REASON
+        ? 'agent'
+        : event.hangupReason === 'Time limit reached'
+          ? 'system'
+          : 'callee';
+    return {
+      recording_url: url.toString(),
+      recording_duration_seconds: seconds,
+      transcript: simulatedTranscript(seconds),
+      summary: simulatedSummary(seconds),
+      extracted_data: simulatedExtractedData(seconds),
+      hangup_by: hangupBy,
     };
   }
 

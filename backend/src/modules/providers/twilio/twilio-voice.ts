@@ -27,6 +27,11 @@ export interface DialTwimlOptions {
   timeLimitSeconds: number;
   /** Where the dialed leg reports its progress; carries Switchboard's call id in its query string. */
   statusCallbackUrl: string;
+  /**
+   * Where Twilio reports the recording of the call (recordingStatusCallback); the call is recorded
+   * from the answer, one channel per party, only when this is given.
+   */
+  recordingStatusCallbackUrl?: string;
 }
 
 /** `<Dial callerId timeLimit><Number statusCallback…>to</Number></Dial>`, escaped by the twilio library. */
@@ -41,6 +46,14 @@ export function buildDialTwiml(options: DialTwimlOptions): string {
   const dial = response.dial({
     callerId: options.callerId,
     timeLimit: Math.min(timeLimit, MAX_DIAL_TIME_LIMIT_SECONDS),
+    ...(options.recordingStatusCallbackUrl
+      ? {
+          record: 'record-from-answer-dual' as const,
+          recordingStatusCallback: options.recordingStatusCallbackUrl,
+          recordingStatusCallbackEvent: ['completed', 'absent'],
+          recordingStatusCallbackMethod: 'POST' as const,
+        }
+      : {}),
   });
   dial.number(
     {

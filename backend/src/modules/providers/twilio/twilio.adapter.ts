@@ -25,6 +25,10 @@ import {
   trimBaseUrl,
 } from '../provider-http';
 import { mapProviderStatus } from '../provider-status-map';
+import { compactArtifacts, recordingOf } from '../call-artifacts';
+
+/** The recording format fetched: Twilio serves WAV at the bare RecordingUrl and MP3 at `.mp3`. */
+const TWILIO_RECORDING_EXTENSION = '.mp3';
 
 /**
  * Twilio: browser calls placed by the Voice SDK. The dialed leg's status callbacks are
@@ -57,6 +61,9 @@ export class TwilioAdapter implements ProviderAdapter {
 
   parseWebhook(request: IncomingWebhook): NormalizedEvent {
     const body = request.body;
+    // recordingStatusCallback: RecordingSid/RecordingStatus and no CallStatus.
+    if (textField(body.RecordingStatus) && !textField(body.CallStatus))
+      return parseRecordingCallback(request);
     const callSid = textField(body.CallSid);
     if (!callSid) throw new WebhookParseError('Twilio status callback has no CallSid');
     const rawStatus = textField(body.CallStatus);
@@ -86,6 +93,8 @@ export class TwilioAdapter implements ProviderAdapter {
       sequence,
       occurredAt: parseRfc2822(body.Timestamp) ?? new Date(),
       facts,
+      // An ending without conversation has no recording to wait for: Twilio's last word.
+      ...(status && isTerminal(status) && status !== 'completed' ? { final: true } : {}),
     };
   }
 
@@ -230,4 +239,63 @@ function describeHangup(rawStatus: string, body: Record<string, unknown>): strin
     textField(body.ErrorMessage),
   ].filter(Boolean);
   return details.length ? `${rawStatus} (${details.join(', ')})` : rawStatus;
+}
+
+/**
+ * A `<Dial record>` recordingStatusCallback: AccountSid, CallSid (the call the recording belongs
+ * to: the parent leg of a `<Dial>`), RecordingSid, RecordingUrl (no extension), RecordingStatus
+ * (in-progress, completed, absent, failed), RecordingDuration (seconds), RecordingChannels,
+ * RecordingStartTime, RecordingSource, ErrorCode. Completed, absent and failed are final: Twilio
+ * says nothing more about the call's recording.
+ */
+function parseRecordingCallback(request: IncomingWebhook): NormalizedEvent {
+  const body = request.body;
+  const callSid = textField(body.CallSid);
+  if (!callSid) throw new WebhookParseError('Twilio recording callback has no CallSid');
+  const recordingSid = textField(body.RecordingSid);
+  const recordingStatus = textField(body.RecordingStatus)!.toLowerCase();
+  if (!recordingSid) {
+    throw new WebhookParseError(`Twilio recording callback for ${callSid} has no RecordingSid`);
+  }
+  const duration = parseSeconds(body.RecordingDuration, 'RecordingDuration');
+  const artifacts =
+    recordingStatus === 'completed'
+      ? compactArtifacts({
+          recording: recordingOf(
+            textField(body.RecordingUrl)?.replace(/\.(mp3|wav)$/i, '') + TWILIO_RECORDING_EXTENSION,
+            {
+              contentType: 'audio/mpeg',
+              ...(duration !== undefined ? { durationSeconds: duration } : {}),
+              providerRecordingId: recordingSid,
+            },
+          ),
+        })
+      : recordingStatus === 'absent' || recordingStatus === 'failed'
+        ? compactArtifacts({
+            recordingUnavailable: `Twilio recording ${recordingSid} ${recordingStatus}${
+              textField(body.ErrorCode) && textField(body.ErrorCode) !== '0'
+                ? ` (error ${textField(body.ErrorCode)})`
+                : ''
+            }`,
+          })
+        : undefined;
+  if (recordingStatus === 'completed' && !artifacts?.recording) {
+    throw new WebhookParseError(
+      `Twilio recording ${recordingSid} completed without a RecordingUrl`,
+    );
+  }
+  return {
+    dedupeKey: `recording:${recordingSid}:${recordingStatus}`,
+    providerCallId: callSid,
+    callId: textField(request.query.callId),
+    // Found by our call id, or as the parent leg of the dialed call it recorded.
+    parentProviderCallId: callSid,
+    rawStatus: `recording-${recordingStatus}`,
+    status: null,
+    occurredAt: parseRfc2822(body.RecordingStartTime) ?? new Date(),
+    facts: {},
+    ...(artifacts ? { artifacts } : {}),
+    ...(['completed', 'absent', 'failed'].includes(recordingStatus) ? { final: true } : {}),
+    recordingOnly: true,
+  };
 }

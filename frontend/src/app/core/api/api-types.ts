@@ -260,6 +260,38 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/calls/{id}/recording': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['RecordingsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/recordings/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['RecordingsController_signed'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/webhooks/twilio/status': {
     parameters: {
       query?: never;
@@ -270,6 +302,22 @@ export type paths = {
     get?: never;
     put?: never;
     post: operations['WebhooksController_twilioStatus'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhooks/twilio/recording': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['WebhooksController_twilioRecording'];
     delete?: never;
     options?: never;
     head?: never;
@@ -899,8 +947,11 @@ export type components = {
       /** @description micros */
       providerCostMicros?: string | null;
       providerCurrency?: string | null;
-      recordingUrl?: string | null;
       hangupReason?: string | null;
+      /** @description History listing only: the call has a stored recording */
+      hasRecording?: boolean;
+      /** @description History listing only: the call has a transcript */
+      hasTranscript?: boolean;
     };
     CallList: {
       items: components['schemas']['CallView'][];
@@ -959,6 +1010,26 @@ export type components = {
       occurredAt: string;
       receivedAt: string;
     };
+    CallRecordingView: {
+      /** @description Switchboard URL of the stored copy, signed and short-lived (usable as an <audio src>); null until stored */
+      url?: string | null;
+      urlExpiresAt?: string | null;
+      durationSeconds?: number | null;
+      contentType?: string | null;
+      sizeBytes?: number | null;
+      /** @enum {string} */
+      status: 'pending' | 'stored' | 'failed';
+      attempts: number;
+      /** @description Why the copy failed or is being retried (admins only) */
+      error?: string | null;
+    };
+    TranscriptTurnView: {
+      /** @description agent, callee, or the provider’s own label */
+      speaker: string;
+      text: string;
+      /** @description Seconds from the start of the recording */
+      startSeconds?: number;
+    };
     CallControlView: {
       id: string;
       /** @enum {string} */
@@ -996,9 +1067,21 @@ export type components = {
       /** @description micros */
       providerCostMicros?: string | null;
       providerCurrency?: string | null;
-      recordingUrl?: string | null;
       hangupReason?: string | null;
+      /** @description History listing only: the call has a stored recording */
+      hasRecording?: boolean;
+      /** @description History listing only: the call has a transcript */
+      hasTranscript?: boolean;
       timeline: components['schemas']['CallEventView'][];
+      recording?: components['schemas']['CallRecordingView'] | null;
+      transcript?: components['schemas']['TranscriptTurnView'][] | null;
+      summary?: string | null;
+      extractedData?: Record<string, never> | null;
+      /** @description Who ended the call, as the provider says */
+      hangupBy?: string | null;
+      /** @description The provider's final figures and artifacts have arrived (or its deadline passed); until then the console shows Finalizing… */
+      final: boolean;
+      finalizedAt?: string | null;
       /** @description Whether POST /api/calls/:id/hangup can end this call now */
       canHangUp: boolean;
       /** @description Why not (call ended, or the provider has no documented way), naming the provider */
@@ -1969,7 +2052,63 @@ export interface operations {
       };
     };
   };
+  RecordingsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  RecordingsController_signed: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   WebhooksController_twilioStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Stored (or a duplicate); processed asynchronously */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  WebhooksController_twilioRecording: {
     parameters: {
       query?: never;
       header?: never;

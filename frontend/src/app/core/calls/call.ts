@@ -123,13 +123,29 @@ export type CallEventView = Refine<
   { facts: Record<string, string | number | boolean | null> }
 >;
 
-/** `GET /api/calls/:id`: the call, its timeline, and whether it can be hung up from here. */
+/** A call's stored recording: `url` is Switchboard's own signed, short-lived URL (never the provider's). */
+export type CallRecording = ApiView<'CallRecordingView'>;
+export type TranscriptTurn = ApiView<'TranscriptTurnView'>;
+
+/** What the provider learned after the call (GET /api/calls/:id only). */
+export interface CallOutcome {
+  recording?: CallRecording | null;
+  transcript?: TranscriptTurn[] | null;
+  summary?: string | null;
+  extractedData?: Record<string, unknown> | null;
+  hangupBy?: string | null;
+  /** The provider's final figures and artifacts have arrived (or its deadline passed). */
+  final?: boolean;
+  finalizedAt?: string | null;
+}
+
+/** `GET /api/calls/:id`: the call, its timeline, whether it can be hung up from here, its outcome. */
 export type CallDetail = CallView & {
   timeline: CallEventView[];
   /** Absent from older copies (pushed views): then only the status says whether it is live. */
   canHangUp?: boolean;
   hangupUnsupportedReason?: string | null;
-};
+} & CallOutcome;
 
 export type CallPage = Page<CallView>;
 

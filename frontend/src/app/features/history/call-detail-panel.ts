@@ -1,4 +1,12 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  computed,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
@@ -39,7 +47,8 @@ interface TimelineEntry {
 
 const FACT_LABELS: Readonly<Record<string, string>> = {
   durationSeconds: 'Duration',
-  recordingUrl: 'Recording',
+  recording: 'Recording',
+  stored: 'Stored',
   providerCostMicros: 'Provider cost',
   providerCurrency: 'Currency',
   hangupReason: 'Hang-up reason',
@@ -111,6 +120,48 @@ export class CallDetailPanel {
       facts: factsOf(event),
     }));
   });
+  /** Playback position of the recording, to follow the transcript. */
+  protected readonly playbackSeconds = signal(0);
+  protected readonly finalizing = computed(() => {
+    const detail = this.store.detail();
+    return !!detail && isTerminalStatus(detail.status) && detail.final === false;
+  });
+  /** The turn being spoken at the playback position (turns with times only). */
+  protected readonly currentTurn = computed(() => {
+    const turns = this.store.detail()?.transcript ?? [];
+    const at = this.playbackSeconds();
+    let current = -1;
+    turns.forEach((turn, index) => {
+      if (turn.startSeconds !== undefined && turn.startSeconds <= at) current = index;
+    });
+    return at > 0 ? current : -1;
+  });
+  protected readonly extractedRows = computed(() =>
+    Object.entries(this.store.detail()?.extractedData ?? {}).map(([key, value]) => ({
+      key: humanizeKey(key),
+      value: typeof value === 'string' ? value : JSON.stringify(value),
+    })),
+  );
+  protected readonly speeds = [1, 1.5, 2];
+  protected readonly speed = signal(1);
+  /** A turn's start as players show it (whole seconds, rounded down). */
+  protected readonly turnTime = (seconds: number) => formatDuration(Math.floor(seconds));
+
+  protected setSpeed(player: HTMLAudioElement, speed: number): void {
+    player.playbackRate = speed;
+    this.speed.set(speed);
+  }
+
+  private readonly player = viewChild<ElementRef<HTMLAudioElement>>('player');
+
+  /** Plays the recording from a transcript turn's time. */
+  protected seek(seconds: number | undefined): void {
+    const player = this.player()?.nativeElement;
+    if (!player || seconds === undefined) return;
+    player.currentTime = seconds;
+    void player.play().catch(() => undefined);
+  }
+
   protected readonly appliedCount = computed(
     () => this.timeline()?.filter((entry) => entry.event.applied).length ?? 0,
   );

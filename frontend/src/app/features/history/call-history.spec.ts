@@ -143,4 +143,54 @@ describe('CallHistory', () => {
     ]);
     expect(byTestId('call-timeline')?.textContent).toContain('Normal hangup');
   });
+
+  it("shows the call's outcome: a player on Switchboard's signed URL, the summary, transcript turns and extracted data; Finalizing… until final", async () => {
+    await render('admin');
+    const call = makeCall({ hasRecording: true, hasTranscript: true });
+    await respond([call]);
+    // The row says the call has a recording and a transcript.
+    expect(byTestId('call-has-recording')).not.toBeNull();
+    expect(byTestId('call-has-transcript')).not.toBeNull();
+    byTestId('call-row')!.click();
+    await harness.fixture.whenStable();
+
+    const signed = `/api/recordings/${call.id}?expires=1900000000&signature=abc`;
+    const detail: CallDetail = {
+      ...call,
+      timeline: [],
+      final: false,
+      recording: {
+        url: signed,
+        urlExpiresAt: '2030-03-17T17:46:40.000Z',
+        durationSeconds: 20,
+        contentType: 'audio/wav',
+        sizeBytes: 320044,
+        status: 'stored',
+        attempts: 1,
+        error: null,
+      },
+      transcript: [
+        { speaker: 'agent', text: 'Hello, is this a good time?', startSeconds: 0 },
+        { speaker: 'callee', text: 'Yes, go ahead.', startSeconds: 4.5 },
+      ],
+      summary: 'The callee asked for an SMS reminder.',
+      extractedData: { wants_sms_reminder: true, delivery_window: 'tomorrow' },
+      hangupBy: 'callee',
+    };
+    backend.expectOne(`/api/calls/${call.id}`).flush(detail);
+    await harness.fixture.whenStable();
+
+    expect(byTestId('call-detail-audio')?.getAttribute('src')).toBe(signed);
+    expect(byTestId('call-detail-recording-download')?.getAttribute('href')).toBe(
+      `${signed}&download=1`,
+    );
+    expect(byTestId('call-detail-summary')?.textContent).toContain('SMS reminder');
+    const turns = Array.from(document.querySelectorAll('[data-testid="transcript-turn"]'), (el) =>
+      el.textContent!.replace(/\s+/g, ' ').trim(),
+    );
+    expect(turns).toEqual(['Agent 0:00 Hello, is this a good time?', 'Callee 0:04 Yes, go ahead.']);
+    expect(byTestId('call-detail-extracted')?.textContent).toContain('Wants sms reminder');
+    expect(byTestId('call-detail-hangup-by')?.textContent).toContain('callee');
+    expect(byTestId('call-detail-finalizing')).not.toBeNull();
+  });
 });

@@ -1,0 +1,65 @@
+// @ts-check
+// Call outcomes (#16): a simulated call, answered and completed, shows its recording (it plays:
+// the audio element reports a duration), transcript and summary in the call detail; a word said
+// on the call finds it in history (api: call-outcomes.int-spec; the console's search box sends digits).
+import assert from 'node:assert/strict';
+import { choose, signIn } from './lib/console.mjs';
+
+const STATUS_TIMEOUT_MS = 40_000;
+
+/** @type {import('./lib/console.mjs').E2eTest[]} */
+export const tests = [
+  {
+    name: 'a completed simulated call plays its recording, shows its transcript and summary, and its history row says so',
+    async run({ page, baseUrl, screenshot }) {
+      await signIn(page, baseUrl);
+      await page.getByTestId('nav-history').click();
+      await page.waitForURL(/\/history/);
+
+      await page.getByTestId('initiate-call-button').click();
+      await choose(page, 'initiate-call-provider', 'initiate-call-provider-simulator');
+      await page.getByTestId('initiate-call-to').fill('+14155550100');
+      await choose(page, 'initiate-call-scenario', 'initiate-call-scenario-completed');
+      await page.getByTestId('initiate-call-talk-seconds').fill('20');
+      await page.getByTestId('initiate-call-submit').click();
+      await page.waitForURL(/[?&]call=/);
+      const callId = new URL(page.url()).searchParams.get('call');
+      await page.locator('[data-testid="call-detail-panel"][data-open="true"]').waitFor();
+
+      // The panel reloads on every call:updated: wait for the stored recording's player.
+      const audio = page.getByTestId('call-detail-audio');
+      const deadline = Date.now() + STATUS_TIMEOUT_MS;
+      while (!(await audio.count())) {
+        assert.ok(Date.now() < deadline, 'the recording was stored in time');
+        await page.waitForTimeout(1000);
+        await page.getByTestId('call-detail-refresh').click();
+      }
+      // It plays: the browser loaded the WAV through the signed URL and knows its length.
+      const duration = await audio.evaluate(
+        (/** @type {HTMLAudioElement} */ element) =>
+          new Promise((resolve, reject) => {
+            if (element.readyState >= 1) return resolve(element.duration);
+            element.addEventListener('loadedmetadata', () => resolve(element.duration));
+            element.addEventListener('error', () => reject(new Error('the audio did not load')));
+          }),
+      );
+      assert.ok(Math.abs(duration - 20) < 0.5, `the recording lasts 20 s (got ${duration})`);
+      assert.match(await page.getByTestId('call-detail-summary').innerText(), /SMS reminder/);
+      const turns = await page.getByTestId('transcript-turn').allInnerTexts();
+      assert.ok(turns.length >= 3, `the transcript has turns (got ${turns.length})`);
+      assert.match(turns[0], /Agent\s+0:00\s+Hello/);
+      await page.getByTestId('call-detail-finalizing').waitFor({ state: 'detached' });
+      await screenshot('outcomes-01-call-detail');
+
+      // Its history row says it has a recording and a transcript. (The console's search box sends
+      // digits only; `GET /api/calls?q=<words>` is covered by the api's integration test.)
+      await page.getByTestId('call-detail-close').click();
+      await page.getByTestId('call-detail-panel').waitFor({ state: 'detached' });
+      await page.getByTestId('history-refresh').click();
+      const row = page.locator(`[data-testid="call-row"][data-call-id="${callId}"]`);
+      await row.getByTestId('call-has-recording').waitFor();
+      await row.getByTestId('call-has-transcript').waitFor();
+      await screenshot('outcomes-02-history-row');
+    },
+  },
+];
