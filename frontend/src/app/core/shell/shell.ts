@@ -16,8 +16,8 @@ import { MatMenuModule } from '@angular/material/menu';
 import { MatSidenav, MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { map } from 'rxjs';
+import { NavigationEnd, Router, RouterLink, RouterOutlet } from '@angular/router';
+import { filter, map } from 'rxjs';
 
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { AuthService } from '../auth/auth-service';
@@ -43,7 +43,6 @@ interface NavSection {
   imports: [
     RouterOutlet,
     RouterLink,
-    RouterLinkActive,
     MatToolbarModule,
     MatSidenavModule,
     MatListModule,
@@ -74,6 +73,19 @@ export class Shell {
       .observe('(max-width: 959.98px)')
       .pipe(map((state) => state.matches)),
     { initialValue: false },
+  );
+
+  /**
+   * The path of the current page, without query or fragment. Active links are marked from it rather
+   * than with RouterLinkActive: that directive lives in a router file the bootstrap needs, so using
+   * it here put it in the initial JavaScript.
+   */
+  private readonly currentPath = toSignal(
+    this.router.events.pipe(
+      filter((event) => event instanceof NavigationEnd),
+      map(() => pathOf(this.router.url)),
+    ),
+    { initialValue: pathOf(this.router.url) },
   );
 
   /** Navigation groups; the administration group only for owners and admins. */
@@ -116,6 +128,12 @@ export class Shell {
     });
   }
 
+  /** The page of `item` or one below it is shown (`/admin/users` keeps "Users" marked). */
+  protected isActive(item: NavItem): boolean {
+    const path = this.currentPath();
+    return path === item.path || path.startsWith(`${item.path}/`);
+  }
+
   protected closeDrawerOnHandset(): void {
     if (this.isHandset()) void this.sidenav().close();
   }
@@ -125,6 +143,10 @@ export class Shell {
     this.walletStore.clear();
     void this.router.navigateByUrl('/login');
   }
+}
+
+function pathOf(url: string): string {
+  return url.split(/[?#]/, 1)[0];
 }
 
 export function initialsOf(name: string): string {
