@@ -1101,6 +1101,10 @@ export type components = {
       /** @example Goodwill credit for the outage of 3 March */
       reason: string;
     };
+    DncCreatorView: {
+      id: string;
+      name: string;
+    };
     DncView: {
       id: string;
       /** @example +14155550100 */
@@ -1109,7 +1113,7 @@ export type components = {
       /** @enum {string} */
       source: 'manual' | 'disposition' | 'import' | 'ai';
       /** @description The user who added it */
-      createdBy: string | null;
+      createdBy: components['schemas']['DncCreatorView'] | null;
       createdAt: string;
       /** @description Calls to this number refused since it was listed */
       refusedAttempts: number;
