@@ -4,7 +4,7 @@ import QueryStream from 'pg-query-stream';
 import type { PoolClient } from 'pg';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { csvStringifier } from '../../common/csv';
+import { csvStringifier, withDecimalAmounts } from '../../common/csv';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { AuthUser, isAdminRole } from '../auth/auth-user';
 import { CallDetailView, CallList, CallView, toCallEventView, toCallView } from './call-view';
@@ -189,6 +189,7 @@ export class CallsService {
       'ended_at',
       'duration_seconds',
       'cost_micros',
+      'cost',
       'hangup_reason',
     ]);
     let released = false;
@@ -203,7 +204,7 @@ export class CallsService {
       release();
     });
     rows.on('end', release);
-    return rows.pipe(csv);
+    return rows.pipe(withDecimalAmounts(['cost'])).pipe(csv);
   }
 
   /**
