@@ -24,7 +24,14 @@ export function makeUser(overrides: Partial<User> = {}): User {
     role: 'admin',
     active: true,
     createdAt: '2026-01-15T10:00:00.000Z',
-    organization: { id: 'org-1', name: 'Demo Org' },
+    lastLoginAt: null,
+    organization: {
+      id: 'org-1',
+      name: 'Demo Org',
+      currency: 'USD',
+      timeZone: 'UTC',
+      timeZoneChosen: true,
+    },
     ...overrides,
   };
 }

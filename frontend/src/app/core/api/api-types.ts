@@ -52,6 +52,22 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/organization': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch: operations['OrganizationController_update'];
+    trace?: never;
+  };
   '/api/users': {
     parameters: {
       query?: never;
@@ -625,6 +641,18 @@ export type components = {
     OrganizationSummary: {
       id: string;
       name: string;
+      /**
+       * @description ISO 4217 currency of its wallet
+       * @example USD
+       */
+      currency: string;
+      /**
+       * @description IANA time zone of its days and times (UTC until chosen)
+       * @example America/Los_Angeles
+       */
+      timeZone: string;
+      /** @description Whether the time zone was chosen (by the owner or at their first sign-in) */
+      timeZoneChosen: boolean;
     };
     UserView: {
       id: string;
@@ -640,6 +668,15 @@ export type components = {
     LoginResponse: {
       accessToken: string;
       user: components['schemas']['UserView'];
+    };
+    UpdateOrganizationDto: {
+      /**
+       * @description IANA time zone of the organization
+       * @example Asia/Kolkata
+       */
+      timeZone: string;
+      /** @description Set the zone only if no one chose one yet (the console sends the browser's zone at an owner's first sign-in) */
+      onlyIfUnset?: boolean;
     };
     UserList: {
       items: components['schemas']['UserView'][];
@@ -664,10 +701,12 @@ export type components = {
     DashboardMetrics: {
       /** @description Calls in progress by status */
       activeCalls: Record<string, never>;
-      /** @description Since midnight UTC */
+      /** @description Since midnight in the organization's time zone */
       today: Record<string, never>;
-      /** @description Calls placed in each UTC hour of today (24 numbers) */
+      /** @description Calls placed in each hour of today in the organization's time zone (24 numbers; in a zone with a half-hour offset, an hour counts from the half hour the UTC hour starts at) */
       callsPerHour: string[];
+      /** @description The organization's IANA time zone, whose day `today` is */
+      timeZone: string;
       balance: Record<string, never>;
       /** @description Whose calls these numbers count: the organization, or one agent */
       scope: string;
@@ -919,6 +958,8 @@ export type components = {
       /** @enum {string} */
       groupBy: 'day' | 'provider' | 'country' | 'agent';
       currency: string;
+      /** @description The organization's IANA time zone: its days make the `day` groups */
+      timeZone: string;
       totals: components['schemas']['SummaryFigures'];
       groups: components['schemas']['SummaryGroupRow'][];
     };
@@ -1204,6 +1245,29 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['UserView'];
+        };
+      };
+    };
+  };
+  OrganizationController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateOrganizationDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrganizationSummary'];
         };
       };
     };
@@ -1722,7 +1786,7 @@ export interface operations {
   BillingController_summary: {
     parameters: {
       query?: {
-        /** @description Start (inclusive, ISO 8601); default 30 days ago */
+        /** @description Start (inclusive, ISO 8601); default the start of the organization's day 30 days ago */
         from?: string;
         /** @description End (exclusive, ISO 8601); default now */
         to?: string;
@@ -1747,7 +1811,7 @@ export interface operations {
   BillingController_summaryCsv: {
     parameters: {
       query?: {
-        /** @description Start (inclusive, ISO 8601); default 30 days ago */
+        /** @description Start (inclusive, ISO 8601); default the start of the organization's day 30 days ago */
         from?: string;
         /** @description End (exclusive, ISO 8601); default now */
         to?: string;
