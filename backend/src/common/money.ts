@@ -56,7 +56,11 @@ export type MoneyPrecision = 'cents' | 'exact';
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 /** `formatMoney(1086487078n, 'USD')` → `"$1,086.49"`; `formatMoney(42900n, 'USD', 'exact')` → `"$0.0429"`. */
-export function formatMoney(micros: bigint, currency: string, precision: MoneyPrecision = 'cents'): string {
+export function formatMoney(
+  micros: bigint,
+  currency: string,
+  precision: MoneyPrecision = 'cents',
+): string {
   const key = `${currency}:${precision}`;
   let format = moneyFormats.get(key);
   if (!format) {

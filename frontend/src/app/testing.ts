@@ -109,6 +109,7 @@ export function makeMetrics(overrides: Partial<DashboardMetrics> = {}): Dashboar
       spend: '0.0975',
     },
     callsPerHour: Array.from({ length: 24 }, (_, hour) => (hour === 9 ? 12 : 0)),
+    timeZone: 'UTC',
     balance: { balanceMicros: '25000000', heldMicros: '0', availableMicros: '25000000' },
     scope: 'organization',
     generatedAt: '2026-11-21T09:30:00.000Z',

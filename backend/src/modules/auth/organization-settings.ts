@@ -14,9 +14,10 @@ export async function organizationSettings(
   manager: EntityManager,
   organizationId: string,
 ): Promise<OrganizationSettings> {
-  const organization = await manager
-    .getRepository(Organization)
-    .findOne({ where: { id: organizationId }, select: { id: true, timeZone: true, currency: true } });
+  const organization = await manager.getRepository(Organization).findOne({
+    where: { id: organizationId },
+    select: { id: true, timeZone: true, currency: true },
+  });
   return {
     timeZone: organizationTimeZone(organization),
     currency: organization?.currency ?? 'USD',

@@ -12,7 +12,9 @@ export class OrganizationSummary {
     description: 'IANA time zone of its days and times (UTC until chosen)',
   })
   timeZone: string;
-  @ApiProperty({ description: 'Whether the time zone was chosen (by the owner or at their first sign-in)' })
+  @ApiProperty({
+    description: 'Whether the time zone was chosen (by the owner or at their first sign-in)',
+  })
   timeZoneChosen: boolean;
 }
 

@@ -6,7 +6,8 @@ export type SummaryGroup = (typeof SUMMARY_GROUPS)[number];
 
 export class SummaryQuery {
   @ApiPropertyOptional({
-    description: "Start (inclusive, ISO 8601); default the start of the organization's day 30 days ago",
+    description:
+      "Start (inclusive, ISO 8601); default the start of the organization's day 30 days ago",
   })
   @IsOptional()
   @IsISO8601({}, { message: 'from must be an ISO 8601 date or time' })

@@ -23,6 +23,7 @@ import { MoneyPipe } from '../../shared/money/money-pipe';
 import { AuthService } from '../auth/auth-service';
 import { ROLE_LABELS, isAdminRole } from '../auth/user';
 import { useMaterialSymbols } from '../material/material-symbols';
+import { OrganizationSettings } from '../organization/organization-settings';
 import { RealtimeIndicator } from '../realtime/realtime-indicator';
 import { RealtimeService } from '../realtime/realtime-service';
 import { WalletStore } from '../wallet/wallet-store';
@@ -114,6 +115,8 @@ export class Shell {
 
   constructor() {
     useMaterialSymbols();
+    // Money and times in the organization's currency and zone, before any page renders.
+    inject(OrganizationSettings).start();
     // One shell per session: load this organization's wallet, keep it live, forget it on the way
     // out; the socket opens and closes with the shell.
     const realtime = inject(RealtimeService);

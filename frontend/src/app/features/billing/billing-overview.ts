@@ -116,6 +116,8 @@ export class BillingOverview {
   );
   protected readonly totals = computed(() => this.daily().summary?.totals ?? null);
   protected readonly currency = computed(() => this.daily().summary?.currency ?? 'USD');
+  /** The organization's zone, whose days the chart's bars are. */
+  protected readonly timeZone = computed(() => this.daily().summary?.timeZone ?? 'UTC');
   protected readonly chartConfig = computed(() => {
     const summary = this.daily().summary;
     return summary ? spendChartConfig(summary) : null;

@@ -1,3 +1,4 @@
+import { hourIn } from '../../shared/days/days';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
@@ -17,7 +18,7 @@ import { ChartCanvas } from '../../shared/chart/chart-canvas';
 import { DurationPipe, formatDuration } from '../../shared/duration/duration-pipe';
 import { EmptyState } from '../../shared/empty-state/empty-state';
 import { MoneyPipe } from '../../shared/money/money-pipe';
-import { formatMicros } from '../../shared/money/money';
+import { formatMoney } from '../../shared/money/money';
 import { InitiateCallDialog } from '../../shared/initiate-call-dialog/initiate-call-dialog';
 import { callsPerHourChartConfig } from './dashboard-chart';
 import { DashboardStore, EndedCall, liveSeconds } from './dashboard-store';
@@ -72,10 +73,15 @@ export class DashboardPage {
 
   protected readonly metrics = this.store.metrics;
   protected readonly active = this.store.activeCounts;
-  /** The current UTC hour: changes once an hour, although the ticker that feeds it beats each second. */
+  /**
+   * The current hour of the organization's day: changes once an hour, although the ticker that
+   * feeds it beats each second.
+   */
   private readonly chartHour = computed(() =>
-    new Date(this.now() + this.store.serverClockOffsetMs()).getUTCHours(),
+    hourIn(new Date(this.now() + this.store.serverClockOffsetMs())),
   );
+  /** The organization's time zone, named beside "today". */
+  protected readonly zoneName = computed(() => this.metrics()?.timeZone ?? 'UTC');
   protected readonly chartConfig = computed(() => {
     const metrics = this.metrics();
     return metrics ? callsPerHourChartConfig(metrics.callsPerHour, this.chartHour()) : null;
@@ -140,6 +146,6 @@ export function endedCallMessage(call: CallView): string {
   if (seconds !== null && (seconds > 0 || call.status === 'completed')) {
     parts.push(formatDuration(seconds));
   }
-  if (call.costMicros !== null) parts.push(formatMicros(call.costMicros));
+  if (call.costMicros !== null) parts.push(formatMoney(call.costMicros, 'exact'));
   return `Call to ${call.to} ended: ${parts.join(' · ')}`;
 }

@@ -123,9 +123,7 @@ export class CallHistoryStore {
     const view = stripTimeline(call);
     if (this.list.loading()) this.pushedWhileLoading.set(view.id, view);
     if (this.list.loaded()) {
-      this.list.update((calls) =>
-        placeCall(calls, view, this.filterState(), !this.list.hasMore()),
-      );
+      this.list.update((calls) => placeCall(calls, view, this.filterState(), !this.list.hasMore()));
     }
     const detail = this.detailState();
     if (detail.id !== view.id) return;
