@@ -160,7 +160,13 @@ export function formatMoney(
       signDisplay: (options.signed ? 'exceptZero' : 'negative') as 'exceptZero',
     };
     try {
-      format = new Intl.NumberFormat(settings.locale, { style: 'currency', currency, ...digits });
+      // narrowSymbol: "$25.00" in an en-GB browser too, not "US$25.00" (one currency per organization).
+      format = new Intl.NumberFormat(settings.locale, {
+        style: 'currency',
+        currency,
+        currencyDisplay: 'narrowSymbol',
+        ...digits,
+      });
     } catch {
       format = new Intl.NumberFormat(settings.locale, digits); // not a code Intl knows
     }
