@@ -11,7 +11,7 @@ import {
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { provideNativeDateAdapter } from '@angular/material/core';
+import { provideDateAdapter } from '../../shared/format/date-adapter';
 import { MatDatepickerModule } from '@angular/material/datepicker';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
@@ -74,7 +74,7 @@ const CALL_LOOKBACK_MS = 5 * 3600 * 1000;
     LoadMore,
     MoneyPipe,
   ],
-  providers: [provideNativeDateAdapter()],
+  providers: [provideDateAdapter()],
   templateUrl: './wallet-transactions.html',
   styleUrl: './wallet-transactions.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
