@@ -8,19 +8,38 @@ import { organizationSettings } from '../auth/organization-settings';
 import { callFiguresSource } from '../calls/call-rollups';
 import { Wallet } from '../wallet/entities/wallet.entity';
 
+export class ActiveCallCounts {
+  @ApiProperty() initiated: number;
+  @ApiProperty() ringing: number;
+  @ApiProperty() in_progress: number;
+  @ApiProperty() total: number;
+}
+
+export class TodayFigures {
+  @ApiProperty() calls: number;
+  @ApiProperty() answered: number;
+  @ApiProperty({ description: '0..1' }) answerRate: number;
+  @ApiProperty({ description: 'Billable minutes, one decimal' }) minutes: number;
+  @ApiProperty({ description: 'micro-units' }) spendMicros: string;
+  @ApiProperty() spend: string;
+}
+
+export class DashboardBalance {
+  @ApiProperty() balanceMicros: string;
+  @ApiProperty() heldMicros: string;
+  @ApiProperty() availableMicros: string;
+}
+
 export class DashboardMetrics {
-  @ApiProperty({ description: 'Calls in progress by status' })
-  activeCalls: { initiated: number; ringing: number; in_progress: number; total: number };
-  @ApiProperty({ description: "Since midnight in the organization's time zone" })
-  today: {
-    calls: number;
-    answered: number;
-    answerRate: number;
-    minutes: number;
-    spendMicros: string;
-    spend: string;
-  };
+  @ApiProperty({ type: ActiveCallCounts, description: 'Calls in progress by status' })
+  activeCalls: ActiveCallCounts;
   @ApiProperty({
+    type: TodayFigures,
+    description: "Since midnight in the organization's time zone",
+  })
+  today: TodayFigures;
+  @ApiProperty({
+    type: [Number],
     description:
       "Calls placed in each hour of today in the organization's time zone (24 numbers; in a zone " +
       'with a half-hour offset, an hour counts from the half hour the UTC hour starts at)',
@@ -28,9 +47,12 @@ export class DashboardMetrics {
   callsPerHour: number[];
   @ApiProperty({ description: "The organization's IANA time zone, whose day `today` is" })
   timeZone: string;
-  @ApiProperty()
-  balance: { balanceMicros: string; heldMicros: string; availableMicros: string };
-  @ApiProperty({ description: 'Whose calls these numbers count: the organization, or one agent' })
+  @ApiProperty({ type: DashboardBalance })
+  balance: DashboardBalance;
+  @ApiProperty({
+    enum: ['organization', 'agent'],
+    description: 'Whose calls these numbers count: the organization, or one agent',
+  })
   scope: 'organization' | 'agent';
   @ApiProperty() generatedAt: string;
 }

@@ -698,18 +698,43 @@ export type components = {
       /** @description false deactivates the user: they can no longer sign in. */
       active?: boolean;
     };
+    ActiveCallCounts: {
+      initiated: number;
+      ringing: number;
+      in_progress: number;
+      total: number;
+    };
+    TodayFigures: {
+      calls: number;
+      answered: number;
+      /** @description 0..1 */
+      answerRate: number;
+      /** @description Billable minutes, one decimal */
+      minutes: number;
+      /** @description micro-units */
+      spendMicros: string;
+      spend: string;
+    };
+    DashboardBalance: {
+      balanceMicros: string;
+      heldMicros: string;
+      availableMicros: string;
+    };
     DashboardMetrics: {
       /** @description Calls in progress by status */
-      activeCalls: Record<string, never>;
+      activeCalls: components['schemas']['ActiveCallCounts'];
       /** @description Since midnight in the organization's time zone */
-      today: Record<string, never>;
+      today: components['schemas']['TodayFigures'];
       /** @description Calls placed in each hour of today in the organization's time zone (24 numbers; in a zone with a half-hour offset, an hour counts from the half hour the UTC hour starts at) */
-      callsPerHour: string[];
+      callsPerHour: number[];
       /** @description The organization's IANA time zone, whose day `today` is */
       timeZone: string;
-      balance: Record<string, never>;
-      /** @description Whose calls these numbers count: the organization, or one agent */
-      scope: string;
+      balance: components['schemas']['DashboardBalance'];
+      /**
+       * @description Whose calls these numbers count: the organization, or one agent
+       * @enum {string}
+       */
+      scope: 'organization' | 'agent';
       generatedAt: string;
     };
     InitiateCallDto: {
