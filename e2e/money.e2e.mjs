@@ -33,14 +33,13 @@ function parseUsd(text) {
 }
 
 /**
- * Micros as the wallet page shows them: 2 to 6 decimals, thousands grouped.
+ * Balances and totals read to the cent (rounded half away from zero), as the console shows them.
  * @param {bigint} micros
  */
 function formatUsd(micros) {
   const negative = micros < 0n;
-  const magnitude = negative ? -micros : micros;
-  let fraction = (magnitude % 1_000_000n).toString().padStart(6, '0');
-  while (fraction.length > 2 && fraction.endsWith('0')) fraction = fraction.slice(0, -1);
+  const magnitude = (((negative ? -micros : micros) + 5_000n) / 10_000n) * 10_000n;
+  const fraction = (magnitude % 1_000_000n).toString().padStart(6, '0').slice(0, 2);
   const whole = (magnitude / 1_000_000n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${negative ? '-' : ''}$${whole}.${fraction}`;
 }
@@ -216,7 +215,7 @@ export const tests = [
       assert.ok(calls >= 1, `calls counted (${calls})`);
       const spend = await figure(page, 'billing-total-spend');
       assert.ok(spend.micros >= cost, `spend ${spend.micros} includes the call's ${cost}`);
-      assert.equal(parseUsd(spend.text), spend.micros);
+      assert.equal(spend.text, formatUsd(spend.micros)); // a total: to the cent
       const summary = await apiGet(page, '/api/billing/summary?groupBy=day');
       assert.equal(String(spend.micros), summary.totals.spendMicros);
       const canvas = page.locator('[data-testid="billing-chart"] canvas');

@@ -1,4 +1,6 @@
 import { stringify, Stringifier } from 'csv-stringify';
+import { Transform } from 'node:stream';
+import { formatMicros } from './money';
 
 /**
  * A cell a spreadsheet would run as a formula (OWASP CSV injection): it starts with `=`, `+`, `-`,
@@ -29,6 +31,31 @@ export function csvStringifier(columns: string[]): Stringifier {
     cast: {
       string: (value) => neutralizeFormula(value),
       date: (value) => value.toISOString(),
+    },
+  });
+}
+
+/**
+ * An amount of micros as the exact decimal a spreadsheet reads (`"42900"` → `"0.0429"`,
+ * `-1500000n` → `"-1.50"`); empty when there is none. Exports carry it beside the micros column.
+ */
+export function decimalAmount(micros: string | bigint | null | undefined): string {
+  if (micros === null || micros === undefined || micros === '') return '';
+  return formatMicros(BigInt(micros));
+}
+
+/**
+ * Object-mode stream for row objects: writes `<name>` (the decimal amount) beside each
+ * `<name>_micros` field of `names`, for exports whose rows come straight from the database.
+ */
+export function withDecimalAmounts(names: string[]): Transform {
+  return new Transform({
+    objectMode: true,
+    transform(row: Record<string, unknown>, _encoding, done) {
+      for (const name of names) {
+        row[name] = decimalAmount(row[`${name}_micros`] as string | null | undefined);
+      }
+      done(null, row);
     },
   });
 }

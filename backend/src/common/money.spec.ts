@@ -1,4 +1,4 @@
-import { decimalToMicros, formatMicros } from './money';
+import { decimalToMicros, formatMicros, formatMoney } from './money';
 
 describe('money in micros', () => {
   it('converts decimal text exactly', () => {
@@ -32,5 +32,17 @@ describe('money in micros', () => {
     expect(formatMicros(1_234_500n)).toBe('1.2345');
     expect(formatMicros(5_000_000n)).toBe('5.00');
     expect(formatMicros(-10_000n)).toBe('-0.01');
+  });
+});
+
+describe('formatMoney', () => {
+  it('shows balances to the cent and rates and costs exactly, with the currency', () => {
+    expect(formatMoney(1086487078n, 'USD')).toBe('$1,086.49');
+    expect(formatMoney(100000000000n, 'USD')).toBe('$100,000.00');
+    expect(formatMoney(1086487078n, 'EUR')).toBe('€1,086.49');
+    expect(formatMoney(42900n, 'USD', 'exact')).toBe('$0.0429');
+    expect(formatMoney(100000n, 'USD', 'exact')).toBe('$0.10');
+    expect(formatMoney(-2500000n, 'USD')).toBe('-$2.50');
+    expect(formatMoney(9007199254740993n, 'USD', 'exact')).toBe('$9,007,199,254.740993');
   });
 });

@@ -46,3 +46,39 @@ export function formatMicros(micros: bigint, minimumFractionDigits = 2): string 
   fraction = fraction.padEnd(minimumFractionDigits, '0');
   return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
 }
+
+/**
+ * How an amount is shown to a person: `cents` for balances and totals (rounded half away from
+ * zero), `exact` for rates and per-call costs (every significant micro, at least two decimals).
+ */
+export type MoneyPrecision = 'cents' | 'exact';
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** `formatMoney(1086487078n, 'USD')` → `"$1,086.49"`; `formatMoney(42900n, 'USD', 'exact')` → `"$0.0429"`. */
+export function formatMoney(
+  micros: bigint,
+  currency: string,
+  precision: MoneyPrecision = 'cents',
+): string {
+  const key = `${currency}:${precision}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    try {
+      format = new Intl.NumberFormat('en-US', {
+        style: 'currency',
+        currency,
+        minimumFractionDigits: 2,
+        maximumFractionDigits: precision === 'exact' ? 6 : 2,
+      });
+    } catch {
+      format = new Intl.NumberFormat('en-US', {
+        minimumFractionDigits: 2,
+        maximumFractionDigits: precision === 'exact' ? 6 : 2,
+      });
+    }
+    moneyFormats.set(key, format);
+  }
+  // A decimal string keeps every digit (a number would lose them past 2^53 micros).
+  return format.format(formatMicros(micros) as unknown as number);
+}

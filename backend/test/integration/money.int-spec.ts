@@ -71,7 +71,7 @@ describe('money: wallet-safe calls, exact charges, top-ups, rates (real PostgreS
     expect(placed).toHaveLength(50);
     expect(refused).toHaveLength(150);
     expect(refused[0].body.message).toMatch(
-      /^Insufficient balance: a call to \+14155550100 needs at least 0\.06 USD; available 0\.00 USD$/,
+      /^Insufficient balance: a call to \+14155550100 needs at least \$0\.06; available \$0\.00$/,
     );
     expect(placed.every((response) => response.body.timeLimitSeconds === 600)).toBe(true);
     // Refused calls leave nothing behind.

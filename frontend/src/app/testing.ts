@@ -24,7 +24,14 @@ export function makeUser(overrides: Partial<User> = {}): User {
     role: 'admin',
     active: true,
     createdAt: '2026-01-15T10:00:00.000Z',
-    organization: { id: 'org-1', name: 'Demo Org' },
+    lastLoginAt: null,
+    organization: {
+      id: 'org-1',
+      name: 'Demo Org',
+      currency: 'USD',
+      timeZone: 'UTC',
+      timeZoneChosen: true,
+    },
     ...overrides,
   };
 }
@@ -103,6 +110,7 @@ export function makeMetrics(overrides: Partial<DashboardMetrics> = {}): Dashboar
       spend: '0.0975',
     },
     callsPerHour: Array.from({ length: 24 }, (_, hour) => (hour === 9 ? 12 : 0)),
+    timeZone: 'UTC',
     balance: { balanceMicros: '25000000', heldMicros: '0', availableMicros: '25000000' },
     scope: 'organization',
     generatedAt: '2026-11-21T09:30:00.000Z',

@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app-config';
 import { AuthController } from './auth.controller';
+import { OrganizationController } from './organization.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { Organization } from './entities/organization.entity';
@@ -23,7 +24,7 @@ import { TokenService } from './token.service';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, OrganizationController],
   providers: [
     AuthService,
     TokenService,

@@ -1,10 +1,33 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { organizationTimeZone } from '../../common/time-zone';
 import { Organization } from './entities/organization.entity';
 import { User, USER_ROLES, UserRole } from './entities/user.entity';
 
 export class OrganizationSummary {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
+  @ApiProperty({ example: 'USD', description: 'ISO 4217 currency of its wallet' }) currency: string;
+  @ApiProperty({
+    example: 'America/Los_Angeles',
+    description: 'IANA time zone of its days and times (UTC until chosen)',
+  })
+  timeZone: string;
+  @ApiProperty({
+    description: 'Whether the time zone was chosen (by the owner or at their first sign-in)',
+  })
+  timeZoneChosen: boolean;
+}
+
+export function toOrganizationSummary(
+  organization: Pick<Organization, 'id' | 'name' | 'currency' | 'timeZone'>,
+): OrganizationSummary {
+  return {
+    id: organization.id,
+    name: organization.name,
+    currency: organization.currency,
+    timeZone: organizationTimeZone(organization),
+    timeZoneChosen: organization.timeZone !== null,
+  };
 }
 
 /** A user as the API returns it (never the password hash). */
@@ -19,7 +42,10 @@ export class UserView {
   @ApiProperty({ type: OrganizationSummary }) organization: OrganizationSummary;
 }
 
-export function toUserView(user: User, organization: Pick<Organization, 'id' | 'name'>): UserView {
+export function toUserView(
+  user: User,
+  organization: Pick<Organization, 'id' | 'name' | 'currency' | 'timeZone'>,
+): UserView {
   return {
     id: user.id,
     email: user.email,
@@ -28,6 +54,6 @@ export function toUserView(user: User, organization: Pick<Organization, 'id' | '
     active: user.active,
     lastLoginAt: user.lastLoginAt ? user.lastLoginAt.toISOString() : null,
     createdAt: user.createdAt.toISOString(),
-    organization: { id: organization.id, name: organization.name },
+    organization: toOrganizationSummary(organization),
   };
 }

@@ -5,7 +5,10 @@ export const SUMMARY_GROUPS = ['day', 'provider', 'country', 'agent'] as const;
 export type SummaryGroup = (typeof SUMMARY_GROUPS)[number];
 
 export class SummaryQuery {
-  @ApiPropertyOptional({ description: 'Start (inclusive, ISO 8601); default 30 days ago' })
+  @ApiPropertyOptional({
+    description:
+      "Start (inclusive, ISO 8601); default the start of the organization's day 30 days ago",
+  })
   @IsOptional()
   @IsISO8601({}, { message: 'from must be an ISO 8601 date or time' })
   from?: string;
@@ -43,6 +46,8 @@ export class BillingSummary {
   @ApiProperty() to: string;
   @ApiProperty({ enum: SUMMARY_GROUPS }) groupBy: SummaryGroup;
   @ApiProperty() currency: string;
+  @ApiProperty({ description: "The organization's IANA time zone: its days make the `day` groups" })
+  timeZone: string;
   @ApiProperty({ type: SummaryFigures }) totals: SummaryFigures;
   @ApiProperty({ type: [SummaryGroupRow] }) groups: SummaryGroupRow[];
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
-import { csvStringifier } from '../../common/csv';
+import { csvStringifier, decimalAmount } from '../../common/csv';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { BillingSummary, SummaryQuery } from './billing-summary';
@@ -49,7 +49,7 @@ export class BillingController {
       group.minutes,
       group.averageDurationSeconds,
       group.spendMicros,
-      group.spend,
+      decimalAmount(group.spendMicros),
     ]);
     const csv = Readable.from(rows).pipe(
       csvStringifier([

@@ -1,7 +1,9 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { formatMicros } from '../../common/money';
+import { formatMicros, formatMoney } from '../../common/money';
+import { dayStartsBetween, startOfDayIn } from '../../common/time-zone';
+import { organizationSettings } from '../auth/organization-settings';
 import { AuthUser, isAdminRole } from '../auth/auth-user';
 import { OrganizationPhones } from '../auth/organization-phones';
 import { WalletService } from '../wallet/wallet.service';
@@ -17,10 +19,11 @@ const DAY_MS = 24 * 3600 * 1000;
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
 // Over the calls' hourly figures (callFiguresSource), joined to users for the agent's name.
+// `$zone` is the organization's time zone, a parameter (see summary()).
 const GROUP_KEY: Record<SummaryGroup, { key: string; label: string }> = {
   day: {
-    key: `to_char(f.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
-    label: `to_char(f.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+    key: `to_char(f.hour AT TIME ZONE $zone, 'YYYY-MM-DD')`,
+    label: `to_char(f.hour AT TIME ZONE $zone, 'YYYY-MM-DD')`,
   },
   provider: { key: 'f.provider::text', label: 'f.provider::text' },
   country: { key: `coalesce(f.country, '--')`, label: `coalesce(f.country, '--')` },
@@ -74,6 +77,7 @@ export class BillingService {
       : 0;
     const minimumCost = rate ? callCost(1, toRateTerms(rate)) : null;
     const doNotCall = await this.dnc.isBlocked(undefined, caller.organizationId, phone.e164);
+    const { currency } = await organizationSettings(this.dataSource.manager, caller.organizationId);
     return {
       to: phone.e164,
       country: phone.country,
@@ -88,30 +92,40 @@ export class BillingService {
         : !rate
           ? `No rate for ${phone.e164}: calls to this destination are not enabled`
           : seconds === 0
-            ? `Insufficient balance: this call needs at least ${formatMicros(minimumCost!)} available`
+            ? `Insufficient balance: this call needs at least ${formatMoney(minimumCost!, currency, 'exact')} available`
             : null,
     };
   }
 
   async summary(caller: AuthUser, query: SummaryQuery): Promise<BillingSummary> {
+    const { timeZone, currency } = await organizationSettings(
+      this.dataSource.manager,
+      caller.organizationId,
+    );
     const to = query.to ? new Date(query.to) : new Date();
-    const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
+    const from = query.from
+      ? new Date(query.from)
+      : startOfDayIn(new Date(to.getTime() - 30 * DAY_MS), timeZone);
     if (from >= to) throw new BadRequestException('from must be before to');
     const groupBy = query.groupBy ?? 'day';
-    // Roll-ups by hour, not the calls: the cost grows with the period, not with the traffic.
+    // Roll-ups by hour, not the calls: the cost grows with the period, not with the traffic. Days
+    // are the organization's; where one begins inside an hour (India), that hour comes from the calls.
     const source = callFiguresSource({
       organizationId: caller.organizationId,
       from,
       to,
       agentId: isAdminRole(caller.role) ? undefined : caller.id,
+      splitAt: groupBy === 'day' ? dayStartsBetween(from, to, timeZone) : undefined,
     });
+    const zone = `$${source.parameters.length + 1}`;
+    const parameters = groupBy === 'day' ? [...source.parameters, timeZone] : source.parameters;
     const { key, label } = GROUP_KEY[groupBy];
     const groups = (await this.dataSource.query(
-      `SELECT ${key} AS key, ${label} AS label, sum(f.calls)::int AS calls, sum(f.answered)::int AS answered,
+      `SELECT ${key.replaceAll('$zone', zone)} AS key, ${label.replaceAll('$zone', zone)} AS label, sum(f.calls)::int AS calls, sum(f.answered)::int AS answered,
               coalesce(sum(f.billable_seconds), 0)::text AS seconds, coalesce(sum(f.spend_micros), 0)::text AS spend
          FROM (${source.sql}) AS f LEFT JOIN users u ON u.id = f.agent_id
         GROUP BY 1, 2 HAVING sum(f.calls) <> 0 ORDER BY 1`,
-      source.parameters,
+      parameters,
     )) as (FigureRow & { key: string; label: string })[];
     const totals = groups.reduce(
       (sum, row) => ({
@@ -126,7 +140,8 @@ export class BillingService {
       from: from.toISOString(),
       to: to.toISOString(),
       groupBy,
-      currency: 'USD',
+      currency,
+      timeZone,
       totals: figures(totals),
       groups: groups.map((row) => ({
         key: row.key,

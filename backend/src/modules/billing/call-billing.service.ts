@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { PaymentRequiredException } from '../../common/errors';
-import { formatMicros } from '../../common/money';
+import { formatMoney } from '../../common/money';
 import { isTerminal } from '../calls/call-status';
 import { Call } from '../calls/entities/call.entity';
 import { CallSettlement, SettlementPlan, WalletService } from '../wallet/wallet.service';
@@ -51,7 +51,7 @@ export class CallBillingService {
     const seconds = maxAffordableSeconds(available, terms, this.config.MAX_CALL_SECONDS);
     if (seconds === 0) {
       throw new PaymentRequiredException(
-        `Insufficient balance: a call to ${call.toNumber} needs at least ${formatMicros(callCost(1, terms))} ${wallet.currency}; available ${formatMicros(available)} ${wallet.currency}`,
+        `Insufficient balance: a call to ${call.toNumber} needs at least ${formatMoney(callCost(1, terms), wallet.currency, 'exact')}; available ${formatMoney(available, wallet.currency)}`,
       );
     }
     const holdMicros = callCost(seconds, terms);

@@ -4,7 +4,7 @@ import QueryStream from 'pg-query-stream';
 import type { PoolClient } from 'pg';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { csvStringifier } from '../../common/csv';
+import { csvStringifier, withDecimalAmounts } from '../../common/csv';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { AuthUser, isAdminRole } from '../auth/auth-user';
 import { CallDetailView, CallList, CallView, toCallEventView, toCallView } from './call-view';
@@ -264,6 +264,7 @@ export class CallsService {
       'ended_at',
       'duration_seconds',
       'cost_micros',
+      'cost',
       'hangup_reason',
       'hangup_by',
       'disposition',
@@ -282,7 +283,7 @@ export class CallsService {
       release();
     });
     rows.on('end', release);
-    return rows.pipe(csv);
+    return rows.pipe(withDecimalAmounts(['cost'])).pipe(csv);
   }
 
   /**

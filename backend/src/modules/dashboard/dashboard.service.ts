@@ -3,26 +3,56 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiProperty } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { formatMicros } from '../../common/money';
+import { startOfDayIn } from '../../common/time-zone';
+import { organizationSettings } from '../auth/organization-settings';
 import { callFiguresSource } from '../calls/call-rollups';
 import { Wallet } from '../wallet/entities/wallet.entity';
 
+export class ActiveCallCounts {
+  @ApiProperty() initiated: number;
+  @ApiProperty() ringing: number;
+  @ApiProperty() in_progress: number;
+  @ApiProperty() total: number;
+}
+
+export class TodayFigures {
+  @ApiProperty() calls: number;
+  @ApiProperty() answered: number;
+  @ApiProperty({ description: '0..1' }) answerRate: number;
+  @ApiProperty({ description: 'Billable minutes, one decimal' }) minutes: number;
+  @ApiProperty({ description: 'micro-units' }) spendMicros: string;
+  @ApiProperty() spend: string;
+}
+
+export class DashboardBalance {
+  @ApiProperty() balanceMicros: string;
+  @ApiProperty() heldMicros: string;
+  @ApiProperty() availableMicros: string;
+}
+
 export class DashboardMetrics {
-  @ApiProperty({ description: 'Calls in progress by status' })
-  activeCalls: { initiated: number; ringing: number; in_progress: number; total: number };
-  @ApiProperty({ description: 'Since midnight UTC' })
-  today: {
-    calls: number;
-    answered: number;
-    answerRate: number;
-    minutes: number;
-    spendMicros: string;
-    spend: string;
-  };
-  @ApiProperty({ description: 'Calls placed in each UTC hour of today (24 numbers)' })
+  @ApiProperty({ type: ActiveCallCounts, description: 'Calls in progress by status' })
+  activeCalls: ActiveCallCounts;
+  @ApiProperty({
+    type: TodayFigures,
+    description: "Since midnight in the organization's time zone",
+  })
+  today: TodayFigures;
+  @ApiProperty({
+    type: [Number],
+    description:
+      "Calls placed in each hour of today in the organization's time zone (24 numbers; in a zone " +
+      'with a half-hour offset, an hour counts from the half hour the UTC hour starts at)',
+  })
   callsPerHour: number[];
-  @ApiProperty()
-  balance: { balanceMicros: string; heldMicros: string; availableMicros: string };
-  @ApiProperty({ description: 'Whose calls these numbers count: the organization, or one agent' })
+  @ApiProperty({ description: "The organization's IANA time zone, whose day `today` is" })
+  timeZone: string;
+  @ApiProperty({ type: DashboardBalance })
+  balance: DashboardBalance;
+  @ApiProperty({
+    enum: ['organization', 'agent'],
+    description: 'Whose calls these numbers count: the organization, or one agent',
+  })
   scope: 'organization' | 'agent';
   @ApiProperty() generatedAt: string;
 }
@@ -41,9 +71,10 @@ export class DashboardService {
     }
     // Today's figures come from the hourly roll-ups (at most 24 hours × providers × countries ×
     // agents rows), whatever the number of calls; the active calls from their partial index.
-    const midnight = new Date();
-    midnight.setUTCHours(0, 0, 0, 0);
+    const { timeZone } = await organizationSettings(this.dataSource.manager, organizationId);
+    const midnight = startOfDayIn(new Date(), timeZone);
     const today = callFiguresSource({ organizationId, from: midnight, agentId });
+    const zone = `$${today.parameters.length + 1}`;
     const [active, hours, wallet] = await Promise.all([
       this.dataSource.query(
         `SELECT status::text AS status, count(*)::int AS n FROM calls
@@ -52,12 +83,12 @@ export class DashboardService {
         parameters,
       ) as Promise<{ status: string; n: number }[]>,
       this.dataSource.query(
-        `SELECT extract(hour FROM hour AT TIME ZONE 'UTC')::int AS hour, sum(calls)::int AS calls,
+        `SELECT extract(hour FROM hour AT TIME ZONE ${zone})::int AS hour, sum(calls)::int AS calls,
                 sum(answered)::int AS answered, sum(billable_seconds)::text AS seconds,
                 sum(spend_micros)::text AS spend
            FROM (${today.sql}) AS figures
           GROUP BY 1`,
-        today.parameters,
+        [...today.parameters, timeZone],
       ) as Promise<
         { hour: number; calls: number; answered: number; seconds: string; spend: string }[]
       >,
@@ -103,6 +134,7 @@ export class DashboardService {
         heldMicros: held.toString(),
         availableMicros: (balance - held).toString(),
       },
+      timeZone,
       scope: agentId ? 'agent' : 'organization',
       generatedAt: new Date().toISOString(),
     };

@@ -32,13 +32,19 @@ export class ListDncQuery extends PageQuery {
   q?: string;
 }
 
+/** Who put a number on the list. */
+export class DncCreatorView {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+}
+
 export class DncView {
   @ApiProperty() id: string;
   @ApiProperty({ example: '+14155550100' }) phone: string;
   @ApiProperty({ type: String, nullable: true }) reason: string | null;
   @ApiProperty({ enum: DNC_SOURCES }) source: string;
-  @ApiProperty({ type: String, nullable: true, description: 'The user who added it' })
-  createdBy: { id: string; name: string } | null;
+  @ApiProperty({ type: DncCreatorView, nullable: true, description: 'The user who added it' })
+  createdBy: DncCreatorView | null;
   @ApiProperty() createdAt: string;
   @ApiProperty({ description: 'Calls to this number refused since it was listed' })
   refusedAttempts: number;

@@ -9,7 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
-import { csvStringifier } from '../../common/csv';
+import { csvStringifier, decimalAmount } from '../../common/csv';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { AuthUser, isAdminRole } from '../auth/auth-user';
 import { Call } from '../calls/entities/call.entity';
@@ -196,9 +196,13 @@ export class WalletAccountService {
       'id',
       'created_at',
       'kind',
+      'balance_change_micros',
       'balance_change',
+      'available_change_micros',
       'available_change',
+      'balance_after_micros',
       'balance_after',
+      'available_after_micros',
       'available_after',
       'call_id',
       'reason',
@@ -213,9 +217,13 @@ export class WalletAccountService {
             item.createdAt,
             item.kind,
             item.balanceChangeMicros,
+            decimalAmount(item.balanceChangeMicros),
             item.availableChangeMicros,
+            decimalAmount(item.availableChangeMicros),
             item.balanceAfterMicros,
+            decimalAmount(item.balanceAfterMicros),
             item.availableAfterMicros,
+            decimalAmount(item.availableAfterMicros),
             item.callId ?? '',
             item.reason ?? '',
           ];

@@ -16,6 +16,14 @@ export class Organization {
   @Column({ type: 'char', length: 3, default: 'USD' })
   currency: string;
 
+  /**
+   * IANA time zone that defines the organization's days ("today", billing days) and the times the
+   * console shows. Null until the owner sets it or first signs in (then the browser's zone); read
+   * as UTC meanwhile (see organizationTimeZone).
+   */
+  @Column({ name: 'time_zone', type: 'varchar', length: 64, nullable: true })
+  timeZone: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -52,6 +52,22 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/organization': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch: operations['OrganizationController_update'];
+    trace?: never;
+  };
   '/api/users': {
     parameters: {
       query?: never;
@@ -833,6 +849,18 @@ export type components = {
     OrganizationSummary: {
       id: string;
       name: string;
+      /**
+       * @description ISO 4217 currency of its wallet
+       * @example USD
+       */
+      currency: string;
+      /**
+       * @description IANA time zone of its days and times (UTC until chosen)
+       * @example America/Los_Angeles
+       */
+      timeZone: string;
+      /** @description Whether the time zone was chosen (by the owner or at their first sign-in) */
+      timeZoneChosen: boolean;
     };
     UserView: {
       id: string;
@@ -848,6 +876,15 @@ export type components = {
     LoginResponse: {
       accessToken: string;
       user: components['schemas']['UserView'];
+    };
+    UpdateOrganizationDto: {
+      /**
+       * @description IANA time zone of the organization
+       * @example Asia/Kolkata
+       */
+      timeZone: string;
+      /** @description Set the zone only if no one chose one yet (the console sends the browser's zone at an owner's first sign-in) */
+      onlyIfUnset?: boolean;
     };
     UserList: {
       items: components['schemas']['UserView'][];
@@ -869,16 +906,43 @@ export type components = {
       /** @description false deactivates the user: they can no longer sign in. */
       active?: boolean;
     };
+    ActiveCallCounts: {
+      initiated: number;
+      ringing: number;
+      in_progress: number;
+      total: number;
+    };
+    TodayFigures: {
+      calls: number;
+      answered: number;
+      /** @description 0..1 */
+      answerRate: number;
+      /** @description Billable minutes, one decimal */
+      minutes: number;
+      /** @description micro-units */
+      spendMicros: string;
+      spend: string;
+    };
+    DashboardBalance: {
+      balanceMicros: string;
+      heldMicros: string;
+      availableMicros: string;
+    };
     DashboardMetrics: {
       /** @description Calls in progress by status */
-      activeCalls: Record<string, never>;
-      /** @description Since midnight UTC */
-      today: Record<string, never>;
-      /** @description Calls placed in each UTC hour of today (24 numbers) */
-      callsPerHour: string[];
-      balance: Record<string, never>;
-      /** @description Whose calls these numbers count: the organization, or one agent */
-      scope: string;
+      activeCalls: components['schemas']['ActiveCallCounts'];
+      /** @description Since midnight in the organization's time zone */
+      today: components['schemas']['TodayFigures'];
+      /** @description Calls placed in each hour of today in the organization's time zone (24 numbers; in a zone with a half-hour offset, an hour counts from the half hour the UTC hour starts at) */
+      callsPerHour: number[];
+      /** @description The organization's IANA time zone, whose day `today` is */
+      timeZone: string;
+      balance: components['schemas']['DashboardBalance'];
+      /**
+       * @description Whose calls these numbers count: the organization, or one agent
+       * @enum {string}
+       */
+      scope: 'organization' | 'agent';
       generatedAt: string;
     };
     InitiateCallDto: {
@@ -1181,6 +1245,8 @@ export type components = {
       /** @enum {string} */
       groupBy: 'day' | 'provider' | 'country' | 'agent';
       currency: string;
+      /** @description The organization's IANA time zone: its days make the `day` groups */
+      timeZone: string;
       totals: components['schemas']['SummaryFigures'];
       groups: components['schemas']['SummaryGroupRow'][];
     };
@@ -1363,6 +1429,10 @@ export type components = {
       /** @example Goodwill credit for the outage of 3 March */
       reason: string;
     };
+    DncCreatorView: {
+      id: string;
+      name: string;
+    };
     DncView: {
       id: string;
       /** @example +14155550100 */
@@ -1371,7 +1441,7 @@ export type components = {
       /** @enum {string} */
       source: 'manual' | 'disposition' | 'import' | 'ai';
       /** @description The user who added it */
-      createdBy: string | null;
+      createdBy: components['schemas']['DncCreatorView'] | null;
       createdAt: string;
       /** @description Calls to this number refused since it was listed */
       refusedAttempts: number;
@@ -1632,6 +1702,29 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['UserView'];
+        };
+      };
+    };
+  };
+  OrganizationController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateOrganizationDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrganizationSummary'];
         };
       };
     };
@@ -2230,7 +2323,7 @@ export interface operations {
   BillingController_summary: {
     parameters: {
       query?: {
-        /** @description Start (inclusive, ISO 8601); default 30 days ago */
+        /** @description Start (inclusive, ISO 8601); default the start of the organization's day 30 days ago */
         from?: string;
         /** @description End (exclusive, ISO 8601); default now */
         to?: string;
@@ -2255,7 +2348,7 @@ export interface operations {
   BillingController_summaryCsv: {
     parameters: {
       query?: {
-        /** @description Start (inclusive, ISO 8601); default 30 days ago */
+        /** @description Start (inclusive, ISO 8601); default the start of the organization's day 30 days ago */
         from?: string;
         /** @description End (exclusive, ISO 8601); default now */
         to?: string;

@@ -1,5 +1,7 @@
+import { ApiView } from '../api/api-schema';
+
 /** The user and organization shapes returned by the backend's auth and users endpoints. */
-export type Role = 'owner' | 'admin' | 'agent';
+export type Role = ApiView<'UserView'>['role'];
 
 export const ROLES: readonly Role[] = ['owner', 'admin', 'agent'];
 
@@ -9,25 +11,12 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   agent: 'Agent',
 };
 
-export interface Organization {
-  id: string;
-  name: string;
-}
+/** The signed-in user's organization: its currency and the time zone of its days. */
+export type Organization = ApiView<'OrganizationSummary'>;
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  active: boolean;
-  createdAt: string;
-  organization: Organization;
-}
+export type User = ApiView<'UserView'>;
 
-export interface LoginResponse {
-  accessToken: string;
-  user: User;
-}
+export type LoginResponse = ApiView<'LoginResponse'>;
 
 /** Owners and admins manage the organization (users, rates, top-ups); agents only place calls. */
 export function isAdminRole(role: Role | null | undefined): boolean {

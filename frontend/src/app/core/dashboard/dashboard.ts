@@ -1,22 +1,8 @@
-/** The numbers of `GET /api/dashboard/metrics` and of the `metrics:updated` push. */
-export interface DashboardMetrics {
-  /** Calls not ended yet, by status. */
-  activeCalls: { initiated: number; ringing: number; in_progress: number; total: number };
-  /** Since midnight UTC. */
-  today: {
-    calls: number;
-    answered: number;
-    /** 0..1 */
-    answerRate: number;
-    /** Billable minutes, one decimal. */
-    minutes: number;
-    spendMicros: string;
-    spend: string;
-  };
-  /** Calls placed in each UTC hour of today (24 numbers). */
-  callsPerHour: number[];
-  balance: { balanceMicros: string; heldMicros: string; availableMicros: string };
-  /** Whose calls these count: the organization's (owners, admins) or the agent's own. */
-  scope: 'organization' | 'agent';
-  generatedAt: string;
-}
+import { ApiView } from '../api/api-schema';
+
+/**
+ * The numbers of `GET /api/dashboard/metrics` and of the `metrics:updated` push: today's figures
+ * (since the organization's midnight), active calls by status, calls per hour of today, the
+ * balance, and whose calls they count (the organization's for owners and admins, an agent's own).
+ */
+export type DashboardMetrics = ApiView<'DashboardMetrics'>;

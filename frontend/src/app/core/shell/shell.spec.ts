@@ -120,7 +120,7 @@ describe('Shell', () => {
     await new Promise((resolve) => setTimeout(resolve));
 
     const chip = () => root.querySelector<HTMLAnchorElement>('[data-testid="shell-balance"]')!;
-    expect(chip().textContent).toContain('$34.9935');
+    expect(chip().textContent).toContain('$34.99');
     expect(chip().getAttribute('href')).toBe('/wallet');
     expect(chip().classList).not.toContain('low');
 
@@ -157,7 +157,7 @@ describe('Shell', () => {
       availableMicros: '23993500',
     });
     await settle();
-    expect(root.querySelector('[data-testid="shell-balance"]')?.textContent).toContain('$23.9935');
+    expect(root.querySelector('[data-testid="shell-balance"]')?.textContent).toContain('$23.99');
 
     sockets.last.drop();
     await settle();

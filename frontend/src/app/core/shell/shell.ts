@@ -16,13 +16,14 @@ import { MatMenuModule } from '@angular/material/menu';
 import { MatSidenav, MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { map } from 'rxjs';
+import { NavigationEnd, Router, RouterLink, RouterOutlet } from '@angular/router';
+import { filter, map } from 'rxjs';
 
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { AuthService } from '../auth/auth-service';
 import { ROLE_LABELS, isAdminRole } from '../auth/user';
 import { useMaterialSymbols } from '../material/material-symbols';
+import { OrganizationSettings } from '../organization/organization-settings';
 import { RealtimeIndicator } from '../realtime/realtime-indicator';
 import { RealtimeService } from '../realtime/realtime-service';
 import { CallBar } from '../voice/call-bar';
@@ -45,7 +46,6 @@ interface NavSection {
   imports: [
     RouterOutlet,
     RouterLink,
-    RouterLinkActive,
     MatToolbarModule,
     MatSidenavModule,
     MatListModule,
@@ -80,6 +80,19 @@ export class Shell {
     { initialValue: false },
   );
 
+  /**
+   * The path of the current page, without query or fragment. Active links are marked from it rather
+   * than with RouterLinkActive: that directive lives in a router file the bootstrap needs, so using
+   * it here put it in the initial JavaScript.
+   */
+  private readonly currentPath = toSignal(
+    this.router.events.pipe(
+      filter((event) => event instanceof NavigationEnd),
+      map(() => pathOf(this.router.url)),
+    ),
+    { initialValue: pathOf(this.router.url) },
+  );
+
   /** Navigation groups; the administration group only for owners and admins. */
   protected readonly sections = computed<readonly NavSection[]>(() => {
     const sections: NavSection[] = [
@@ -106,6 +119,8 @@ export class Shell {
 
   constructor() {
     useMaterialSymbols();
+    // Money and times in the organization's currency and zone, before any page renders.
+    inject(OrganizationSettings).start();
     // One shell per session: load this organization's wallet, keep it live, forget it on the way
     // out; the socket opens and closes with the shell.
     const realtime = inject(RealtimeService);
@@ -129,6 +144,12 @@ export class Shell {
     document.getElementById('main-content')?.focus();
   }
 
+  /** The page of `item` or one below it is shown (`/admin/users` keeps "Users" marked). */
+  protected isActive(item: NavItem): boolean {
+    const path = this.currentPath();
+    return path === item.path || path.startsWith(`${item.path}/`);
+  }
+
   protected closeDrawerOnHandset(): void {
     if (this.isHandset()) void this.sidenav().close();
   }
@@ -138,6 +159,10 @@ export class Shell {
     this.walletStore.clear();
     void this.router.navigateByUrl('/login');
   }
+}
+
+function pathOf(url: string): string {
+  return url.split(/[?#]/, 1)[0];
 }
 
 export function initialsOf(name: string): string {

@@ -2,16 +2,12 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 
-import { Role, User } from '../../core/auth/user';
+import { ApiSchema } from '../api/api-schema';
+import { User } from '../auth/user';
 
-export interface NewUser {
-  name: string;
-  email: string;
-  role: Role;
-  password: string;
-}
+export type NewUser = ApiSchema<'CreateUserDto'>;
 
-export type UserChanges = Partial<Pick<User, 'role' | 'active' | 'name'>>;
+export type UserChanges = ApiSchema<'UpdateUserDto'>;
 
 /** The organization's users (`/api/users`, owners and admins only). */
 @Injectable({ providedIn: 'root' })

@@ -30,6 +30,7 @@ function makeQuote(overrides: Partial<Quote> = {}): Quote {
       source: 'default',
     },
     availableMicros: '25000000',
+    doNotCall: false,
     maxAffordableSeconds: 3600,
     minimumCallCostMicros: '1300',
     refusal: null,

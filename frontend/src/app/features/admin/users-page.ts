@@ -17,6 +17,7 @@ import { ROLES, ROLE_LABELS, Role, User } from '../../core/auth/user';
 import { initialsOf } from '../../core/shell/shell';
 import { ConfirmDialog, ConfirmDialogData } from '../../shared/confirm-dialog/confirm-dialog';
 import { AddUserDialog } from './add-user-dialog';
+import { OrganizationTimeZone } from './organization-time-zone';
 import { ROLE_DESCRIPTIONS } from './role-descriptions';
 import { UsersApi } from '../../core/users/users-api';
 import { IntlDatePipe } from '../../shared/format/intl-format';
@@ -25,6 +26,7 @@ import { IntlDatePipe } from '../../shared/format/intl-format';
 @Component({
   selector: 'sb-users-page',
   imports: [
+    OrganizationTimeZone,
     IntlDatePipe,
     MatTableModule,
     MatButtonModule,

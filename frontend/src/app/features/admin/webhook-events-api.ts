@@ -2,6 +2,7 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
 
+import { ApiView, Page, Refine } from '../../core/api/api-schema';
 import { Provider } from '../../core/calls/call';
 
 export const WEBHOOK_EVENT_STATES = [
@@ -25,26 +26,13 @@ export const WEBHOOK_EVENT_STATE_LABELS: Readonly<Record<WebhookEventState, stri
 export const REPLAYABLE_STATES: readonly WebhookEventState[] = ['received', 'retrying', 'dead'];
 
 /** One provider callback as received, with what processing it made of it. */
-export interface WebhookEventView {
-  id: string;
-  provider: Provider;
-  source: 'webhook' | 'reconciliation' | string;
-  dedupeKey: string;
-  state: WebhookEventState;
-  attempts: number;
-  lastError: string | null;
-  receivedAt: string;
-  processedAt: string | null;
-  callId: string | null;
-  contentType: string | null;
-  rawBody: string;
-  headers: Record<string, unknown>;
-}
+export type WebhookEventView = Refine<
+  ApiView<'WebhookEventView'>,
+  // The document calls the headers a bare object.
+  { headers: Record<string, unknown> }
+>;
 
-export interface WebhookEventPage {
-  items: WebhookEventView[];
-  nextCursor: string | null;
-}
+export type WebhookEventPage = Page<WebhookEventView>;
 
 export interface WebhookEventQuery {
   state?: WebhookEventState | null;

@@ -4,19 +4,20 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import { Subscription, filter, map } from 'rxjs';
+import { filter, map } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import { PROVIDERS, PROVIDER_LABELS, Provider, providerLabel } from '../../core/calls/call';
 import { ConfirmDialog, ConfirmDialogData } from '../../shared/confirm-dialog/confirm-dialog';
 import { EmptyState } from '../../shared/empty-state/empty-state';
-import { LoadError } from '../../shared/load-error/load-error';
+import { LoadState } from '../../shared/load-state/load-state';
+import { LoadMore } from '../../shared/paged-list/load-more';
+import { pagedList } from '../../shared/paged-list/paged-list';
 import {
   REPLAYABLE_STATES,
   WEBHOOK_EVENT_STATES,
@@ -41,10 +42,10 @@ export const WEBHOOK_PAGE_SIZE = 50;
     MatIconModule,
     MatFormFieldModule,
     MatSelectModule,
-    MatProgressBarModule,
     MatTooltipModule,
     EmptyState,
-    LoadError,
+    LoadState,
+    LoadMore,
   ],
   templateUrl: './webhook-events-page.html',
   styleUrl: './webhook-events-page.scss',
@@ -74,16 +75,16 @@ export class WebhookEventsPage {
   protected readonly providerLabel = providerLabel;
 
   protected readonly query = signal<WebhookEventQuery>({});
-  protected readonly events = signal<readonly WebhookEventView[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(true);
-  protected readonly loadingMore = signal(false);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly list = pagedList<WebhookEventView>({
+    fetch: (page) => this.api.list(this.query(), page),
+    pageSize: WEBHOOK_PAGE_SIZE,
+    errorMessage: 'Could not load the webhook events.',
+    moreErrorMessage: 'Could not load more events.',
+  });
+  protected readonly events = this.list.items;
   protected readonly expandedId = signal<string | null>(null);
   /** Ids of events with a replay in flight. */
   protected readonly replaying = signal<ReadonlySet<string>>(new Set());
-
-  private request?: Subscription;
 
   constructor() {
     this.route.queryParamMap
@@ -98,40 +99,7 @@ export class WebhookEventsPage {
   }
 
   protected load(): void {
-    this.request?.unsubscribe();
-    this.loading.set(true);
-    this.loadError.set(null);
-    this.request = this.api.list(this.query(), { limit: WEBHOOK_PAGE_SIZE }).subscribe({
-      next: (page) => {
-        this.events.set(page.items);
-        this.nextCursor.set(page.nextCursor);
-        this.loading.set(false);
-      },
-      error: (err: unknown) => {
-        this.events.set([]);
-        this.nextCursor.set(null);
-        this.loadError.set(ApiError.message(err, 'Could not load the webhook events.'));
-        this.loading.set(false);
-      },
-    });
-  }
-
-  protected loadMore(): void {
-    const cursor = this.nextCursor();
-    if (!cursor || this.loading() || this.loadingMore()) return;
-    this.loadingMore.set(true);
-    this.request = this.api.list(this.query(), { cursor, limit: WEBHOOK_PAGE_SIZE }).subscribe({
-      next: (page) => {
-        const seen = new Set(this.events().map((e) => e.id));
-        this.events.update((events) => [...events, ...page.items.filter((e) => !seen.has(e.id))]);
-        this.nextCursor.set(page.nextCursor);
-        this.loadingMore.set(false);
-      },
-      error: (err: unknown) => {
-        this.loadingMore.set(false);
-        this.notify(ApiError.message(err, 'Could not load more events.'), true);
-      },
-    });
+    this.list.load();
   }
 
   protected filterBy(change: WebhookEventQuery): void {
@@ -178,7 +146,7 @@ export class WebhookEventsPage {
         this.api.replay(event.id).subscribe({
           next: (updated) => {
             this.setReplaying(event.id, false);
-            this.events.update((events) => events.map((e) => (e.id === updated.id ? updated : e)));
+            this.list.update((events) => events.map((e) => (e.id === updated.id ? updated : e)));
             this.notify('The event is queued for processing again');
           },
           error: (err: unknown) => {

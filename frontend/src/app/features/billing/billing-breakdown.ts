@@ -1,3 +1,4 @@
+import { displaySettings } from '../../shared/format/display-settings';
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { MatTableModule } from '@angular/material/table';
 
@@ -68,7 +69,8 @@ function nameOf(groupBy: SummaryGroup, group: SummaryGroupRow): string {
     case 'country':
       return group.key === '--' ? 'Unknown country' : group.label;
     case 'day':
-      return new Date(`${group.key}T00:00:00Z`).toLocaleDateString('en-US', {
+      // A calendar day of the organization, so formatted as UTC's; in the browser's locale.
+      return new Date(`${group.key}T00:00:00Z`).toLocaleDateString(displaySettings().locale, {
         weekday: 'short',
         month: 'short',
         day: 'numeric',

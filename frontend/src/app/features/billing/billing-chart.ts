@@ -1,8 +1,9 @@
 import { ChartConfiguration, TooltipItem } from 'chart.js';
 
 import { BillingSummary } from '../../core/billing/billing';
-import { formatMicros } from '../../shared/money/money';
-import { utcDays } from './billing-period';
+import { formatMoney } from '../../shared/money/money';
+import { periodDayKeys } from './billing-period';
+import { displaySettings } from '../../shared/format/display-settings';
 
 const SPEND_COLOR = '#4355b9';
 const MINUTES_COLOR = '#0b7fab';
@@ -13,12 +14,12 @@ const MINUTES_COLOR = '#0b7fab';
  * exact micros.
  */
 export function spendChartConfig(summary: BillingSummary): ChartConfiguration {
-  const days = utcDays(summary.from, summary.to);
+  const days = periodDayKeys(summary.from, summary.to);
   const byDay = new Map(summary.groups.map((group) => [group.key, group]));
   const spendMicros = days.map((day) => byDay.get(day)?.spendMicros ?? '0');
   const minutes = days.map((day) => byDay.get(day)?.minutes ?? 0);
   const money = (micros: string | bigint) =>
-    formatMicros(micros, { currency: summary.currency, maxFractionDigits: 6 });
+    formatMoney(micros, 'cents', { currency: summary.currency });
 
   return {
     type: 'bar',
@@ -94,9 +95,9 @@ export function spendChartConfig(summary: BillingSummary): ChartConfiguration {
   };
 }
 
-/** `2026-11-21` → `Nov 21` (the day as the API names it, in UTC). */
+/** `2026-11-21` → `Nov 21` (en-GB: `21 Nov`): a calendar day, so formatted as UTC's. */
 function dayLabel(day: string): string {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(displaySettings().locale, {
     month: 'short',
     day: 'numeric',
     timeZone: 'UTC',

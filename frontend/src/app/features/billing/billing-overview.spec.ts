@@ -37,6 +37,7 @@ function summary(groupBy: SummaryGroup, calls: number): BillingSummary {
     to: '2026-11-22T00:00:00.000Z',
     groupBy,
     currency: 'USD',
+    timeZone: 'UTC',
     totals: figures,
     groups: [],
   };

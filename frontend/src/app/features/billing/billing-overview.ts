@@ -4,7 +4,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
-import { provideNativeDateAdapter } from '@angular/material/core';
+import { provideDateAdapter } from '../../shared/format/date-adapter';
 import { MatDatepickerModule } from '@angular/material/datepicker';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
@@ -85,7 +85,7 @@ const IDLE: Loadable = { summary: null, loading: false, error: null };
     MoneyPipe,
     BillingBreakdown,
   ],
-  providers: [provideNativeDateAdapter()],
+  providers: [provideDateAdapter()],
   templateUrl: './billing-overview.html',
   styleUrl: './billing-overview.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -116,6 +116,8 @@ export class BillingOverview {
   );
   protected readonly totals = computed(() => this.daily().summary?.totals ?? null);
   protected readonly currency = computed(() => this.daily().summary?.currency ?? 'USD');
+  /** The organization's zone, whose days the chart's bars are. */
+  protected readonly timeZone = computed(() => this.daily().summary?.timeZone ?? 'UTC');
   protected readonly chartConfig = computed(() => {
     const summary = this.daily().summary;
     return summary ? spendChartConfig(summary) : null;

@@ -7,8 +7,9 @@ import {
   periodFromParams,
   periodRange,
   periodToParams,
-  utcDays,
+  periodDayKeys,
 } from './billing-period';
+import { configureDisplay } from '../../shared/format/display-settings';
 
 describe('billing period', () => {
   const read = (params: Record<string, string>) => periodFromParams(convertToParamMap(params));
@@ -76,15 +77,44 @@ describe('billing period', () => {
     });
   });
 
-  it('lists every UTC day of a range for the chart', () => {
-    expect(utcDays('2026-10-30T00:00:00.000Z', '2026-11-02T00:00:00.000Z')).toEqual([
+  it("follows the organization's time zone, not the browser's", () => {
+    configureDisplay({ timeZone: 'America/Los_Angeles' });
+    try {
+      // 6:55 PM on Dec 1 in Los Angeles (02:55 UTC on Dec 2): today is Dec 1, from its midnight.
+      const evening = new Date('2026-12-02T02:55:00Z');
+      expect(periodDays({ preset: 'today' }, evening)).toEqual({
+        from: '2026-12-01',
+        to: '2026-12-01',
+      });
+      expect(periodRange({ preset: 'today' }, evening)).toEqual({
+        from: '2026-12-01T08:00:00.000Z',
+        to: '2026-12-02T08:00:00.000Z',
+      });
+      configureDisplay({ timeZone: 'Asia/Kolkata' });
+      expect(periodRange({ preset: 'today' }, evening)).toEqual({
+        from: '2026-12-01T18:30:00.000Z',
+        to: '2026-12-02T18:30:00.000Z',
+      });
+      expect(periodDayKeys('2026-11-30T18:30:00.000Z', '2026-12-02T18:30:00.000Z')).toEqual([
+        '2026-12-01',
+        '2026-12-02',
+      ]);
+    } finally {
+      configureDisplay({ timeZone: undefined });
+    }
+  });
+
+  it('lists every day of a range for the chart', () => {
+    configureDisplay({ timeZone: 'UTC' });
+    expect(periodDayKeys('2026-10-30T00:00:00.000Z', '2026-11-02T00:00:00.000Z')).toEqual([
       '2026-10-30',
       '2026-10-31',
       '2026-11-01',
     ]);
-    expect(utcDays('2026-11-19T08:00:00.000Z', '2026-11-20T08:00:00.000Z')).toEqual([
+    expect(periodDayKeys('2026-11-19T08:00:00.000Z', '2026-11-20T08:00:00.000Z')).toEqual([
       '2026-11-19',
       '2026-11-20',
     ]);
+    configureDisplay({ timeZone: undefined });
   });
 });

@@ -1,6 +1,6 @@
 import { ParamMap, Params } from '@angular/router';
 
-import { fromDay, isDay, startOfDay, toDay } from '../../shared/days/days';
+import { addDays, dayOf, isDay, startOfDay } from '../../shared/days/days';
 
 export const PERIOD_PRESETS = ['today', '7d', '30d', 'month'] as const;
 export type PeriodPreset = (typeof PERIOD_PRESETS)[number];
@@ -56,27 +56,30 @@ export function periodToParams(period: BillingPeriod): Params {
   };
 }
 
-/** The first and last day (inclusive, local) of the period, as of `today`. */
+/** The first and last day (inclusive, the organization's days) of the period, as of `today`. */
 export function periodDays(period: BillingPeriod, today: Date): { from: string; to: string } {
   if (period.preset === 'custom') return { from: period.from, to: period.to };
-  const last = toDay(today);
+  const last = dayOf(today);
   switch (period.preset) {
     case 'today':
       return { from: last, to: last };
     case '7d':
-      return { from: toDay(startOfDay(last, -6)), to: last };
+      return { from: addDays(last, -6), to: last };
     case '30d':
-      return { from: toDay(startOfDay(last, -29)), to: last };
+      return { from: addDays(last, -29), to: last };
     case 'month':
-      return { from: toDay(new Date(today.getFullYear(), today.getMonth(), 1)), to: last };
+      return { from: `${last.slice(0, 8)}01`, to: last };
   }
 }
 
-/** The period as the API takes it: from local midnight of the first day to that of the day after the last. */
+/**
+ * The period as the API takes it: from the organization's midnight of the first day to that of the
+ * day after the last.
+ */
 export function periodRange(period: BillingPeriod, today: Date): { from: string; to: string } {
   const days = periodDays(period, today);
   return {
-    from: fromDay(days.from).toISOString(),
+    from: startOfDay(days.from).toISOString(),
     to: startOfDay(days.to, 1).toISOString(),
   };
 }
@@ -87,17 +90,18 @@ export function samePeriod(a: BillingPeriod, b: BillingPeriod): boolean {
 }
 
 /**
- * The UTC days from `from` (inclusive) to `to` (exclusive), the way the API groups calls by day,
- * so that the chart has a bar for every day, zero or not.
+ * The organization's days from `from` (inclusive) to `to` (exclusive), the way the API groups calls
+ * by day, so that the chart has a bar for every day, zero or not.
  */
-export function utcDays(fromIso: string, toIso: string, max = 400): string[] {
+export function periodDayKeys(fromIso: string, toIso: string, max = 400): string[] {
   const days: string[] = [];
-  const end = new Date(toIso).getTime() - 1;
-  const cursor = new Date(fromIso);
-  cursor.setUTCHours(0, 0, 0, 0);
-  while (cursor.getTime() <= end && days.length < max) {
-    days.push(cursor.toISOString().slice(0, 10));
-    cursor.setUTCDate(cursor.getUTCDate() + 1);
+  const last = dayOf(new Date(new Date(toIso).getTime() - 1));
+  for (
+    let day = dayOf(new Date(fromIso));
+    day <= last && days.length < max;
+    day = addDays(day, 1)
+  ) {
+    days.push(day);
   }
   return days;
 }

@@ -112,7 +112,7 @@ export const CONTACT_RECENT_CALLS = 20;
                   <sb-call-status-chip [status]="call.status" [pulse]="false" />
                   <span class="when">{{ call.createdAt | date: 'MMM d, h:mm a' }}</span>
                   <span class="muted">{{ call.durationSeconds | duration }}</span>
-                  <span class="muted">{{ call.costMicros | money }}</span>
+                  <span class="muted">{{ call.costMicros | money: 'exact' }}</span>
                   @if (call.disposition) {
                     <span class="tag">{{ dispositionLabels[call.disposition] }}</span>
                   }

@@ -7,20 +7,21 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Router } from '@angular/router';
-import { Subscription, debounceTime, distinctUntilChanged, filter, finalize, map } from 'rxjs';
+import { debounceTime, distinctUntilChanged, filter, finalize, map } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import { Contact, ImportReport } from '../../core/contacts/contact';
 import { ContactsApi } from '../../core/contacts/contacts-api';
 import { ConfirmDialog, ConfirmDialogData } from '../../shared/confirm-dialog/confirm-dialog';
 import { EmptyState } from '../../shared/empty-state/empty-state';
-import { LoadError } from '../../shared/load-error/load-error';
+import { LoadState } from '../../shared/load-state/load-state';
+import { LoadMore } from '../../shared/paged-list/load-more';
+import { pagedList } from '../../shared/paged-list/paged-list';
 import { PhonePipe } from '../../shared/phone/phone-pipe';
 import { flagEmoji } from '../../shared/phone/phone';
 import { RelativeTimePipe } from '../../shared/relative-time/relative-time-pipe';
@@ -50,10 +51,10 @@ export const SEARCH_DEBOUNCE_MS = 300;
     MatFormFieldModule,
     MatInputModule,
     MatSelectModule,
-    MatProgressBarModule,
     MatTooltipModule,
     EmptyState,
-    LoadError,
+    LoadState,
+    LoadMore,
     PhonePipe,
     RelativeTimePipe,
   ],
@@ -73,19 +74,19 @@ export class ContactsPage {
   protected readonly search = new FormControl('', { nonNullable: true });
   protected readonly tag = new FormControl<string | null>(null);
 
-  protected readonly contacts = signal<readonly Contact[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly loadingMore = signal(false);
-  protected readonly loaded = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly list = pagedList<Contact>({
+    fetch: (page) => this.api.list(this.toQuery(), page),
+    pageSize: CONTACTS_PAGE_SIZE,
+    errorMessage: 'Could not load the contacts.',
+    moreErrorMessage: 'Could not load more contacts.',
+    onPage: (items) => this.learnTags(items),
+  });
+  protected readonly contacts = this.list.items;
   protected readonly exporting = signal(false);
   /** Every tag seen so far, for the filter. */
   protected readonly knownTags = signal<readonly string[]>([]);
   private readonly query = signal<{ q: string; tag: string | null }>({ q: '', tag: null });
   protected readonly filtered = computed(() => !!this.query().q || !!this.query().tag);
-
-  private request?: Subscription;
 
   constructor() {
     this.search.valueChanges
@@ -110,25 +111,6 @@ export class ContactsPage {
     this.search.setValue('', { emitEvent: false });
     this.tag.setValue(null, { emitEvent: false });
     this.setQuery({ q: '', tag: null });
-  }
-
-  protected loadMore(): void {
-    const cursor = this.nextCursor();
-    if (!cursor || this.loadingMore()) return;
-    this.loadingMore.set(true);
-    this.api
-      .list(this.toQuery(), { cursor, limit: CONTACTS_PAGE_SIZE })
-      .pipe(finalize(() => this.loadingMore.set(false)))
-      .subscribe({
-        next: (page) => {
-          const seen = new Set(this.contacts().map((c) => c.id));
-          this.contacts.update((list) => [...list, ...page.items.filter((c) => !seen.has(c.id))]);
-          this.nextCursor.set(page.nextCursor);
-          this.learnTags(page.items);
-        },
-        error: (err: unknown) =>
-          this.notify(ApiError.message(err, 'Could not load more contacts.'), true),
-      });
   }
 
   protected openCreate(): void {
@@ -175,7 +157,7 @@ export class ContactsPage {
       .subscribe(() =>
         this.api.remove(contact.id).subscribe({
           next: () => {
-            this.contacts.update((list) => list.filter((c) => c.id !== contact.id));
+            this.list.update((list) => list.filter((c) => c.id !== contact.id));
             this.notify(`${contact.name} was deleted.`);
           },
           error: (err: unknown) =>
@@ -232,7 +214,7 @@ export class ContactsPage {
         }
         const saved = result.saved;
         const known = this.contacts().some((c) => c.id === saved.id);
-        this.contacts.update((list) =>
+        this.list.update((list) =>
           known
             ? list.map((c) => (c.id === saved.id ? saved : c))
             : [...list, saved].sort((a, b) => a.name.localeCompare(b.name)),
@@ -253,26 +235,7 @@ export class ContactsPage {
   }
 
   private load(): void {
-    this.request?.unsubscribe();
-    this.loading.set(true);
-    this.error.set(null);
-    this.request = this.api
-      .list(this.toQuery(), { limit: CONTACTS_PAGE_SIZE })
-      .pipe(finalize(() => this.loading.set(false)))
-      .subscribe({
-        next: (page) => {
-          this.contacts.set(page.items);
-          this.nextCursor.set(page.nextCursor);
-          this.loaded.set(true);
-          this.learnTags(page.items);
-        },
-        error: (err: unknown) => {
-          this.contacts.set([]);
-          this.nextCursor.set(null);
-          this.loaded.set(true);
-          this.error.set(ApiError.message(err, 'Could not load the contacts.'));
-        },
-      });
+    this.list.load();
   }
 
   private learnTags(contacts: readonly Contact[]): void {

@@ -3,7 +3,7 @@ import { ChartConfiguration, TooltipItem } from 'chart.js';
 const BAR_COLOR = '#4355b9';
 
 /**
- * Calls placed in each UTC hour of today: the current hour stands out, hours still to come are
+ * Calls placed in each hour of the organization's today: the current hour stands out, hours still to come are
  * left blank rather than drawn as zero.
  */
 export function callsPerHourChartConfig(
@@ -39,7 +39,7 @@ export function callsPerHourChartConfig(
           callbacks: {
             title: (items: TooltipItem<'bar'>[]) => {
               const hour = items[0]?.dataIndex ?? 0;
-              return `${label(hour)}–${label((hour + 1) % 24)} UTC`;
+              return `${label(hour)}–${label((hour + 1) % 24)}`;
             },
             label: (item: TooltipItem<'bar'>) => {
               const calls = Number(item.raw ?? 0);

@@ -143,7 +143,7 @@ describe('DashboardPage', () => {
     expect(text('dashboard-tile-today')).toContain('12');
     expect(text('dashboard-tile-answer-rate')).toContain('75%');
     expect(text('dashboard-tile-minutes')).toContain('7.5');
-    expect(text('dashboard-tile-spend')).toContain('$0.0975');
+    expect(text('dashboard-tile-spend')).toContain('$0.10');
     expect(text('dashboard-tile-balance')).toContain('$23.99');
     expect(page.querySelector('[data-testid="dashboard-chart"]')).not.toBeNull();
     expect(page.querySelector('[data-testid="dashboard-empty-live"]')).not.toBeNull();

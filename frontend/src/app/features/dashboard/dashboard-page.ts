@@ -15,6 +15,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { Router, RouterLink } from '@angular/router';
 import { filter, interval, map } from 'rxjs';
 
+import { hourIn } from '../../shared/days/days';
 import { ApiError } from '../../core/api/api-error';
 import { AuthService } from '../../core/auth/auth-service';
 import { CallsApi } from '../../core/calls/calls-api';
@@ -26,7 +27,7 @@ import { ChartCanvas } from '../../shared/chart/chart-canvas';
 import { DurationPipe, formatDuration } from '../../shared/duration/duration-pipe';
 import { EmptyState } from '../../shared/empty-state/empty-state';
 import { MoneyPipe } from '../../shared/money/money-pipe';
-import { formatMicros } from '../../shared/money/money';
+import { formatMoney } from '../../shared/money/money';
 import { InitiateCallDialog } from '../../shared/initiate-call-dialog/initiate-call-dialog';
 import { callsPerHourChartConfig } from './dashboard-chart';
 import { DashboardStore, EndedCall, liveSeconds } from './dashboard-store';
@@ -81,10 +82,15 @@ export class DashboardPage {
 
   protected readonly metrics = this.store.metrics;
   protected readonly active = this.store.activeCounts;
-  /** The current UTC hour: changes once an hour, although the ticker that feeds it beats each second. */
+  /**
+   * The current hour of the organization's day: changes once an hour, although the ticker that
+   * feeds it beats each second.
+   */
   private readonly chartHour = computed(() =>
-    new Date(this.now() + this.store.serverClockOffsetMs()).getUTCHours(),
+    hourIn(new Date(this.now() + this.store.serverClockOffsetMs())),
   );
+  /** The organization's time zone, named beside "today". */
+  protected readonly zoneName = computed(() => this.metrics()?.timeZone ?? 'UTC');
   protected readonly chartConfig = computed(() => {
     const metrics = this.metrics();
     return metrics ? callsPerHourChartConfig(metrics.callsPerHour, this.chartHour()) : null;
@@ -179,6 +185,6 @@ export function endedCallMessage(call: CallView): string {
   if (seconds !== null && (seconds > 0 || call.status === 'completed')) {
     parts.push(formatDuration(seconds));
   }
-  if (call.costMicros !== null) parts.push(formatMicros(call.costMicros));
+  if (call.costMicros !== null) parts.push(formatMoney(call.costMicros, 'exact'));
   return `Call to ${call.to} ended: ${parts.join(' · ')}`;
 }

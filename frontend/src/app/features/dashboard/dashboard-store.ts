@@ -1,3 +1,4 @@
+import { dayOf, startOfDay } from '../../shared/days/days';
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { Observable, Subject, Subscription } from 'rxjs';
 
@@ -174,7 +175,7 @@ export class DashboardStore {
     this.recentState.update((state) => ({ ...state, loading: true, error: null }));
     this.requests.recent = this.callsApi
       .list(
-        { status: ENDED_STATUSES, from: startOfUtcDay(new Date()).toISOString() },
+        { status: ENDED_STATUSES, from: startOfOrganizationDay(new Date()).toISOString() },
         {
           limit: RECENT_LIMIT,
         },
@@ -216,7 +217,11 @@ export class DashboardStore {
     const recent = this.recentState().value;
     const known = recent.find((c) => c.id === call.id);
     if (known && isOlderCall(call, known)) return;
-    if (!known && !wasLive && Date.parse(call.createdAt) < startOfUtcDay(new Date()).getTime()) {
+    if (
+      !known &&
+      !wasLive &&
+      Date.parse(call.createdAt) < startOfOrganizationDay(new Date()).getTime()
+    ) {
       return; // an old call settled late (reconciliation): not one of today's
     }
     const others = recent.filter((c) => c.id !== call.id);
@@ -263,7 +268,7 @@ export function liveSeconds(call: CallView, nowMs: number): number {
   return Math.max(0, Math.floor((nowMs - Date.parse(since)) / 1000));
 }
 
-/** 00:00 UTC of `date`'s UTC day: "today" as the metrics count it. */
-export function startOfUtcDay(date: Date): Date {
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+/** Midnight of the organization's day that `date` falls on: "today" as the metrics count it. */
+export function startOfOrganizationDay(date: Date): Date {
+  return startOfDay(dayOf(date));
 }

@@ -2,22 +2,12 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
 
-/** One number on the organization's do-not-call list. */
-export interface DncEntry {
-  id: string;
-  phone: string;
-  reason: string | null;
-  source: 'manual' | 'disposition' | 'import' | 'ai' | string;
-  createdBy: { id: string; name: string } | null;
-  createdAt: string;
-  refusedAttempts: number;
-  lastRefusedAt: string | null;
-}
+import { ApiSchema, ApiView, Page } from '../../core/api/api-schema';
 
-export interface DncPage {
-  items: DncEntry[];
-  nextCursor: string | null;
-}
+/** One number on the organization's do-not-call list. */
+export type DncEntry = ApiView<'DncView'>;
+
+export type DncPage = Page<DncEntry>;
 
 export const DNC_SOURCE_LABELS: Readonly<Record<string, string>> = {
   manual: 'Added by hand',
@@ -41,7 +31,8 @@ export class DncApi {
 
   /** 201 when added, 200 with the existing entry when the number was already listed. */
   add(phone: string, reason: string): Observable<DncEntry> {
-    return this.http.post<DncEntry>('/api/dnc', { phone, reason: reason || undefined });
+    const body: ApiSchema<'AddDncDto'> = { phone, reason: reason || undefined };
+    return this.http.post<DncEntry>('/api/dnc', body);
   }
 
   remove(phone: string): Observable<void> {

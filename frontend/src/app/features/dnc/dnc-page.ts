@@ -1,20 +1,22 @@
 import { IntlDatePipe } from '../../shared/format/intl-format';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { FormsModule } from '@angular/forms';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { FormControl, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
-import { Subject, Subscription, debounceTime, distinctUntilChanged, filter } from 'rxjs';
+import { Subject, debounceTime, distinctUntilChanged, filter } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import { ConfirmDialog, ConfirmDialogData } from '../../shared/confirm-dialog/confirm-dialog';
 import { EmptyState } from '../../shared/empty-state/empty-state';
+import { LoadState } from '../../shared/load-state/load-state';
+import { LoadMore } from '../../shared/paged-list/load-more';
+import { pagedList } from '../../shared/paged-list/paged-list';
 import { DNC_SOURCE_LABELS, DncApi, DncEntry } from './dnc-api';
 
 export const DNC_PAGE_SIZE = 50;
@@ -24,14 +26,15 @@ export const DNC_PAGE_SIZE = 50;
   selector: 'sb-dnc-page',
   imports: [
     IntlDatePipe,
-    FormsModule,
+    ReactiveFormsModule,
     MatTableModule,
     MatButtonModule,
     MatIconModule,
     MatFormFieldModule,
     MatInputModule,
-    MatProgressBarModule,
     EmptyState,
+    LoadState,
+    LoadMore,
   ],
   templateUrl: './dnc-page.html',
   styleUrl: './dnc-page.scss',
@@ -46,20 +49,22 @@ export class DncPage {
   protected readonly sourceLabels = DNC_SOURCE_LABELS;
 
   protected readonly search = signal('');
-  protected readonly entries = signal<readonly DncEntry[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(true);
-  protected readonly loadingMore = signal(false);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly list = pagedList<DncEntry>({
+    fetch: (page) => this.api.list(this.search().trim(), page),
+    pageSize: DNC_PAGE_SIZE,
+    errorMessage: 'Could not load the do-not-call list.',
+    moreErrorMessage: 'Could not load more numbers.',
+  });
+  protected readonly entries = this.list.items;
 
-  protected phone = '';
-  protected reason = '';
+  protected readonly phone = new FormControl('', { nonNullable: true });
+  protected readonly reason = new FormControl('', { nonNullable: true });
+  protected readonly phoneValue = toSignal(this.phone.valueChanges, { initialValue: '' });
   protected readonly adding = signal(false);
   protected readonly addError = signal<string | null>(null);
   protected readonly removing = signal<string | null>(null);
 
   private readonly searches = new Subject<string>();
-  private request?: Subscription;
 
   constructor() {
     this.searches
@@ -74,53 +79,21 @@ export class DncPage {
   }
 
   protected load(): void {
-    this.request?.unsubscribe();
-    this.loading.set(true);
-    this.loadError.set(null);
-    this.request = this.api.list(this.search().trim(), { limit: DNC_PAGE_SIZE }).subscribe({
-      next: (page) => {
-        this.entries.set(page.items);
-        this.nextCursor.set(page.nextCursor);
-        this.loading.set(false);
-      },
-      error: (err: unknown) => {
-        this.entries.set([]);
-        this.nextCursor.set(null);
-        this.loadError.set(ApiError.message(err, 'Could not load the do-not-call list.'));
-        this.loading.set(false);
-      },
-    });
-  }
-
-  protected loadMore(): void {
-    const cursor = this.nextCursor();
-    if (!cursor || this.loading() || this.loadingMore()) return;
-    this.loadingMore.set(true);
-    this.request = this.api.list(this.search().trim(), { cursor, limit: DNC_PAGE_SIZE }).subscribe({
-      next: (page) => {
-        const seen = new Set(this.entries().map((e) => e.id));
-        this.entries.update((all) => [...all, ...page.items.filter((e) => !seen.has(e.id))]);
-        this.nextCursor.set(page.nextCursor);
-        this.loadingMore.set(false);
-      },
-      error: (err: unknown) => {
-        this.loadingMore.set(false);
-        this.notify(ApiError.message(err, 'Could not load more numbers.'), true);
-      },
-    });
+    this.list.load();
   }
 
   protected add(): void {
-    if (!this.phone.trim() || this.adding()) return;
+    const phone = this.phone.value.trim();
+    if (!phone || this.adding()) return;
     this.adding.set(true);
     this.addError.set(null);
-    this.api.add(this.phone.trim(), this.reason.trim()).subscribe({
+    this.api.add(phone, this.reason.value.trim()).subscribe({
       next: (entry) => {
         this.adding.set(false);
         const known = this.entries().some((e) => e.id === entry.id);
-        this.entries.update((all) => [entry, ...all.filter((e) => e.id !== entry.id)]);
-        this.phone = '';
-        this.reason = '';
+        this.list.update((all) => [entry, ...all.filter((e) => e.id !== entry.id)]);
+        this.phone.reset();
+        this.reason.reset();
         this.notify(
           known ? `${entry.phone} was already on the list` : `${entry.phone} will not be called`,
         );
@@ -150,7 +123,7 @@ export class DncPage {
         this.api.remove(entry.phone).subscribe({
           next: () => {
             this.removing.set(null);
-            this.entries.update((all) => all.filter((e) => e.id !== entry.id));
+            this.list.update((all) => all.filter((e) => e.id !== entry.id));
             this.notify(`${entry.phone} removed from the do-not-call list`);
           },
           error: (err: unknown) => {

@@ -26,7 +26,7 @@ import {
 import { CallStatusChip } from '../../shared/call-status-chip/call-status-chip';
 import { DurationPipe, formatDuration } from '../../shared/duration/duration-pipe';
 import { MoneyPipe } from '../../shared/money/money-pipe';
-import { formatMicros, parseMicros } from '../../shared/money/money';
+import { formatMoney, parseMicros } from '../../shared/money/money';
 import { CallsApi } from '../../core/calls/calls-api';
 import { CallHistoryStore } from './call-history-store';
 import { OutcomeDescription, describeOutcome } from './call-event-outcome';
@@ -210,7 +210,7 @@ function factsOf(event: CallEventView): FactView[] {
       let display = text;
       if (key === 'durationSeconds' && typeof value === 'number') display = formatDuration(value);
       else if (key.endsWith('Micros') && parseMicros(text) !== null)
-        display = formatMicros(text, { currency });
+        display = formatMoney(text, 'exact', { currency });
       const href = key.endsWith('Url') && /^https?:\/\//i.test(text) ? text : null;
       return { key, label: FACT_LABELS[key] ?? humanizeKey(key), value: display, href };
     });

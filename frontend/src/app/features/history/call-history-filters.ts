@@ -11,7 +11,7 @@ import {
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { provideNativeDateAdapter } from '@angular/material/core';
+import { provideDateAdapter } from '../../shared/format/date-adapter';
 import { MatDatepickerModule } from '@angular/material/datepicker';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
@@ -49,7 +49,7 @@ export const TYPING_DEBOUNCE_MS = 350;
     MatButtonModule,
     MatIconModule,
   ],
-  providers: [provideNativeDateAdapter()],
+  providers: [provideDateAdapter()],
   templateUrl: './call-history-filters.html',
   styleUrl: './call-history-filters.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

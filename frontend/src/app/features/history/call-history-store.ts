@@ -3,6 +3,7 @@ import { Params } from '@angular/router';
 import { Subscription } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
+import { pagedList } from '../../shared/paged-list/paged-list';
 import { CallDetail, CallView, isOlderCall } from '../../core/calls/call';
 import { CallsApi } from '../../core/calls/calls-api';
 import { RealtimeService } from '../../core/realtime/realtime-service';
@@ -18,21 +19,6 @@ import {
 export const PAGE_SIZE = 50;
 /** Pushed updates of the open call are gathered this long before its timeline is reloaded. */
 export const DETAIL_REFRESH_DELAY_MS = 250;
-
-interface ListState {
-  filters: CallFilters;
-  calls: readonly CallView[];
-  nextCursor: string | null;
-  /** The first page is loading (first load, a filter change or a refresh). */
-  loading: boolean;
-  loadingMore: boolean;
-  /** The first page could not be loaded. */
-  error: string | null;
-  /** A further page could not be loaded (the calls shown so far stay). */
-  moreError: string | null;
-  /** The first page has arrived at least once for the current filters. */
-  loaded: boolean;
-}
 
 interface DetailState {
   id: string | null;
@@ -50,15 +36,20 @@ interface DetailState {
 export class CallHistoryStore {
   private readonly api = inject(CallsApi);
 
-  private readonly list = signal<ListState>({
-    filters: NO_FILTERS,
-    calls: [],
-    nextCursor: null,
-    loading: false,
-    loadingMore: false,
-    error: null,
-    moreError: null,
-    loaded: false,
+  private readonly filterState = signal<CallFilters>(NO_FILTERS);
+  private readonly list = pagedList<CallView>({
+    fetch: (page) => this.api.list(filtersToQuery(this.filterState()), page),
+    pageSize: PAGE_SIZE,
+    errorMessage: 'Could not load the calls.',
+    moreErrorMessage: 'Could not load more calls.',
+    firstPage: (page) => {
+      let calls: readonly CallView[] = page.items;
+      for (const pushed of this.pushedWhileLoading.values()) {
+        calls = placeCall(calls, pushed, this.filterState(), !page.nextCursor);
+      }
+      this.pushedWhileLoading.clear();
+      return calls;
+    },
   });
   private readonly detailState = signal<DetailState>({
     id: null,
@@ -66,7 +57,6 @@ export class CallHistoryStore {
     loading: false,
     error: null,
   });
-  private listRequest?: Subscription;
   private detailRequest?: Subscription;
   /** Calls pushed while the first page was loading: the response may predate them. */
   private readonly pushedWhileLoading = new Map<string, CallView>();
@@ -77,21 +67,23 @@ export class CallHistoryStore {
     const destroyRef = inject(DestroyRef);
     destroyRef.onDestroy(realtime.on('call:created', (call) => this.upsert(call)));
     destroyRef.onDestroy(realtime.on('call:updated', (call) => this.upsert(call)));
-    destroyRef.onDestroy(realtime.on('resync', () => this.list().loaded && this.refresh()));
+    destroyRef.onDestroy(realtime.on('resync', () => this.list.loaded() && this.refresh()));
     destroyRef.onDestroy(() => clearTimeout(this.detailRefreshTimer));
   }
 
-  readonly filters = computed(() => this.list().filters);
-  readonly calls = computed(() => this.list().calls);
-  readonly nextCursor = computed(() => this.list().nextCursor);
-  readonly hasMore = computed(() => this.list().nextCursor !== null);
-  readonly loading = computed(() => this.list().loading);
-  readonly loadingMore = computed(() => this.list().loadingMore);
-  readonly error = computed(() => this.list().error);
-  readonly moreError = computed(() => this.list().moreError);
-  readonly loaded = computed(() => this.list().loaded);
+  readonly filters = this.filterState.asReadonly();
+  /** The list itself, for the shared list controls (`sb-load-more`). */
+  readonly paged = this.list;
+  readonly calls = this.list.items;
+  readonly nextCursor = this.list.nextCursor;
+  readonly hasMore = this.list.hasMore;
+  readonly loading = this.list.loading;
+  readonly loadingMore = this.list.loadingMore;
+  readonly error = this.list.error;
+  readonly moreError = this.list.moreError;
+  readonly loaded = this.list.loaded;
   /** The filters as URL query parameters (unset ones null, to be removed by a merge). */
-  readonly queryParams = computed<Params>(() => filtersToParams(this.list().filters));
+  readonly queryParams = computed<Params>(() => filtersToParams(this.filterState()));
 
   readonly selectedId = computed(() => this.detailState().id);
   readonly detail = computed(() => this.detailState().call);
@@ -100,14 +92,13 @@ export class CallHistoryStore {
   /** The selected call's row, shown while its details load. */
   readonly selectedSummary = computed<CallView | null>(() => {
     const id = this.detailState().id;
-    return id ? (this.list().calls.find((call) => call.id === id) ?? null) : null;
+    return id ? (this.list.items().find((call) => call.id === id) ?? null) : null;
   });
 
   /** Applies filters (from the URL); loads the first page unless they are already shown. */
   setFilters(filters: CallFilters): void {
-    const current = this.list();
-    if (current.loaded && sameFilters(current.filters, filters)) return;
-    this.list.update((state) => ({ ...state, filters }));
+    if (this.list.loaded() && sameFilters(this.filterState(), filters)) return;
+    this.filterState.set(filters);
     this.loadFirstPage(true);
   }
 
@@ -120,29 +111,7 @@ export class CallHistoryStore {
 
   /** Appends the next page. */
   loadMore(): void {
-    const { nextCursor, loading, loadingMore, filters } = this.list();
-    if (!nextCursor || loading || loadingMore) return;
-    this.list.update((state) => ({ ...state, loadingMore: true, moreError: null }));
-    this.listRequest = this.api
-      .list(filtersToQuery(filters), { cursor: nextCursor, limit: PAGE_SIZE })
-      .subscribe({
-        next: (page) =>
-          this.list.update((state) => {
-            const seen = new Set(state.calls.map((call) => call.id));
-            return {
-              ...state,
-              calls: [...state.calls, ...page.items.filter((call) => !seen.has(call.id))],
-              nextCursor: page.nextCursor,
-              loadingMore: false,
-            };
-          }),
-        error: (err: unknown) =>
-          this.list.update((state) => ({
-            ...state,
-            loadingMore: false,
-            moreError: ApiError.message(err, 'Could not load more calls.'),
-          })),
-      });
+    this.list.loadMore();
   }
 
   /**
@@ -152,12 +121,10 @@ export class CallHistoryStore {
    */
   upsert(call: CallView | CallDetail): void {
     const view = stripTimeline(call);
-    if (this.list().loading) this.pushedWhileLoading.set(view.id, view);
-    this.list.update((state) =>
-      state.loaded
-        ? { ...state, calls: placeCall(state.calls, view, state.filters, !state.nextCursor) }
-        : state,
-    );
+    if (this.list.loading()) this.pushedWhileLoading.set(view.id, view);
+    if (this.list.loaded()) {
+      this.list.update((calls) => placeCall(calls, view, this.filterState(), !this.list.hasMore()));
+    }
     const detail = this.detailState();
     if (detail.id !== view.id) return;
     if (detail.call && !isOlderCall(view, detail.call)) {
@@ -184,45 +151,9 @@ export class CallHistoryStore {
   }
 
   private loadFirstPage(clear: boolean): void {
-    this.listRequest?.unsubscribe();
     this.pushedWhileLoading.clear();
-    const { filters } = this.list();
-    this.list.update((state) => ({
-      ...state,
-      // A new filter shows a fresh list; a refresh keeps the rows on screen until the new ones arrive.
-      calls: clear ? [] : state.calls,
-      nextCursor: clear ? null : state.nextCursor,
-      loading: true,
-      loadingMore: false,
-      error: null,
-      moreError: null,
-      loaded: clear ? false : state.loaded,
-    }));
-    this.listRequest = this.api.list(filtersToQuery(filters), { limit: PAGE_SIZE }).subscribe({
-      next: (page) => {
-        let calls: readonly CallView[] = page.items;
-        for (const pushed of this.pushedWhileLoading.values()) {
-          calls = placeCall(calls, pushed, filters, !page.nextCursor);
-        }
-        this.pushedWhileLoading.clear();
-        this.list.update((state) => ({
-          ...state,
-          calls,
-          nextCursor: page.nextCursor,
-          loading: false,
-          loaded: true,
-        }));
-      },
-      error: (err: unknown) =>
-        this.list.update((state) => ({
-          ...state,
-          calls: [],
-          nextCursor: null,
-          loading: false,
-          loaded: true,
-          error: ApiError.message(err, 'Could not load the calls.'),
-        })),
-    });
+    // A new filter shows a fresh list; a refresh keeps the rows on screen until the new ones arrive.
+    this.list.load({ keepItems: !clear });
   }
 
   /** `quiet`: a background reload after a push, without the loading indicator. */
@@ -237,12 +168,9 @@ export class CallHistoryStore {
           shown && isOlderCall(fetched, shown) ? { ...fetched, ...stripTimeline(shown) } : fetched;
         this.detailState.set({ id, call, loading: false, error: null });
         // Keep the row in step with what the panel shows (never add a row the filters exclude).
-        this.list.update((state) => ({
-          ...state,
-          calls: state.calls.map((c) =>
-            c.id === id && !isOlderCall(call, c) ? stripTimeline(call) : c,
-          ),
-        }));
+        this.list.update((calls) =>
+          calls.map((c) => (c.id === id && !isOlderCall(call, c) ? stripTimeline(call) : c)),
+        );
       },
       error: (err: unknown) => {
         if (quiet) return; // the panel keeps what it shows; the next push or a refresh tries again

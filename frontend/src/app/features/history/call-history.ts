@@ -12,7 +12,6 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog, MatDialogRef } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
@@ -26,7 +25,8 @@ import { CallsApi } from '../../core/calls/calls-api';
 import { CallStatusChip } from '../../shared/call-status-chip/call-status-chip';
 import { DurationPipe } from '../../shared/duration/duration-pipe';
 import { EmptyState } from '../../shared/empty-state/empty-state';
-import { LoadError } from '../../shared/load-error/load-error';
+import { LoadState } from '../../shared/load-state/load-state';
+import { LoadMore } from '../../shared/paged-list/load-more';
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { saveFile } from '../../shared/save-file/save-file';
 import { UsersApi } from '../../core/users/users-api';
@@ -56,13 +56,13 @@ import { IntlDatePipe } from '../../shared/format/intl-format';
     MatTableModule,
     MatButtonModule,
     MatIconModule,
-    MatProgressBarModule,
     MatTooltipModule,
     CallStatusChip,
     CallHistoryFilters,
     DurationPipe,
     EmptyState,
-    LoadError,
+    LoadState,
+    LoadMore,
     MoneyPipe,
   ],
   providers: [CallHistoryStore],

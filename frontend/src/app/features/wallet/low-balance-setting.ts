@@ -67,7 +67,7 @@ import { currencySymbol, microsToDecimal, parseAmount } from '../../shared/money
       }
     } @else {
       <span class="value" data-testid="wallet-threshold">{{
-        wallet().lowBalanceThresholdMicros | money: wallet().currency
+        wallet().lowBalanceThresholdMicros | money
       }}</span>
     }
     <p class="explain">Everyone sees a warning when the available balance falls below it.</p>

@@ -18,7 +18,7 @@ import { amountErrorText, amountValidator } from '../../shared/money/amount-vali
 import {
   MICROS_PER_UNIT,
   currencySymbol,
-  formatMicros,
+  formatMoney,
   parseAmount,
   parseMicros,
 } from '../../shared/money/money';
@@ -135,6 +135,6 @@ export class TopUpDialog {
   }
 
   private format(micros: bigint): string {
-    return formatMicros(micros, { currency: this.currency, maxFractionDigits: 6 });
+    return formatMoney(micros, 'exact', { currency: this.currency });
   }
 }

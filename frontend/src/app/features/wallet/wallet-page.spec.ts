@@ -69,15 +69,15 @@ describe('WalletPage', () => {
   const byTestId = (id: string) => page.querySelector<HTMLElement>(`[data-testid="${id}"]`);
   const text = (id: string) => byTestId(id)?.textContent?.replace(/\s+/g, ' ').trim();
 
-  it('shows the balance, what is held and what is available, exactly', async () => {
+  it('shows the balance, what is held and what is available, to the cent', async () => {
     await render(
       'admin',
       makeWallet({ balanceMicros: '34993500', heldMicros: '3120000', availableMicros: '31873500' }),
     );
 
-    expect(text('wallet-balance')).toBe('$34.9935');
+    expect(text('wallet-balance')).toBe('$34.99');
     expect(text('wallet-held')).toBe('$3.12');
-    expect(text('wallet-available')).toBe('$31.8735');
+    expect(text('wallet-available')).toBe('$31.87');
     expect(byTestId('wallet-low-banner')).toBeNull();
     expect(byTestId('wallet-topup-button')).not.toBeNull();
   });

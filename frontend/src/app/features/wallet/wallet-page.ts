@@ -12,7 +12,7 @@ import { Transaction } from '../../core/wallet/wallet';
 import { WalletStore } from '../../core/wallet/wallet-store';
 import { EmptyState } from '../../shared/empty-state/empty-state';
 import { MoneyPipe } from '../../shared/money/money-pipe';
-import { formatMicros } from '../../shared/money/money';
+import { formatMoney } from '../../shared/money/money';
 import { LowBalanceSetting } from './low-balance-setting';
 import { TopUpDialog, TopUpDialogData } from './top-up-dialog';
 import { WalletTransactions } from './wallet-transactions';
@@ -66,10 +66,7 @@ export class WalletPage {
       .pipe(filter((transaction): transaction is Transaction => !!transaction))
       .subscribe((transaction) => {
         this.snackBar.open(
-          `Added ${formatMicros(transaction.balanceChangeMicros, {
-            currency: this.currency(),
-            maxFractionDigits: 6,
-          })} to the wallet`,
+          `Added ${formatMoney(transaction.balanceChangeMicros, 'exact')} to the wallet`,
           undefined,
           { duration: 4000 },
         );

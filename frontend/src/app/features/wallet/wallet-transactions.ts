@@ -11,18 +11,17 @@ import {
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { provideNativeDateAdapter } from '@angular/material/core';
+import { provideDateAdapter } from '../../shared/format/date-adapter';
 import { MatDatepickerModule } from '@angular/material/datepicker';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
-import { Subscription, debounceTime, filter, finalize, merge } from 'rxjs';
+import { debounceTime, filter, finalize, merge } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import {
@@ -37,7 +36,9 @@ import { RealtimeService } from '../../core/realtime/realtime-service';
 import { WalletApi } from '../../core/wallet/wallet-api';
 import { startOfDay, toDay } from '../../shared/days/days';
 import { EmptyState } from '../../shared/empty-state/empty-state';
-import { LoadError } from '../../shared/load-error/load-error';
+import { LoadState } from '../../shared/load-state/load-state';
+import { LoadMore } from '../../shared/paged-list/load-more';
+import { pagedList } from '../../shared/paged-list/paged-list';
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { saveFile } from '../../shared/save-file/save-file';
 import { describeTransaction, kindTone } from './transaction-description';
@@ -67,13 +68,13 @@ const CALL_LOOKBACK_MS = 5 * 3600 * 1000;
     MatInputModule,
     MatSelectModule,
     MatDatepickerModule,
-    MatProgressBarModule,
     MatTooltipModule,
     EmptyState,
-    LoadError,
+    LoadState,
+    LoadMore,
     MoneyPipe,
   ],
-  providers: [provideNativeDateAdapter()],
+  providers: [provideDateAdapter()],
   templateUrl: './wallet-transactions.html',
   styleUrl: './wallet-transactions.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -108,13 +109,14 @@ export class WalletTransactions {
     to: [null as Date | null],
   });
 
-  protected readonly transactions = signal<readonly Transaction[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly loaded = signal(false);
-  protected readonly loadingMore = signal(false);
-  protected readonly error = signal<string | null>(null);
-  protected readonly moreError = signal<string | null>(null);
+  protected readonly list = pagedList<Transaction>({
+    fetch: (page) => this.api.transactions(this.query(), page),
+    pageSize: TRANSACTIONS_PAGE_SIZE,
+    errorMessage: 'Could not load the transactions.',
+    moreErrorMessage: 'Could not load more transactions.',
+    onPage: (items) => this.lookUpCalls(items),
+  });
+  protected readonly transactions = this.list.items;
   protected readonly exporting = signal(false);
   /** Dialed numbers of the calls the transactions belong to, as far as they are known. */
   protected readonly callNumbers = signal<ReadonlyMap<string, string>>(new Map());
@@ -123,8 +125,6 @@ export class WalletTransactions {
     const query = this.query();
     return !!(query.kind?.length || query.from || query.to);
   });
-
-  private request?: Subscription;
 
   constructor() {
     const c = this.form.controls;
@@ -136,7 +136,9 @@ export class WalletTransactions {
     merge(realtime.observe('wallet:updated'), realtime.observe('resync'))
       .pipe(
         debounceTime(LIVE_RELOAD_DELAY_MS),
-        filter(() => this.transactions().length <= TRANSACTIONS_PAGE_SIZE && !this.loadingMore()),
+        filter(
+          () => this.transactions().length <= TRANSACTIONS_PAGE_SIZE && !this.list.loadingMore(),
+        ),
         takeUntilDestroyed(),
       )
       .subscribe(() => this.refresh());
@@ -145,51 +147,7 @@ export class WalletTransactions {
 
   /** Reloads the first page with the current filters. */
   refresh(): void {
-    this.request?.unsubscribe();
-    this.loading.set(true);
-    this.error.set(null);
-    this.moreError.set(null);
-    this.loadingMore.set(false);
-    this.request = this.api
-      .transactions(this.query(), { limit: TRANSACTIONS_PAGE_SIZE })
-      .pipe(finalize(() => this.loading.set(false)))
-      .subscribe({
-        next: (page) => {
-          this.transactions.set(page.items);
-          this.nextCursor.set(page.nextCursor);
-          this.loaded.set(true);
-          this.lookUpCalls(page.items);
-        },
-        error: (err: unknown) => {
-          this.transactions.set([]);
-          this.nextCursor.set(null);
-          this.loaded.set(true);
-          this.error.set(ApiError.message(err, 'Could not load the transactions.'));
-        },
-      });
-  }
-
-  protected loadMore(): void {
-    const cursor = this.nextCursor();
-    if (!cursor || this.loading() || this.loadingMore()) return;
-    this.loadingMore.set(true);
-    this.moreError.set(null);
-    this.request = this.api
-      .transactions(this.query(), { cursor, limit: TRANSACTIONS_PAGE_SIZE })
-      .pipe(finalize(() => this.loadingMore.set(false)))
-      .subscribe({
-        next: (page) => {
-          const seen = new Set(this.transactions().map((t) => t.id));
-          this.transactions.update((list) => [
-            ...list,
-            ...page.items.filter((t) => !seen.has(t.id)),
-          ]);
-          this.nextCursor.set(page.nextCursor);
-          this.lookUpCalls(page.items);
-        },
-        error: (err: unknown) =>
-          this.moreError.set(ApiError.message(err, 'Could not load more transactions.')),
-      });
+    this.list.load();
   }
 
   protected clearFilters(): void {

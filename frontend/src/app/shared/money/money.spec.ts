@@ -126,9 +126,18 @@ describe('parseAmount', () => {
 describe('MoneyPipe', () => {
   const pipe = new MoneyPipe();
 
-  it('formats amounts and shows a dash when there is none', () => {
-    expect(pipe.transform('1234500')).toBe('$1.2345');
-    expect(pipe.transform('1234500', 'EUR')).toBe('€1.2345');
+  it('shows balances to the cent and rates and costs exactly, a dash when there is no amount', () => {
+    expect(pipe.transform('1086487078')).toBe('$1,086.49');
+    expect(pipe.transform('1234500')).toBe('$1.23');
+    expect(pipe.transform('1234500', 'exact')).toBe('$1.2345');
+    expect(pipe.transform('13000', 'exact')).toBe('$0.013');
+    expect(pipe.transform('42900', 'exact')).toBe('$0.0429');
+    expect(pipe.transform('40000', 'exact')).toBe('$0.04');
+    expect(pipe.transform('-6500', 'exact', { signed: true })).toBe('-$0.0065');
+    expect(pipe.transform('10000000', 'exact', { signed: true })).toBe('+$10.00');
+    expect(pipe.transform('-4', 'cents')).toBe('$0.00');
+    expect(pipe.transform('1234500', 'EUR')).toBe('€1.23');
+    expect(pipe.transform('1234500', 'exact', { currency: 'EUR' })).toBe('€1.2345');
     expect(pipe.transform('1234500', null, { maxFractionDigits: 2 })).toBe('$1.23');
     expect(pipe.transform(null)).toBe('—');
     expect(pipe.transform(undefined)).toBe('—');

@@ -1,3 +1,5 @@
+import { displaySettings, displaySettingsVersion } from '../format/display-settings';
+
 /**
  * Money arrives as integer micro-units (1 unit = 1,000,000 micros) in decimal strings. It is
  * formatted with BigInt arithmetic only: a JS number would lose precision past 2^53 micros and
@@ -119,4 +121,57 @@ export function microsToDecimal(micros: string | bigint, minFractionDigits = 2):
   }
   const whole = (magnitude / MICROS_PER_UNIT).toString();
   return `${value < 0n ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+}
+
+/**
+ * How an amount is shown: `cents` for balances and totals (rounded half away from zero to the
+ * currency's minor unit), `exact` for per-minute rates and per-call costs (every significant
+ * micro, at least two decimals: $0.013/min, $0.0429).
+ */
+export type MoneyPrecision = 'cents' | 'exact';
+
+let moneyFormatsVersion = -1;
+let moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * `"1086487078"` → `"$1,086.49"` (de-DE: `"1.086,49 $"`), in the organization's currency and the
+ * browser's locale. Exact: the decimal goes to Intl as a string, never through a JS number.
+ */
+export function formatMoney(
+  micros: string | bigint,
+  precision: MoneyPrecision = 'cents',
+  options: { currency?: string | null; signed?: boolean } = {},
+): string {
+  const value = parseMicros(micros);
+  if (value === null) throw new Error(`Not an integer amount of micros: ${String(micros)}`);
+  const settings = displaySettings();
+  const currency = (options.currency || settings.currency).trim().toUpperCase();
+  if (moneyFormatsVersion !== displaySettingsVersion()) {
+    moneyFormatsVersion = displaySettingsVersion();
+    moneyFormats = new Map();
+  }
+  const key = `${currency}:${precision}:${options.signed ? '+' : ''}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    const digits = {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: precision === 'exact' ? 6 : 2,
+      // 'negative': a negative amount that rounds to zero shows as zero (ES2023).
+      signDisplay: (options.signed ? 'exceptZero' : 'negative') as 'exceptZero',
+    };
+    try {
+      // narrowSymbol: "$25.00" in an en-GB browser too, not "US$25.00" (one currency per organization).
+      format = new Intl.NumberFormat(settings.locale, {
+        style: 'currency',
+        currency,
+        currencyDisplay: 'narrowSymbol',
+        ...digits,
+      });
+    } catch {
+      format = new Intl.NumberFormat(settings.locale, digits); // not a code Intl knows
+    }
+    moneyFormats.set(key, format);
+  }
+  // Intl.NumberFormat takes a decimal string exactly (ES2023); TypeScript's lib types lag.
+  return format.format(microsToDecimal(value) as unknown as number);
 }

@@ -1,0 +1,82 @@
+import { inject } from '@angular/core';
+import { Router, Routes } from '@angular/router';
+
+import { authGuard } from '../auth/auth-guard';
+import { adminGuard } from '../auth/role-guard';
+import { pageTitle } from '../page-title';
+import { Shell } from './shell';
+
+/** The signed-in part of the console: the shell and its pages (loaded lazily with the shell). */
+export const SHELL_ROUTES: Routes = [
+  {
+    path: '',
+    canActivate: [authGuard],
+    component: Shell,
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'dashboard' },
+      {
+        path: 'dashboard',
+        title: pageTitle('Dashboard'),
+        loadComponent: () =>
+          import('../../features/dashboard/dashboard-page').then((m) => m.DashboardPage),
+      },
+      {
+        path: 'dialer',
+        title: pageTitle('Dialer'),
+        loadComponent: () => import('../../features/dialer/dialer-page').then((m) => m.DialerPage),
+      },
+      {
+        path: 'history',
+        title: pageTitle('Call history'),
+        loadComponent: () =>
+          import('../../features/history/call-history').then((m) => m.CallHistory),
+      },
+      {
+        // Deep link to one call: the history with its detail panel open.
+        path: 'history/:id',
+        redirectTo: ({ params }) =>
+          inject(Router).createUrlTree(['/history'], { queryParams: { call: params['id'] } }),
+      },
+      {
+        path: 'contacts',
+        title: pageTitle('Contacts'),
+        loadComponent: () =>
+          import('../../features/contacts/contacts-page').then((m) => m.ContactsPage),
+      },
+      {
+        path: 'billing',
+        title: pageTitle('Billing'),
+        loadComponent: () =>
+          import('../../features/billing/billing-page').then((m) => m.BillingPage),
+      },
+      {
+        path: 'wallet',
+        title: pageTitle('Wallet'),
+        loadComponent: () => import('../../features/wallet/wallet-page').then((m) => m.WalletPage),
+      },
+      {
+        path: 'admin',
+        canActivate: [adminGuard],
+        children: [
+          { path: '', pathMatch: 'full', redirectTo: 'users' },
+          {
+            path: 'users',
+            title: pageTitle('Users'),
+            loadComponent: () => import('../../features/admin/users-page').then((m) => m.UsersPage),
+          },
+          {
+            path: 'do-not-call',
+            title: pageTitle('Do not call'),
+            loadComponent: () => import('../../features/dnc/dnc-page').then((m) => m.DncPage),
+          },
+          {
+            path: 'webhook-events',
+            title: pageTitle('Webhook events'),
+            loadComponent: () =>
+              import('../../features/admin/webhook-events-page').then((m) => m.WebhookEventsPage),
+          },
+        ],
+      },
+    ],
+  },
+];
