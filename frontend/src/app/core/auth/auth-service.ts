@@ -1,5 +1,5 @@
 import { HttpClient, HttpErrorResponse } from '@angular/common/http';
-import { Injectable, Type, computed, inject, signal } from '@angular/core';
+import { Injectable, computed, inject, signal } from '@angular/core';
 import { Observable, catchError, finalize, from, map, of, shareReplay, switchMap, tap } from 'rxjs';
 
 import { LoginResponse, User, isAdminRole } from './user';
@@ -32,8 +32,6 @@ export class AuthService {
   private readonly tokenState = signal<string | null>(readStoredToken());
   private readonly userState = signal<User | null>(null);
   private pendingMe: Observable<User | null> | null = null;
-  /** Called once, the first time the api cannot be reached (the root shows the retry screen). */
-  onFirstUnreachable: ((screen: Type<unknown>) => void) | null = null;
   /** Starts the next attempt at once (set by start-up-retry while it waits). */
   wakeUp: (() => void) | null = null;
   /** Set while the start-up request for the user keeps failing to reach the api (start-up-retry). */

@@ -1,7 +1,7 @@
 import { Observable, Subscription } from 'rxjs';
 
 import { AuthService, isUnreachable } from './auth-service';
-import { UnreachableScreen } from './unreachable-screen';
+import { showUnreachableScreen } from './unreachable-screen';
 import { User } from './user';
 
 /** Waits between attempts to reach the api at start-up: 1 s, 2 s, 4 s, 8 s, then 15 s. */
@@ -21,6 +21,7 @@ export function retryUntilReachable(
 ): Observable<User | null> {
   return new Observable<User | null>((subscriber) => {
     let attempt = 0;
+    let removeScreen: (() => void) | undefined;
     let wait: ReturnType<typeof setTimeout> | undefined;
     let request: Subscription | undefined;
     const done = (user: User | null) => {
@@ -38,9 +39,7 @@ export function retryUntilReachable(
       auth.unreachable.set({ attempt, retryAt: Date.now() + delay, status });
       wait = setTimeout(attemptNow, delay);
       auth.wakeUp = attemptNow;
-      const first = auth.onFirstUnreachable;
-      auth.onFirstUnreachable = null;
-      first?.(UnreachableScreen);
+      removeScreen ??= showUnreachableScreen(auth);
     };
     const failed = (error: unknown) => {
       if (!isUnreachable(error) || !auth.isAuthenticated()) return done(null);
@@ -52,6 +51,7 @@ export function retryUntilReachable(
       clearTimeout(wait);
       auth.wakeUp = null;
       auth.unreachable.set(null);
+      removeScreen?.();
     };
   });
 }
