@@ -1,18 +1,10 @@
-import { HttpClient, HttpErrorResponse } from '@angular/common/http';
+import { HttpClient } from '@angular/common/http';
 import { Injectable, computed, inject, signal } from '@angular/core';
-import { Observable, catchError, finalize, from, map, of, shareReplay, switchMap, tap } from 'rxjs';
+import { Observable, catchError, finalize, map, of, shareReplay, tap } from 'rxjs';
 
 import { LoginResponse, User, isAdminRole } from './user';
 
 export const TOKEN_STORAGE_KEY = 'switchboard.accessToken';
-
-/**
- * Whether an error means the api could not be reached (network down, proxy or gateway errors,
- * overload) rather than an answer about the session: those are retried, never signed out.
- */
-export function isUnreachable(error: unknown): error is HttpErrorResponse {
-  return error instanceof HttpErrorResponse && (error.status === 0 || error.status >= 500);
-}
 
 /** The api could not be reached while starting: what the retry screen shows. */
 export interface Unreachable {
@@ -67,23 +59,18 @@ export class AuthService {
 
   /**
    * The signed-in user, fetched at most once at a time; null when there is no token or the
-   * server refused the session (a 401 also ends it, see authInterceptor). When the api cannot be
-   * reached (network error, 502/503/504…) it keeps trying with backoff, and `unreachable` says so:
-   * the route waits, and the user stays signed in.
+   * server refused the session (a 401 also ends it, see authInterceptor). `whenFailed` decides
+   * what a failed request becomes: the route guards keep trying while the api cannot be reached
+   * (core/auth/start-up-retry, which loads with them rather than in the initial bundle).
    */
-  ensureUser(): Observable<User | null> {
+  ensureUser(
+    whenFailed: (error: unknown) => Observable<User | null> = () => of(null),
+  ): Observable<User | null> {
     if (this.tokenState() === null) return of(null);
     const user = this.userState();
     if (user) return of(user);
     this.pendingMe ??= this.loadMe().pipe(
-      catchError((error: unknown) =>
-        isUnreachable(error)
-          ? // The retry loop loads only when needed: the initial bundle has no room for it.
-            from(import('./start-up-retry')).pipe(
-              switchMap((m) => m.retryUntilReachable(this, error.status)),
-            )
-          : of(null),
-      ),
+      catchError(whenFailed),
       finalize(() => (this.pendingMe = null)),
       shareReplay({ bufferSize: 1, refCount: false }),
     );

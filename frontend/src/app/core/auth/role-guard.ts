@@ -4,6 +4,7 @@ import { map } from 'rxjs';
 
 import { AuthService } from './auth-service';
 import { DEFAULT_AFTER_LOGIN, loginUrlTree } from './login-redirect';
+import { retryWhileUnreachable } from './start-up-retry';
 import { Role } from './user';
 
 /** Allows the route only to users with one of `roles`; others land on the dashboard. */
@@ -11,7 +12,7 @@ export function roleGuard(...roles: Role[]): CanActivateFn {
   return (_route, state) => {
     const auth = inject(AuthService);
     const router = inject(Router);
-    return auth.ensureUser().pipe(
+    return auth.ensureUser(retryWhileUnreachable(auth)).pipe(
       map((user) => {
         if (!user) return loginUrlTree(router, state.url);
         return roles.includes(user.role) ? true : router.parseUrl(DEFAULT_AFTER_LOGIN);

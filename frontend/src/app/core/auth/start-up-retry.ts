@@ -1,8 +1,27 @@
-import { Observable, Subscription } from 'rxjs';
+import { HttpErrorResponse } from '@angular/common/http';
+import { Observable, Subscription, of } from 'rxjs';
 
-import { AuthService, isUnreachable } from './auth-service';
+import { AuthService } from './auth-service';
 import { showUnreachableScreen } from './unreachable-screen';
 import { User } from './user';
+
+/**
+ * Whether an error means the api could not be reached (network down, proxy or gateway errors,
+ * overload) rather than an answer about the session: those are retried, never signed out.
+ */
+export function isUnreachable(error: unknown): error is HttpErrorResponse {
+  return error instanceof HttpErrorResponse && (error.status === 0 || error.status >= 500);
+}
+
+/**
+ * What the route guards make of a failed `GET /api/auth/me` (see AuthService.ensureUser): while
+ * the api cannot be reached, try again behind the retry screen; an answer about the session (401,
+ * 403…) is no user, and the guard sends the user to sign in.
+ */
+export function retryWhileUnreachable(auth: AuthService) {
+  return (error: unknown): Observable<User | null> =>
+    isUnreachable(error) ? retryUntilReachable(auth, error.status) : of(null);
+}
 
 /** Waits between attempts to reach the api at start-up: 1 s, 2 s, 4 s, 8 s, then 15 s. */
 export function retryDelayMs(attempt: number): number {
@@ -13,12 +32,9 @@ export function retryDelayMs(attempt: number): number {
  * After the first `GET /api/auth/me` could not reach the api (answered `firstStatus`): tries
  * again with backoff until the api answers, keeping `auth.unreachable` up to date for the retry
  * screen. Null for an answer about the session (401, 403…): the guard then signs the user in
- * again. Loaded only when needed, so that the initial bundle stays small.
+ * again. It loads with the guards, not in the initial bundle.
  */
-export function retryUntilReachable(
-  auth: AuthService,
-  firstStatus: number,
-): Observable<User | null> {
+function retryUntilReachable(auth: AuthService, firstStatus: number): Observable<User | null> {
   return new Observable<User | null>((subscriber) => {
     let attempt = 0;
     let removeScreen: (() => void) | undefined;
