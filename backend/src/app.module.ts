@@ -13,6 +13,7 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { BillingModule } from './modules/billing/billing.module';
 import { WalletModule } from './modules/wallet/wallet.module';
 import { DncModule } from './modules/dnc/dnc.module';
+import { PlatformModule } from './modules/platform/platform.module';
 
 /** The api process: HTTP controllers on top of the shared core. */
 @Module({})
@@ -34,6 +35,7 @@ export class AppModule {
         ContactsModule,
         WalletModule,
         DncModule,
+        PlatformModule,
       ],
     };
   }

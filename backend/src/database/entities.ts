@@ -4,6 +4,7 @@ import { CallEvent } from '../modules/calls/entities/call-event.entity';
 import { Call } from '../modules/calls/entities/call.entity';
 import { WebhookEvent } from '../modules/webhooks/entities/webhook-event.entity';
 import { Rate } from '../modules/billing/entities/rate.entity';
+import { PricePlan } from '../modules/billing/entities/price-plan.entity';
 import { LedgerAccount } from '../modules/wallet/entities/ledger-account.entity';
 import { LedgerEntry } from '../modules/wallet/entities/ledger-entry.entity';
 import { LedgerTransaction } from '../modules/wallet/entities/ledger-transaction.entity';
@@ -22,6 +23,7 @@ export const ENTITIES = [
   Call,
   CallEvent,
   WebhookEvent,
+  PricePlan,
   Rate,
   LedgerAccount,
   Wallet,

@@ -16,10 +16,15 @@ export class UserView {
   @ApiProperty() active: boolean;
   @ApiProperty({ nullable: true, type: String }) lastLoginAt: string | null;
   @ApiProperty() createdAt: string;
-  @ApiProperty({ type: OrganizationSummary }) organization: OrganizationSummary;
+  /** Null for a platform operator. */
+  @ApiProperty({ type: OrganizationSummary, nullable: true })
+  organization: OrganizationSummary | null;
 }
 
-export function toUserView(user: User, organization: Pick<Organization, 'id' | 'name'>): UserView {
+export function toUserView(
+  user: User,
+  organization: Pick<Organization, 'id' | 'name'> | null,
+): UserView {
   return {
     id: user.id,
     email: user.email,
@@ -28,6 +33,6 @@ export function toUserView(user: User, organization: Pick<Organization, 'id' | '
     active: user.active,
     lastLoginAt: user.lastLoginAt ? user.lastLoginAt.toISOString() : null,
     createdAt: user.createdAt.toISOString(),
-    organization: { id: organization.id, name: organization.name },
+    organization: organization ? { id: organization.id, name: organization.name } : null,
   };
 }
