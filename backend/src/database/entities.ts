@@ -15,6 +15,7 @@ import { ContactImportProblem } from '../modules/contacts/entities/contact-impor
 import { CallerId } from '../modules/calls/entities/caller-id.entity';
 import { DncNumber } from '../modules/dnc/entities/dnc-number.entity';
 import { DncRefusal } from '../modules/dnc/entities/dnc-refusal.entity';
+import { Payment } from '../modules/payments/entities/payment.entity';
 
 /** Every entity of the schema; migrations are generated from this list. */
 export const ENTITIES = [
@@ -35,4 +36,5 @@ export const ENTITIES = [
   ContactImportProblem,
   DncNumber,
   DncRefusal,
+  Payment,
 ];

@@ -65,15 +65,9 @@ export class WalletController {
   }
 
   /**
-   * Gone: an organization cannot credit itself. Money comes in through payments (docs/platform.md)
-   * or the platform operator's credits; refunds and adjustments are the operator's too.
+   * Gone: an organization cannot credit itself. Money comes in through payments (POST
+   * /api/wallet/topups, modules/payments) or the platform operator's credits and refunds.
    */
-  @Post('topups')
-  @ApiForbiddenResponse({ description: 'Organizations cannot credit themselves' })
-  topUp(): never {
-    throw new ForbiddenException(SELF_CREDIT_GONE);
-  }
-
   @Post('refunds')
   @ApiForbiddenResponse({ description: 'Refunds are made by the platform operator' })
   refund(): never {

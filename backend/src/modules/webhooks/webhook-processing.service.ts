@@ -26,7 +26,8 @@ import {
 } from '../calls/call-progress.service';
 import { Call } from '../calls/entities/call.entity';
 import { toCallView } from '../calls/call-view';
-import { NormalizedEvent, WebhookParseError } from '../providers/provider-adapter';
+import { NormalizedEvent, ProviderName, WebhookParseError } from '../providers/provider-adapter';
+import { PaymentEventsService } from '../payments/payment-events.service';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { WebhookEvent } from './entities/webhook-event.entity';
@@ -109,6 +110,7 @@ export class WebhookProcessingService {
     private readonly billing: CallBillingService,
     private readonly wallets: WalletService,
     private readonly contacts: ContactsService,
+    private readonly payments: PaymentEventsService,
   ) {}
 
   async processBatch(jobs: ProcessWebhookEventJob[]): Promise<BatchResult> {
@@ -127,11 +129,19 @@ export class WebhookProcessingService {
       this.dataSource,
       (client) => this.lockEventsSql(client, ids, hintedKeys),
       async (manager, [, , lockedEvents, hintedCalls]) => {
-        const ready = this.readyEvents(manager, ids, lockedEvents, results);
+        // Payment webhooks (modules/payments) take their own step; the rest are about calls.
+        const [callEvents, paymentEvents] = PaymentEventsService.partition(lockedEvents);
+        const paymentIds = new Set(paymentEvents.map((row) => row.id as string));
+        const ready = this.readyEvents(
+          manager,
+          paymentIds.size ? ids.filter((id) => !paymentIds.has(id)) : ids,
+          callEvents,
+          results,
+        );
         const calls = await this.lockCallsOf(
           manager,
           ready.map(({ stored, event }) => ({
-            keys: callKeysOf(stored.provider, event),
+            keys: callKeysOf(stored.provider as ProviderName, event),
             hint: hints.get(stored.id),
           })),
           hintedCalls, // absent when the calls were not locked with the events
@@ -146,7 +156,13 @@ export class WebhookProcessingService {
         // trip); the money statements do not depend on them.
         const writeWithCommit = this.batchWrite(applied);
         const settled = await this.wallets.postSettlements(manager, plan);
-        return { result: this.toPublish(applied, settled), writeWithCommit };
+        const result = this.toPublish(applied, settled);
+        if (paymentEvents.length) {
+          const paid = await this.payments.apply(manager, paymentEvents, results);
+          for (const [organizationId, balance] of paid.balances)
+            result.balances.set(organizationId, balance);
+        }
+        return { result, writeWithCommit };
       },
     );
 
@@ -384,7 +400,7 @@ export class WebhookProcessingService {
   private normalize(stored: WebhookEvent): NormalizedEvent {
     try {
       if (stored.source === 'reconciliation') return deserializeNormalizedEvent(stored.rawBody);
-      return this.providers.get(stored.provider).parseWebhook({
+      return this.providers.get(stored.provider as ProviderName).parseWebhook({
         url: stored.url,
         query: Object.fromEntries(
           [...new URL(stored.url, 'http://stored.invalid').searchParams].map(([key, value]) => [
