@@ -9,7 +9,7 @@ import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { getMetadataStorage } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { IS_PUBLIC, REQUIRED_ROLES } from '../../src/modules/auth/auth.decorators';
+import { AUDIENCE, IS_PUBLIC, REQUIRED_ROLES } from '../../src/modules/auth/auth.decorators';
 import {
   ORGANIZATION_ROLES as USER_ROLES,
   UserRole,
@@ -172,10 +172,15 @@ function nestHandlers(
             .flat()
             .flatMap((path) => controllerPaths.map((prefix) => joinPath(prefix, path))),
           isPublic: Boolean(reflector.getAllAndOverride<boolean>(IS_PUBLIC, [method, controller])),
-          roles: reflector.getAllAndOverride<UserRole[] | undefined>(REQUIRED_ROLES, [
-            method,
-            controller,
-          ]),
+          // @Platform() routes are the operator's: no organization role may use them.
+          roles:
+            reflector.getAllAndOverride<string | undefined>(AUDIENCE, [method, controller]) ===
+            'platform'
+              ? ['operator']
+              : reflector.getAllAndOverride<UserRole[] | undefined>(REQUIRED_ROLES, [
+                  method,
+                  controller,
+                ]),
           query,
           queryDto,
         });
