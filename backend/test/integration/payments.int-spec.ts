@@ -190,8 +190,7 @@ describe('payments: top-ups through Stripe Checkout and the simulated provider (
     await eventually(
       async () =>
         socket.events.some(
-          (event) =>
-            event.event === 'wallet:updated' && event.payload.balanceMicros === '40000000',
+          (event) => event.event === 'wallet:updated' && event.payload.balanceMicros === '40000000',
         ),
       'wallet:updated with the credit',
       10_000,

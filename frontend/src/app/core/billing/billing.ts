@@ -57,7 +57,9 @@ export interface Rate extends RateInput {
 }
 
 export interface RateDeck {
-  /** The organization's overrides. */
+  /** The price plan these rates come from (set by the platform operator). */
+  plan?: { id: string; name: string; isDefault: boolean };
+  /** The rates of the organization's price plan. */
   organization: Rate[];
   /** The platform's deck, used where no override matches. */
   default: Rate[];
