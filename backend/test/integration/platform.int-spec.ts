@@ -51,11 +51,6 @@ describe('platform operator: roles, organizations, price plans, credits, refunds
       const attempts = [
         request(baseUrl, 'PUT', '/api/billing/rates', { token, body: { rates: [US_PER_MINUTE] } }),
         request(baseUrl, 'PUT', '/api/billing/rates', { token, body: { rates: [] } }),
-        request(baseUrl, 'POST', '/api/wallet/topups', {
-          token,
-          headers: { 'idempotency-key': randomUUID() },
-          body: { amountMicros: '5000000' },
-        }),
         request(baseUrl, 'POST', '/api/wallet/adjustments', {
           token,
           headers: { 'idempotency-key': randomUUID() },
@@ -77,6 +72,14 @@ describe('platform operator: roles, organizations, price plans, credits, refunds
         }),
       ];
       for (const response of await Promise.all(attempts)) expect(response.status).toBe(403);
+      // A top-up is only a payment started: nothing is credited until the provider confirms it.
+      const topUp = await request(baseUrl, 'POST', '/api/wallet/topups', {
+        token,
+        headers: { 'idempotency-key': randomUUID() },
+        body: { amountMicros: '5000000' },
+      });
+      expect(topUp.status).toBe(201);
+      expect(topUp.body).toMatchObject({ status: 'pending', amountMicros: '5000000' });
       const deck = await request(baseUrl, 'GET', '/api/billing/rates', { token });
       expect(deck.status).toBe(200);
       expect(deck.body.plan).toMatchObject({ isDefault: true });
