@@ -163,8 +163,15 @@ async function createOrganizations() {
     );
     organizations.push({ id, email });
   }
+  // The platform operator, who credits the organizations (they cannot credit themselves).
+  await query(
+    `INSERT INTO users (organization_id, email, name, role, password_hash) VALUES (NULL, $1, 'Operator', 'operator', $2)`,
+    [OPERATOR_EMAIL, hash],
+  );
   return organizations;
 }
+
+const OPERATOR_EMAIL = 'operator@chaos.test';
 
 /**
  * The events a provider sends for a call that ends `status` after `talk` seconds of talk.
@@ -422,8 +429,13 @@ try {
   await Promise.all(nodes.map((node) => waitForHttp(`${node}/health/live`)));
   say('2 api and 2 worker processes up');
 
-  // Money in through the API: every organization funded for all its calls but the last, which
-  // can afford only some (its calls get shorter time limits, then 402).
+  // Money in through the API: the operator credits every organization for all its calls but the
+  // last, which can afford only some (its calls get shorter time limits, then 402).
+  const operatorLogin = await api(0, 'POST', '/api/auth/login', {
+    body: { email: OPERATOR_EMAIL, password: PASSWORD },
+  });
+  if (operatorLogin.status !== 200)
+    throw new Error(`operator login answered ${operatorLogin.status}`);
   const credits = new Map();
   for (const [i, organization] of organizations.entries()) {
     const login = await api(i % 2, 'POST', '/api/auth/login', {
@@ -433,13 +445,18 @@ try {
     organization.token = login.body.accessToken;
     const tight = i === organizations.length - 1 && organizations.length > 1;
     const amount = tight ? 20_000_000n : 5_000_000_000n;
-    const topup = await api(i % 2, 'POST', '/api/wallet/topups', {
-      token: organization.token,
-      headers: { 'idempotency-key': `chaos-topup-${organization.id}` },
-      body: { amountMicros: amount.toString(), note: 'chaos run' },
-    });
+    const topup = await api(
+      i % 2,
+      'POST',
+      `/api/platform/organizations/${organization.id}/credits`,
+      {
+        token: operatorLogin.body.accessToken,
+        headers: { 'idempotency-key': `chaos-credit-${organization.id}` },
+        body: { amountMicros: amount.toString(), reason: 'chaos run' },
+      },
+    );
     if (topup.status !== 201)
-      throw new Error(`top-up answered ${topup.status}: ${JSON.stringify(topup.body)}`);
+      throw new Error(`credit answered ${topup.status}: ${JSON.stringify(topup.body)}`);
     credits.set(organization.id, amount);
   }
 

@@ -92,14 +92,20 @@ export const tests = [
       assert.match(await page.getByTestId('shell-balance').innerText(), /\$/);
       await screenshot('money-01-wallet');
 
-      // Top up 10.00 through the dialog.
+      // Top up 10.00 through the dialog: a payment, paid on the simulated provider's checkout page,
+      // whose signed webhook credits the wallet through the pipeline.
       await page.getByTestId('wallet-topup-button').click();
       await page.getByTestId('topup-amount').fill('10.00');
       assert.match(await page.getByTestId('topup-submit').innerText(), /Add \$10\.00/);
       await settled(page);
       await screenshot('money-02-top-up-dialog');
       await page.getByTestId('topup-submit').click();
-      await page.getByTestId('topup-dialog').waitFor({ state: 'detached' });
+      await page.waitForURL(/\/api\/payments\/simulator\/checkout\//);
+      assert.match(await page.locator('.amount').innerText(), /10\.00 USD/);
+      await screenshot('money-02b-simulated-checkout');
+      await page.locator('#pay').click();
+      await page.waitForURL(/\/wallet\?payment=/);
+      await page.getByTestId('wallet-payments').waitFor();
 
       await until(
         page,
@@ -113,6 +119,8 @@ export const tests = [
       const topUpRow = page.locator('[data-testid="transaction-row"][data-kind="topup"]').first();
       await topUpRow.waitFor();
       assert.equal(await topUpRow.getAttribute('data-balance-change'), String(TOP_UP_MICROS));
+      await page.locator('[data-testid="payment-succeeded"]').first().waitFor();
+      await screenshot('money-02c-payment-receipt');
       const available = afterTopUp.available; // B
 
       // A simulated call of 30 seconds to +1 415 555 0100.

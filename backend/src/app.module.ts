@@ -14,6 +14,8 @@ import { BillingModule } from './modules/billing/billing.module';
 import { WalletModule } from './modules/wallet/wallet.module';
 import { DncModule } from './modules/dnc/dnc.module';
 import { CampaignsModule } from './modules/campaigns/campaigns.module';
+import { PlatformModule } from './modules/platform/platform.module';
+import { PaymentsModule } from './modules/payments/payments.module';
 
 /** The api process: HTTP controllers on top of the shared core. */
 @Module({})
@@ -36,6 +38,8 @@ export class AppModule {
         WalletModule,
         DncModule,
         CampaignsModule,
+        PlatformModule,
+        PaymentsModule,
       ],
     };
   }

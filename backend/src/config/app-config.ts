@@ -120,6 +120,38 @@ export class AppConfig {
   SIMULATOR_WEBHOOK_SECRET?: string;
 
   /**
+   * The platform operator created at the api's start when no user has this email (production; in
+   * development `npm run seed` creates operator@demo.test). See docs/platform.md.
+   */
+  @IsOptional()
+  @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'PLATFORM_OPERATOR_EMAIL must be an email address' })
+  PLATFORM_OPERATOR_EMAIL?: string;
+
+  @ValidateIf((config: AppConfig) => config.PLATFORM_OPERATOR_EMAIL !== undefined)
+  @IsString({ message: 'PLATFORM_OPERATOR_PASSWORD is required with PLATFORM_OPERATOR_EMAIL' })
+  @MinLength(12, { message: 'PLATFORM_OPERATOR_PASSWORD must have at least 12 characters' })
+  PLATFORM_OPERATOR_PASSWORD?: string;
+
+  /** Stripe: top-ups are Stripe Checkout payments when the secret key is set. */
+  @IsOptional() @IsString() STRIPE_SECRET_KEY?: string;
+  /** Signing secret of the Stripe webhook endpoint (`whsec_…`); required with STRIPE_SECRET_KEY. */
+  @ValidateIf((config: AppConfig) => config.STRIPE_SECRET_KEY !== undefined)
+  @IsString({ message: 'STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY' })
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Overrides Stripe's API host (tests point it at a local stub). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  STRIPE_API_BASE_URL?: string;
+
+  /**
+   * The simulated payment provider (a Pay button, no money): on outside production, off in
+   * production unless set to true (a demo deployment).
+   */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  PAYMENT_SIMULATOR_ENABLED?: 'true' | 'false';
+
+  /**
    * Outside production, where unset JWT_SECRET and SIMULATOR_WEBHOOK_SECRET are generated once per
    * installation and kept (git-ignored, mode 0600) so that every local process agrees on them.
    */

@@ -4,6 +4,7 @@ import { CallEvent } from '../modules/calls/entities/call-event.entity';
 import { Call } from '../modules/calls/entities/call.entity';
 import { WebhookEvent } from '../modules/webhooks/entities/webhook-event.entity';
 import { Rate } from '../modules/billing/entities/rate.entity';
+import { PricePlan } from '../modules/billing/entities/price-plan.entity';
 import { LedgerAccount } from '../modules/wallet/entities/ledger-account.entity';
 import { LedgerEntry } from '../modules/wallet/entities/ledger-entry.entity';
 import { LedgerTransaction } from '../modules/wallet/entities/ledger-transaction.entity';
@@ -17,6 +18,7 @@ import { DncRefusal } from '../modules/dnc/entities/dnc-refusal.entity';
 import { Campaign } from '../modules/campaigns/entities/campaign.entity';
 import { CampaignContact } from '../modules/campaigns/entities/campaign-contact.entity';
 import { CampaignAttempt } from '../modules/campaigns/entities/campaign-attempt.entity';
+import { Payment } from '../modules/payments/entities/payment.entity';
 
 /** Every entity of the schema; migrations are generated from this list. */
 export const ENTITIES = [
@@ -25,6 +27,7 @@ export const ENTITIES = [
   Call,
   CallEvent,
   WebhookEvent,
+  PricePlan,
   Rate,
   LedgerAccount,
   Wallet,
@@ -39,4 +42,5 @@ export const ENTITIES = [
   Campaign,
   CampaignContact,
   CampaignAttempt,
+  Payment,
 ];

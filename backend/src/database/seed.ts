@@ -10,6 +10,12 @@ import { Contact } from '../modules/contacts/entities/contact.entity';
 export const DEMO_CREDENTIALS = [
   { email: 'admin@demo.test', password: 'switchboard-admin', name: 'Ada Admin', role: 'owner' },
   { email: 'agent@demo.test', password: 'switchboard-agent', name: 'Alan Agent', role: 'agent' },
+  {
+    email: 'operator@demo.test',
+    password: 'switchboard-operator',
+    name: 'Olga Operator',
+    role: 'operator',
+  },
 ] as const;
 
 /** Sample contacts of the demo organization (fictional 555-01xx numbers). */
@@ -64,12 +70,28 @@ export async function seedDevelopmentData(dataSource: DataSource): Promise<strin
   return dataSource.transaction(async (manager) => {
     // Serialize concurrent seeders (api started twice): the lock lasts until commit.
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['switchboard-seed']);
-    if ((await manager.count(Organization)) > 0) return null;
+    const operator = DEMO_CREDENTIALS.find((demo) => demo.role === 'operator')!;
+    // The operator is added to development databases seeded before operators existed, too.
+    const addedOperator = !(await manager.existsBy(User, { email: operator.email }));
+    if (addedOperator) {
+      await manager.insert(User, {
+        organizationId: null,
+        email: operator.email,
+        name: operator.name,
+        role: operator.role,
+        passwordHash: await hashPassword(operator.password),
+      });
+    }
+    if ((await manager.count(Organization)) > 0)
+      return addedOperator
+        ? `Added the platform operator: ${operator.email} / ${operator.password}`
+        : null;
 
     const organization = await manager.save(
       manager.create(Organization, { name: 'Demo Co', defaultCountry: 'US', currency: 'USD' }),
     );
     for (const demo of DEMO_CREDENTIALS) {
+      if (demo.role === 'operator') continue;
       await manager.save(
         manager.create(User, {
           organizationId: organization.id,

@@ -9,7 +9,7 @@ import { ProviderApiStub } from '../fixtures/providers/provider-api-stub';
 import { TEST_TWILIO } from '../support/provider-webhooks';
 import { createOrganization, loginAs, request, TestUser } from '../support/test-app';
 import { eventually, RunningStack, startStack } from '../support/test-worker';
-import { placeHeldCall } from '../support/us-rate';
+import { assignPlanWithRates, placeHeldCall } from '../support/us-rate';
 
 const TIME_SCALE = 0.05;
 /** 0.06 per minute in 6-second steps: the charge follows the talk time closely. */
@@ -56,25 +56,20 @@ describe('POST /api/calls/:id/hangup (real PostgreSQL, Redis, worker; provider A
     });
     dataSource = stack.api.dataSource;
     baseUrl = stack.api.baseUrl;
-    users = (await createOrganization(dataSource, ['owner', 'admin', 'agent'])).users;
+    const created = await createOrganization(dataSource, ['owner', 'admin', 'agent']);
+    users = created.users;
     adminToken = await loginAs(baseUrl, users.admin);
     agentToken = await loginAs(baseUrl, users.agent);
-    const put = await request(baseUrl, 'PUT', '/api/billing/rates', {
-      token: adminToken,
-      body: {
-        rates: [
-          {
-            prefix: '1',
-            description: 'US, 6-second steps',
-            ratePerMinuteMicros: RATE.ratePerMinuteMicros.toString(),
-            initialIncrement: RATE.initialIncrement,
-            subsequentIncrement: RATE.subsequentIncrement,
-            minimumSeconds: RATE.minimumSeconds,
-          },
-        ],
+    await assignPlanWithRates(stack.api, created.organization.id, [
+      {
+        prefix: '1',
+        description: 'US, 6-second steps',
+        ratePerMinuteMicros: RATE.ratePerMinuteMicros.toString(),
+        initialIncrement: RATE.initialIncrement,
+        subsequentIncrement: RATE.subsequentIncrement,
+        minimumSeconds: RATE.minimumSeconds,
       },
-    });
-    expect(put.status).toBe(200);
+    ]);
   });
   afterAll(async () => {
     await stack?.close();

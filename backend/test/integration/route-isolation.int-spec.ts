@@ -9,11 +9,16 @@ import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { getMetadataStorage } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { IS_PUBLIC, REQUIRED_ROLES } from '../../src/modules/auth/auth.decorators';
-import { USER_ROLES, UserRole } from '../../src/modules/auth/entities/user.entity';
+import { AUDIENCE, IS_PUBLIC, REQUIRED_ROLES } from '../../src/modules/auth/auth.decorators';
+import {
+  ORGANIZATION_ROLES as USER_ROLES,
+  UserRole,
+} from '../../src/modules/auth/entities/user.entity';
+import { assignPlanWithRates, US_PER_MINUTE } from '../support/us-rate';
 import { ApiRoute, recordRoutes } from '../support/api-routes';
 import { TEST_TWILIO } from '../support/provider-webhooks';
 import {
+  createOperator,
   createOrganization,
   loginAs,
   request,
@@ -43,6 +48,8 @@ interface Foreign {
   dncPhone: string;
   importId: string;
   campaignId: string;
+  organizationId: string;
+  pricePlanId: string;
   /** B's ids and marker strings: none may appear in an answer to A. */
   secrets: string[];
 }
@@ -73,6 +80,19 @@ const FOREIGN_PATHS: Record<string, { id: (b: Foreign) => string; body?: unknown
   'POST /api/campaigns/:id/cancel': { id: (b) => b.campaignId },
   'GET /api/campaigns/:id/contacts': { id: (b) => b.campaignId },
   'GET /api/campaigns/:id/contacts.csv': { id: (b) => b.campaignId },
+  // Operators only: organization members get 403 whatever the id.
+  'GET /api/platform/organizations/:id': { id: (b) => b.organizationId },
+  'PATCH /api/platform/organizations/:id': {
+    id: (b) => b.organizationId,
+    body: { suspended: true },
+  },
+  'POST /api/platform/organizations/:id/credits': {
+    id: (b) => b.organizationId,
+    body: { amountMicros: '1000000', reason: 'Written by A' },
+  },
+  'POST /api/platform/calls/:id/refund': { id: (b) => b.callId, body: { reason: 'by A' } },
+  'GET /api/platform/price-plans/:id/rates': { id: (b) => b.pricePlanId },
+  'PUT /api/platform/price-plans/:id/rates': { id: (b) => b.pricePlanId, body: { rates: [] } },
 };
 
 /**
@@ -162,10 +182,15 @@ function nestHandlers(
             .flat()
             .flatMap((path) => controllerPaths.map((prefix) => joinPath(prefix, path))),
           isPublic: Boolean(reflector.getAllAndOverride<boolean>(IS_PUBLIC, [method, controller])),
-          roles: reflector.getAllAndOverride<UserRole[] | undefined>(REQUIRED_ROLES, [
-            method,
-            controller,
-          ]),
+          // @Platform() routes are the operator's: no organization role may use them.
+          roles:
+            reflector.getAllAndOverride<string | undefined>(AUDIENCE, [method, controller]) ===
+            'platform'
+              ? ['operator']
+              : reflector.getAllAndOverride<UserRole[] | undefined>(REQUIRED_ROLES, [
+                  method,
+                  controller,
+                ]),
           query,
           queryDto,
         });
@@ -438,13 +463,17 @@ async function seedForeignOrganization(baseUrl: string, dataSource: DataSource):
     callerIds.push(
       await post('/api/caller-ids', ownerToken, { number, label: `${MARKER} line ${index}` }),
     );
+  const operatorToken = await loginAs(baseUrl, await createOperator(dataSource));
   for (const index of [1, 2])
     await post(
-      '/api/wallet/topups',
-      ownerToken,
-      { amountMicros: '5000000', note: `${MARKER} top-up ${index}` },
+      `/api/platform/organizations/${organization.id}/credits`,
+      operatorToken,
+      { amountMicros: '5000000', reason: `${MARKER} credit ${index}` },
       { 'idempotency-key': randomUUID() },
     );
+  const pricePlanId = await assignPlanWithRates({ baseUrl, dataSource }, organization.id, [
+    { ...US_PER_MINUTE, description: `${MARKER} plan rate` },
+  ]);
   const calls = [];
   for (const contact of contacts)
     calls.push(
@@ -509,6 +538,8 @@ async function seedForeignOrganization(baseUrl: string, dataSource: DataSource):
     dncPhone: dncPhones[0],
     importId: importReport.id,
     campaignId: campaigns[0].id,
+    organizationId: organization.id,
+    pricePlanId,
     secrets: [
       ...campaigns.map((campaign) => campaign.id),
       importReport.id,

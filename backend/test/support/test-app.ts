@@ -81,6 +81,20 @@ export async function createOrganization(
   return { organization, users };
 }
 
+/** A platform operator (no organization), with a unique email. */
+export async function createOperator(dataSource: DataSource): Promise<TestUser> {
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+  const email = `operator-${randomUUID().slice(0, 8)}@example.test`;
+  const user = await dataSource.getRepository(User).save({
+    organizationId: null,
+    email,
+    name: 'operator user',
+    role: 'operator',
+    passwordHash: await passwordHash,
+  });
+  return { id: user.id, email, password: TEST_PASSWORD, role: 'operator', organizationId: '' };
+}
+
 /** Credits an organization's wallet through the real ledger (a top-up transaction). */
 export async function fundWallet(
   dataSource: DataSource,

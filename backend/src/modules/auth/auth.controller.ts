@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { AuthUser } from './auth-user';
-import { CurrentUser, Public } from './auth.decorators';
+import { AnyAudience, CurrentUser, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { LoginDto, LoginResponse } from './login.dto';
 import { UserView } from './user-view';
@@ -29,6 +29,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @AnyAudience()
   @ApiBearerAuth()
   @ApiOkResponse({ type: UserView })
   me(@CurrentUser() user: AuthUser): Promise<UserView> {

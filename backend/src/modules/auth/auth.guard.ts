@@ -8,13 +8,21 @@ import {
 import { Reflector } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { AuthenticatedRequest, IS_PUBLIC, REQUIRED_ROLES } from './auth.decorators';
+import {
+  AUDIENCE,
+  AuthenticatedRequest,
+  IS_PUBLIC,
+  REQUIRED_ROLES,
+  RouteAudience,
+} from './auth.decorators';
 import { User, UserRole } from './entities/user.entity';
 import { TokenService } from './token.service';
 
 /**
  * Global guard: every route needs a valid bearer token of an active user unless marked @Public(),
- * and the user's role must be one of @Roles() when the route names some.
+ * and the user's role must be one of @Roles() when the route names some. Platform operators reach
+ * only @Platform() (and @AnyAudience()) routes, organization members every other one; a member of a
+ * suspended organization is refused as if signed out.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -38,18 +46,40 @@ export class AuthGuard implements CanActivate {
     const claims = await this.tokens.verify(token);
     if (!claims) throw new UnauthorizedException('Invalid or expired access token');
 
-    // Read the user each time so a deactivation or role change takes effect at once.
+    // Read the user each time so a deactivation, role change or suspension takes effect at once.
     const user = await this.users.findOne({
-      where: { id: claims.sub, organizationId: claims.org },
-      select: { id: true, organizationId: true, role: true, email: true, active: true },
+      where: { id: claims.sub },
+      relations: { organization: true },
+      select: {
+        id: true,
+        organizationId: true,
+        role: true,
+        email: true,
+        active: true,
+        organization: { id: true, suspendedAt: true },
+      },
     });
-    if (!user || !user.active) throw new UnauthorizedException('This account is no longer active');
+    if (!user || !user.active || (user.organizationId ?? '') !== claims.org)
+      throw new UnauthorizedException('This account is no longer active');
+    if (user.organization?.suspendedAt)
+      throw new UnauthorizedException('This organization is suspended');
     request.user = {
       id: user.id,
-      organizationId: user.organizationId,
+      organizationId: user.organizationId ?? '',
       role: user.role,
       email: user.email,
     };
+
+    const audience =
+      this.reflector.getAllAndOverride<RouteAudience | undefined>(AUDIENCE, targets) ??
+      'organization';
+    const operator = user.role === 'operator';
+    if (audience === 'platform' && !operator)
+      throw new ForbiddenException('Only platform operators may use /api/platform');
+    if (audience === 'organization' && operator)
+      throw new ForbiddenException(
+        'Platform operators have no organization: use the /api/platform routes',
+      );
 
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(REQUIRED_ROLES, targets);
     if (roles && !roles.includes(user.role)) {

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { DEMO_CREDENTIALS } from '../../database/seed';
 import { Organization } from './entities/organization.entity';
@@ -36,18 +36,28 @@ export class AuthService {
     );
     if (!user || !passwordMatches || !user.active)
       throw new UnauthorizedException(INVALID_CREDENTIALS);
+    const organization = user.organizationId
+      ? await this.organizations.findOneByOrFail({ id: user.organizationId })
+      : null;
+    // Only after the password matched: a stranger learns nothing about the organization.
+    if (organization?.suspendedAt)
+      throw new UnauthorizedException(
+        'This organization is suspended: ask the platform operator to reinstate it',
+      );
 
     await this.users.update({ id: user.id }, { lastLoginAt: new Date() });
-    const organization = await this.organizations.findOneByOrFail({ id: user.organizationId });
     const accessToken = await this.tokens.issue({
       sub: user.id,
-      org: user.organizationId,
+      org: user.organizationId ?? '',
       role: user.role,
     });
     return { accessToken, user: toUserView(user, organization) };
   }
 
-  /** The seeded demo accounts that exist and are active, outside production only. */
+  /**
+   * The seeded demo accounts that exist and are active, outside production only. The operator is
+   * left out: the console has no platform part yet (operators use /api/platform).
+   */
   async demoAccounts(): Promise<{ items: { email: string; password: string; role: string }[] }> {
     if (this.config.isProduction) return { items: [] };
     const present = await this.users.find({
@@ -56,16 +66,20 @@ export class AuthService {
     });
     const emails = new Set(present.map((user) => user.email));
     return {
-      items: DEMO_CREDENTIALS.filter((demo) => emails.has(demo.email)).map(
-        ({ email, password, role }) => ({ email, password, role }),
-      ),
+      items: DEMO_CREDENTIALS.filter(
+        (demo) => demo.role !== 'operator' && emails.has(demo.email),
+      ).map(({ email, password, role }) => ({ email, password, role })),
     };
   }
 
   async me(userId: string, organizationId: string): Promise<UserView> {
-    const user = await this.users.findOne({ where: { id: userId, organizationId } });
+    const user = await this.users.findOne({
+      where: { id: userId, organizationId: organizationId || IsNull() },
+    });
     if (!user) throw new NotFoundException('User not found');
-    const organization = await this.organizations.findOneByOrFail({ id: organizationId });
+    const organization = organizationId
+      ? await this.organizations.findOneByOrFail({ id: organizationId })
+      : null;
     return toUserView(user, organization);
   }
 }

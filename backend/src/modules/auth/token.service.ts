@@ -4,6 +4,7 @@ import { UserRole } from './entities/user.entity';
 
 export interface AccessTokenClaims {
   sub: string;
+  /** The organization id; empty for a platform operator. */
   org: string;
   role: UserRole;
 }

@@ -39,12 +39,14 @@ export class UserView {
   @ApiProperty() active: boolean;
   @ApiProperty({ nullable: true, type: String }) lastLoginAt: string | null;
   @ApiProperty() createdAt: string;
-  @ApiProperty({ type: OrganizationSummary }) organization: OrganizationSummary;
+  /** Null for a platform operator. */
+  @ApiProperty({ type: OrganizationSummary, nullable: true })
+  organization: OrganizationSummary | null;
 }
 
 export function toUserView(
   user: User,
-  organization: Pick<Organization, 'id' | 'name' | 'currency' | 'timeZone'>,
+  organization: Pick<Organization, 'id' | 'name' | 'currency' | 'timeZone'> | null,
 ): UserView {
   return {
     id: user.id,
@@ -54,6 +56,6 @@ export function toUserView(
     active: user.active,
     lastLoginAt: user.lastLoginAt ? user.lastLoginAt.toISOString() : null,
     createdAt: user.createdAt.toISOString(),
-    organization: toOrganizationSummary(organization),
+    organization: organization ? toOrganizationSummary(organization) : null,
   };
 }

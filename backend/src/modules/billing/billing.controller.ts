@@ -1,5 +1,12 @@
-import { Body, Controller, Get, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, ForbiddenException, Get, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { csvStringifier, decimalAmount } from '../../common/csv';
@@ -7,7 +14,7 @@ import { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { BillingSummary, SummaryQuery } from './billing-summary';
 import { BillingService } from './billing.service';
-import { QuoteView, RateDeckView, ReplaceRatesDto } from './rates.dto';
+import { QuoteView, RateDeckView } from './rates.dto';
 import { RatesService } from './rates.service';
 
 @ApiTags('billing')
@@ -73,6 +80,7 @@ export class BillingController {
       .send(csv);
   }
 
+  /** The organization's price plan, read-only: the platform operator sets prices. */
   @Get('rates')
   @Roles('owner', 'admin')
   @ApiOkResponse({ type: RateDeckView })
@@ -80,10 +88,12 @@ export class BillingController {
     return this.rates.deck(caller.organizationId);
   }
 
+  /** Gone: an organization cannot set its own prices (kept so that clients get a 403 saying why). */
   @Put('rates')
-  @Roles('owner', 'admin')
-  @ApiOkResponse({ type: RateDeckView })
-  replace(@CurrentUser() caller: AuthUser, @Body() body: ReplaceRatesDto): Promise<RateDeckView> {
-    return this.rates.replace(caller.organizationId, body.rates);
+  @ApiForbiddenResponse({ description: 'Prices are set by the platform operator (price plans)' })
+  replace(): never {
+    throw new ForbiddenException(
+      'Rates are set by the platform operator through price plans; organizations can only read them',
+    );
   }
 }

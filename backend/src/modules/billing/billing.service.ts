@@ -82,7 +82,7 @@ export class BillingService {
       to: phone.e164,
       country: phone.country,
       countryName: phone.country ? (regionNames.of(phone.country) ?? null) : null,
-      rate: rate ? toRateView(rate) : null,
+      rate: rate ? toRateView(rate, rate.pricePlan?.isDefault ? 'default' : 'organization') : null,
       availableMicros: availableMicros.toString(),
       maxAffordableSeconds: seconds,
       minimumCallCostMicros: minimumCost?.toString() ?? null,

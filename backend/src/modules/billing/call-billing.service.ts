@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { PaymentRequiredException } from '../../common/errors';
@@ -25,6 +25,25 @@ const termsOfCall = (call: Call): RateTerms | null =>
         minimumSeconds: call.rateMinimumSeconds ?? 0,
       };
 
+/** 403: the platform operator suspended the organization; it places no calls until reinstated. */
+export class OrganizationSuspendedException extends ForbiddenException {
+  constructor() {
+    super('This organization is suspended: it cannot place calls until the operator reinstates it');
+  }
+}
+
+/** Throws OrganizationSuspendedException when the organization is suspended (hook for any caller). */
+export async function assertNotSuspended(
+  manager: EntityManager,
+  organizationId: string,
+): Promise<void> {
+  const rows: { suspended: boolean }[] = await manager.query(
+    'SELECT suspended_at IS NOT NULL AS suspended FROM organizations WHERE id = $1',
+    [organizationId],
+  );
+  if (rows[0]?.suspended) throw new OrganizationSuspendedException();
+}
+
 /** Wallet-safe calls: reserve the longest affordable call when placing it, settle it exactly once when it ends. */
 @Injectable()
 export class CallBillingService {
@@ -40,6 +59,9 @@ export class CallBillingService {
    * Throws 402 when there is no rate or not enough for one billing increment.
    */
   async reserve(manager: EntityManager, call: Call): Promise<Reservation> {
+    // Every call's money starts here (the dialer, server-placed calls, campaigns): the one place
+    // that refuses calls of a suspended organization.
+    await assertNotSuspended(manager, call.organizationId);
     const rate = await this.rates.findRate(call.organizationId, call.toNumber, manager);
     if (!rate)
       throw new PaymentRequiredException(

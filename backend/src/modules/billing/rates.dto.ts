@@ -56,7 +56,7 @@ export class RateInput {
 export class ReplaceRatesDto {
   @ApiProperty({
     type: [RateInput],
-    description: "The organization's overrides; replaces the previous list",
+    description: "The plan's rates; replaces the previous list",
   })
   @IsArray()
   @ArrayMaxSize(5000)
@@ -73,10 +73,19 @@ export class RateView {
   @ApiProperty() initialIncrement: number;
   @ApiProperty() subsequentIncrement: number;
   @ApiProperty() minimumSeconds: number;
+  /** organization: the organization's price plan; default: the default plan's (not in its plan). */
   @ApiProperty({ enum: ['organization', 'default'] }) source: 'organization' | 'default';
 }
 
+export class PricePlanSummary {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() isDefault: boolean;
+}
+
 export class RateDeckView {
+  /** The plan these rates come from (read-only to organizations: set by the platform operator). */
+  @ApiProperty({ type: PricePlanSummary }) plan: PricePlanSummary;
   @ApiProperty({ type: [RateView] }) organization: RateView[];
   @ApiProperty({ type: [RateView] }) default: RateView[];
 }

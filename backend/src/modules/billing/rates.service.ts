@@ -1,8 +1,9 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { decimalToMicros } from '../../common/money';
 import { DEFAULT_RATE_DECK } from './default-rate-deck';
+import { PricePlan } from './entities/price-plan.entity';
 import { Rate } from './entities/rate.entity';
 import { RateDeckView, RateInput, RateView } from './rates.dto';
 import { RateTerms } from './rating';
@@ -14,7 +15,7 @@ export const toRateTerms = (rate: Rate): RateTerms => ({
   minimumSeconds: rate.minimumSeconds,
 });
 
-export const toRateView = (rate: Rate): RateView => ({
+export const toRateView = (rate: Rate, source: RateView['source']): RateView => ({
   prefix: rate.prefix,
   description: rate.description,
   currency: rate.currency,
@@ -22,16 +23,22 @@ export const toRateView = (rate: Rate): RateView => ({
   initialIncrement: rate.initialIncrement,
   subsequentIncrement: rate.subsequentIncrement,
   minimumSeconds: rate.minimumSeconds,
-  source: rate.organizationId ? 'organization' : 'default',
+  source,
 });
 
-/** Installs the sample default deck when there is none (seed, tests). Returns how many rates it wrote. */
+/** The default plan (a migration creates it). */
+export async function defaultPricePlan(manager: EntityManager): Promise<PricePlan> {
+  return manager.findOneByOrFail(PricePlan, { isDefault: true });
+}
+
+/** Installs the sample default deck when the default plan has none (seed, tests). Returns how many rates it wrote. */
 export async function installDefaultRateDeck(manager: EntityManager): Promise<number> {
-  if ((await manager.countBy(Rate, { organizationId: IsNull() })) > 0) return 0;
+  const plan = await defaultPricePlan(manager);
+  if ((await manager.countBy(Rate, { pricePlanId: plan.id })) > 0) return 0;
   await manager.insert(
     Rate,
     DEFAULT_RATE_DECK.map((rate) => ({
-      organizationId: null,
+      pricePlanId: plan.id,
       prefix: rate.prefix,
       description: rate.description,
       currency: 'USD',
@@ -45,9 +52,9 @@ export async function installDefaultRateDeck(manager: EntityManager): Promise<nu
 }
 
 /**
- * The rate deck: a default deck for every organization and per-organization overrides.
- * A destination takes the organization's longest matching prefix if it has one, else the default
- * deck's longest matching prefix.
+ * Rates come from price plans (docs/platform.md): a destination takes the longest matching prefix
+ * of the organization's plan if it has one, else the default plan's longest matching prefix.
+ * Organizations read their deck; only the platform operator changes plans.
  */
 @Injectable()
 export class RatesService {
@@ -63,33 +70,56 @@ export class RatesService {
     return manager
       .getRepository(Rate)
       .createQueryBuilder('rate')
+      .innerJoinAndSelect('rate.pricePlan', 'plan')
       .where('rate.prefix IN (:...prefixes)', { prefixes })
-      .andWhere('(rate.organization_id = :organizationId OR rate.organization_id IS NULL)', {
-        organizationId,
-      })
-      .orderBy('rate.organization_id IS NULL', 'ASC')
+      .andWhere(
+        '(plan.is_default OR plan.id = (SELECT price_plan_id FROM organizations WHERE id = :organizationId))',
+        { organizationId },
+      )
+      .orderBy('plan.is_default', 'ASC')
       .addOrderBy('length(rate.prefix)', 'DESC')
       .limit(1)
       .getOne();
   }
 
+  /** The organization's plan (the default plan when it has none). */
+  async planOf(organizationId: string, manager = this.dataSource.manager): Promise<PricePlan> {
+    const rows: { price_plan_id: string | null }[] = await manager.query(
+      'SELECT price_plan_id FROM organizations WHERE id = $1',
+      [organizationId],
+    );
+    const planId = rows[0]?.price_plan_id;
+    return planId ? manager.findOneByOrFail(PricePlan, { id: planId }) : defaultPricePlan(manager);
+  }
+
+  /** What an organization pays: its plan's rates and the default plan's. */
   async deck(organizationId: string): Promise<RateDeckView> {
+    return this.deckOfPlan(await this.planOf(organizationId));
+  }
+
+  async deckOfPlan(plan: PricePlan): Promise<RateDeckView> {
+    const base = plan.isDefault ? plan : await defaultPricePlan(this.dataSource.manager);
     const rates = await this.dataSource
       .getRepository(Rate)
       .createQueryBuilder('rate')
-      .where('rate.organization_id = :organizationId OR rate.organization_id IS NULL', {
-        organizationId,
-      })
+      .where('rate.price_plan_id IN (:...plans)', { plans: [...new Set([plan.id, base.id])] })
       .orderBy('rate.prefix', 'ASC')
       .getMany();
     return {
-      organization: rates.filter((rate) => rate.organizationId).map(toRateView),
-      default: rates.filter((rate) => !rate.organizationId).map(toRateView),
+      plan: { id: plan.id, name: plan.name, isDefault: plan.isDefault },
+      organization: plan.isDefault
+        ? []
+        : rates
+            .filter((rate) => rate.pricePlanId === plan.id)
+            .map((r) => toRateView(r, 'organization')),
+      default: rates
+        .filter((rate) => rate.pricePlanId === base.id)
+        .map((r) => toRateView(r, 'default')),
     };
   }
 
-  /** Replaces the organization's overrides in one transaction; a prefix listed twice is a 409 naming it. */
-  async replace(organizationId: string, rates: RateInput[]): Promise<RateDeckView> {
+  /** Replaces a plan's rates in one transaction; a prefix listed twice is a 409 naming it. */
+  async replace(plan: PricePlan, rates: RateInput[]): Promise<RateDeckView> {
     const counts = new Map<string, number>();
     for (const rate of rates) counts.set(rate.prefix, (counts.get(rate.prefix) ?? 0) + 1);
     const repeated = [...counts].filter(([, count]) => count > 1).map(([prefix]) => `+${prefix}`);
@@ -99,12 +129,12 @@ export class RatesService {
       );
     }
     await this.dataSource.transaction(async (manager) => {
-      await manager.delete(Rate, { organizationId });
+      await manager.delete(Rate, { pricePlanId: plan.id });
       if (rates.length) {
         await manager.insert(
           Rate,
           rates.map((rate) => ({
-            organizationId,
+            pricePlanId: plan.id,
             prefix: rate.prefix,
             description: rate.description,
             currency: 'USD',
@@ -116,6 +146,6 @@ export class RatesService {
         );
       }
     });
-    return this.deck(organizationId);
+    return this.deckOfPlan(plan);
   }
 }

@@ -107,16 +107,20 @@ export class VoiceService {
     const agent = voice.userId
       ? await this.dataSource
           .getRepository(User)
-          .findOne({ where: { id: voice.userId, active: true } })
+          .findOne({ where: { id: voice.userId, active: true }, relations: { organization: true } })
       : null;
-    if (!agent) {
-      this.logger.warn(`voice request from unknown or inactive identity ${voice.identity}`);
+    // Operators have no organization; a suspended organization places no calls.
+    const organizationId = agent?.organizationId;
+    if (!agent || !organizationId || agent.organization?.suspendedAt) {
+      this.logger.warn(
+        `voice request from unknown, inactive or suspended identity ${voice.identity}`,
+      );
       return buildRefusalTwiml('Your account cannot place calls. Goodbye.');
     }
-    const phones = await OrganizationPhones.of(this.dataSource.manager, agent.organizationId);
+    const phones = await OrganizationPhones.of(this.dataSource.manager, organizationId);
     const to = phones.read(voice.to);
     if (!to) return buildRefusalTwiml('The number you dialed is not valid. Goodbye.');
-    const dncRefusal = await this.dnc.refusalFor(agent.organizationId, to.e164, {
+    const dncRefusal = await this.dnc.refusalFor(organizationId, to.e164, {
       provider: 'twilio',
       userId: agent.id,
     });
@@ -140,7 +144,7 @@ export class VoiceService {
       requested &&
       !(await this.dataSource
         .getRepository(CallerId)
-        .existsBy({ organizationId: agent.organizationId, number: requested }))
+        .existsBy({ organizationId: organizationId, number: requested }))
     ) {
       return buildRefusalTwiml('This caller ID is not allowed for your organization. Goodbye.');
     }
@@ -156,7 +160,7 @@ export class VoiceService {
         call = await this.dataSource.transaction(async (manager) => {
           const created = await manager.save(
             manager.create(Call, {
-              organizationId: agent.organizationId,
+              organizationId: organizationId,
               agentId: agent.id,
               provider: 'twilio',
               parentProviderCallId: voice.callSid,
@@ -165,7 +169,7 @@ export class VoiceService {
               toNumber: to.e164,
               country: to.country,
               status: 'initiated',
-              contactId: await this.contacts.idForPhone(manager, agent.organizationId, to.e164),
+              contactId: await this.contacts.idForPhone(manager, organizationId, to.e164),
               metadata: { browser: true },
             }),
           );
@@ -182,11 +186,11 @@ export class VoiceService {
       }
       this.realtime.publish({
         event: 'call:created',
-        organizationId: agent.organizationId,
+        organizationId: organizationId,
         userId: agent.id,
         payload: await this.calls.view(this.dataSource.manager, call.id),
       });
-      await this.wallets.publishBalance(agent.organizationId);
+      await this.wallets.publishBalance(organizationId);
     }
     return buildDialTwiml({
       callerId,

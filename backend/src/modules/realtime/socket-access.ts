@@ -22,11 +22,21 @@ export class SocketAccess {
 
   /** The user as they are now, or null when they no longer exist or were deactivated. */
   async currentUser(userId: string, organizationId: string): Promise<AuthUser | null> {
+    // Operators have no organization, hence no rooms: they hold no socket.
+    if (!organizationId) return null;
     const user = await this.users.findOne({
       where: { id: userId, organizationId },
-      select: { id: true, organizationId: true, role: true, email: true, active: true },
+      relations: { organization: true },
+      select: {
+        id: true,
+        organizationId: true,
+        role: true,
+        email: true,
+        active: true,
+        organization: { id: true, suspendedAt: true },
+      },
     });
-    if (!user?.active) return null;
+    if (!user?.active || !user.organizationId || user.organization?.suspendedAt) return null;
     return { id: user.id, organizationId: user.organizationId, role: user.role, email: user.email };
   }
 

@@ -9,7 +9,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { USER_ROLES, UserRole } from '../auth/entities/user.entity';
+import { ORGANIZATION_ROLES, OrganizationRole } from '../auth/entities/user.entity';
 import { UserView } from '../auth/user-view';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -28,9 +28,9 @@ export class CreateUserDto {
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ enum: USER_ROLES })
-  @IsIn(USER_ROLES, { message: `role must be one of: ${USER_ROLES.join(', ')}` })
-  role: UserRole;
+  @ApiProperty({ enum: ORGANIZATION_ROLES })
+  @IsIn(ORGANIZATION_ROLES, { message: `role must be one of: ${ORGANIZATION_ROLES.join(', ')}` })
+  role: OrganizationRole;
 
   @ApiProperty({
     minLength: 8,
@@ -51,10 +51,10 @@ export class UpdateUserDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ enum: USER_ROLES })
+  @ApiPropertyOptional({ enum: ORGANIZATION_ROLES })
   @IsOptional()
-  @IsIn(USER_ROLES, { message: `role must be one of: ${USER_ROLES.join(', ')}` })
-  role?: UserRole;
+  @IsIn(ORGANIZATION_ROLES, { message: `role must be one of: ${ORGANIZATION_ROLES.join(', ')}` })
+  role?: OrganizationRole;
 
   @ApiPropertyOptional({ description: 'false deactivates the user: they can no longer sign in.' })
   @IsOptional()

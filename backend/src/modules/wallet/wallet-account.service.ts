@@ -1,43 +1,25 @@
-import {
-  BadRequestException,
-  ConflictException,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
-import { PaymentRequiredException } from '../../common/errors';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { csvStringifier, decimalAmount } from '../../common/csv';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { AuthUser, isAdminRole } from '../auth/auth-user';
-import { Call } from '../calls/entities/call.entity';
 import { LedgerTransaction } from './entities/ledger-transaction.entity';
 import { Wallet } from './entities/wallet.entity';
-import { DuplicateTransactionError, InsufficientFundsError, LedgerService } from './ledger.service';
-import {
-  AdjustmentDto,
-  ListTransactionsQuery,
-  RefundDto,
-  TopUpDto,
-  TransactionList,
-  TransactionView,
-  WalletView,
-} from './wallet.dto';
+import { LedgerService } from './ledger.service';
+import { ListTransactionsQuery, TransactionList, WalletView } from './wallet.dto';
 import { toTransactionView, toWalletView } from './wallet-views';
-import { WalletService } from './wallet.service';
 
-const requestHash = (body: unknown) =>
-  createHash('sha256').update(JSON.stringify(body)).digest('hex');
-
-/** What people do with a wallet: read it, top it up, refund, adjust, list and export its transactions. */
+/**
+ * What an organization does with its wallet: read it, set its warning, list and export its
+ * transactions. Money comes in through payments (modules/payments) and the platform operator.
+ */
 @Injectable()
 export class WalletAccountService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ledger: LedgerService,
-    private readonly wallets: WalletService,
   ) {}
 
   async get(caller: AuthUser): Promise<WalletView> {
@@ -55,119 +37,6 @@ export class WalletAccountService {
         { lowBalanceThresholdMicros: thresholdMicros },
       );
     return this.get(caller);
-  }
-
-  /**
-   * Credits the wallet once per Idempotency-Key: the same key returns the first answer again;
-   * the same key with another body is a 409.
-   */
-  topUp(
-    caller: AuthUser,
-    idempotencyKey: string | undefined,
-    body: TopUpDto,
-  ): Promise<TransactionView> {
-    return this.manualMovement(
-      caller,
-      idempotencyKey,
-      'topup',
-      body,
-      async (manager, wallet, key, hash) => {
-        const funding = await this.ledger.platformAccount(
-          manager,
-          'topup_funding',
-          wallet.currency,
-        );
-        const amount = BigInt(body.amountMicros);
-        return this.ledger.post(manager, {
-          organizationId: caller.organizationId,
-          kind: 'topup',
-          idempotencyKey: key,
-          requestHash: hash,
-          createdBy: caller.id,
-          reason: body.note ?? null,
-          legs: [
-            { accountId: funding, amountMicros: -amount },
-            { accountId: wallet.walletAccountId, amountMicros: amount },
-          ],
-        });
-      },
-    );
-  }
-
-  refund(
-    caller: AuthUser,
-    idempotencyKey: string | undefined,
-    body: RefundDto,
-  ): Promise<TransactionView> {
-    return this.manualMovement(
-      caller,
-      idempotencyKey,
-      'refund',
-      body,
-      async (manager, wallet, key, hash) => {
-        if (
-          body.callId &&
-          !(await manager.existsBy(Call, {
-            id: body.callId,
-            organizationId: caller.organizationId,
-          }))
-        ) {
-          throw new NotFoundException(`Call ${body.callId} not found`);
-        }
-        const revenue = await this.ledger.platformAccount(
-          manager,
-          'platform_revenue',
-          wallet.currency,
-        );
-        const amount = BigInt(body.amountMicros);
-        return this.ledger.post(manager, {
-          organizationId: caller.organizationId,
-          kind: 'refund',
-          idempotencyKey: key,
-          requestHash: hash,
-          createdBy: caller.id,
-          callId: body.callId ?? null,
-          reason: body.reason,
-          legs: [
-            { accountId: revenue, amountMicros: -amount },
-            { accountId: wallet.walletAccountId, amountMicros: amount },
-          ],
-        });
-      },
-    );
-  }
-
-  adjust(
-    caller: AuthUser,
-    idempotencyKey: string | undefined,
-    body: AdjustmentDto,
-  ): Promise<TransactionView> {
-    return this.manualMovement(
-      caller,
-      idempotencyKey,
-      'adjustment',
-      body,
-      async (manager, wallet, key, hash) => {
-        const funding = await this.ledger.platformAccount(
-          manager,
-          'topup_funding',
-          wallet.currency,
-        );
-        const amount = BigInt(body.amountMicros);
-        return this.ledger.post(manager, {
-          organizationId: caller.organizationId,
-          kind: 'adjustment',
-          idempotencyKey: key,
-          requestHash: hash,
-          createdBy: caller.id,
-          reason: body.reason,
-          legs: [
-            { accountId: funding, amountMicros: -amount },
-            { accountId: wallet.walletAccountId, amountMicros: amount },
-          ],
-        });
-      },
-    );
   }
 
   async list(caller: AuthUser, query: ListTransactionsQuery): Promise<TransactionList> {
@@ -253,50 +122,5 @@ export class WalletAccountService {
     if (query.from) builder.andWhere('tx.created_at >= :from', { from: new Date(query.from) });
     if (query.to) builder.andWhere('tx.created_at < :to', { to: new Date(query.to) });
     return builder;
-  }
-
-  private async manualMovement(
-    caller: AuthUser,
-    idempotencyKey: string | undefined,
-    kind: 'topup' | 'refund' | 'adjustment',
-    body: object,
-    post: (
-      manager: import('typeorm').EntityManager,
-      wallet: Wallet,
-      key: string,
-      hash: string,
-    ) => Promise<LedgerTransaction>,
-  ): Promise<TransactionView> {
-    if (!idempotencyKey || !/^[\w.:-]{8,200}$/.test(idempotencyKey)) {
-      throw new BadRequestException(
-        'Idempotency-Key header is required: 8 to 200 letters, digits, -, _, . or : (a UUID is a good choice)',
-      );
-    }
-    const key = `${kind}:${caller.organizationId}:${idempotencyKey}`;
-    const hash = requestHash(body);
-    const replay = (existing: LedgerTransaction) => {
-      if (existing.requestHash !== hash) {
-        throw new ConflictException(
-          'This Idempotency-Key was already used with a different request',
-        );
-      }
-      return toTransactionView(existing);
-    };
-    const existing = await this.ledger.findByKey(this.dataSource.manager, key);
-    if (existing) return replay(existing);
-    try {
-      const transaction = await this.dataSource.transaction(async (manager) => {
-        const wallet = await this.wallets.lockWallet(manager, caller.organizationId);
-        return post(manager, wallet, key, hash);
-      });
-      await this.wallets.publishBalance(caller.organizationId);
-      return toTransactionView(transaction);
-    } catch (error) {
-      if (error instanceof DuplicateTransactionError) return replay(error.existing);
-      if (error instanceof InsufficientFundsError) {
-        throw new PaymentRequiredException('The wallet does not have that much available');
-      }
-      throw error;
-    }
   }
 }

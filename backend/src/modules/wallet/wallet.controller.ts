@@ -1,8 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiHeader,
+  ApiForbiddenResponse,
   ApiOkResponse,
   ApiProduces,
   ApiTags,
@@ -11,23 +10,15 @@ import type { FastifyReply } from 'fastify';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import {
-  AdjustmentDto,
   ListTransactionsQuery,
-  RefundDto,
-  TopUpDto,
   TransactionList,
-  TransactionView,
   WalletSettingsDto,
   WalletView,
 } from './wallet.dto';
 import { WalletAccountService } from './wallet-account.service';
 
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: true,
-  description:
-    'A unique key per intended movement (e.g. a UUID); retries with the same key are harmless',
-};
+const SELF_CREDIT_GONE =
+  'Organizations cannot credit their own wallet: top-ups are payments, and credits and refunds are made by the platform operator';
 
 @ApiTags('wallet')
 @ApiBearerAuth()
@@ -73,42 +64,19 @@ export class WalletController {
       .send(this.wallet.exportCsv(caller, query));
   }
 
-  @Post('topups')
-  @HttpCode(201)
-  @Roles('owner', 'admin')
-  @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiCreatedResponse({ type: TransactionView })
-  topUp(
-    @CurrentUser() caller: AuthUser,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Body() body: TopUpDto,
-  ): Promise<TransactionView> {
-    return this.wallet.topUp(caller, idempotencyKey, body);
-  }
-
+  /**
+   * Gone: an organization cannot credit itself. Money comes in through payments (POST
+   * /api/wallet/topups, modules/payments) or the platform operator's credits and refunds.
+   */
   @Post('refunds')
-  @HttpCode(201)
-  @Roles('owner')
-  @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiCreatedResponse({ type: TransactionView })
-  refund(
-    @CurrentUser() caller: AuthUser,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Body() body: RefundDto,
-  ): Promise<TransactionView> {
-    return this.wallet.refund(caller, idempotencyKey, body);
+  @ApiForbiddenResponse({ description: 'Refunds are made by the platform operator' })
+  refund(): never {
+    throw new ForbiddenException(SELF_CREDIT_GONE);
   }
 
   @Post('adjustments')
-  @HttpCode(201)
-  @Roles('owner')
-  @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiCreatedResponse({ type: TransactionView })
-  adjust(
-    @CurrentUser() caller: AuthUser,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Body() body: AdjustmentDto,
-  ): Promise<TransactionView> {
-    return this.wallet.adjust(caller, idempotencyKey, body);
+  @ApiForbiddenResponse({ description: 'Adjustments are made by the platform operator' })
+  adjust(): never {
+    throw new ForbiddenException(SELF_CREDIT_GONE);
   }
 }

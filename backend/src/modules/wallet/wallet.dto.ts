@@ -1,79 +1,13 @@
 import { PageQuery } from '../../common/page-query';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsIn,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 import {
   LEDGER_TRANSACTION_KINDS,
   LedgerTransactionKind,
 } from './entities/ledger-transaction.entity';
 
 const MAX_AMOUNT_DIGITS = 13; // up to 9,999,999.999999 units in one movement
-
-export class TopUpDto {
-  @ApiProperty({
-    example: '50000000',
-    description: 'Micro-units as a string of digits (50000000 = 50.00)',
-  })
-  @IsString({ message: 'amountMicros must be a string of digits, e.g. "50000000" for 50.00' })
-  @Matches(new RegExp(`^[1-9]\\d{0,${MAX_AMOUNT_DIGITS - 1}}$`), {
-    message:
-      'amountMicros must be a positive whole number of micro-units, e.g. "50000000" for 50.00',
-  })
-  amountMicros: string;
-
-  @ApiPropertyOptional({ example: 'Card payment #1042' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
-  note?: string;
-}
-
-export class AdjustmentDto {
-  @ApiProperty({
-    example: '-2500000',
-    description: 'Signed micro-units: positive credits the wallet, negative debits it',
-  })
-  @IsString()
-  @Matches(new RegExp(`^-?[1-9]\\d{0,${MAX_AMOUNT_DIGITS - 1}}$`), {
-    message: 'amountMicros must be a non-zero whole number of micro-units, e.g. "-2500000"',
-  })
-  amountMicros: string;
-
-  @ApiProperty({ example: 'Goodwill credit for the outage of 3 March' })
-  @IsString()
-  @MinLength(3, { message: 'reason must say why (at least 3 characters)' })
-  @MaxLength(300)
-  reason: string;
-}
-
-export class RefundDto {
-  @ApiProperty({ example: '1200000' })
-  @IsString()
-  @Matches(new RegExp(`^[1-9]\\d{0,${MAX_AMOUNT_DIGITS - 1}}$`), {
-    message: 'amountMicros must be a positive whole number of micro-units',
-  })
-  amountMicros: string;
-
-  @ApiProperty({ example: 'Dropped call refunded' })
-  @IsString()
-  @MinLength(3, { message: 'reason must say why (at least 3 characters)' })
-  @MaxLength(300)
-  reason: string;
-
-  @ApiPropertyOptional({ description: 'The call refunded, if any' })
-  @IsOptional()
-  @IsUUID('all', { message: 'callId must be a call id (UUID)' })
-  callId?: string;
-}
 
 export class WalletSettingsDto {
   @ApiProperty({

@@ -4,11 +4,11 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { MicroBatcher } from '../../common/micro-batcher';
-import { ProviderName } from '../providers/provider-adapter';
+import { WebhookProvider } from './entities/webhook-event.entity';
 
 /** A webhook_events row as the ingress stores it (`headers` already serialized as JSON). */
 export interface IngressRow {
-  provider: ProviderName;
+  provider: WebhookProvider;
   dedupeKey: string;
   url: string;
   headers: string;

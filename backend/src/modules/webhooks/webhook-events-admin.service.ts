@@ -10,7 +10,10 @@ import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { QueueName } from '../../queue/queue-name';
 import { AuthUser } from '../auth/auth-user';
-import { PROVIDER_NAMES, ProviderName } from '../providers/provider-adapter';
+import {
+  WEBHOOK_PROVIDERS as PROVIDER_NAMES,
+  WebhookProvider as ProviderName,
+} from './entities/webhook-event.entity';
 import {
   WEBHOOK_EVENT_STATES,
   WebhookEvent,

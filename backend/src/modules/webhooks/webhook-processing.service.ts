@@ -30,7 +30,8 @@ import { Call } from '../calls/entities/call.entity';
 import { CallOutcomesService, OutcomeEvent, OutcomePlan } from '../calls/call-outcomes.service';
 import { RecordingJobs } from '../recordings/recording-jobs';
 import { toCallView } from '../calls/call-view';
-import { NormalizedEvent, WebhookParseError } from '../providers/provider-adapter';
+import { NormalizedEvent, ProviderName, WebhookParseError } from '../providers/provider-adapter';
+import { PaymentEventsService } from '../payments/payment-events.service';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { WebhookEvent } from './entities/webhook-event.entity';
@@ -123,6 +124,7 @@ export class WebhookProcessingService {
     private readonly contacts: ContactsService,
     private readonly outcomes: CallOutcomesService,
     private readonly recordingJobs: RecordingJobs,
+    private readonly payments: PaymentEventsService,
     config: AppConfig,
   ) {
     this.simple = {
@@ -154,11 +156,19 @@ export class WebhookProcessingService {
       async (manager, [, , lockedEvents, lockedWithEvents]) => {
         const hintedCalls =
           lockedWithEvents ?? (await this.lockHintedCallsApart(manager, hintedKeys));
-        const ready = this.readyEvents(manager, ids, lockedEvents, results);
+        // Payment webhooks (modules/payments) take their own step; the rest are about calls.
+        const [callEvents, paymentEvents] = PaymentEventsService.partition(lockedEvents);
+        const paymentIds = new Set(paymentEvents.map((row) => row.id as string));
+        const ready = this.readyEvents(
+          manager,
+          paymentIds.size ? ids.filter((id) => !paymentIds.has(id)) : ids,
+          callEvents,
+          results,
+        );
         const calls = await this.lockCallsOf(
           manager,
           ready.map(({ stored, event }) => ({
-            keys: callKeysOf(stored.provider, event),
+            keys: callKeysOf(stored.provider as ProviderName, event),
             hint: hints.get(stored.id),
           })),
           hintedCalls, // absent when the hinted calls were not locked
@@ -174,10 +184,13 @@ export class WebhookProcessingService {
         // trip); the money statements do not depend on them.
         const write = this.batchWrite(applied);
         const settled = await this.wallets.postSettlements(manager, plan);
-        return {
-          result: this.toPublish(applied, settled),
-          writeWithCommit: await this.writeBeforeCommit(manager, write),
-        };
+        const result = this.toPublish(applied, settled);
+        if (paymentEvents.length) {
+          const paid = await this.payments.apply(manager, paymentEvents, results);
+          for (const [organizationId, balance] of paid.balances)
+            result.balances.set(organizationId, balance);
+        }
+        return { result, writeWithCommit: await this.writeBeforeCommit(manager, write) };
       },
     );
 
@@ -471,7 +484,7 @@ export class WebhookProcessingService {
   private normalize(stored: WebhookEvent): NormalizedEvent {
     try {
       if (stored.source === 'reconciliation') return deserializeNormalizedEvent(stored.rawBody);
-      return this.providers.get(stored.provider).parseWebhook({
+      return this.providers.get(stored.provider as ProviderName).parseWebhook({
         url: stored.url,
         query: Object.fromEntries(
           [...new URL(stored.url, 'http://stored.invalid').searchParams].map(([key, value]) => [

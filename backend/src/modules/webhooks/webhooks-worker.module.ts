@@ -5,6 +5,7 @@ import { ContactsModule } from '../contacts/contacts.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { SimulatorDeliveryProcessor } from '../providers/simulator/simulator-delivery.processor';
+import { PaymentsCoreModule } from '../payments/payments-core.module';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { RecordingCopyProcessor } from '../recordings/recording-copy.processor';
 import { WebhookEventBatcher } from './webhook-event-batcher';
@@ -14,7 +15,14 @@ import { WebhookProcessingService } from './webhook-processing.service';
 
 /** The worker side: event processing, the simulator's deliveries, the sweeper and reconciliation. */
 @Module({
-  imports: [ProvidersModule, CallsModule, BillingModule, WalletModule, ContactsModule],
+  imports: [
+    ProvidersModule,
+    CallsModule,
+    BillingModule,
+    WalletModule,
+    ContactsModule,
+    PaymentsCoreModule,
+  ],
   providers: [
     WebhookProcessingService,
     WebhookEventBatcher,

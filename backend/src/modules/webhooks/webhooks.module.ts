@@ -17,5 +17,7 @@ import { WebhooksController } from './webhooks.controller';
     WebhookEnqueuer,
     WebhookEventsAdminService,
   ],
+  // Payment webhooks (modules/payments) are stored and enqueued the same way.
+  exports: [WebhookEventWriter, WebhookEnqueuer],
 })
 export class WebhooksModule {}

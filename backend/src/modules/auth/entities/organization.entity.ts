@@ -1,4 +1,12 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { PricePlan } from '../../billing/entities/price-plan.entity';
 
 @Entity({ name: 'organizations' })
 export class Organization {
@@ -23,6 +31,20 @@ export class Organization {
    */
   @Column({ name: 'time_zone', type: 'varchar', length: 64, nullable: true })
   timeZone: string | null;
+  /** Set while the platform operator has suspended it: no sign-in, no token, no calls. */
+  @Column({ name: 'suspended_at', type: 'timestamptz', nullable: true })
+  suspendedAt: Date | null;
+
+  @Column({ name: 'suspension_reason', type: 'varchar', length: 300, nullable: true })
+  suspensionReason: string | null;
+
+  /** Its price plan; null: the default plan. */
+  @Column({ name: 'price_plan_id', type: 'uuid', nullable: true })
+  pricePlanId: string | null;
+
+  @ManyToOne(() => PricePlan, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'price_plan_id', foreignKeyConstraintName: 'organizations_price_plan_fk' })
+  pricePlan?: PricePlan;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

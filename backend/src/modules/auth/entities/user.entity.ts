@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -10,17 +11,23 @@ import {
 } from 'typeorm';
 import { Organization } from './organization.entity';
 
-export const USER_ROLES = ['owner', 'admin', 'agent'] as const;
+/** The roles a member of an organization can have (what organization admins may assign). */
+export const ORGANIZATION_ROLES = ['owner', 'admin', 'agent'] as const;
+export type OrganizationRole = (typeof ORGANIZATION_ROLES)[number];
+/** operator: the platform's own staff, outside every organization (see docs/platform.md). */
+export const USER_ROLES = [...ORGANIZATION_ROLES, 'operator'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 @Entity({ name: 'users' })
 @Index('users_organization_idx', ['organizationId', 'createdAt'])
+@Check('users_operator_has_no_organization', `("role" = 'operator') = ("organization_id" IS NULL)`)
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column({ name: 'organization_id', type: 'uuid' })
-  organizationId: string;
+  /** Null for platform operators only (a CHECK holds it). */
+  @Column({ name: 'organization_id', type: 'uuid', nullable: true })
+  organizationId: string | null;
 
   @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'organization_id' })

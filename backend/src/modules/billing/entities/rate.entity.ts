@@ -1,18 +1,24 @@
-import { Check, Column, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { PricePlan } from './price-plan.entity';
 import { bigintTransformer } from '../../../database/money.transformer';
 
 /**
  * One line of a rate deck: calls to numbers starting with `prefix` (E.164 digits, no '+') cost
  * `ratePerMinuteMicros`, billed in increments (`initialIncrement` seconds first, then
  * `subsequentIncrement`), never less than `minimumSeconds` once answered.
- * organization_id null: the default deck every organization uses unless it overrides the prefix.
+ * Each rate belongs to a price plan (see PricePlan).
  */
 @Entity({ name: 'rates' })
-@Index('rates_default_prefix_key', ['prefix'], { unique: true, where: '"organization_id" IS NULL' })
-@Index('rates_org_prefix_key', ['organizationId', 'prefix'], {
-  unique: true,
-  where: '"organization_id" IS NOT NULL',
-})
+@Index('rates_plan_prefix_key', ['pricePlanId', 'prefix'], { unique: true })
 @Check('rates_prefix_digits', `"prefix" ~ '^[1-9][0-9]{0,14}$'`)
 @Check(
   'rates_positive',
@@ -22,8 +28,12 @@ export class Rate {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column({ name: 'organization_id', type: 'uuid', nullable: true })
-  organizationId: string | null;
+  @Column({ name: 'price_plan_id', type: 'uuid' })
+  pricePlanId: string;
+
+  @ManyToOne(() => PricePlan, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'price_plan_id' })
+  pricePlan?: PricePlan;
 
   @Column({ type: 'varchar', length: 15 })
   prefix: string;

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { PROVIDER_NAMES, ProviderName } from '../../providers/provider-adapter';
+import { PROVIDER_NAMES } from '../../providers/provider-adapter';
 
 export const WEBHOOK_EVENT_STATES = [
   'received',
@@ -15,6 +15,14 @@ export const WEBHOOK_EVENT_STATES = [
  */
 export type WebhookEventState = (typeof WEBHOOK_EVENT_STATES)[number];
 
+/** Who sent a stored webhook: a call provider, or a payment provider (see modules/payments). */
+export const WEBHOOK_PROVIDERS = [...PROVIDER_NAMES, 'stripe', 'payment_simulator'] as const;
+export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
+export const PAYMENT_WEBHOOK_PROVIDERS = ['stripe', 'payment_simulator'] as const;
+export type PaymentWebhookProvider = (typeof PAYMENT_WEBHOOK_PROVIDERS)[number];
+export const isPaymentWebhook = (provider: WebhookProvider): provider is PaymentWebhookProvider =>
+  (PAYMENT_WEBHOOK_PROVIDERS as readonly string[]).includes(provider);
+
 export const WEBHOOK_EVENT_SOURCES = ['webhook', 'reconciliation'] as const;
 export type WebhookEventSource = (typeof WEBHOOK_EVENT_SOURCES)[number];
 
@@ -29,8 +37,8 @@ export class WebhookEvent {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column({ type: 'enum', enum: PROVIDER_NAMES, enumName: 'provider_name' })
-  provider: ProviderName;
+  @Column({ type: 'enum', enum: WEBHOOK_PROVIDERS, enumName: 'webhook_provider' })
+  provider: WebhookProvider;
 
   @Column({
     type: 'enum',

@@ -612,22 +612,6 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
-  '/api/wallet/topups': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post: operations['WalletController_topUp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/wallet/refunds': {
     parameters: {
       query?: never;
@@ -836,6 +820,166 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/platform/organizations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PlatformController_list'];
+    put?: never;
+    post: operations['PlatformController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/platform/organizations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PlatformController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch: operations['PlatformController_update'];
+    trace?: never;
+  };
+  '/api/platform/organizations/{id}/credits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PlatformController_credit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/platform/calls/{id}/refund': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PlatformController_refund'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/platform/price-plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PlatformController_plansList'];
+    put?: never;
+    post: operations['PlatformController_createPlan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/platform/price-plans/{id}/rates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PlatformController_planRates'];
+    put: operations['PlatformController_replacePlanRates'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/wallet/topups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PaymentsController_topUp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/wallet/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PaymentsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhooks/payments/stripe': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PaymentWebhooksController_stripe'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhooks/payments/simulator': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PaymentWebhooksController_simulator'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -867,11 +1011,11 @@ export type components = {
       email: string;
       name: string;
       /** @enum {string} */
-      role: 'owner' | 'admin' | 'agent';
+      role: 'owner' | 'admin' | 'agent' | 'operator';
       active: boolean;
       lastLoginAt: string | null;
       createdAt: string;
-      organization: components['schemas']['OrganizationSummary'];
+      organization: components['schemas']['OrganizationSummary'] | null;
     };
     LoginResponse: {
       accessToken: string;
@@ -1165,7 +1309,7 @@ export type components = {
     WebhookEventView: {
       id: string;
       /** @enum {string} */
-      provider: 'twilio' | 'exotel' | 'bolna' | 'simulator';
+      provider: 'twilio' | 'exotel' | 'bolna' | 'simulator' | 'stripe' | 'payment_simulator';
       source: string;
       dedupeKey: string;
       /** @enum {string} */
@@ -1250,33 +1394,15 @@ export type components = {
       totals: components['schemas']['SummaryFigures'];
       groups: components['schemas']['SummaryGroupRow'][];
     };
+    PricePlanSummary: {
+      id: string;
+      name: string;
+      isDefault: boolean;
+    };
     RateDeckView: {
+      plan: components['schemas']['PricePlanSummary'];
       organization: components['schemas']['RateView'][];
       default: components['schemas']['RateView'][];
-    };
-    RateInput: {
-      /**
-       * @description E.164 digits the destination starts with (no +)
-       * @example 44
-       */
-      prefix: string;
-      /** @example United Kingdom */
-      description: string;
-      /**
-       * @description micro-units per minute, as a string of digits
-       * @example 20000
-       */
-      ratePerMinuteMicros: string;
-      /** @example 60 */
-      initialIncrement: number;
-      /** @example 60 */
-      subsequentIncrement: number;
-      /** @example 0 */
-      minimumSeconds: number;
-    };
-    ReplaceRatesDto: {
-      /** @description The organization's overrides; replaces the previous list */
-      rates: components['schemas']['RateInput'][];
     };
     ContactView: {
       id: string;
@@ -1402,32 +1528,6 @@ export type components = {
     TransactionList: {
       items: components['schemas']['TransactionView'][];
       nextCursor?: string | null;
-    };
-    TopUpDto: {
-      /**
-       * @description Micro-units as a string of digits (50000000 = 50.00)
-       * @example 50000000
-       */
-      amountMicros: string;
-      /** @example Card payment #1042 */
-      note?: string;
-    };
-    RefundDto: {
-      /** @example 1200000 */
-      amountMicros: string;
-      /** @example Dropped call refunded */
-      reason: string;
-      /** @description The call refunded, if any */
-      callId?: string;
-    };
-    AdjustmentDto: {
-      /**
-       * @description Signed micro-units: positive credits the wallet, negative debits it
-       * @example -2500000
-       */
-      amountMicros: string;
-      /** @example Goodwill credit for the outage of 3 March */
-      reason: string;
     };
     DncCreatorView: {
       id: string;
@@ -1629,6 +1729,148 @@ export type components = {
     CampaignContactList: {
       items: components['schemas']['CampaignContactView'][];
       nextCursor: string | null;
+    };
+    PlatformWalletView: {
+      currency: string;
+      balanceMicros: string;
+      heldMicros: string;
+      availableMicros: string;
+      /** @description Sum of the operator credits */
+      creditsMicros: string;
+      /** @description Sum of paid top-ups */
+      topUpsMicros: string;
+      lastTopUpAt: string | null;
+    };
+    PlatformOrganizationView: {
+      id: string;
+      name: string;
+      defaultCountry: string;
+      createdAt: string;
+      suspendedAt: string | null;
+      suspensionReason: string | null;
+      pricePlan: components['schemas']['PricePlanSummary'];
+      users: number;
+      wallet: components['schemas']['PlatformWalletView'];
+    };
+    PlatformOrganizationList: {
+      items: components['schemas']['PlatformOrganizationView'][];
+    };
+    FirstOwnerDto: {
+      /** @example owner@acme.example */
+      email: string;
+      /** @example Olivia Owner */
+      name: string;
+      /** @description At least 12 characters; the owner signs in with it */
+      password: string;
+    };
+    CreateOrganizationDto: {
+      /** @example Acme Corp */
+      name: string;
+      /**
+       * @description ISO 3166 alpha-2 country for national numbers
+       * @example US
+       */
+      defaultCountry?: string;
+      /** @description Price plan id; the default plan when absent */
+      pricePlanId?: string;
+      owner: components['schemas']['FirstOwnerDto'];
+    };
+    UpdatePlatformOrganizationDto: {
+      /** @description true suspends (no sign-in, no calls), false reinstates */
+      suspended?: boolean;
+      /** @example Unpaid invoice #42 */
+      suspensionReason?: string;
+      /** @description null: the default plan */
+      pricePlanId?: string | null;
+    };
+    CreditDto: {
+      /**
+       * @description Micro-units as a string of digits
+       * @example 50000000
+       */
+      amountMicros: string;
+      /** @example Bank transfer ref. 2026-118 */
+      reason: string;
+    };
+    PlatformMovementView: {
+      organizationId: string;
+      transaction: components['schemas']['TransactionView'];
+    };
+    CallRefundDto: {
+      /**
+       * @description At most what the call was charged; the whole charge when absent
+       * @example 9100
+       */
+      amountMicros?: string;
+      /** @example Dropped call */
+      reason: string;
+    };
+    PricePlanView: {
+      id: string;
+      name: string;
+      isDefault: boolean;
+      rates: number;
+      organizations: number;
+      createdAt: string;
+    };
+    PricePlanList: {
+      items: components['schemas']['PricePlanView'][];
+    };
+    CreatePricePlanDto: {
+      /** @example Wholesale 2027 */
+      name: string;
+      /** @description Start with a copy of this plan's rates */
+      copyFrom?: string;
+    };
+    RateInput: {
+      /**
+       * @description E.164 digits the destination starts with (no +)
+       * @example 44
+       */
+      prefix: string;
+      /** @example United Kingdom */
+      description: string;
+      /**
+       * @description micro-units per minute, as a string of digits
+       * @example 20000
+       */
+      ratePerMinuteMicros: string;
+      /** @example 60 */
+      initialIncrement: number;
+      /** @example 60 */
+      subsequentIncrement: number;
+      /** @example 0 */
+      minimumSeconds: number;
+    };
+    ReplaceRatesDto: {
+      /** @description The plan's rates; replaces the previous list */
+      rates: components['schemas']['RateInput'][];
+    };
+    StartTopUpDto: {
+      /**
+       * @description Micro-units as a string of digits (50000000 = 50.00)
+       * @example 50000000
+       */
+      amountMicros: string;
+    };
+    PaymentView: {
+      paymentId: string;
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed' | 'expired';
+      /** @enum {string} */
+      provider: 'stripe' | 'simulator';
+      amountMicros: string;
+      currency: string;
+      /** @description Where the payer completes the payment (while pending) */
+      checkoutUrl: string | null;
+      failureReason: string | null;
+      /** @description The top-up transaction, once succeeded */
+      transactionId: string | null;
+      createdAt: string;
+      completedAt: string | null;
+    };
+    PaymentList: {
+      items: components['schemas']['PaymentView'][];
     };
   };
   responses: never;
@@ -2260,7 +2502,7 @@ export interface operations {
         cursor?: string;
         limit?: number;
         state?: 'received' | 'processed' | 'retrying' | 'dead' | 'rejected';
-        provider?: 'twilio' | 'exotel' | 'bolna' | 'simulator';
+        provider?: 'twilio' | 'exotel' | 'bolna' | 'simulator' | 'stripe' | 'payment_simulator';
       };
       header?: never;
       path?: never;
@@ -2394,19 +2636,14 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ReplaceRatesDto'];
-      };
-    };
+    requestBody?: never;
     responses: {
-      200: {
+      /** @description Prices are set by the platform operator (price plans) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['RateDeckView'];
-        };
+        content?: never;
       };
     };
   };
@@ -2702,81 +2939,39 @@ export interface operations {
       };
     };
   };
-  WalletController_topUp: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description A unique key per intended movement (e.g. a UUID); retries with the same key are harmless */
-        'Idempotency-Key': string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['TopUpDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TransactionView'];
-        };
-      };
-    };
-  };
   WalletController_refund: {
     parameters: {
       query?: never;
-      header: {
-        /** @description A unique key per intended movement (e.g. a UUID); retries with the same key are harmless */
-        'Idempotency-Key': string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RefundDto'];
-      };
-    };
+    requestBody?: never;
     responses: {
-      201: {
+      /** @description Refunds are made by the platform operator */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['TransactionView'];
-        };
+        content?: never;
       };
     };
   };
   WalletController_adjust: {
     parameters: {
       query?: never;
-      header: {
-        /** @description A unique key per intended movement (e.g. a UUID); retries with the same key are harmless */
-        'Idempotency-Key': string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['AdjustmentDto'];
-      };
-    };
+    requestBody?: never;
     responses: {
-      201: {
+      /** @description Adjustments are made by the platform operator */
+      403: {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['TransactionView'];
-        };
+        content?: never;
       };
     };
   };
@@ -3076,6 +3271,320 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PlatformController_list: {
+    parameters: {
+      query?: {
+        state?: 'active' | 'suspended';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlatformOrganizationList'];
+        };
+      };
+    };
+  };
+  PlatformController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateOrganizationDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlatformOrganizationView'];
+        };
+      };
+    };
+  };
+  PlatformController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlatformOrganizationView'];
+        };
+      };
+    };
+  };
+  PlatformController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdatePlatformOrganizationDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlatformOrganizationView'];
+        };
+      };
+    };
+  };
+  PlatformController_credit: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description One per intended credit */
+        'Idempotency-Key': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreditDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlatformMovementView'];
+        };
+      };
+    };
+  };
+  PlatformController_refund: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CallRefundDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlatformMovementView'];
+        };
+      };
+    };
+  };
+  PlatformController_plansList: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricePlanList'];
+        };
+      };
+    };
+  };
+  PlatformController_createPlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreatePricePlanDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricePlanView'];
+        };
+      };
+    };
+  };
+  PlatformController_planRates: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RateDeckView'];
+        };
+      };
+    };
+  };
+  PlatformController_replacePlanRates: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReplaceRatesDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RateDeckView'];
+        };
+      };
+    };
+  };
+  PaymentsController_topUp: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description One per intended top-up */
+        'Idempotency-Key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StartTopUpDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentView'];
+        };
+      };
+    };
+  };
+  PaymentsController_list: {
+    parameters: {
+      query?: {
+        status?: 'pending' | 'succeeded' | 'failed' | 'expired';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentList'];
+        };
+      };
+    };
+  };
+  PaymentWebhooksController_stripe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Stored (or a duplicate); processed asynchronously */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PaymentWebhooksController_simulator: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Stored (or a duplicate); processed asynchronously */
       200: {
         headers: {
           [name: string]: unknown;

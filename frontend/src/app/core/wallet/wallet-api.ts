@@ -3,7 +3,7 @@ import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 
 import { CsvFile, toCsvFile, toHttpParams } from '../api/csv-file';
-import { TopUp, Transaction, TransactionPage, TransactionQuery, Wallet } from './wallet';
+import { Payment, TopUp, TransactionPage, TransactionQuery, Wallet } from './wallet';
 
 /** The organization's wallet: balance, settings, ledger transactions and top-ups. */
 @Injectable({ providedIn: 'root' })
@@ -44,12 +44,18 @@ export class WalletApi {
   }
 
   /**
-   * Owners and admins: credits the wallet once per `idempotencyKey`; sending the same key again
-   * (a retry) returns the first answer instead of crediting twice.
+   * Owners and admins: starts a payment (pending, with the provider's `checkoutUrl`) once per
+   * `idempotencyKey`; the same key again (a retry) answers the same payment. The wallet is credited
+   * only when the payment provider confirms it.
    */
-  topUp(topUp: TopUp, idempotencyKey: string): Observable<Transaction> {
-    return this.http.post<Transaction>('/api/wallet/topups', topUp, {
+  topUp(topUp: TopUp, idempotencyKey: string): Observable<Payment> {
+    return this.http.post<Payment>('/api/wallet/topups', topUp, {
       headers: new HttpHeaders({ 'Idempotency-Key': idempotencyKey }),
     });
+  }
+
+  /** Owners and admins: payments in progress and receipts, newest first. */
+  payments(): Observable<{ items: Payment[] }> {
+    return this.http.get<{ items: Payment[] }>('/api/wallet/payments');
   }
 }

@@ -45,4 +45,8 @@ export interface TransactionQuery {
   to?: string;
 }
 
-export type TopUp = ApiSchema<'TopUpDto'>;
+/** A top-up to start: it becomes a payment, credited once the payment provider confirms it. */
+export type TopUp = ApiSchema<'StartTopUpDto'>;
+
+/** A payment (top-up) as `/api/wallet/payments` lists it: pending, succeeded, failed or expired. */
+export type Payment = ApiView<'PaymentView'>;

@@ -4,8 +4,24 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 
 import { WalletStore } from '../../core/wallet/wallet-store';
-import { makeTransaction, makeWallet } from '../../testing';
+import { Payment } from '../../core/wallet/wallet';
+import { makeWallet } from '../../testing';
 import { TopUpDialog } from './top-up-dialog';
+
+const makePayment = (overrides: Partial<Payment> = {}): Payment => ({
+  paymentId: '7d4e9a52-3f5b-4c1e-9a3b-2f1c5e8d7a60',
+  status: 'pending',
+  provider: 'simulator',
+  amountMicros: '10000000',
+  currency: 'USD',
+  checkoutUrl:
+    'http://localhost:3000/api/payments/simulator/checkout/7d4e9a52-3f5b-4c1e-9a3b-2f1c5e8d7a60',
+  failureReason: null,
+  transactionId: null,
+  createdAt: '2026-12-02T08:00:00.000Z',
+  completedAt: null,
+  ...overrides,
+});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -52,21 +68,20 @@ describe('TopUpDialog', () => {
     await fixture.whenStable();
   }
 
-  it('sends the amount as exact micros with an Idempotency-Key, and closes with the top-up', async () => {
+  it('starts a payment of the exact micros with an Idempotency-Key, and closes with it', async () => {
     await open();
     await type('topup-amount', '25.50');
-    await type('topup-note', '  Invoice 1042 ');
     expect(byTestId('topup-submit')!.textContent).toContain('Add $25.50');
     await submit();
 
     const req = backend.expectOne('/api/wallet/topups');
     expect(req.request.method).toBe('POST');
-    expect(req.request.body).toEqual({ amountMicros: '25500000', note: 'Invoice 1042' });
+    expect(req.request.body).toEqual({ amountMicros: '25500000' });
     expect(req.request.headers.get('Idempotency-Key')).toMatch(UUID);
-    const transaction = makeTransaction({ balanceChangeMicros: '25500000' });
-    req.flush(transaction, { status: 201, statusText: 'Created' });
+    const payment = makePayment({ amountMicros: '25500000' });
+    req.flush(payment, { status: 201, statusText: 'Created' });
 
-    expect(dialogRef.close).toHaveBeenCalledWith(transaction);
+    expect(dialogRef.close).toHaveBeenCalledWith(payment);
   });
 
   it('retries with the same key, so a lost answer never credits twice', async () => {
@@ -86,7 +101,7 @@ describe('TopUpDialog', () => {
     await submit();
     const retry = backend.expectOne('/api/wallet/topups');
     expect(retry.request.headers.get('Idempotency-Key')).toBe(key);
-    retry.flush(makeTransaction(), { status: 201, statusText: 'Created' });
+    retry.flush(makePayment(), { status: 201, statusText: 'Created' });
     expect(dialogRef.close).toHaveBeenCalledTimes(1);
   });
 
@@ -98,7 +113,7 @@ describe('TopUpDialog', () => {
       await submit();
       const req = backend.expectOne('/api/wallet/topups');
       keys.push(req.request.headers.get('Idempotency-Key'));
-      req.flush(makeTransaction(), { status: 201, statusText: 'Created' });
+      req.flush(makePayment(), { status: 201, statusText: 'Created' });
     }
     expect(keys[0]).not.toBe(keys[1]);
   });
@@ -133,7 +148,7 @@ describe('TopUpDialog', () => {
     );
     await fixture.whenStable();
 
-    expect(byTestId('topup-error')!.textContent).toContain('already recorded');
+    expect(byTestId('topup-error')!.textContent).toContain('already started');
   });
 
   it('refuses bad amounts before calling the server', async () => {

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -11,7 +11,7 @@ import { finalize } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import { newIdempotencyKey } from '../../core/api/idempotency-key';
-import { TopUp, Transaction } from '../../core/wallet/wallet';
+import { Payment, TopUp } from '../../core/wallet/wallet';
 import { WalletApi } from '../../core/wallet/wallet-api';
 import { WalletStore } from '../../core/wallet/wallet-store';
 import { amountErrorText, amountValidator } from '../../shared/money/amount-validator';
@@ -30,11 +30,10 @@ export interface TopUpDialogData {
 /** Whole currency units offered as one-click amounts. */
 export const QUICK_AMOUNTS = [10, 25, 50, 100] as const;
 
-export const NOTE_MAX_LENGTH = 300;
-
 /**
- * Credits the wallet. One Idempotency-Key per opening of the dialog, sent again on every retry:
- * a double click or a retry after a lost response never credits twice.
+ * Starts a top-up payment and closes with it (the page then opens its checkout). One
+ * Idempotency-Key per opening of the dialog, sent again on every retry: a double click or a retry
+ * after a lost response never starts two payments.
  */
 @Component({
   selector: 'sb-top-up-dialog',
@@ -54,19 +53,17 @@ export const NOTE_MAX_LENGTH = 300;
 export class TopUpDialog {
   private readonly api = inject(WalletApi);
   private readonly walletStore = inject(WalletStore);
-  private readonly dialogRef = inject<MatDialogRef<TopUpDialog, Transaction>>(MatDialogRef);
+  private readonly dialogRef = inject<MatDialogRef<TopUpDialog, Payment>>(MatDialogRef);
   private readonly data = inject<TopUpDialogData | null>(MAT_DIALOG_DATA, { optional: true });
   private readonly idempotencyKey = newIdempotencyKey();
 
   protected readonly currency = this.data?.currency ?? this.walletStore.wallet()?.currency ?? 'USD';
   protected readonly symbol = currencySymbol(this.currency);
   protected readonly quickAmounts = QUICK_AMOUNTS;
-  protected readonly noteMaxLength = NOTE_MAX_LENGTH;
   protected readonly amountErrorText = amountErrorText;
 
   protected readonly form = inject(NonNullableFormBuilder).group({
     amount: ['', amountValidator()],
-    note: ['', Validators.maxLength(NOTE_MAX_LENGTH)],
   });
 
   protected readonly saving = signal(false);
@@ -108,8 +105,6 @@ export class TopUpDialog {
       return;
     }
     const topUp: TopUp = { amountMicros: micros.toString() };
-    const note = this.form.controls.note.value.trim();
-    if (note) topUp.note = note;
 
     this.error.set(null);
     this.saving.set(true);
@@ -123,13 +118,13 @@ export class TopUpDialog {
         }),
       )
       .subscribe({
-        next: (transaction) => this.dialogRef.close(transaction),
+        next: (payment) => this.dialogRef.close(payment),
         error: (err: unknown) =>
           this.error.set(
             ApiError.status(err) === 409
-              ? 'A top-up from this dialog was already recorded with a different amount or note. ' +
-                  'Close the dialog and check the transactions before trying again.'
-              : ApiError.message(err, 'The top-up failed. Please try again.'),
+              ? 'A payment from this dialog was already started with a different amount. ' +
+                  'Close the dialog and check the payments before trying again.'
+              : ApiError.message(err, 'The payment could not be started. Please try again.'),
           ),
       });
   }

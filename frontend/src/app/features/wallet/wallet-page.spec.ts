@@ -59,6 +59,9 @@ describe('WalletPage', () => {
       .expectOne((req) => req.url === '/api/calls' && req.params.get('limit') === '200')
       .flush({ items: [makeCall({ id: CALL_ID, to: '+14155550100' })], nextCursor: null });
     await fixture.whenStable();
+    // Owners and admins also see the top-up payments (reloaded whenever the wallet changes).
+    for (const req of backend.match('/api/wallet/payments')) req.flush({ items: [] });
+    await fixture.whenStable();
   }
 
   afterEach(() => {

@@ -1,3 +1,4 @@
+import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, viewChild } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -8,13 +9,14 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { filter } from 'rxjs';
 
 import { AuthService } from '../../core/auth/auth-service';
-import { Transaction } from '../../core/wallet/wallet';
+import { Payment } from '../../core/wallet/wallet';
 import { WalletStore } from '../../core/wallet/wallet-store';
 import { EmptyState } from '../../shared/empty-state/empty-state';
 import { MoneyPipe } from '../../shared/money/money-pipe';
 import { formatMoney } from '../../shared/money/money';
 import { LowBalanceSetting } from './low-balance-setting';
 import { TopUpDialog, TopUpDialogData } from './top-up-dialog';
+import { WalletPayments } from './wallet-payments';
 import { WalletTransactions } from './wallet-transactions';
 
 /** The organization's prepaid wallet: balance, holds, low-balance warning, top-ups and the ledger. */
@@ -29,6 +31,7 @@ import { WalletTransactions } from './wallet-transactions';
     MoneyPipe,
     LowBalanceSetting,
     WalletTransactions,
+    WalletPayments,
   ],
   templateUrl: './wallet-page.html',
   styleUrl: './wallet-page.scss',
@@ -40,6 +43,8 @@ export class WalletPage {
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);
   private readonly transactions = viewChild(WalletTransactions);
+  private readonly payments = viewChild(WalletPayments);
+  private readonly document = inject(DOCUMENT);
 
   protected readonly isAdmin = this.auth.isAdmin;
   protected readonly wallet = this.store.wallet;
@@ -53,20 +58,26 @@ export class WalletPage {
   protected refresh(): void {
     this.store.refresh();
     this.transactions()?.refresh();
+    this.payments()?.refresh();
   }
 
+  /** Starts a top-up payment, then sends the browser to the provider's checkout page. */
   protected openTopUp(): void {
     this.dialog
-      .open<TopUpDialog, TopUpDialogData, Transaction>(TopUpDialog, {
+      .open<TopUpDialog, TopUpDialogData, Payment>(TopUpDialog, {
         data: { currency: this.currency() },
         autoFocus: 'first-tabbable',
         width: '480px',
       })
       .afterClosed()
-      .pipe(filter((transaction): transaction is Transaction => !!transaction))
-      .subscribe((transaction) => {
+      .pipe(filter((payment): payment is Payment => !!payment))
+      .subscribe((payment) => {
+        if (payment.checkoutUrl) {
+          this.document.location.assign(payment.checkoutUrl);
+          return;
+        }
         this.snackBar.open(
-          `Added ${formatMoney(transaction.balanceChangeMicros, 'exact')} to the wallet`,
+          `Payment of ${formatMoney(payment.amountMicros, 'cents', { currency: this.currency() })} is ${payment.status}`,
           undefined,
           { duration: 4000 },
         );
