@@ -217,7 +217,7 @@ describe('call history: filters, keyset pagination, CSV export, tenancy', () => 
     );
     const lines = (await response.text()).trim().split('\n');
     expect(lines[0]).toBe(
-      'id,created_at,provider,direction,from_number,to_number,country,status,agent,answered_at,ended_at,duration_seconds,cost_micros,hangup_reason,hangup_by,disposition,note,summary',
+      'id,created_at,provider,direction,from_number,to_number,country,status,agent,answered_at,ended_at,duration_seconds,cost_micros,cost,hangup_reason,hangup_by,disposition,note,summary',
     );
     expect(lines).toHaveLength(1 + 7);
     expect(lines.slice(1).every((line) => line.includes(',completed,'))).toBe(true);

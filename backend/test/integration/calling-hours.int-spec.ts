@@ -3,6 +3,7 @@ import { checkCallingHours } from '../../src/modules/calls/calling-hours';
 import { Call } from '../../src/modules/calls/entities/call.entity';
 import { createOrganization, loginAs, request } from '../support/test-app';
 import { RunningStack, startStack } from '../support/test-worker';
+import { assignPlanWithRates } from '../support/us-rate';
 
 /** Numbers spread around the globe: at any moment some are inside their hours and some outside. */
 const NUMBERS: { e164: string; country: string }[] = [
@@ -33,14 +34,15 @@ describe('default calling hours on POST /api/calls (CALLING_HOURS=enforce)', () 
   beforeAll(async () => {
     stack = await startStack({ CALLING_HOURS: 'enforce', SIMULATOR_TIME_SCALE: '0.01' });
     dataSource = stack.api.dataSource;
-    const { users } = await createOrganization(dataSource);
+    const { organization, users } = await createOrganization(dataSource);
     agentToken = await loginAs(stack.api.baseUrl, users.agent);
     adminToken = await loginAs(stack.api.baseUrl, users.admin);
-    const put = await request(stack.api.baseUrl, 'PUT', '/api/billing/rates', {
-      token: adminToken,
-      body: { rates: ['1', '91', '44', '81', '61', '64'].map(RATE) },
-    });
-    expect(put.status).toBe(200);
+    // Prices are the platform operator's: a plan with these destinations, assigned to it.
+    await assignPlanWithRates(
+      stack.api,
+      organization.id,
+      ['1', '91', '44', '81', '61', '64'].map(RATE),
+    );
   });
   afterAll(() => stack?.close());
 

@@ -152,13 +152,7 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
 
   it('locks the calls the ingress named with the events, and finds the right call when the hint is wrong or absent', async () => {
     const users = await organizationWithUsRate(stack.api, 10n * HOLD_PER_CALL);
-    const [hinted, misnamed, unnamed, malformed, bystander] = [
-      await heldCall(users.agent),
-      await heldCall(users.agent),
-      await heldCall(users.agent),
-      await heldCall(users.agent),
-      await heldCall(users.agent),
-    ];
+    const [unnamed, malformed] = [await heldCall(users.agent), await heldCall(users.agent)];
     // The keys as the ingress reads them from these bodies (which echo no Switchboard call id).
     const keysOf = (call: Call): CallKeys => ({
       provider: 'simulator',
@@ -186,21 +180,40 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
       else expect(lockCalls).toHaveBeenCalledTimes(batches);
 
       // A right hint and a hint naming another (existing) call: only the wrongly hinted event's
-      // call is looked up again, by what the stored event says.
-      lockCalls.mockClear();
-      const [right, wrong] = await store([
-        simulatorEvent(hinted.providerCallId!, 'ringing'),
-        simulatorEvent(misnamed.providerCallId!, 'ringing'),
-      ]);
-      const hintedResults = await processing.processBatch([
-        { eventId: right, call: keysOf(hinted) },
-        { eventId: wrong, call: keysOf(bystander) },
-      ]);
-      expect([...hintedResults.values()]).toEqual(['processed', 'processed']);
-      expect(lockCalls).toHaveBeenCalledTimes(1);
-      expect(lockCalls.mock.calls[0][1]).toEqual(
-        hintsUsed ? [keysOf(misnamed)] : [keysOf(hinted), keysOf(misnamed)],
-      );
+      // call is looked up again, by what the stored event says. The hinted lock travels with the
+      // events only on a pool connection that has prepared it (the worker's other jobs can hand a
+      // batch a fresh connection, which then looks both up): tried until one has, at most 10 times.
+      const status = async (call: Call) =>
+        (await dataSource.getRepository(Call).findOneByOrFail({ id: call.id })).status;
+      let lockedWithTheEvents = false;
+      for (let attempt = 0; attempt < 10 && !lockedWithTheEvents; attempt += 1) {
+        const [hinted, misnamed, bystander] = [
+          await heldCall(users.agent),
+          await heldCall(users.agent),
+          await heldCall(users.agent),
+        ];
+        lockCalls.mockClear();
+        const [right, wrong] = await store([
+          simulatorEvent(hinted.providerCallId!, 'ringing'),
+          simulatorEvent(misnamed.providerCallId!, 'ringing'),
+        ]);
+        const hintedResults = await processing.processBatch([
+          { eventId: right, call: keysOf(hinted) },
+          { eventId: wrong, call: keysOf(bystander) },
+        ]);
+        expect([...hintedResults.values()]).toEqual(['processed', 'processed']);
+        expect(lockCalls).toHaveBeenCalledTimes(1);
+        const lookedUp = lockCalls.mock.calls[0][1];
+        if (hintsUsed && JSON.stringify(lookedUp) === JSON.stringify([keysOf(misnamed)]))
+          lockedWithTheEvents = true;
+        else expect(lookedUp).toEqual([keysOf(hinted), keysOf(misnamed)]);
+        expect(await status(hinted)).toBe('ringing');
+        expect(await status(misnamed)).toBe('ringing');
+        // Named by a wrong hint, so locked for a moment, but no event was about it.
+        expect(await status(bystander)).toBe('initiated');
+        if (!hintsUsed) break;
+      }
+      expect(lockedWithTheEvents).toBe(hintsUsed);
 
       // No hint, and a malformed one (which must not fail the batch's statement).
       const [bare, garbled] = await store([
@@ -224,12 +237,8 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
     }
     const status = async (call: Call) =>
       (await dataSource.getRepository(Call).findOneByOrFail({ id: call.id })).status;
-    expect(await status(hinted)).toBe('ringing');
-    expect(await status(misnamed)).toBe('ringing');
     expect(await status(unnamed)).toBe('ringing');
     expect(await status(malformed)).toBe('ringing');
-    // Named by a wrong hint, so locked for a moment, but no event was about it.
-    expect(await status(bystander)).toBe('initiated');
   });
 
   it('writes text with quotes, backslashes, commas and braces exactly', async () => {

@@ -9,7 +9,8 @@ import { createOrganization, RunningApi, startApi, TestUser } from '../support/t
 import { eventually, freePort } from '../support/test-worker';
 
 const WORKER = join(__dirname, '..', '..', 'dist', 'worker.js');
-const CALLS = 100;
+// Enough events that a fast worker cannot finish them all between two polls of the test.
+const CALLS = 400;
 const STATUSES = ['ringing', 'in_progress', 'completed'];
 
 describe('a worker killed with SIGKILL in the middle of a batch loses nothing (real processes)', () => {
