@@ -11,6 +11,7 @@ import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
 import { registerBodyParsers } from './common/body-parsers';
 import { RejectNulCharactersPipe } from './common/nul-characters.pipe';
+import { PlainBodyPipe } from './common/plain-body.pipe';
 import { closeConnectionsAfterTooLarge } from './common/shutdown';
 import { AllExceptionsFilter, createValidationPipe, SpaFallback } from './common/errors';
 import type { DestinationStream } from 'pino';
@@ -112,7 +113,7 @@ export async function createApiApp(
   registerLoginIpLimit(fastify, app.get(LoginRateLimiter));
   app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
-  app.useGlobalPipes(new RejectNulCharactersPipe(), createValidationPipe());
+  app.useGlobalPipes(new PlainBodyPipe(), new RejectNulCharactersPipe(), createValidationPipe());
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, config));
 
   const consoleDir = consoleDirectory(config);

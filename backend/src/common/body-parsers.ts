@@ -5,6 +5,9 @@ import secureJson from 'secure-json-parse';
 /** Set on a webhook request whose body could not be parsed; the ingress keeps it as rejected. */
 export const UNPARSEABLE_BODY = Symbol('unparseableBody');
 
+/** `@RouteConfig(CSV_BODY)`: the route reads a text/csv body as a stream (the parser refuses CSV elsewhere). */
+export const CSV_BODY = { csvBody: true } as const;
+
 export type RequestWithRawBody = FastifyRequest & { rawBody?: Buffer };
 
 const isWebhook = (request: FastifyRequest) => request.url.startsWith('/api/webhooks/');
@@ -145,10 +148,23 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     },
   );
 
-  // CSV uploads (contact import) reach the handler as a stream: read row by row, never buffered whole.
-  fastify.addContentTypeParser(['text/csv', 'application/csv'], (_request, payload, done) =>
-    done(null, payload),
-  );
+  // CSV uploads (contact import) reach the handler as a stream: read row by row, never buffered
+  // whole. Only a route marked `@RouteConfig(CSV_BODY)` gets one: anywhere else the stream would
+  // become the body a DTO is built from, and class-transformer, walking the request down to its
+  // socket, calls `new TCP()` with no argument, a native assertion that aborts the process.
+  fastify.addContentTypeParser(['text/csv', 'application/csv'], (request, payload, done) => {
+    if ((request.routeOptions.config as { csvBody?: boolean } | undefined)?.csvBody)
+      return done(null, payload);
+    done(
+      Object.assign(
+        new Error(
+          `Content-Type ${String(request.headers['content-type']).split(';')[0].trim()} is not accepted here: send application/json`,
+        ),
+        { statusCode: 415 },
+      ),
+      undefined,
+    );
+  });
 
   fastify.addContentTypeParser(
     'multipart/form-data',

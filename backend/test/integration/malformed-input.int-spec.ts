@@ -43,7 +43,15 @@ const ENV = {
 
 /** Runs per route and caller; with ~50 routes this keeps the barrage near 2,000 requests. */
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 12);
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2_147_483_647);
+/**
+ * A fresh seed each run (so CI keeps exploring), printed before any request is sent: a run that
+ * crashes the process, rather than failing an assertion, can still be replayed with FUZZ_SEED.
+ */
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2_147_483_647;
+if (!Number.isSafeInteger(SEED)) throw new Error(`FUZZ_SEED must be an integer, not ${SEED}`);
+process.stderr.write(
+  `malformed-input fuzz: seed ${SEED}, ${RUNS_PER_ROUTE} runs per route (replay: FUZZ_SEED=${SEED})\n`,
+);
 
 const deepArray = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 const deepObject = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
@@ -322,6 +330,10 @@ describe('malformed input (real PostgreSQL and Redis)', () => {
           let status: number;
           let responseText: string;
           let responseType: string;
+          if (process.env.FUZZ_TRACE)
+            process.stderr.write(
+              `fuzz → ${route.method} ${path} ${JSON.stringify(headers)} ${JSON.stringify(body?.text.slice(0, 2000))}\n`,
+            );
           try {
             const response = await fetch(`${api.baseUrl}${path}`, {
               method: route.method,
@@ -446,6 +458,43 @@ describe('bounded bodies, NUL characters and cursors (the cases reproduced on ma
     const proto = await post('/api/contacts', '{"name":"A","phone":"+14155550100","__proto__":{}}');
     expect(proto.status).toBe(400);
     expect(proto.body.message).toMatch(/prototype/);
+  });
+
+  it('refuses a CSV body on a route that does not import CSV with 415, without aborting the process', async () => {
+    // Found by the fuzz (seed 903670927, POST /api/auth/login): the CSV parser handed the request
+    // stream to every route; class-transformer, building LoginDto from it, walked down to the
+    // socket's handle and called `new TCP()`: "Assertion failed: args[0]->IsInt32()", abort.
+    const contact = await request(api.baseUrl, 'POST', '/api/contacts', {
+      token,
+      body: { name: 'Csv Elsewhere', phone: '+14155550130' },
+    });
+    expect(contact.status).toBe(201);
+    const before = await counts(api.dataSource);
+    const cases: [string, string, string][] = [
+      ['POST', '/api/auth/login', 'text/csv'],
+      ['POST', '/api/contacts', 'text/csv'],
+      ['PATCH', `/api/contacts/${contact.body.id}`, 'application/csv'],
+      ['POST', '/api/calls', 'text/csv; charset=utf-8'],
+      ['POST', '/api/webhooks/simulator', 'text/csv'],
+    ];
+    for (const [method, path, contentType] of cases) {
+      const response = await fetch(`${api.baseUrl}${path}?cursor=!!!&valueOf=x`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+        body: 'na\u0000me,phone\nA,+14155550198\n',
+      });
+      expect({ path, status: response.status, body: await response.json() }).toEqual({
+        path,
+        status: 415,
+        body: {
+          statusCode: 415,
+          error: 'Unsupported Media Type',
+          message: `Content-Type ${contentType.split(';')[0]} is not accepted here: send application/json`,
+        },
+      });
+    }
+    expect(await counts(api.dataSource)).toEqual(before);
+    expect((await request(api.baseUrl, 'GET', '/health/live')).status).toBe(200);
   });
 
   it('refuses a tag that is not a string with 400, not a 500 from String()', async () => {

@@ -20,6 +20,7 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { AuthUser } from '../auth/auth-user';
@@ -38,6 +39,7 @@ import {
 } from './contacts.dto';
 import { ContactsService } from './contacts.service';
 import { IdParam } from '../../common/errors';
+import { CSV_BODY } from '../../common/body-parsers';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
@@ -73,6 +75,7 @@ export class ContactsController {
   }
 
   @Post('import')
+  @RouteConfig(CSV_BODY)
   @HttpCode(200)
   @ApiConsumes('text/csv')
   @ApiBody({
