@@ -324,8 +324,8 @@ describe('tenant isolation: every route, called with another organization’s id
     );
     expect(callerIds.n).toBe(1);
     const [dnc] = await dataSource.query(
-      `SELECT count(*)::int AS n FROM dnc_numbers WHERE phone = $1`,
-      [b.dncPhone],
+      `SELECT count(*)::int AS n FROM dnc_numbers WHERE phone = $1 AND organization_id = $2`,
+      [b.dncPhone, b.organizationId],
     );
     expect(dnc.n).toBe(1);
   }, 120_000);
