@@ -138,6 +138,7 @@ export const tests = [
           CLUSTER_PORT: String(await freePort()),
           PUBLIC_BASE_URL: `http://127.0.0.1:${forwarderPort}`,
           SIMULATOR_TIME_SCALE: '0.1',
+          CALLING_HOURS: 'off', // it runs at any hour; e2e/run.mjs does the same for its product
           LOG_LEVEL: 'warn',
         });
         const [apiA, apiB] = cluster.apis;
