@@ -16,6 +16,7 @@ const SECRET_HEADERS = [
   'set-cookie',
   'x-twilio-signature',
   'webhook-signature',
+  'stripe-signature',
   'x-api-key',
   'idempotency-key',
 ];

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import Stripe from 'stripe';
 import twilio from 'twilio';
 import { DataSource, In, MoreThanOrEqual } from 'typeorm';
 import { createApiApp } from '../../src/bootstrap-api';
@@ -11,6 +12,7 @@ import { createRootLogger, PinoNestLogger } from '../../src/logging/logger';
 import { configuredSecrets } from '../../src/logging/redaction';
 import { UserRole } from '../../src/modules/auth/entities/user.entity';
 import { Call } from '../../src/modules/calls/entities/call.entity';
+import { standardWebhookHeaders } from '../../src/modules/providers/simulator/simulator-signature';
 import { WebhookEvent } from '../../src/modules/webhooks/entities/webhook-event.entity';
 import { WorkerModule } from '../../src/worker.module';
 import { loadFixture } from '../fixtures/providers/load-fixture';
@@ -34,6 +36,8 @@ const SECRETS = {
   BOLNA_API_KEY: 'bolna-api-key-0a1b2c',
   BOLNA_AGENT_ID: randomUUID(),
   BOLNA_WEBHOOK_SECRET: 'bolna-webhook-secret-77aa',
+  STRIPE_SECRET_KEY: 'sk_test_log_secrets_4d2b81',
+  STRIPE_WEBHOOK_SECRET: 'whsec_log_secrets_9c1e07',
 };
 
 describe('logs never contain secrets (every webhook path and the login flow, at trace level)', () => {
@@ -207,6 +211,65 @@ describe('logs never contain secrets (every webhook path and the login flow, at 
       (await postSimulatorWebhook(baseUrl, simulatorEvent(simulatorId, 'ringing'))).status,
     ).toBe(200);
 
+    // Twilio's recording callback (signed like its status callback).
+    const recording = await twilioSigned(`/api/webhooks/twilio/recording?callId=${twilioCall.id}`, {
+      AccountSid: SECRETS.TWILIO_ACCOUNT_SID,
+      CallSid: twilioCall.providerCallId ?? parentSid,
+      RecordingSid: `RE${randomUUID().replace(/-/g, '')}`,
+      RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${SECRETS.TWILIO_ACCOUNT_SID}/Recordings/RE1`,
+      RecordingStatus: 'completed',
+      RecordingDuration: '12',
+      RecordingChannels: '2',
+      RecordingSource: 'DialVerb',
+    });
+    expect(recording.status).toBe(200);
+
+    // Payments: a Stripe-signed event (the stripe package's own test helper) and the simulated
+    // provider's Standard Webhooks signature.
+    const stripeEvent = JSON.stringify({
+      id: `evt_${randomUUID().replace(/-/g, '')}`,
+      object: 'event',
+      type: 'checkout.session.expired',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: `cs_test_${randomUUID().slice(0, 8)}`, object: 'checkout.session' } },
+    });
+    const stripeSignature = new Stripe('sk_test_unused').webhooks.generateTestHeaderString({
+      payload: stripeEvent,
+      secret: SECRETS.STRIPE_WEBHOOK_SECRET,
+    });
+    const stripe = await post(
+      '/api/webhooks/payments/stripe',
+      { 'content-type': 'application/json', 'stripe-signature': stripeSignature },
+      stripeEvent,
+    );
+    expect(stripe.status).toBe(200);
+    const paymentId = `evt_${randomUUID().slice(0, 8)}`;
+    const paymentBody = JSON.stringify({
+      id: paymentId,
+      type: 'payment.failed',
+      data: { paymentId: randomUUID(), amountMicros: '1000000', currency: 'USD' },
+    });
+    const paymentHeaders = standardWebhookHeaders(
+      config.SIMULATOR_WEBHOOK_SECRET!,
+      paymentId,
+      paymentBody,
+    );
+    const payment = await post(
+      '/api/webhooks/payments/simulator',
+      { 'content-type': 'application/json', ...paymentHeaders },
+      paymentBody,
+    );
+    expect(payment.status).toBeLessThan(500);
+    // A signed recording link (a forged one here): its signature is not logged either.
+    const recordingSignature = `sig-log-secrets-${randomUUID()}`;
+    const signedLink = await request(
+      baseUrl,
+      'GET',
+      `/api/recordings/${randomUUID()}?expires=${Date.now() + 60_000}&signature=${recordingSignature}`,
+    );
+    expect(signedLink.status).toBeGreaterThanOrEqual(400);
+    expect(signedLink.status).toBeLessThan(500);
+
     // The worker handled every event (processed or dead letter: both are logged).
     await eventually(
       async () =>
@@ -225,6 +288,9 @@ describe('logs never contain secrets (every webhook path and the login flow, at 
       accessToken,
       voiceToken: voice.body.token as string,
       wrongExotelToken: 'guess-1234',
+      stripeSignature,
+      simulatorPaymentSignature: paymentHeaders['webhook-signature'],
+      recordingSignature,
       wrongBolnaSecret: 'guess-5678',
     };
     expect(configuredSecrets(config)).toEqual(
@@ -234,6 +300,8 @@ describe('logs never contain secrets (every webhook path and the login flow, at 
         SECRETS.BOLNA_WEBHOOK_SECRET,
         config.JWT_SECRET,
         config.SIMULATOR_WEBHOOK_SECRET,
+        SECRETS.STRIPE_SECRET_KEY,
+        SECRETS.STRIPE_WEBHOOK_SECRET,
       ]),
     );
     const leaks = Object.entries(forbidden).filter(([, value]) => output.includes(value));
