@@ -344,7 +344,11 @@ export class CallsService {
         const words = `call.id IN (SELECT said.call_id FROM call_outcomes said
                          WHERE said.organization_id = :organizationId
                            AND said.search @@ websearch_to_tsquery('simple', :words))`;
-        if (namedContacts) {
+        if (namedContacts?.length === 0) {
+          // No contact has that name: the words alone, so that the planner starts from the GIN
+          // index (with the OR it walked the organization's calls for a page that never fills).
+          builder.andWhere(words, { words: filters.q.trim() });
+        } else if (namedContacts) {
           builder.andWhere(`(call.contact_id = ANY(:namedContacts) OR ${words})`, {
             namedContacts,
             words: filters.q.trim(),
