@@ -17,6 +17,7 @@ import {
 } from './auth.decorators';
 import { User, UserRole } from './entities/user.entity';
 import { TokenService } from './token.service';
+import { currentUserQuery } from './current-user';
 
 /**
  * Global guard: every route needs a valid bearer token of an active user unless marked @Public(),
@@ -47,18 +48,7 @@ export class AuthGuard implements CanActivate {
     if (!claims) throw new UnauthorizedException('Invalid or expired access token');
 
     // Read the user each time so a deactivation, role change or suspension takes effect at once.
-    const user = await this.users.findOne({
-      where: { id: claims.sub },
-      relations: { organization: true },
-      select: {
-        id: true,
-        organizationId: true,
-        role: true,
-        email: true,
-        active: true,
-        organization: { id: true, suspendedAt: true },
-      },
-    });
+    const user = await this.users.findOne(currentUserQuery(claims.sub));
     if (!user || !user.active || (user.organizationId ?? '') !== claims.org)
       throw new UnauthorizedException('This account is no longer active');
     if (user.organization?.suspendedAt)

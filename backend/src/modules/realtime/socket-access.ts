@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
+import { currentUserQuery } from '../auth/current-user';
 import { User } from '../auth/entities/user.entity';
 import { roomsFor } from './rooms';
 
@@ -24,18 +25,7 @@ export class SocketAccess {
   async currentUser(userId: string, organizationId: string): Promise<AuthUser | null> {
     // Operators have no organization, hence no rooms: they hold no socket.
     if (!organizationId) return null;
-    const user = await this.users.findOne({
-      where: { id: userId, organizationId },
-      relations: { organization: true },
-      select: {
-        id: true,
-        organizationId: true,
-        role: true,
-        email: true,
-        active: true,
-        organization: { id: true, suspendedAt: true },
-      },
-    });
+    const user = await this.users.findOne(currentUserQuery(userId, organizationId));
     if (!user?.active || !user.organizationId || user.organization?.suspendedAt) return null;
     return { id: user.id, organizationId: user.organizationId, role: user.role, email: user.email };
   }
