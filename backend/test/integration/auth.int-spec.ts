@@ -231,9 +231,20 @@ describe('demo accounts hint', () => {
         role: 'agent',
         passwordHash: await hashPassword('switchboard-agent'),
       });
+      // The platform operator is listed too: the console has its /platform part.
+      await development.dataSource.getRepository(User).save({
+        organizationId: null,
+        email: 'operator@demo.test',
+        name: 'Platform operator',
+        role: 'operator',
+        passwordHash: await hashPassword('switchboard-operator'),
+      });
       const listed = await request(development.baseUrl, 'GET', '/api/auth/demo-accounts');
       expect(listed.body).toEqual({
-        items: [{ email: 'agent@demo.test', password: 'switchboard-agent', role: 'agent' }],
+        items: [
+          { email: 'agent@demo.test', password: 'switchboard-agent', role: 'agent' },
+          { email: 'operator@demo.test', password: 'switchboard-operator', role: 'operator' },
+        ],
       });
       expect((await request(production.baseUrl, 'GET', '/api/auth/demo-accounts')).body).toEqual({
         items: [],

@@ -212,6 +212,14 @@ describe('platform operator: roles, organizations, price plans, credits, refunds
       await stack.api.app.get(CallBillingService).settleIfEnded(manager, locked);
     });
     const path = `/api/platform/calls/${call.id}/refund`;
+    // The console names the organization on screen: another organization's call is not refunded.
+    const other = await organizationWithUsRate(stack.api, 1_000_000n);
+    const elsewhere = await request(baseUrl, 'POST', path, {
+      token: operator,
+      body: { organizationId: other.owner.organizationId, reason: 'Wrong page' },
+    });
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.body.message).toMatch(/is not a call of this organization/);
     const tooMuch = await request(baseUrl, 'POST', path, {
       token: operator,
       body: { amountMicros: '120001', reason: 'Dropped call' },
@@ -220,7 +228,10 @@ describe('platform operator: roles, organizations, price plans, credits, refunds
     expect(tooMuch.body.message).toMatch(/more than the call was charged \(120000\)/);
     const refunds = await Promise.all(
       Array.from({ length: 4 }, () =>
-        request(baseUrl, 'POST', path, { token: operator, body: { reason: 'Dropped call' } }),
+        request(baseUrl, 'POST', path, {
+          token: operator,
+          body: { organizationId: users.owner.organizationId, reason: 'Dropped call' },
+        }),
       ),
     );
     expect(refunds.map((response) => response.status).sort()).toEqual([201, 409, 409, 409]);

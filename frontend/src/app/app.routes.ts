@@ -11,6 +11,12 @@ export const routes: Routes = [
     loadChildren: () => import('./features/login/login.routes').then((m) => m.LOGIN_ROUTES),
   },
   {
+    // The platform operator's part (its own shell, guard and pages: features/platform).
+    path: 'platform',
+    loadChildren: () =>
+      import('./features/platform/platform.routes').then((m) => m.PLATFORM_ROUTES),
+  },
+  {
     path: '',
     loadChildren: () => import('./core/shell/shell.routes').then((m) => m.SHELL_ROUTES),
   },

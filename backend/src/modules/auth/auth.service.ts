@@ -55,8 +55,8 @@ export class AuthService {
   }
 
   /**
-   * The seeded demo accounts that exist and are active, outside production only. The operator is
-   * left out: the console has no platform part yet (operators use /api/platform).
+   * The seeded demo accounts that exist and are active, outside production only (the platform
+   * operator included: the console's /platform part is its).
    */
   async demoAccounts(): Promise<{ items: { email: string; password: string; role: string }[] }> {
     if (this.config.isProduction) return { items: [] };
@@ -66,9 +66,9 @@ export class AuthService {
     });
     const emails = new Set(present.map((user) => user.email));
     return {
-      items: DEMO_CREDENTIALS.filter(
-        (demo) => demo.role !== 'operator' && emails.has(demo.email),
-      ).map(({ email, password, role }) => ({ email, password, role })),
+      items: DEMO_CREDENTIALS.filter((demo) => emails.has(demo.email)).map(
+        ({ email, password, role }) => ({ email, password, role }),
+      ),
     };
   }
 

@@ -108,6 +108,8 @@ export class PlatformMoneyService {
       select: { id: true, organizationId: true },
     });
     if (!call) throw new NotFoundException(`Call ${callId} not found`);
+    if (body.organizationId && call.organizationId !== body.organizationId)
+      throw new NotFoundException(`Call ${callId} is not a call of this organization`);
     const key = `call:${callId}:refund`;
     const already = () =>
       new ConflictException(`Call ${callId} was already refunded (a call is refunded once)`);

@@ -109,6 +109,15 @@ export class CallRefundDto {
   })
   amountMicros?: string;
 
+  @ApiPropertyOptional({
+    description:
+      'The organization the call must belong to (the console sends the one on screen): ' +
+      "another organization's call is a 404 and nothing is refunded",
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'organizationId must be an organization id (UUID)' })
+  organizationId?: string;
+
   @ApiProperty({ example: 'Dropped call' })
   @IsString()
   @MinLength(3, { message: 'reason must say why (at least 3 characters)' })

@@ -1802,6 +1802,8 @@ export type components = {
        * @example 9100
        */
       amountMicros?: string;
+      /** @description The organization the call must belong to (the console sends the one on screen): another organization's call is a 404 and nothing is refunded */
+      organizationId?: string;
       /** @example Dropped call */
       reason: string;
     };

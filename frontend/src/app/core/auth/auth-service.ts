@@ -2,7 +2,7 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { Observable, catchError, finalize, map, of, shareReplay, tap } from 'rxjs';
 
-import { LoginResponse, User, isAdminRole } from './user';
+import { LoginResponse, SessionUser, User, isAdminRole, isOperator } from './user';
 
 export const TOKEN_STORAGE_KEY = 'switchboard.accessToken';
 
@@ -22,19 +22,25 @@ export class AuthService {
   private readonly http = inject(HttpClient);
 
   private readonly tokenState = signal<string | null>(readStoredToken());
-  private readonly userState = signal<User | null>(null);
-  private pendingMe: Observable<User | null> | null = null;
+  private readonly userState = signal<SessionUser | null>(null);
+  private pendingMe: Observable<SessionUser | null> | null = null;
   /** Starts the next attempt at once (set by start-up-retry while it waits). */
   wakeUp: (() => void) | null = null;
   /** Set while the start-up request for the user keeps failing to reach the api (start-up-retry). */
   readonly unreachable = signal<Unreachable | null>(null);
 
   readonly token = this.tokenState.asReadonly();
-  readonly user = this.userState.asReadonly();
+  /** Whoever is signed in, operator included. */
+  readonly sessionUser = this.userState.asReadonly();
+  /** The signed-in organization member (null for a platform operator, whose pages use sessionUser). */
+  readonly user = computed<User | null>(() => {
+    const user = this.userState();
+    return isOperator(user) ? null : user;
+  });
   readonly isAuthenticated = computed(() => this.tokenState() !== null);
-  readonly isAdmin = computed(() => isAdminRole(this.userState()?.role));
+  readonly isAdmin = computed(() => isAdminRole(this.user()?.role));
 
-  login(email: string, password: string): Observable<User> {
+  login(email: string, password: string): Observable<SessionUser> {
     return this.http.post<LoginResponse>('/api/auth/login', { email, password }).pipe(
       tap(({ accessToken, user }) => {
         storeToken(accessToken);
@@ -53,8 +59,8 @@ export class AuthService {
   }
 
   /** Fetches the signed-in user from the server and keeps it. */
-  loadMe(): Observable<User> {
-    return this.http.get<User>('/api/auth/me').pipe(tap((user) => this.userState.set(user)));
+  loadMe(): Observable<SessionUser> {
+    return this.http.get<SessionUser>('/api/auth/me').pipe(tap((user) => this.userState.set(user)));
   }
 
   /**
@@ -64,8 +70,8 @@ export class AuthService {
    * (core/auth/start-up-retry, which loads with them rather than in the initial bundle).
    */
   ensureUser(
-    whenFailed: (error: unknown) => Observable<User | null> = () => of(null),
-  ): Observable<User | null> {
+    whenFailed: (error: unknown) => Observable<SessionUser | null> = () => of(null),
+  ): Observable<SessionUser | null> {
     if (this.tokenState() === null) return of(null);
     const user = this.userState();
     if (user) return of(user);

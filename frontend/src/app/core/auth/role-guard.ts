@@ -3,7 +3,7 @@ import { CanActivateFn, Router } from '@angular/router';
 import { map } from 'rxjs';
 
 import { AuthService } from './auth-service';
-import { DEFAULT_AFTER_LOGIN, loginUrlTree } from './login-redirect';
+import { homeOf, loginUrlTree } from './login-redirect';
 import { retryWhileUnreachable } from './start-up-retry';
 import { Role } from './user';
 
@@ -15,7 +15,9 @@ export function roleGuard(...roles: Role[]): CanActivateFn {
     return auth.ensureUser(retryWhileUnreachable(auth)).pipe(
       map((user) => {
         if (!user) return loginUrlTree(router, state.url);
-        return roles.includes(user.role) ? true : router.parseUrl(DEFAULT_AFTER_LOGIN);
+        return user.role !== 'operator' && roles.includes(user.role)
+          ? true
+          : router.parseUrl(homeOf(user));
       }),
     );
   };

@@ -3,7 +3,7 @@ import { Observable, Subscription, of } from 'rxjs';
 
 import { AuthService } from './auth-service';
 import { showUnreachableScreen } from './unreachable-screen';
-import { User } from './user';
+import { SessionUser } from './user';
 
 /**
  * Whether an error means the api could not be reached (network down, proxy or gateway errors,
@@ -19,7 +19,7 @@ export function isUnreachable(error: unknown): error is HttpErrorResponse {
  * 403…) is no user, and the guard sends the user to sign in.
  */
 export function retryWhileUnreachable(auth: AuthService) {
-  return (error: unknown): Observable<User | null> =>
+  return (error: unknown): Observable<SessionUser | null> =>
     isUnreachable(error) ? retryUntilReachable(auth, error.status) : of(null);
 }
 
@@ -34,13 +34,13 @@ export function retryDelayMs(attempt: number): number {
  * screen. Null for an answer about the session (401, 403…): the guard then signs the user in
  * again. It loads with the guards, not in the initial bundle.
  */
-function retryUntilReachable(auth: AuthService, firstStatus: number): Observable<User | null> {
-  return new Observable<User | null>((subscriber) => {
+function retryUntilReachable(auth: AuthService, firstStatus: number): Observable<SessionUser | null> {
+  return new Observable<SessionUser | null>((subscriber) => {
     let attempt = 0;
     let removeScreen: (() => void) | undefined;
     let wait: ReturnType<typeof setTimeout> | undefined;
     let request: Subscription | undefined;
-    const done = (user: User | null) => {
+    const done = (user: SessionUser | null) => {
       subscriber.next(user);
       subscriber.complete();
     };

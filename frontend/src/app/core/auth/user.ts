@@ -2,9 +2,9 @@ import { ApiView } from '../api/api-schema';
 
 /**
  * The user and organization shapes returned by the backend's auth and users endpoints, as the
- * console sees them: it is the organizations' console, so its users are members of one (the
- * platform operator, `role: 'operator'` with no organization, uses /api/platform and has no pages
- * here yet: docs/platform.md).
+ * console sees them. Most of the console is the organizations' console, so its `User` is a member
+ * of one; the platform operator (`role: 'operator'`, no organization) has its own part under
+ * /platform (features/platform, docs/platform.md).
  */
 export type Role = Exclude<ApiView<'UserView'>['role'], 'operator'>;
 
@@ -24,7 +24,20 @@ export type User = Omit<ApiView<'UserView'>, 'role' | 'organization'> & {
   organization: Organization;
 };
 
-export type LoginResponse = Omit<ApiView<'LoginResponse'>, 'user'> & { user: User };
+/** The platform operator: outside every organization, reaches /api/platform only. */
+export type Operator = Omit<ApiView<'UserView'>, 'role' | 'organization'> & {
+  role: 'operator';
+  organization: null;
+};
+
+/** Whoever is signed in: an organization member or a platform operator. */
+export type SessionUser = User | Operator;
+
+export function isOperator(user: SessionUser | null | undefined): user is Operator {
+  return user?.role === 'operator';
+}
+
+export type LoginResponse = Omit<ApiView<'LoginResponse'>, 'user'> & { user: SessionUser };
 
 /** Owners and admins manage the organization (users, rates, top-ups); agents only place calls. */
 export function isAdminRole(role: Role | null | undefined): boolean {

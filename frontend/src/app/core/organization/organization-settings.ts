@@ -1,10 +1,10 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, effect, inject } from '@angular/core';
-import { Observable, switchMap, tap } from 'rxjs';
+import { Observable, map, switchMap, tap } from 'rxjs';
 
 import { ApiSchema } from '../api/api-schema';
 import { AuthService } from '../auth/auth-service';
-import { Organization, User } from '../auth/user';
+import { Organization, User, isOperator } from '../auth/user';
 import { browserTimeZone, configureDisplay } from '../../shared/format/display-settings';
 
 /**
@@ -37,9 +37,14 @@ export class OrganizationSettings {
 
   /** Owners only; the server validates the zone (400 with the reason otherwise). */
   update(change: ApiSchema<'UpdateOrganizationDto'>): Observable<User> {
-    return this.http
-      .patch<Organization>('/api/organization', change)
-      .pipe(switchMap(() => this.auth.loadMe().pipe(tap((user) => this.apply(user)))));
+    return this.http.patch<Organization>('/api/organization', change).pipe(
+      switchMap(() => this.auth.loadMe()),
+      map((user) => {
+        if (isOperator(user)) throw new Error('A platform operator has no organization');
+        return user;
+      }),
+      tap((user) => this.apply(user)),
+    );
   }
 
   private apply(user: User | null): void {

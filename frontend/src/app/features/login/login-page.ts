@@ -20,7 +20,7 @@ import { finalize } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import { AuthService } from '../../core/auth/auth-service';
-import { safeReturnUrl } from '../../core/auth/login-redirect';
+import { homeOf, safeReturnUrl } from '../../core/auth/login-redirect';
 import { useMaterialSymbols } from '../../core/material/material-symbols';
 
 interface DemoAccount {
@@ -29,9 +29,17 @@ interface DemoAccount {
   password: string;
 }
 
-const ROLE_LABELS: Record<string, string> = { owner: 'Admin', admin: 'Admin', agent: 'Agent' };
+const ROLE_LABELS: Record<string, string> = {
+  owner: 'Admin',
+  admin: 'Admin',
+  agent: 'Agent',
+  operator: 'Operator',
+};
 
-/** Sign-in form; on success goes to `returnUrl` (an in-app path) or the dashboard. */
+/**
+ * Sign-in form; on success goes to `returnUrl` (an in-app path) or the user's home: the dashboard,
+ * or /platform for the platform operator.
+ */
 @Component({
   selector: 'sb-login-page',
   imports: [
@@ -101,9 +109,12 @@ export class LoginPage {
       .login(email.trim(), password)
       .pipe(finalize(() => this.submitting.set(false)))
       .subscribe({
-        next: () =>
+        next: (user) =>
           void this.router.navigateByUrl(
-            safeReturnUrl(this.returnUrl() ?? this.route.snapshot.queryParamMap.get('returnUrl')),
+            safeReturnUrl(
+              this.returnUrl() ?? this.route.snapshot.queryParamMap.get('returnUrl'),
+              homeOf(user),
+            ),
           ),
         error: (err: unknown) => {
           this.error.set(ApiError.message(err, 'Sign-in failed. Please try again.'));
