@@ -20,17 +20,18 @@ import assert from 'node:assert/strict';
 export const TOKEN_KEY = 'switchboard.accessToken';
 
 /**
- * Signs in through the login page as a seeded demo user and waits for the dashboard.
+ * Signs in through the login page as a seeded demo user and waits for its home: the dashboard,
+ * or the platform's organizations for the operator.
  * @param {import('playwright-core').Page} page
  * @param {string} baseUrl
- * @param {'admin' | 'agent'} [who]
+ * @param {'admin' | 'agent' | 'operator'} [who]
  */
 export async function signIn(page, baseUrl, who = 'admin') {
   await page.goto(`${baseUrl}/login`);
   await page.getByTestId('login-email').fill(`${who}@demo.test`);
   await page.getByTestId('login-password').fill(`switchboard-${who}`);
   await page.getByTestId('login-submit').click();
-  await page.waitForURL(/\/dashboard/);
+  await page.waitForURL(who === 'operator' ? /\/platform\/organizations/ : /\/dashboard/);
 }
 
 /**

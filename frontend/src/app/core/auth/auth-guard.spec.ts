@@ -5,7 +5,7 @@ import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 
 import { BlankPage, makeUser } from '../../testing';
-import { authGuard, guestGuard } from './auth-guard';
+import { authGuard, guestGuard, operatorGuard } from './auth-guard';
 import { authInterceptor } from './auth-interceptor';
 import { AuthService, TOKEN_STORAGE_KEY } from './auth-service';
 import { roleGuard } from './role-guard';
@@ -22,6 +22,14 @@ describe('route guards', () => {
       providers: [
         provideRouter([
           { path: 'login', canActivate: [guestGuard], component: BlankPage },
+          {
+            path: 'platform',
+            canActivate: [operatorGuard],
+            children: [
+              { path: '', component: BlankPage },
+              { path: 'organizations', component: BlankPage },
+            ],
+          },
           {
             path: '',
             canActivate: [authGuard],
@@ -111,5 +119,55 @@ describe('route guards', () => {
     await navigate('/login', { status: 200, body: makeUser() });
 
     expect(router.url).toBe('/dashboard');
+  });
+
+  describe('the platform operator', () => {
+    const operator = {
+      ...makeUser({ email: 'operator@demo.test', name: 'Olga Operator' }),
+      role: 'operator',
+      organization: null,
+    };
+
+    it('reaches /platform; an organization page sends it there', async () => {
+      await setUp('jwt-operator');
+
+      await navigate('/history', { status: 200, body: operator });
+      expect(router.url).toBe('/platform');
+
+      await navigate('/platform/organizations');
+      expect(router.url).toBe('/platform/organizations');
+      // Not an organization member: the member-only signal stays empty.
+      expect(TestBed.inject(AuthService).user()).toBeNull();
+      expect(TestBed.inject(AuthService).sessionUser()?.role).toBe('operator');
+    });
+
+    it('is sent from the login page to /platform, and kept out of admin pages', async () => {
+      await setUp('jwt-operator');
+
+      await navigate('/login', { status: 200, body: operator });
+      expect(router.url).toBe('/platform');
+
+      await navigate('/admin/users');
+      expect(router.url).toBe('/platform');
+    });
+
+    it('keeps organization members out of /platform', async () => {
+      await setUp('jwt-owner');
+
+      await navigate('/platform/organizations', {
+        status: 200,
+        body: makeUser({ role: 'owner' }),
+      });
+
+      expect(router.url).toBe('/dashboard');
+    });
+
+    it('sends a signed-out visitor of /platform to the login page', async () => {
+      await setUp(null);
+
+      await navigate('/platform/organizations');
+
+      expect(router.url).toBe('/login?returnUrl=%2Fplatform%2Forganizations');
+    });
   });
 });

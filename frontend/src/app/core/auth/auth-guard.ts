@@ -3,7 +3,8 @@ import { CanActivateFn, Router } from '@angular/router';
 import { map } from 'rxjs';
 
 import { AuthService } from './auth-service';
-import { DEFAULT_AFTER_LOGIN, PLATFORM_HOME, homeOf, loginUrlTree } from './login-redirect';
+import { PLATFORM_HOME, homeOf } from './home';
+import { DEFAULT_AFTER_LOGIN, loginUrlTree } from './login-redirect';
 import { retryWhileUnreachable } from './start-up-retry';
 
 /**

@@ -2,7 +2,7 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { Observable, catchError, finalize, map, of, shareReplay, tap } from 'rxjs';
 
-import { LoginResponse, SessionUser, User, isAdminRole, isOperator } from './user';
+import { LoginResponse, SessionUser, User, isAdminRole } from './user';
 
 export const TOKEN_STORAGE_KEY = 'switchboard.accessToken';
 
@@ -35,7 +35,7 @@ export class AuthService {
   /** The signed-in organization member (null for a platform operator, whose pages use sessionUser). */
   readonly user = computed<User | null>(() => {
     const user = this.userState();
-    return isOperator(user) ? null : user;
+    return user?.role === 'operator' ? null : user;
   });
   readonly isAuthenticated = computed(() => this.tokenState() !== null);
   readonly isAdmin = computed(() => isAdminRole(this.user()?.role));

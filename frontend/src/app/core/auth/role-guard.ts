@@ -3,7 +3,8 @@ import { CanActivateFn, Router } from '@angular/router';
 import { map } from 'rxjs';
 
 import { AuthService } from './auth-service';
-import { homeOf, loginUrlTree } from './login-redirect';
+import { homeOf } from './home';
+import { loginUrlTree } from './login-redirect';
 import { retryWhileUnreachable } from './start-up-retry';
 import { Role } from './user';
 

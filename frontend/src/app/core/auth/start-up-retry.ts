@@ -34,7 +34,10 @@ export function retryDelayMs(attempt: number): number {
  * screen. Null for an answer about the session (401, 403…): the guard then signs the user in
  * again. It loads with the guards, not in the initial bundle.
  */
-function retryUntilReachable(auth: AuthService, firstStatus: number): Observable<SessionUser | null> {
+function retryUntilReachable(
+  auth: AuthService,
+  firstStatus: number,
+): Observable<SessionUser | null> {
   return new Observable<SessionUser | null>((subscriber) => {
     let attempt = 0;
     let removeScreen: (() => void) | undefined;

@@ -33,10 +33,6 @@ export type Operator = Omit<ApiView<'UserView'>, 'role' | 'organization'> & {
 /** Whoever is signed in: an organization member or a platform operator. */
 export type SessionUser = User | Operator;
 
-export function isOperator(user: SessionUser | null | undefined): user is Operator {
-  return user?.role === 'operator';
-}
-
 export type LoginResponse = Omit<ApiView<'LoginResponse'>, 'user'> & { user: SessionUser };
 
 /** Owners and admins manage the organization (users, rates, top-ups); agents only place calls. */

@@ -4,7 +4,8 @@ import { Observable, map, switchMap, tap } from 'rxjs';
 
 import { ApiSchema } from '../api/api-schema';
 import { AuthService } from '../auth/auth-service';
-import { Organization, User, isOperator } from '../auth/user';
+import { isOperator } from '../auth/home';
+import { Organization, User } from '../auth/user';
 import { browserTimeZone, configureDisplay } from '../../shared/format/display-settings';
 
 /**

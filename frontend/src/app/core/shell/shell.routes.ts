@@ -80,3 +80,5 @@ export const SHELL_ROUTES: Routes = [
     ],
   },
 ];
+
+export default SHELL_ROUTES;

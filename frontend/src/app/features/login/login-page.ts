@@ -20,7 +20,8 @@ import { finalize } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import { AuthService } from '../../core/auth/auth-service';
-import { homeOf, safeReturnUrl } from '../../core/auth/login-redirect';
+import { homeOf } from '../../core/auth/home';
+import { safeReturnUrl } from '../../core/auth/login-redirect';
 import { useMaterialSymbols } from '../../core/material/material-symbols';
 
 interface DemoAccount {
@@ -109,13 +110,10 @@ export class LoginPage {
       .login(email.trim(), password)
       .pipe(finalize(() => this.submitting.set(false)))
       .subscribe({
-        next: (user) =>
-          void this.router.navigateByUrl(
-            safeReturnUrl(
-              this.returnUrl() ?? this.route.snapshot.queryParamMap.get('returnUrl'),
-              homeOf(user),
-            ),
-          ),
+        next: (user) => {
+          const returnUrl = this.returnUrl() ?? this.route.snapshot.queryParamMap.get('returnUrl');
+          void this.router.navigateByUrl(returnUrl ? safeReturnUrl(returnUrl) : homeOf(user));
+        },
         error: (err: unknown) => {
           this.error.set(ApiError.message(err, 'Sign-in failed. Please try again.'));
           // The field to fix: the password (selected, to type it again); the alert is announced.

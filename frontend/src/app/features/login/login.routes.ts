@@ -8,3 +8,5 @@ import { LoginPage } from './login-page';
 export const LOGIN_ROUTES: Routes = [
   { path: '', title: pageTitle('Sign in'), canActivate: [guestGuard], component: LoginPage },
 ];
+
+export default LOGIN_ROUTES;

@@ -65,10 +65,7 @@ export class CreateOrganizationDialog {
     pricePlanId: [''],
     ownerName: ['', [Validators.required, Validators.maxLength(200)]],
     ownerEmail: ['', [Validators.required, Validators.email]],
-    ownerPassword: [
-      '',
-      [Validators.required, Validators.minLength(OWNER_MIN_PASSWORD_LENGTH)],
-    ],
+    ownerPassword: ['', [Validators.required, Validators.minLength(OWNER_MIN_PASSWORD_LENGTH)]],
   });
 
   protected readonly plans = signal<PricePlan[]>([]);
@@ -117,15 +114,14 @@ export class CreateOrganizationDialog {
       .pipe(
         finalize(() => {
           this.saving.set(false);
-          this.dialogRef.disableClose = false;
+          // Once created, only Done or Open close it: the page must hear of the new organization.
+          this.dialogRef.disableClose = this.created() !== null;
         }),
       )
       .subscribe({
         next: (organization) => {
           this.ownerPassword.set(value.ownerPassword);
           this.created.set(organization);
-          // Closing by Escape or a click outside still tells the page to refresh its list.
-          this.dialogRef.disableClose = true;
         },
         error: (err: unknown) => {
           const message = ApiError.message(err, 'The organization could not be created.');

@@ -101,7 +101,9 @@ export class OrganizationDetailPage {
   });
   protected readonly creditLabel = computed(() => {
     const { micros } = parseAmount(this.creditAmountText());
-    return micros && micros > 0n ? formatMoney(micros, 'exact', { currency: this.currency() }) : null;
+    return micros && micros > 0n
+      ? formatMoney(micros, 'exact', { currency: this.currency() })
+      : null;
   });
   protected readonly crediting = signal(false);
   protected readonly creditError = signal<string | null>(null);
@@ -291,10 +293,7 @@ export class OrganizationDetailPage {
     }
   }
 
-  private changeState(
-    body: { suspended: boolean; suspensionReason?: string },
-    done: string,
-  ): void {
+  private changeState(body: { suspended: boolean; suspensionReason?: string }, done: string): void {
     this.changingState.set(true);
     this.api
       .updateOrganization(this.id, body)

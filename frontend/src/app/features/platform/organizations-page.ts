@@ -24,10 +24,7 @@ import { EmptyState } from '../../shared/empty-state/empty-state';
 import { IntlDatePipe } from '../../shared/format/intl-format';
 import { LoadState } from '../../shared/load-state/load-state';
 import { MoneyPipe } from '../../shared/money/money-pipe';
-import {
-  CreateOrganizationDialog,
-  CreateOrganizationResult,
-} from './create-organization-dialog';
+import { CreateOrganizationDialog, CreateOrganizationResult } from './create-organization-dialog';
 import { OrganizationState, PlatformApi, PlatformOrganization } from './platform-api';
 
 export const STATE_LABELS: Readonly<Record<OrganizationState, string>> = {
@@ -152,7 +149,8 @@ export class OrganizationsPage {
       .afterClosed()
       .subscribe((result) => {
         if (!result) return;
-        if (result.open) void this.router.navigate(['/platform/organizations', result.organization.id]);
+        if (result.open)
+          void this.router.navigate(['/platform/organizations', result.organization.id]);
         else this.load();
       });
   }

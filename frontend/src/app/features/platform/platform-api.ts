@@ -58,11 +58,7 @@ export class PlatformApi {
   }
 
   /** A manual credit; the same `idempotencyKey` again credits nothing more. */
-  credit(
-    id: string,
-    body: ApiSchema<'CreditDto'>,
-    idempotencyKey: string,
-  ): Observable<Movement> {
+  credit(id: string, body: ApiSchema<'CreditDto'>, idempotencyKey: string): Observable<Movement> {
     return this.http.post<Movement>(`/api/platform/organizations/${id}/credits`, body, {
       headers: new HttpHeaders({ 'Idempotency-Key': idempotencyKey }),
     });

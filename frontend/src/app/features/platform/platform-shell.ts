@@ -23,7 +23,12 @@ export interface PlatformNavItem {
 }
 
 export const PLATFORM_NAV: readonly PlatformNavItem[] = [
-  { id: 'organizations', label: 'Organizations', icon: 'apartment', path: '/platform/organizations' },
+  {
+    id: 'organizations',
+    label: 'Organizations',
+    icon: 'apartment',
+    path: '/platform/organizations',
+  },
   { id: 'price-plans', label: 'Price plans', icon: 'sell', path: '/platform/price-plans' },
 ];
 

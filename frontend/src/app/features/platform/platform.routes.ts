@@ -41,3 +41,5 @@ export const PLATFORM_ROUTES: Routes = [
     ],
   },
 ];
+
+export default PLATFORM_ROUTES;

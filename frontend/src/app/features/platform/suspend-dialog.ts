@@ -43,7 +43,9 @@ export interface SuspendDialogData {
           />
           <mat-hint>Kept with the organization, for whoever reinstates it</mat-hint>
           @if (reason.invalid) {
-            <mat-error data-testid="suspend-reason-error">Say why (at least 3 characters)</mat-error>
+            <mat-error data-testid="suspend-reason-error"
+              >Say why (at least 3 characters)</mat-error
+            >
           }
         </mat-form-field>
       </mat-dialog-content>
