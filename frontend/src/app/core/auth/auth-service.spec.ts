@@ -5,7 +5,7 @@ import { TestBed } from '@angular/core/testing';
 import { makeUser } from '../../testing';
 import { AuthService, TOKEN_STORAGE_KEY } from './auth-service';
 import { retryDelayMs, retryWhileUnreachable } from './start-up-retry';
-import { User } from './user';
+import { SessionUser } from './user';
 
 describe('AuthService', () => {
   let http: HttpTestingController;
@@ -24,7 +24,7 @@ describe('AuthService', () => {
   it('login posts the credentials, then stores the token and the user', () => {
     const auth = create();
     const user = makeUser();
-    let result: User | undefined;
+    let result: SessionUser | undefined;
 
     auth.login('admin@demo.test', 'secret-pass').subscribe((u) => (result = u));
     const req = http.expectOne('/api/auth/login');
@@ -95,7 +95,7 @@ describe('AuthService', () => {
   it('ensureUser asks the server once for concurrent callers', () => {
     localStorage.setItem(TOKEN_STORAGE_KEY, 'stored-jwt');
     const auth = create();
-    const seen: (User | null)[] = [];
+    const seen: (SessionUser | null)[] = [];
 
     auth.ensureUser().subscribe((u) => seen.push(u));
     auth.ensureUser().subscribe((u) => seen.push(u));
@@ -112,7 +112,7 @@ describe('AuthService', () => {
 
   it('ensureUser answers null without asking the server when signed out', () => {
     const auth = create();
-    let result: User | null | undefined;
+    let result: SessionUser | null | undefined;
 
     auth.ensureUser().subscribe((u) => (result = u));
 
@@ -125,7 +125,7 @@ describe('AuthService', () => {
     try {
       localStorage.setItem(TOKEN_STORAGE_KEY, 'stored-jwt');
       const auth = create();
-      let result: User | null | undefined;
+      let result: SessionUser | null | undefined;
       auth.ensureUser(retryWhileUnreachable(auth)).subscribe((u) => (result = u));
 
       http.expectOne('/api/auth/me').flush('', { status: 502, statusText: 'Bad Gateway' });
@@ -152,7 +152,7 @@ describe('AuthService', () => {
   it('ensureUser gives up at once on an answer about the session (401)', () => {
     localStorage.setItem(TOKEN_STORAGE_KEY, 'stored-jwt');
     const auth = create();
-    let result: User | null | undefined;
+    let result: SessionUser | null | undefined;
     auth.ensureUser(retryWhileUnreachable(auth)).subscribe((u) => (result = u));
     http.expectOne('/api/auth/me').flush('', { status: 401, statusText: 'Unauthorized' });
     expect(result).toBeNull();

@@ -21,6 +21,7 @@ describe('LoginPage', () => {
         provideRouter([
           { path: 'dashboard', component: BlankPage },
           { path: 'history', component: BlankPage },
+          { path: 'platform', component: BlankPage },
         ]),
         provideHttpClient(withInterceptors([authInterceptor])),
         provideHttpClientTesting(),
@@ -137,6 +138,20 @@ describe('LoginPage', () => {
     await fixture.whenStable();
 
     expect(TestBed.inject(Router).url).toBe('/dashboard');
+  });
+
+  it('sends the platform operator to /platform', async () => {
+    type('login-email', 'operator@demo.test');
+    type('login-password', 'switchboard-operator');
+    await submit();
+
+    backend.expectOne('/api/auth/login').flush({
+      accessToken: 'jwt-1',
+      user: { ...makeUser({ email: 'operator@demo.test' }), role: 'operator', organization: null },
+    });
+    await fixture.whenStable();
+
+    expect(TestBed.inject(Router).url).toBe('/platform');
   });
 
   it('lists the demo accounts the server offers and fills the form from them', async () => {

@@ -26,11 +26,9 @@ describe('CreateOrganizationDialog', () => {
     backend = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(CreateOrganizationDialog);
     page = fixture.nativeElement as HTMLElement;
-    backend
-      .expectOne('/api/platform/price-plans')
-      .flush({
-        items: [makePlan(), makePlan({ id: 'plan-gold', name: 'Gold', isDefault: false })],
-      });
+    backend.expectOne('/api/platform/price-plans').flush({
+      items: [makePlan(), makePlan({ id: 'plan-gold', name: 'Gold', isDefault: false })],
+    });
     await fixture.whenStable();
   });
 

@@ -39,11 +39,9 @@ describe('OrganizationDetailPage', () => {
     fixture = TestBed.createComponent(OrganizationDetailPage);
     page = fixture.nativeElement as HTMLElement;
     backend.expectOne(PATH).flush(ORG);
-    backend
-      .expectOne('/api/platform/price-plans')
-      .flush({
-        items: [makePlan(), makePlan({ id: 'plan-gold', name: 'Gold', isDefault: false })],
-      });
+    backend.expectOne('/api/platform/price-plans').flush({
+      items: [makePlan(), makePlan({ id: 'plan-gold', name: 'Gold', isDefault: false })],
+    });
     await fixture.whenStable();
   });
 

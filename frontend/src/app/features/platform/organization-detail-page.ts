@@ -5,9 +5,15 @@ import {
   computed,
   inject,
   signal,
+  viewChild,
 } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import {
+  FormGroupDirective,
+  NonNullableFormBuilder,
+  ReactiveFormsModule,
+  Validators,
+} from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -108,6 +114,7 @@ export class OrganizationDetailPage {
   protected readonly crediting = signal(false);
   protected readonly creditError = signal<string | null>(null);
   protected readonly lastCredit = signal<Movement | null>(null);
+  private readonly creditDirective = viewChild('creditDirective', { read: FormGroupDirective });
   /**
    * The Idempotency-Key of the credit being made and the body it was sent with: the same credit
    * (a double click, a retry after a lost answer) goes with the same key and is made once; a
@@ -124,6 +131,7 @@ export class OrganizationDetailPage {
   protected readonly refunding = signal(false);
   protected readonly refundError = signal<{ title: string; message: string } | null>(null);
   protected readonly lastRefund = signal<Movement | null>(null);
+  private readonly refundDirective = viewChild('refundDirective', { read: FormGroupDirective });
 
   constructor() {
     this.load();
@@ -223,7 +231,7 @@ export class OrganizationDetailPage {
         next: (movement) => {
           this.creditAttempt = null;
           this.lastCredit.set(movement);
-          this.creditForm.reset();
+          this.creditDirective()?.resetForm();
           this.notify(
             `Credited ${formatMoney(movement.transaction.balanceChangeMicros, 'exact', {
               currency: this.currency(),
@@ -260,7 +268,7 @@ export class OrganizationDetailPage {
       .subscribe({
         next: (movement) => {
           this.lastRefund.set(movement);
-          this.refundForm.reset();
+          this.refundDirective()?.resetForm();
           this.notify(
             `Refunded ${formatMoney(movement.transaction.balanceChangeMicros, 'exact', {
               currency: this.currency(),

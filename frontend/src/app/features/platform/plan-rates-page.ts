@@ -1,3 +1,4 @@
+import { BreakpointObserver } from '@angular/cdk/layout';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -6,7 +7,7 @@ import {
   inject,
   signal,
 } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { FormArray, FormGroup, NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -17,7 +18,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, RouterLink } from '@angular/router';
-import { finalize } from 'rxjs';
+import { finalize, map } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import { EmptyState } from '../../shared/empty-state/empty-state';
@@ -74,6 +75,14 @@ export class PlanRatesPage {
   protected readonly secondsError = secondsError;
   protected readonly maxSeconds = MAX_INCREMENT_SECONDS;
   protected readonly columns = ['prefix', 'description', 'rate', 'billing', 'minimum'];
+
+  /** Below 960px the rows wrap, without the column heads: each field gets its label. */
+  protected readonly compact = toSignal(
+    inject(BreakpointObserver)
+      .observe('(max-width: 959.98px)')
+      .pipe(map((state) => state.matches)),
+    { initialValue: false },
+  );
 
   protected readonly deck = signal<PlanDeck | null>(null);
   protected readonly loading = signal(true);

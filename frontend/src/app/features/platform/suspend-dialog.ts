@@ -26,7 +26,7 @@ export interface SuspendDialogData {
       <mat-icon class="danger">block</mat-icon>
       Suspend {{ data.name }}?
     </h2>
-    <form (ngSubmit)="confirm()" novalidate data-testid="suspend-form">
+    <form (submit)="$event.preventDefault(); confirm()" novalidate data-testid="suspend-form">
       <mat-dialog-content class="content">
         <p class="lead">
           Its users cannot sign in and are signed out at once, and its calls and campaigns are
