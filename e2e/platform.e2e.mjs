@@ -139,7 +139,7 @@ export const tests = [
     },
   },
   {
-    name: 'an operator creates a price plan from a copy and edits its rates, with errors next to the fields',
+    name: 'an operator creates a price plan and edits its rates, with errors next to the fields',
     async run({ page, baseUrl, screenshot }) {
       await page.setViewportSize({ width: 1280, height: 800 });
       await signIn(page, baseUrl, 'operator');
