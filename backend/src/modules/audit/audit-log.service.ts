@@ -34,9 +34,9 @@ export class AuditLogService {
       params.push(value);
       where.push(sql(`$${params.length}`));
     };
-    // Members see their organization's entries only, whatever they ask for.
+    // Members see their organization's entries only: another organizationId finds nothing.
     if (!isOperator(caller.role)) add((n) => `a.organization_id = ${n}`, caller.organizationId);
-    else if (query.organizationId) add((n) => `a.organization_id = ${n}`, query.organizationId);
+    if (query.organizationId) add((n) => `a.organization_id = ${n}`, query.organizationId);
     if (query.action?.endsWith('.')) add((n) => `a.action LIKE ${n}`, `${query.action}%`);
     else if (query.action) add((n) => `a.action = ${n}`, query.action);
     if (query.actorId)
