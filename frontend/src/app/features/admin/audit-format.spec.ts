@@ -1,4 +1,4 @@
-import { actionLabel, auditChanges, fieldLabel, formatValue } from './audit-format';
+import { actionLabel, auditChanges, fieldLabel, formatValue, targetLabel } from './audit-format';
 
 describe('audit format', () => {
   it('names known actions and reads unknown ones as words', () => {
@@ -12,6 +12,8 @@ describe('audit format', () => {
     expect(formatValue('balanceMicros', '5000000')).toBe('$5.00');
     expect(formatValue('amountMicros', '1234567890')).toBe('$1,234.57');
     expect(formatValue('active', false)).toBe('No');
+    expect(formatValue('revokedAt', '2026-03-02T10:00:00.000Z')).toMatch(/Mar 2, 2026/);
+    expect(targetLabel('api_key')).toBe('API key');
     expect(formatValue('reason', null)).toBe('—');
     expect(formatValue('retryOn', ['busy', 'no_answer'])).toBe('busy, no_answer');
     expect(formatValue('rates', [{ prefix: '1' }, { prefix: '44' }])).toBe('2 items');

@@ -91,6 +91,8 @@ export function formatValue(field: string, value: unknown): string {
     return `${sign}$${(cents / 100n).toLocaleString('en-US')}.${String(cents % 100n).padStart(2, '0')}`;
   }
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'string' && ISO_INSTANT.test(value))
+    return new Date(value).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'medium' });
   if (Array.isArray(value)) {
     if (value.length === 0) return 'none';
     if (value.every((item) => typeof item !== 'object')) return value.join(', ');
@@ -103,6 +105,25 @@ export function formatValue(field: string, value: unknown): string {
       .join(' · ');
   }
   return String(value);
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+const TARGET_LABELS: Readonly<Record<string, string>> = {
+  user: 'User',
+  organization: 'Organization',
+  caller_id: 'Caller ID',
+  dnc_number: 'Do-not-call number',
+  campaign: 'Campaign',
+  api_key: 'API key',
+  call: 'Call',
+  price_plan: 'Price plan',
+  webhook_event: 'Webhook event',
+};
+
+/** "API key"; an unknown type reads as its words. */
+export function targetLabel(type: string): string {
+  return TARGET_LABELS[type] ?? type.replace(/_/g, ' ');
 }
 
 export interface AuditChange {

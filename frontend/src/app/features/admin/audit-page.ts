@@ -11,7 +11,13 @@ import { LoadState } from '../../shared/load-state/load-state';
 import { LoadMore } from '../../shared/paged-list/load-more';
 import { pagedList } from '../../shared/paged-list/paged-list';
 import { AuditApi, AuditEntry, AuditFilters } from './audit-api';
-import { AUDIT_FAMILIES, AuditChange, actionLabel, auditChanges } from './audit-format';
+import {
+  AUDIT_FAMILIES,
+  AuditChange,
+  actionLabel,
+  auditChanges,
+  targetLabel,
+} from './audit-format';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -97,6 +103,10 @@ export class AuditPage {
 
   protected actionLabel(action: string): string {
     return actionLabel(action);
+  }
+
+  protected targetLabel(type: string): string {
+    return targetLabel(type);
   }
 
   protected actorLabel(entry: AuditEntry): string {
