@@ -4,6 +4,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { RedisModule } from './redis/redis.module';
 import { ProcessRole, QueueModule } from './queue/queue.module';
+import { AuditCoreModule } from './modules/audit/audit-core.module';
 
 /** What both processes need: configuration, PostgreSQL, Redis and the queues. */
 @Module({})
@@ -16,6 +17,7 @@ export class CoreModule {
         DatabaseModule,
         RedisModule,
         QueueModule.forRoot(role),
+        AuditCoreModule,
       ],
     };
   }

@@ -19,6 +19,8 @@ import { Campaign } from '../modules/campaigns/entities/campaign.entity';
 import { CampaignContact } from '../modules/campaigns/entities/campaign-contact.entity';
 import { CampaignAttempt } from '../modules/campaigns/entities/campaign-attempt.entity';
 import { Payment } from '../modules/payments/entities/payment.entity';
+import { AuditEntry } from '../modules/audit/entities/audit-entry.entity';
+import { ApiKey } from '../modules/api-keys/entities/api-key.entity';
 
 /** Every entity of the schema; migrations are generated from this list. */
 export const ENTITIES = [
@@ -43,4 +45,6 @@ export const ENTITIES = [
   CampaignContact,
   CampaignAttempt,
   Payment,
+  AuditEntry,
+  ApiKey,
 ];

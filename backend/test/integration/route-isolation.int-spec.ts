@@ -50,6 +50,7 @@ interface Foreign {
   campaignId: string;
   organizationId: string;
   pricePlanId: string;
+  apiKeyId: string;
   /** B's ids and marker strings: none may appear in an answer to A. */
   secrets: string[];
 }
@@ -72,6 +73,7 @@ const FOREIGN_PATHS: Record<string, { id: (b: Foreign) => string; body?: unknown
   'DELETE /api/caller-ids/:id': { id: (b) => b.callerIdId },
   'POST /api/admin/webhook-events/:id/replay': { id: (b) => b.webhookEventId },
   'DELETE /api/dnc/:phone': { id: (b) => encodeURIComponent(b.dncPhone) },
+  'DELETE /api/api-keys/:id': { id: (b) => b.apiKeyId },
   'GET /api/contacts/imports/:id/report.csv': { id: (b) => b.importId },
   'GET /api/campaigns/:id': { id: (b) => b.campaignId },
   'POST /api/campaigns/:id/start': { id: (b) => b.campaignId },
@@ -104,12 +106,24 @@ const FOREIGN_FILTERS: Record<string, (b: Foreign) => string> = {
   agentId: (b) => b.userId,
   contactId: (b) => b.contactId,
   phone: (b) => b.contactPhone,
+  // The audit log: B's people, B itself, B's records.
+  actorId: (b) => b.owner.id,
+  organizationId: (b) => b.organizationId,
+  targetId: (b) => b.callerIdId,
   // Searches match numbers (calls, contacts) and names: B's contact's number matches B's call too.
   q: (b) => b.contactPhone.slice(1),
 };
 
 /** Filters that narrow to B's records: with one of them the answer must hold no items at all. */
-const NARROWING = new Set(['agentId', 'contactId', 'phone', 'q']);
+const NARROWING = new Set([
+  'agentId',
+  'contactId',
+  'phone',
+  'q',
+  'actorId',
+  'organizationId',
+  'targetId',
+]);
 
 const MARKER = `orgb${randomUUID().slice(0, 8)}`;
 
@@ -328,6 +342,10 @@ describe('tenant isolation: every route, called with another organization’s id
       [b.dncPhone, b.organizationId],
     );
     expect(dnc.n).toBe(1);
+    const [key] = await dataSource.query(`SELECT revoked_at FROM api_keys WHERE id = $1`, [
+      b.apiKeyId,
+    ]);
+    expect(key.revoked_at).toBeNull();
   }, 120_000);
 
   it('answers an empty list to every listing filtered by another organization’s ids or cursor', async () => {
@@ -520,6 +538,11 @@ async function seedForeignOrganization(baseUrl: string, dataSource: DataSource):
         pacing: { maxConcurrent: 1 },
       }),
     );
+  const apiKeys = [];
+  for (const name of ['one', 'two'])
+    apiKeys.push(
+      await post('/api/api-keys', ownerToken, { name: `${MARKER} key ${name}`, role: 'admin' }),
+    );
   const [event] = await dataSource.query(
     `SELECT id FROM webhook_events WHERE organization_id = $1 LIMIT 1`,
     [organization.id],
@@ -540,7 +563,10 @@ async function seedForeignOrganization(baseUrl: string, dataSource: DataSource):
     campaignId: campaigns[0].id,
     organizationId: organization.id,
     pricePlanId,
+    apiKeyId: apiKeys[0].id,
     secrets: [
+      ...apiKeys.map((key) => key.id),
+      ...apiKeys.map((key) => (key as unknown as { secret: string }).secret),
       ...campaigns.map((campaign) => campaign.id),
       importReport.id,
       MARKER,

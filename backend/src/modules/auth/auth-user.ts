@@ -10,6 +10,12 @@ export interface AuthUser {
   organizationId: string;
   role: UserRole;
   email: string;
+  /**
+   * Set when the request carries an API key instead of a user's token: the key's id and name. `id`
+   * is then the user who created the key (what `createdBy` columns record), `role` the key's role.
+   */
+  apiKeyId?: string;
+  apiKeyName?: string;
 }
 
 export const isAdminRole = (role: UserRole) => role === 'owner' || role === 'admin';

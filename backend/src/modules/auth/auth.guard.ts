@@ -18,6 +18,8 @@ import {
 import { User, UserRole } from './entities/user.entity';
 import { TokenService } from './token.service';
 import { currentUserQuery } from './current-user';
+import { ApiKeysService, looksLikeApiKey } from '../api-keys/api-keys.service';
+import { AuthUser } from './auth-user';
 
 /**
  * Global guard: every route needs a valid bearer token of an active user unless marked @Public(),
@@ -31,6 +33,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -44,6 +47,30 @@ export class AuthGuard implements CanActivate {
     if (!token)
       throw new UnauthorizedException('Missing access token: send Authorization: Bearer <token>');
 
+    const caller = looksLikeApiKey(token)
+      ? await this.apiKeyCaller(token)
+      : await this.tokenCaller(token);
+    request.user = caller;
+
+    const audience =
+      this.reflector.getAllAndOverride<RouteAudience | undefined>(AUDIENCE, targets) ??
+      'organization';
+    const operator = caller.role === 'operator';
+    if (audience === 'platform' && !operator)
+      throw new ForbiddenException('Only platform operators may use /api/platform');
+    if (audience === 'organization' && operator)
+      throw new ForbiddenException(
+        'Platform operators have no organization: use the /api/platform routes',
+      );
+
+    const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(REQUIRED_ROLES, targets);
+    if (roles && !roles.includes(caller.role)) {
+      throw new ForbiddenException(`This action needs the ${roles.join(' or ')} role`);
+    }
+    return true;
+  }
+
+  private async tokenCaller(token: string): Promise<AuthUser> {
     const claims = await this.tokens.verify(token);
     if (!claims) throw new UnauthorizedException('Invalid or expired access token');
 
@@ -53,28 +80,33 @@ export class AuthGuard implements CanActivate {
       throw new UnauthorizedException('This account is no longer active');
     if (user.organization?.suspendedAt)
       throw new UnauthorizedException('This organization is suspended');
-    request.user = {
+    return {
       id: user.id,
       organizationId: user.organizationId ?? '',
       role: user.role,
       email: user.email,
     };
+  }
 
-    const audience =
-      this.reflector.getAllAndOverride<RouteAudience | undefined>(AUDIENCE, targets) ??
-      'organization';
-    const operator = user.role === 'operator';
-    if (audience === 'platform' && !operator)
-      throw new ForbiddenException('Only platform operators may use /api/platform');
-    if (audience === 'organization' && operator)
-      throw new ForbiddenException(
-        'Platform operators have no organization: use the /api/platform routes',
-      );
-
-    const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(REQUIRED_ROLES, targets);
-    if (roles && !roles.includes(user.role)) {
-      throw new ForbiddenException(`This action needs the ${roles.join(' or ')} role`);
-    }
-    return true;
+  /**
+   * An API key acts as the owner who created it, with the key's role. Read on every request: a
+   * revoked key, a deactivated creator or a suspended organization is refused at once.
+   */
+  private async apiKeyCaller(secret: string): Promise<AuthUser> {
+    const key = await this.apiKeys.authenticate(secret);
+    if (!key) throw new UnauthorizedException('Invalid or revoked API key');
+    const creator = await this.users.findOne(currentUserQuery(key.createdBy, key.organizationId));
+    if (!creator || !creator.active)
+      throw new UnauthorizedException('The user who created this API key is no longer active');
+    if (creator.organization?.suspendedAt)
+      throw new UnauthorizedException('This organization is suspended');
+    return {
+      id: creator.id,
+      organizationId: key.organizationId,
+      role: key.role,
+      email: creator.email,
+      apiKeyId: key.id,
+      apiKeyName: key.name,
+    };
   }
 }

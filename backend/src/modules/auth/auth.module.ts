@@ -11,11 +11,13 @@ import { Organization } from './entities/organization.entity';
 import { User } from './entities/user.entity';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { TokenService } from './token.service';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
 
 @Global()
 @Module({
   imports: [
     TypeOrmModule.forFeature([User, Organization]),
+    ApiKeysModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

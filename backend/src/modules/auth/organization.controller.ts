@@ -7,6 +7,7 @@ import { CurrentUser, Roles } from './auth.decorators';
 import { Organization } from './entities/organization.entity';
 import { UpdateOrganizationDto } from './organization.dto';
 import { OrganizationSummary, toOrganizationSummary } from './user-view';
+import { AuditService } from '../audit/audit.service';
 
 /** The organization's own settings; its owner changes them. */
 @ApiTags('organization')
@@ -15,6 +16,7 @@ import { OrganizationSummary, toOrganizationSummary } from './user-view';
 export class OrganizationController {
   constructor(
     @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
+    private readonly audit: AuditService,
   ) {}
 
   @Patch()
@@ -24,14 +26,29 @@ export class OrganizationController {
     @CurrentUser() caller: AuthUser,
     @Body() body: UpdateOrganizationDto,
   ): Promise<OrganizationSummary> {
-    await this.organizations.update(
-      body.onlyIfUnset
-        ? { id: caller.organizationId, timeZone: IsNull() }
-        : { id: caller.organizationId },
-      { timeZone: body.timeZone },
-    );
-    return toOrganizationSummary(
-      await this.organizations.findOneByOrFail({ id: caller.organizationId }),
-    );
+    return this.organizations.manager.transaction(async (manager) => {
+      const before = await manager.findOneOrFail(Organization, {
+        where: { id: caller.organizationId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      await manager.update(
+        Organization,
+        body.onlyIfUnset
+          ? { id: caller.organizationId, timeZone: IsNull() }
+          : { id: caller.organizationId },
+        { timeZone: body.timeZone },
+      );
+      const after = await manager.findOneByOrFail(Organization, { id: caller.organizationId });
+      if (after.timeZone !== before.timeZone)
+        await this.audit.record(manager, {
+          actor: caller,
+          organizationId: caller.organizationId,
+          action: 'organization.settings_changed',
+          target: { type: 'organization', id: caller.organizationId },
+          before: { timeZone: before.timeZone },
+          after: { timeZone: after.timeZone },
+        });
+      return toOrganizationSummary(after);
+    });
   }
 }

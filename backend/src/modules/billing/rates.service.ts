@@ -119,7 +119,12 @@ export class RatesService {
   }
 
   /** Replaces a plan's rates in one transaction; a prefix listed twice is a 409 naming it. */
-  async replace(plan: PricePlan, rates: RateInput[]): Promise<RateDeckView> {
+  /** Replaces the plan's whole deck in one transaction; `within` runs in it with the deck replaced. */
+  async replace(
+    plan: PricePlan,
+    rates: RateInput[],
+    within?: (manager: EntityManager, previous: Rate[]) => Promise<void>,
+  ): Promise<RateDeckView> {
     const counts = new Map<string, number>();
     for (const rate of rates) counts.set(rate.prefix, (counts.get(rate.prefix) ?? 0) + 1);
     const repeated = [...counts].filter(([, count]) => count > 1).map(([prefix]) => `+${prefix}`);
@@ -129,6 +134,9 @@ export class RatesService {
       );
     }
     await this.dataSource.transaction(async (manager) => {
+      const previous = within
+        ? await manager.find(Rate, { where: { pricePlanId: plan.id }, order: { prefix: 'ASC' } })
+        : [];
       await manager.delete(Rate, { pricePlanId: plan.id });
       if (rates.length) {
         await manager.insert(
@@ -145,6 +153,7 @@ export class RatesService {
           })),
         );
       }
+      await within?.(manager, previous);
     });
     return this.deckOfPlan(plan);
   }

@@ -24,6 +24,7 @@ import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { OrganizationPhones } from '../auth/organization-phones';
 import { CallerId } from './entities/caller-id.entity';
 import { IdParam } from '../../common/errors';
+import { AuditService } from '../audit/audit.service';
 
 export class CreateCallerIdDto {
   @ApiProperty({ example: '+14155550142' })
@@ -56,7 +57,10 @@ const toView = (callerId: CallerId): CallerIdView => ({
 @ApiBearerAuth()
 @Controller('caller-ids')
 export class CallerIdsController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: [CallerIdView] })
@@ -81,22 +85,42 @@ export class CallerIdsController {
     if (await repository.existsBy({ organizationId: caller.organizationId, number: number.e164 })) {
       throw new ConflictException(`${number.e164} is already a caller ID`);
     }
-    return toView(
-      await repository.save({
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await manager.save(CallerId, {
         organizationId: caller.organizationId,
         number: number.e164,
         label: body.label,
-      }),
-    );
+      });
+      const view = toView(saved);
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action: 'caller_id.added',
+        target: { type: 'caller_id', id: saved.id },
+        after: { number: view.number, label: view.label },
+      });
+      return view;
+    });
   }
 
   @Delete(':id')
   @Roles('owner', 'admin')
   @HttpCode(204)
   async remove(@CurrentUser() caller: AuthUser, @IdParam() id: string): Promise<void> {
-    const result = await this.dataSource
-      .getRepository(CallerId)
-      .delete({ id, organizationId: caller.organizationId });
-    if (!result.affected) throw new NotFoundException(`Caller ID ${id} not found`);
+    await this.dataSource.transaction(async (manager) => {
+      const rows: { number: string; label: string }[] = await manager.query(
+        `DELETE FROM caller_ids WHERE id = $1 AND organization_id = $2 RETURNING number, label`,
+        [id, caller.organizationId],
+      );
+      const removed = Array.isArray(rows[0]) ? (rows[0] as typeof rows) : rows;
+      if (!removed.length) throw new NotFoundException(`Caller ID ${id} not found`);
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action: 'caller_id.removed',
+        target: { type: 'caller_id', id },
+        before: { number: removed[0].number, label: removed[0].label },
+      });
+    });
   }
 }

@@ -152,13 +152,17 @@ export class CallsService {
       // The other party's number: the callee, or the caller of an inbound call.
       const party = call.direction === 'inbound' ? call.fromNumber : call.toNumber;
       if (changes.disposition === 'do_not_call' && party) {
-        await this.dnc.add(manager, {
-          organizationId: call.organizationId,
-          phone: party,
-          reason: 'Call disposition: do not call',
-          source: 'disposition',
-          createdBy: caller.id,
-        });
+        await this.dnc.add(
+          manager,
+          {
+            organizationId: call.organizationId,
+            phone: party,
+            reason: 'Call disposition: do not call',
+            source: 'disposition',
+            createdBy: caller.id,
+          },
+          caller,
+        );
       }
     });
     return this.view(this.dataSource.manager, call.id);

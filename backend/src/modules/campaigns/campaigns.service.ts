@@ -22,6 +22,7 @@ import { ContactsService } from '../contacts/contacts.service';
 import { DncService } from '../dnc/dnc.service';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
+import { AuditService } from '../audit/audit.service';
 import { contactZoneKey, zoneOpen } from './campaign-windows';
 import {
   AudiencePreview,
@@ -54,6 +55,7 @@ export class CampaignsService {
     private readonly providers: ProviderRegistry,
     private readonly realtime: RealtimePublisher,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   async create(caller: AuthUser, input: CreateCampaignDto): Promise<CampaignView> {
@@ -116,34 +118,44 @@ export class CampaignsService {
       }
     }
     const retry = input.retry ?? { on: [], maxAttempts: 1, delaySeconds: 0 };
-    const saved = await this.dataSource.getRepository(Campaign).save({
-      organizationId: caller.organizationId,
-      name: input.name.trim(),
-      provider: input.provider,
-      status: 'draft' as CampaignStatus,
-      audience: {
-        ...(audience.tag ? { tag: audience.tag } : {}),
-        ...(audience.contactIds?.length ? { contactIds: audience.contactIds } : {}),
-      },
-      callerId,
-      bolnaAgentId: input.bolnaAgentId ?? null,
-      schedule: {
-        startAt: schedule.startAt ? new Date(schedule.startAt).toISOString() : null,
-        timeZone: schedule.timeZone ?? null,
-        windows: schedule.windows?.length
-          ? schedule.windows.map((w) => ({
-              days: [...new Set(w.days)].sort(),
-              start: w.start,
-              end: w.end,
-            }))
-          : null,
-      },
-      maxConcurrent: input.pacing.maxConcurrent,
-      perMinute: input.pacing.perMinute ?? null,
-      retryOn: [...new Set(retry.on)],
-      maxAttempts: retry.maxAttempts,
-      retryDelaySeconds: retry.delaySeconds,
-      createdBy: caller.id,
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const campaign = await manager.getRepository(Campaign).save({
+        organizationId: caller.organizationId,
+        name: input.name.trim(),
+        provider: input.provider,
+        status: 'draft' as CampaignStatus,
+        audience: {
+          ...(audience.tag ? { tag: audience.tag } : {}),
+          ...(audience.contactIds?.length ? { contactIds: audience.contactIds } : {}),
+        },
+        callerId,
+        bolnaAgentId: input.bolnaAgentId ?? null,
+        schedule: {
+          startAt: schedule.startAt ? new Date(schedule.startAt).toISOString() : null,
+          timeZone: schedule.timeZone ?? null,
+          windows: schedule.windows?.length
+            ? schedule.windows.map((w) => ({
+                days: [...new Set(w.days)].sort(),
+                start: w.start,
+                end: w.end,
+              }))
+            : null,
+        },
+        maxConcurrent: input.pacing.maxConcurrent,
+        perMinute: input.pacing.perMinute ?? null,
+        retryOn: [...new Set(retry.on)],
+        maxAttempts: retry.maxAttempts,
+        retryDelaySeconds: retry.delaySeconds,
+        createdBy: caller.id,
+      });
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action: 'campaign.created',
+        target: { type: 'campaign', id: campaign.id },
+        after: campaignState(campaign),
+      });
+      return campaign;
     });
     return this.view(saved);
   }
@@ -254,13 +266,21 @@ export class CampaignsService {
         { id },
         { status: 'running', pauseReason: null, startedAt: new Date(), zoneKeys: [...zoneKeys] },
       );
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action: 'campaign.started',
+        target: { type: 'campaign', id },
+        before: { status: campaign.status },
+        after: { status: 'running' },
+      });
     });
     await this.ensureScheduler(id);
     return this.changed(caller, id);
   }
 
   async pause(caller: AuthUser, id: string): Promise<CampaignView> {
-    await this.transition(caller, id, ['running', 'paused'], {
+    await this.transition(caller, id, 'campaign.paused', ['running', 'paused'], {
       status: 'paused',
       pauseReason: 'manual',
     });
@@ -268,7 +288,10 @@ export class CampaignsService {
   }
 
   async resume(caller: AuthUser, id: string): Promise<CampaignView> {
-    await this.transition(caller, id, ['paused'], { status: 'running', pauseReason: null });
+    await this.transition(caller, id, 'campaign.resumed', ['paused'], {
+      status: 'running',
+      pauseReason: null,
+    });
     await this.ensureScheduler(id);
     return this.changed(caller, id);
   }
@@ -290,6 +313,14 @@ export class CampaignsService {
           WHERE campaign_id = $1 AND state = 'pending'`,
         [id],
       );
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action: 'campaign.cancelled',
+        target: { type: 'campaign', id },
+        before: { status: campaign.status },
+        after: { status: 'cancelled' },
+      });
     });
     return this.changed(caller, id);
   }
@@ -447,6 +478,7 @@ export class CampaignsService {
   private async transition(
     caller: AuthUser,
     id: string,
+    action: string,
     from: CampaignStatus[],
     to: Partial<Campaign>,
   ): Promise<void> {
@@ -458,6 +490,14 @@ export class CampaignsService {
         );
       }
       await manager.update(Campaign, { id }, to);
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action,
+        target: { type: 'campaign', id },
+        before: { status: campaign.status, pauseReason: campaign.pauseReason },
+        after: { status: to.status, pauseReason: to.pauseReason },
+      });
     });
   }
 
@@ -588,5 +628,22 @@ export function toView(campaign: Campaign, progress: CampaignProgress): Campaign
     startedAt: campaign.startedAt?.toISOString() ?? null,
     endedAt: campaign.endedAt?.toISOString() ?? null,
     createdAt: campaign.createdAt.toISOString(),
+  };
+}
+
+/** What the audit log keeps of a new campaign: its settings. */
+function campaignState(campaign: Campaign) {
+  return {
+    name: campaign.name,
+    provider: campaign.provider,
+    status: campaign.status,
+    audience: campaign.audience,
+    callerId: campaign.callerId,
+    schedule: campaign.schedule,
+    maxConcurrent: campaign.maxConcurrent,
+    perMinute: campaign.perMinute,
+    retryOn: campaign.retryOn,
+    maxAttempts: campaign.maxAttempts,
+    retryDelaySeconds: campaign.retryDelaySeconds,
   };
 }

@@ -7,6 +7,7 @@ import { OrganizationPhones } from '../auth/organization-phones';
 import { AddDncDto, DncList, DncView, ListDncQuery } from './dnc.dto';
 import { DncNumber, DncSource } from './entities/dnc-number.entity';
 import { DncRefusal } from './entities/dnc-refusal.entity';
+import { AuditService } from '../audit/audit.service';
 
 interface DncRow {
   id: string;
@@ -27,7 +28,10 @@ interface DncRow {
  */
 @Injectable()
 export class DncService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   /** Whether an E.164 number is on the organization's list (inside the caller's transaction when given). */
   async isBlocked(
@@ -88,7 +92,8 @@ export class DncService {
 
   /**
    * Lists a number in the caller's transaction (a disposition, an import); a number already listed
-   * keeps its first reason and source. Returns whether it was newly added.
+   * keeps its first reason and source. Returns whether it was newly added; a new listing is
+   * audited (`dnc.added`) in the same transaction, by `actor` (null: no person, e.g. an import).
    */
   async add(
     manager: EntityManager,
@@ -99,6 +104,7 @@ export class DncService {
       source: DncSource;
       createdBy: string | null;
     },
+    actor: AuthUser | null = null,
   ): Promise<boolean> {
     const inserted: { id: string }[] = await manager.query(
       `INSERT INTO dnc_numbers (organization_id, phone, reason, source, created_by)
@@ -107,6 +113,14 @@ export class DncService {
        RETURNING id`,
       [entry.organizationId, entry.phone, entry.reason, entry.source, entry.createdBy],
     );
+    if (inserted.length > 0)
+      await this.audit.record(manager, {
+        actor,
+        organizationId: entry.organizationId,
+        action: 'dnc.added',
+        target: { type: 'dnc_number', id: entry.phone },
+        after: { phone: entry.phone, reason: entry.reason, source: entry.source },
+      });
     return inserted.length > 0;
   }
 
@@ -167,13 +181,19 @@ export class DncService {
     const phone = (
       await OrganizationPhones.of(this.dataSource.manager, caller.organizationId)
     ).require(input.phone, 'phone');
-    const created = await this.add(this.dataSource.manager, {
-      organizationId: caller.organizationId,
-      phone: phone.e164,
-      reason: input.reason ?? null,
-      source: 'manual',
-      createdBy: caller.id,
-    });
+    const created = await this.dataSource.transaction((manager) =>
+      this.add(
+        manager,
+        {
+          organizationId: caller.organizationId,
+          phone: phone.e164,
+          reason: input.reason ?? null,
+          source: 'manual',
+          createdBy: caller.id,
+        },
+        caller,
+      ),
+    );
     return { view: await this.find(caller.organizationId, phone.e164), created };
   }
 
@@ -181,12 +201,21 @@ export class DncService {
     const phone = (
       await OrganizationPhones.of(this.dataSource.manager, caller.organizationId)
     ).require(phoneParam, 'phone');
-    const result = await this.dataSource
-      .getRepository(DncNumber)
-      .delete({ organizationId: caller.organizationId, phone: phone.e164 });
-    if (!result.affected) {
-      throw new NotFoundException(`${phone.e164} is not on the do-not-call list`);
-    }
+    await this.dataSource.transaction(async (manager) => {
+      const result: [{ reason: string | null; source: string }[], number] = await manager.query(
+        `DELETE FROM dnc_numbers WHERE organization_id = $1 AND phone = $2 RETURNING reason, source`,
+        [caller.organizationId, phone.e164],
+      );
+      const [removed] = result[0];
+      if (!removed) throw new NotFoundException(`${phone.e164} is not on the do-not-call list`);
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action: 'dnc.removed',
+        target: { type: 'dnc_number', id: phone.e164 },
+        before: { phone: phone.e164, reason: removed.reason, source: removed.source },
+      });
+    });
   }
 
   private async find(organizationId: string, phone: string): Promise<DncView> {

@@ -16,6 +16,7 @@ import { TransactionView } from '../wallet/wallet.dto';
 import { toTransactionView } from '../wallet/wallet-views';
 import { WalletService } from '../wallet/wallet.service';
 import { CallRefundDto, CreditDto, PlatformMovementView } from './platform.dto';
+import { AuditService } from '../audit/audit.service';
 
 const requestHash = (body: unknown) =>
   createHash('sha256').update(JSON.stringify(body)).digest('hex');
@@ -30,6 +31,7 @@ export class PlatformMoneyService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ledger: LedgerService,
     private readonly wallets: WalletService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -69,7 +71,8 @@ export class PlatformMoneyService {
           wallet.currency,
         );
         const amount = BigInt(body.amountMicros);
-        return this.ledger.post(
+        const before = wallet.balanceMicros;
+        const posted = await this.ledger.post(
           manager,
           {
             organizationId,
@@ -85,6 +88,20 @@ export class PlatformMoneyService {
           },
           wallet,
         );
+        await this.audit.record(manager, {
+          actor: operator,
+          organizationId,
+          action: 'wallet.credited',
+          target: { type: 'organization', id: organizationId },
+          before: { balanceMicros: before },
+          after: {
+            balanceMicros: before + amount,
+            amountMicros: amount,
+            reason: body.reason,
+            transactionId: posted.id,
+          },
+        });
+        return posted;
       });
       await this.wallets.publishBalance(organizationId);
       return { organizationId, transaction: toTransactionView(transaction) };
@@ -135,7 +152,7 @@ export class PlatformMoneyService {
           'platform_revenue',
           wallet.currency,
         );
-        return this.ledger.post(
+        const posted = await this.ledger.post(
           manager,
           {
             organizationId: call.organizationId,
@@ -151,6 +168,20 @@ export class PlatformMoneyService {
           },
           wallet,
         );
+        await this.audit.record(manager, {
+          actor: operator,
+          organizationId: call.organizationId,
+          action: 'call.refunded',
+          target: { type: 'call', id: callId },
+          before: { chargedMicros, refundedMicros: 0n },
+          after: {
+            chargedMicros,
+            refundedMicros: amount,
+            reason: body.reason,
+            transactionId: posted.id,
+          },
+        });
+        return posted;
       });
       await this.wallets.publishBalance(call.organizationId);
       return { organizationId: call.organizationId, transaction: toTransactionView(transaction) };

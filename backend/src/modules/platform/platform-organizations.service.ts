@@ -6,6 +6,8 @@ import { User } from '../auth/entities/user.entity';
 import { hashPassword } from '../auth/password';
 import { PricePlan } from '../billing/entities/price-plan.entity';
 import { LedgerService } from '../wallet/ledger.service';
+import { AuditService } from '../audit/audit.service';
+import { AuthUser } from '../auth/auth-user';
 import {
   CreateOrganizationDto,
   ListOrganizationsQuery,
@@ -63,6 +65,7 @@ export class PlatformOrganizationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ledger: LedgerService,
+    private readonly audit: AuditService,
   ) {}
 
   async list(query: ListOrganizationsQuery): Promise<PlatformOrganizationList> {
@@ -83,7 +86,7 @@ export class PlatformOrganizationsService {
     return toView(row);
   }
 
-  async create(body: CreateOrganizationDto): Promise<PlatformOrganizationView> {
+  async create(operator: AuthUser, body: CreateOrganizationDto): Promise<PlatformOrganizationView> {
     const email = body.owner.email.toLowerCase();
     const passwordHash = await hashPassword(body.owner.password);
     const id = await this.dataSource.transaction(async (manager) => {
@@ -98,7 +101,7 @@ export class PlatformOrganizationsService {
           pricePlanId: body.pricePlanId ?? null,
         }),
       );
-      await manager.insert(User, {
+      const owner = await manager.insert(User, {
         organizationId: organization.id,
         email,
         name: body.owner.name,
@@ -106,12 +109,28 @@ export class PlatformOrganizationsService {
         passwordHash,
       });
       await this.ledger.ensureWallet(manager, organization.id);
+      await this.audit.record(manager, {
+        actor: operator,
+        organizationId: organization.id,
+        action: 'organization.created',
+        target: { type: 'organization', id: organization.id },
+        after: {
+          name: organization.name,
+          defaultCountry: organization.defaultCountry,
+          pricePlanId: organization.pricePlanId,
+          owner: { id: owner.identifiers[0]?.id as string, email, name: body.owner.name },
+        },
+      });
       return organization.id;
     });
     return this.get(id);
   }
 
-  async update(id: string, body: UpdatePlatformOrganizationDto): Promise<PlatformOrganizationView> {
+  async update(
+    operator: AuthUser,
+    id: string,
+    body: UpdatePlatformOrganizationDto,
+  ): Promise<PlatformOrganizationView> {
     return this.dataSource.transaction(async (manager) => {
       const organization = await manager.findOne(Organization, {
         where: { id },
@@ -130,7 +149,26 @@ export class PlatformOrganizationsService {
       } else if (body.suspensionReason !== undefined && organization.suspendedAt) {
         changes.suspensionReason = body.suspensionReason;
       }
-      if (Object.keys(changes).length) await manager.update(Organization, { id }, changes);
+      if (Object.keys(changes).length) {
+        await manager.update(Organization, { id }, changes);
+        const before = organizationState(organization);
+        const after = organizationState({ ...organization, ...changes });
+        await this.audit.record(manager, {
+          actor: operator,
+          organizationId: id,
+          action:
+            before.suspended !== after.suspended
+              ? after.suspended
+                ? 'organization.suspended'
+                : 'organization.reinstated'
+              : before.pricePlanId !== after.pricePlanId
+                ? 'organization.price_plan_assigned'
+                : 'organization.updated',
+          target: { type: 'organization', id },
+          before,
+          after,
+        });
+      }
       return this.get(id, manager);
     });
   }
@@ -164,4 +202,16 @@ export class PlatformOrganizationsService {
       filter.params ?? [],
     );
   }
+}
+
+/** What the audit log keeps of an organization's platform settings. */
+function organizationState(
+  organization: Pick<Organization, 'suspendedAt' | 'suspensionReason' | 'pricePlanId'>,
+) {
+  return {
+    suspended: organization.suspendedAt !== null,
+    suspendedAt: organization.suspendedAt?.toISOString() ?? null,
+    suspensionReason: organization.suspensionReason,
+    pricePlanId: organization.pricePlanId,
+  };
 }

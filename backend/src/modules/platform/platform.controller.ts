@@ -48,8 +48,11 @@ export class PlatformController {
 
   @Post('organizations')
   @ApiCreatedResponse({ type: PlatformOrganizationView })
-  create(@Body() body: CreateOrganizationDto): Promise<PlatformOrganizationView> {
-    return this.organizations.create(body);
+  create(
+    @CurrentUser() operator: AuthUser,
+    @Body() body: CreateOrganizationDto,
+  ): Promise<PlatformOrganizationView> {
+    return this.organizations.create(operator, body);
   }
 
   @Get('organizations/:id')
@@ -62,10 +65,11 @@ export class PlatformController {
   @Patch('organizations/:id')
   @ApiOkResponse({ type: PlatformOrganizationView })
   update(
+    @CurrentUser() operator: AuthUser,
     @IdParam() id: string,
     @Body() body: UpdatePlatformOrganizationDto,
   ): Promise<PlatformOrganizationView> {
-    return this.organizations.update(id, body);
+    return this.organizations.update(operator, id, body);
   }
 
   /** A manual credit (e.g. a bank transfer received), exactly once per Idempotency-Key. */
@@ -102,8 +106,11 @@ export class PlatformController {
 
   @Post('price-plans')
   @ApiCreatedResponse({ type: PricePlanView })
-  createPlan(@Body() body: CreatePricePlanDto): Promise<PricePlanView> {
-    return this.plans.create(body);
+  createPlan(
+    @CurrentUser() operator: AuthUser,
+    @Body() body: CreatePricePlanDto,
+  ): Promise<PricePlanView> {
+    return this.plans.create(operator, body);
   }
 
   @Get('price-plans/:id/rates')
@@ -114,7 +121,11 @@ export class PlatformController {
 
   @Put('price-plans/:id/rates')
   @ApiOkResponse({ type: RateDeckView })
-  replacePlanRates(@IdParam() id: string, @Body() body: ReplaceRatesDto): Promise<RateDeckView> {
-    return this.plans.replaceRates(id, body.rates);
+  replacePlanRates(
+    @CurrentUser() operator: AuthUser,
+    @IdParam() id: string,
+    @Body() body: ReplaceRatesDto,
+  ): Promise<RateDeckView> {
+    return this.plans.replaceRates(operator, id, body.rates);
   }
 }

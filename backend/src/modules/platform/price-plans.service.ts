@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PricePlan } from '../billing/entities/price-plan.entity';
 import { RateDeckView, RateInput } from '../billing/rates.dto';
-import { RatesService } from '../billing/rates.service';
+import { RatesService, toRateView } from '../billing/rates.service';
 import { CreatePricePlanDto, PricePlanList, PricePlanView } from './platform.dto';
+import { AuditService } from '../audit/audit.service';
+import { AuthUser } from '../auth/auth-user';
 
 /** Price plans (rate decks the operator sells); the default plan is every organization's base. */
 @Injectable()
@@ -12,6 +14,7 @@ export class PricePlansService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rateDecks: RatesService,
+    private readonly audit: AuditService,
   ) {}
 
   async list(): Promise<PricePlanList> {
@@ -41,7 +44,7 @@ export class PricePlansService {
     };
   }
 
-  async create(body: CreatePricePlanDto): Promise<PricePlanView> {
+  async create(operator: AuthUser, body: CreatePricePlanDto): Promise<PricePlanView> {
     const id = await this.dataSource.transaction(async (manager) => {
       if (await manager.existsBy(PricePlan, { name: body.name }))
         throw new ConflictException(`A price plan named "${body.name}" already exists`);
@@ -58,6 +61,13 @@ export class PricePlansService {
           [plan.id, body.copyFrom],
         );
       }
+      await this.audit.record(manager, {
+        actor: operator,
+        organizationId: null,
+        action: 'price_plan.created',
+        target: { type: 'price_plan', id: plan.id },
+        after: { name: plan.name, copyFrom: body.copyFrom ?? null },
+      });
       return plan.id;
     });
     return (await this.list()).items.find((plan) => plan.id === id)!;
@@ -67,8 +77,21 @@ export class PricePlansService {
     return this.rateDecks.deckOfPlan(await this.plan(id));
   }
 
-  async replaceRates(id: string, rates: RateInput[]): Promise<RateDeckView> {
-    return this.rateDecks.replace(await this.plan(id), rates);
+  async replaceRates(operator: AuthUser, id: string, rates: RateInput[]): Promise<RateDeckView> {
+    const plan = await this.plan(id);
+    return this.rateDecks.replace(plan, rates, (manager, previous) =>
+      this.audit.record(manager, {
+        actor: operator,
+        organizationId: null,
+        action: 'price_plan.rates_replaced',
+        target: { type: 'price_plan', id: plan.id },
+        before: {
+          name: plan.name,
+          rates: previous.map((rate) => toRateView(rate, 'organization')),
+        },
+        after: { name: plan.name, rates },
+      }),
+    );
   }
 
   private async plan(id: string): Promise<PricePlan> {

@@ -12,6 +12,7 @@ import { User } from '../auth/entities/user.entity';
 import { hashPassword } from '../auth/password';
 import { toUserView, UserView } from '../auth/user-view';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
+import { AuditService } from '../audit/audit.service';
 import { CreateUserDto, UpdateUserDto } from './user.dto';
 
 const UNIQUE_VIOLATION = '23505';
@@ -23,6 +24,7 @@ export class UsersService {
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
     private readonly realtime: RealtimePublisher,
+    private readonly audit: AuditService,
   ) {}
 
   async list(caller: AuthUser): Promise<UserView[]> {
@@ -50,7 +52,16 @@ export class UsersService {
       passwordHash: await hashPassword(input.password),
     });
     try {
-      await this.users.insert(user);
+      await this.users.manager.transaction(async (manager) => {
+        await manager.insert(User, user);
+        await this.audit.record(manager, {
+          actor: caller,
+          organizationId: caller.organizationId,
+          action: 'user.created',
+          target: { type: 'user', id: user.id },
+          after: auditState(user),
+        });
+      });
     } catch (error) {
       if (
         error instanceof QueryFailedError &&
@@ -76,10 +87,38 @@ export class UsersService {
     if (user.id === caller.id && (changes.role !== undefined || changes.active === false)) {
       throw new ForbiddenException('You cannot change your own role or deactivate yourself');
     }
-    await this.users.update(
-      { id: user.id, organizationId: caller.organizationId },
-      { name: changes.name, role: changes.role, active: changes.active },
-    );
+    const after = {
+      ...user,
+      name: changes.name ?? user.name,
+      role: changes.role ?? user.role,
+      active: changes.active ?? user.active,
+    };
+    await this.users.manager.transaction(async (manager) => {
+      await manager.update(
+        User,
+        { id: user.id, organizationId: caller.organizationId },
+        { name: changes.name, role: changes.role, active: changes.active },
+      );
+      const action =
+        after.role !== user.role
+          ? 'user.role_changed'
+          : after.active !== user.active
+            ? after.active
+              ? 'user.reactivated'
+              : 'user.deactivated'
+            : after.name !== user.name
+              ? 'user.updated'
+              : null;
+      if (action)
+        await this.audit.record(manager, {
+          actor: caller,
+          organizationId: caller.organizationId,
+          action,
+          target: { type: 'user', id: user.id },
+          before: auditState(user),
+          after: auditState(after),
+        });
+    });
     // Open sockets were let into rooms by the old role: they reconnect and are checked again.
     const roleChanged = changes.role !== undefined && changes.role !== user.role;
     const activeChanged = changes.active !== undefined && changes.active !== user.active;
@@ -97,4 +136,9 @@ export class UsersService {
   private organization(caller: AuthUser): Promise<Organization> {
     return this.organizations.findOneByOrFail({ id: caller.organizationId });
   }
+}
+
+/** What the audit log keeps of a user (never the password hash). */
+function auditState(user: Pick<User, 'email' | 'name' | 'role' | 'active'>) {
+  return { email: user.email, name: user.name, role: user.role, active: user.active ?? true };
 }

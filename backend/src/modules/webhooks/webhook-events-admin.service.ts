@@ -20,6 +20,7 @@ import {
   WebhookEventState,
 } from './entities/webhook-event.entity';
 import { PROCESS_WEBHOOK_EVENT, ProcessWebhookEventJob } from './webhook-job';
+import { AuditService } from '../audit/audit.service';
 
 export class ListWebhookEventsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: WEBHOOK_EVENT_STATES })
@@ -81,6 +82,7 @@ export class WebhookEventsAdminService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.WebhookEvents) private readonly queue: Queue<ProcessWebhookEventJob>,
+    private readonly audit: AuditService,
   ) {}
 
   async list(caller: AuthUser, query: ListWebhookEventsQuery): Promise<WebhookEventList> {
@@ -123,13 +125,23 @@ export class WebhookEventsAdminService {
     if (event.state === 'rejected')
       throw new ConflictException('This event was rejected as malformed and cannot be processed');
     // Only a dead, retrying or waiting event goes back; a processing that commits meanwhile wins.
-    const reset: unknown[] = await this.dataSource.query(
-      `UPDATE webhook_events SET state = 'received', last_error = NULL
-        WHERE id = $1 AND organization_id = $2 AND state IN ('dead', 'retrying', 'received') RETURNING id`,
-      [id, caller.organizationId],
-    );
-    const rows = Array.isArray(reset[0]) ? (reset[0] as unknown[]) : reset;
-    if (rows.length === 0) throw new ConflictException('This event was processed meanwhile');
+    await this.dataSource.transaction(async (manager) => {
+      const reset: unknown[] = await manager.query(
+        `UPDATE webhook_events SET state = 'received', last_error = NULL
+          WHERE id = $1 AND organization_id = $2 AND state IN ('dead', 'retrying', 'received') RETURNING id`,
+        [id, caller.organizationId],
+      );
+      const rows = Array.isArray(reset[0]) ? (reset[0] as unknown[]) : reset;
+      if (rows.length === 0) throw new ConflictException('This event was processed meanwhile');
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action: 'webhook_event.replayed',
+        target: { type: 'webhook_event', id },
+        before: { state: event.state, attempts: event.attempts, lastError: event.lastError },
+        after: { state: 'received' },
+      });
+    });
     // Same job id as the ingress and the sweeper: a failed job of this event is replaced, not doubled.
     const previous = await this.queue.getJob(id);
     if (previous && ((await previous.isFailed()) || (await previous.isCompleted())))

@@ -980,6 +980,54 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AuditController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/api-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ApiKeysController_list'];
+    put?: never;
+    post: operations['ApiKeysController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/api-keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['ApiKeysController_revoke'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -1873,6 +1921,84 @@ export type components = {
     };
     PaymentList: {
       items: components['schemas']['PaymentView'][];
+    };
+    AuditActorView: {
+      userId: string | null;
+      apiKeyId: string | null;
+      /** @example admin */
+      role: string;
+      /** @description Email, or the API key’s name */
+      label: string | null;
+    };
+    AuditEntryView: {
+      id: string;
+      occurredAt: string;
+      organizationId: string | null;
+      actor: components['schemas']['AuditActorView'];
+      /** @example user.role_changed */
+      action: string;
+      /** @example user */
+      targetType: string;
+      targetId: string | null;
+      before: {
+        [key: string]: unknown;
+      } | null;
+      after: {
+        [key: string]: unknown;
+      } | null;
+    };
+    AuditList: {
+      items: components['schemas']['AuditEntryView'][];
+      nextCursor: string | null;
+    };
+    ApiKeyView: {
+      id: string;
+      name: string;
+      /** @enum {string} */
+      role: 'admin' | 'agent';
+      /**
+       * @description The first characters of the key
+       * @example sb_live_AbCd
+       */
+      prefix: string;
+      createdBy: string;
+      createdAt: string;
+      /** @description To the minute */
+      lastUsedAt: string | null;
+      revokedAt: string | null;
+    };
+    ApiKeyList: {
+      items: components['schemas']['ApiKeyView'][];
+    };
+    CreateApiKeyDto: {
+      /** @example CRM sync */
+      name: string;
+      /**
+       * @description What the key may do: as an admin or an agent
+       * @enum {string}
+       */
+      role: 'admin' | 'agent';
+    };
+    CreatedApiKeyView: {
+      id: string;
+      name: string;
+      /** @enum {string} */
+      role: 'admin' | 'agent';
+      /**
+       * @description The first characters of the key
+       * @example sb_live_AbCd
+       */
+      prefix: string;
+      createdBy: string;
+      createdAt: string;
+      /** @description To the minute */
+      lastUsedAt: string | null;
+      revokedAt: string | null;
+      /**
+       * @description The key itself: shown this once, never again (only its hash is stored)
+       * @example sb_live_AbCdEf…
+       */
+      secret: string;
     };
   };
   responses: never;
@@ -3592,6 +3718,105 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  AuditController_list: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        limit?: number;
+        /** @description An action, or its family ending in a dot (`user.` matches every user action) */
+        action?: string;
+        /** @description A user id or an API key id */
+        actorId?: string;
+        targetType?: string;
+        /** @description A uuid, or a phone number for do-not-call entries */
+        targetId?: string;
+        /** @description Operators only: one organization */
+        organizationId?: string;
+        /** @description From (inclusive) */
+        from?: string;
+        /** @description To (exclusive) */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditList'];
+        };
+      };
+    };
+  };
+  ApiKeysController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiKeyList'];
+        };
+      };
+    };
+  };
+  ApiKeysController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateApiKeyDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedApiKeyView'];
+        };
+      };
+    };
+  };
+  ApiKeysController_revoke: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiKeyView'];
+        };
       };
     };
   };

@@ -6,6 +6,8 @@ export interface NavItem {
   path: string;
   /** Visible to owners and admins only. */
   adminOnly?: boolean;
+  /** Visible to owners only (in the administration group). */
+  ownerOnly?: boolean;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -29,5 +31,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
     icon: 'webhook',
     path: '/admin/webhook-events',
     adminOnly: true,
+  },
+  { id: 'audit', label: 'Audit log', icon: 'policy', path: '/admin/audit', adminOnly: true },
+  {
+    id: 'api-keys',
+    label: 'API keys',
+    icon: 'key',
+    path: '/admin/api-keys',
+    adminOnly: true,
+    ownerOnly: true,
   },
 ];

@@ -2,7 +2,7 @@ import { inject } from '@angular/core';
 import { Router, Routes } from '@angular/router';
 
 import { authGuard } from '../auth/auth-guard';
-import { adminGuard } from '../auth/role-guard';
+import { adminGuard, roleGuard } from '../auth/role-guard';
 import { pageTitle } from '../page-title';
 import { Shell } from './shell';
 
@@ -74,6 +74,18 @@ export const SHELL_ROUTES: Routes = [
             title: pageTitle('Webhook events'),
             loadComponent: () =>
               import('../../features/admin/webhook-events-page').then((m) => m.WebhookEventsPage),
+          },
+          {
+            path: 'audit',
+            title: pageTitle('Audit log'),
+            loadComponent: () => import('../../features/admin/audit-page').then((m) => m.AuditPage),
+          },
+          {
+            path: 'api-keys',
+            title: pageTitle('API keys'),
+            canActivate: [roleGuard('owner')],
+            loadComponent: () =>
+              import('../../features/admin/api-keys-page').then((m) => m.ApiKeysPage),
           },
         ],
       },

@@ -61,10 +61,16 @@ describe('Shell', () => {
       'nav-admin',
       'nav-do-not-call',
       'nav-webhook-events',
+      'nav-audit',
     ]);
     expect(root.querySelector('[data-testid="nav-dashboard"]')?.getAttribute('aria-current')).toBe(
       'page',
     );
+  });
+
+  it('shows API keys to owners only', async () => {
+    const root = await render('owner');
+    expect(navIds(root).slice(-2)).toEqual(['nav-audit', 'nav-api-keys']);
   });
 
   it('starts with a skip link that moves focus to the page', async () => {

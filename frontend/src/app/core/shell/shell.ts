@@ -102,7 +102,9 @@ export class Shell {
       sections.push({
         id: 'admin',
         label: 'Administration',
-        items: NAV_ITEMS.filter((item) => item.adminOnly),
+        items: NAV_ITEMS.filter(
+          (item) => item.adminOnly && (!item.ownerOnly || this.user()?.role === 'owner'),
+        ),
       });
     }
     return sections;

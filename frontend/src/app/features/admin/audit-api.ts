@@ -1,0 +1,37 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { Observable } from 'rxjs';
+
+import { ApiView, Page } from '../../core/api/api-schema';
+
+/** One entry of the audit log. */
+export type AuditEntry = ApiView<'AuditEntryView'>;
+
+export interface AuditFilters {
+  /** An action, or a family ending in a dot (`user.`). */
+  action?: string;
+  actorId?: string;
+  targetType?: string;
+  targetId?: string;
+  /** ISO date-times: from inclusive, to exclusive. */
+  from?: string;
+  to?: string;
+}
+
+/** `GET /api/audit` (owners, admins: their organization's log). */
+@Injectable({ providedIn: 'root' })
+export class AuditApi {
+  private readonly http = inject(HttpClient);
+
+  list(
+    filters: AuditFilters,
+    page: { cursor?: string | null; limit?: number } = {},
+  ): Observable<Page<AuditEntry>> {
+    let params = new HttpParams();
+    for (const [name, value] of Object.entries(filters))
+      if (value) params = params.set(name, value);
+    if (page.cursor) params = params.set('cursor', page.cursor);
+    if (page.limit) params = params.set('limit', page.limit);
+    return this.http.get<Page<AuditEntry>>('/api/audit', { params });
+  }
+}
