@@ -9,13 +9,15 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { Organization } from './entities/organization.entity';
 import { User } from './entities/user.entity';
+import { UserSetupToken } from './entities/user-setup-token.entity';
+import { SetupLinksService } from './setup-links.service';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { TokenService } from './token.service';
 
 @Global()
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, Organization]),
+    TypeOrmModule.forFeature([User, Organization, UserSetupToken]),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -29,8 +31,9 @@ import { TokenService } from './token.service';
     AuthService,
     TokenService,
     LoginRateLimiter,
+    SetupLinksService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokenService],
+  exports: [TokenService, SetupLinksService],
 })
 export class AuthModule {}

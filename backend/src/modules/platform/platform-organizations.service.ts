@@ -4,10 +4,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Organization } from '../auth/entities/organization.entity';
 import { User } from '../auth/entities/user.entity';
 import { hashPassword } from '../auth/password';
+import { SetupLinksService } from '../auth/setup-links.service';
 import { PricePlan } from '../billing/entities/price-plan.entity';
 import { LedgerService } from '../wallet/ledger.service';
 import {
   CreateOrganizationDto,
+  CreatedOrganizationView,
   ListOrganizationsQuery,
   PlatformOrganizationList,
   PlatformOrganizationView,
@@ -63,6 +65,7 @@ export class PlatformOrganizationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ledger: LedgerService,
+    private readonly setupLinks: SetupLinksService,
   ) {}
 
   async list(query: ListOrganizationsQuery): Promise<PlatformOrganizationList> {
@@ -83,10 +86,17 @@ export class PlatformOrganizationsService {
     return toView(row);
   }
 
-  async create(body: CreateOrganizationDto): Promise<PlatformOrganizationView> {
+  /**
+   * The organization, its first owner and its wallet in one transaction. Without a password the
+   * owner gets a one-time setup link (returned once) to choose it.
+   */
+  async create(
+    body: CreateOrganizationDto,
+    operatorId: string | null = null,
+  ): Promise<CreatedOrganizationView> {
     const email = body.owner.email.toLowerCase();
-    const passwordHash = await hashPassword(body.owner.password);
-    const id = await this.dataSource.transaction(async (manager) => {
+    const passwordHash = body.owner.password ? await hashPassword(body.owner.password) : null;
+    const { id, ownerSetup } = await this.dataSource.transaction(async (manager) => {
       if (body.pricePlanId) await this.requirePlan(manager, body.pricePlanId);
       if (await manager.existsBy(User, { email }))
         throw new ConflictException(`A user with the email ${email} already exists`);
@@ -98,7 +108,7 @@ export class PlatformOrganizationsService {
           pricePlanId: body.pricePlanId ?? null,
         }),
       );
-      await manager.insert(User, {
+      const owner = await manager.insert(User, {
         organizationId: organization.id,
         email,
         name: body.owner.name,
@@ -106,9 +116,13 @@ export class PlatformOrganizationsService {
         passwordHash,
       });
       await this.ledger.ensureWallet(manager, organization.id);
-      return organization.id;
+      const ownerId = (owner.identifiers[0] as { id: string }).id;
+      return {
+        id: organization.id,
+        ownerSetup: passwordHash ? null : await this.setupLinks.issue(manager, ownerId, operatorId),
+      };
     });
-    return this.get(id);
+    return { ...(await this.get(id)), ownerSetup };
   }
 
   async update(id: string, body: UpdatePlatformOrganizationDto): Promise<PlatformOrganizationView> {

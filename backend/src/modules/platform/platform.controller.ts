@@ -13,6 +13,7 @@ import { RateDeckView, ReplaceRatesDto } from '../billing/rates.dto';
 import {
   CallRefundDto,
   CreateOrganizationDto,
+  CreatedOrganizationView,
   CreatePricePlanDto,
   CreditDto,
   ListOrganizationsQuery,
@@ -46,10 +47,14 @@ export class PlatformController {
     return this.organizations.list(query);
   }
 
+  /** Without owner.password, the answer carries the owner's one-time setup link (shown once). */
   @Post('organizations')
-  @ApiCreatedResponse({ type: PlatformOrganizationView })
-  create(@Body() body: CreateOrganizationDto): Promise<PlatformOrganizationView> {
-    return this.organizations.create(body);
+  @ApiCreatedResponse({ type: CreatedOrganizationView })
+  create(
+    @CurrentUser() operator: AuthUser,
+    @Body() body: CreateOrganizationDto,
+  ): Promise<CreatedOrganizationView> {
+    return this.organizations.create(body, operator.id);
   }
 
   @Get('organizations/:id')
