@@ -11,6 +11,10 @@ export const routes: Routes = [
     loadChildren: () => import('./features/login/login.routes').then((m) => m.LOGIN_ROUTES),
   },
   {
+    path: 'setup/:token',
+    loadChildren: () => import('./features/setup/setup.routes').then((m) => m.SETUP_ROUTES),
+  },
+  {
     path: '',
     loadChildren: () => import('./core/shell/shell.routes').then((m) => m.SHELL_ROUTES),
   },
