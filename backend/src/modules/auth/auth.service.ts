@@ -20,6 +20,14 @@ import { toUserView, UserView } from './user-view';
 
 const INVALID_CREDENTIALS = 'Invalid email or password';
 
+/**
+ * How long after a password change the user's sockets are disconnected. Their HTTP requests with
+ * an older token are refused at once; the sockets wait this long so the session that changed the
+ * password holds its fresh token before its own socket is dropped (a socket dropped earlier would
+ * come back with the old token, be refused and sign that session out too).
+ */
+export const PASSWORD_CHANGE_SOCKET_GRACE_MS = 1500;
+
 @Injectable()
 export class AuthService {
   constructor(
@@ -68,7 +76,8 @@ export class AuthService {
    * The caller changes their own password: the current one must match (400 naming it, counted
    * like a sign-in attempt). Bumps the session version, so every token issued before, on every api
    * node, is refused from now on (the guard reads it each request) and the user's sockets are
-   * disconnected to authenticate again; the answer carries a fresh token for this session.
+   * disconnected shortly after (PASSWORD_CHANGE_SOCKET_GRACE_MS) to authenticate again; the answer
+   * carries a fresh token for this session.
    */
   async changePassword(
     caller: AuthUser,
@@ -97,7 +106,10 @@ export class AuthService {
       });
       return sessionVersion;
     });
-    this.realtime.disconnectUser(user.id);
+    setTimeout(
+      () => this.realtime.disconnectUser(user.id),
+      PASSWORD_CHANGE_SOCKET_GRACE_MS,
+    ).unref();
     const organization = user.organizationId
       ? await this.organizations.findOneByOrFail({ id: user.organizationId })
       : null;
