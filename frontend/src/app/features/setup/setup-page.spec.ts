@@ -90,15 +90,13 @@ describe('SetupPage', () => {
   });
 
   it('shows why a used or expired link cannot be used, with the way to sign in', async () => {
-    backend
-      .expectOne(`/api/auth/setup/${TOKEN}`)
-      .flush(
-        {
-          statusCode: 410,
-          message: 'This setup link was already used: sign in with the password chosen then',
-        },
-        { status: 410, statusText: 'Gone' },
-      );
+    backend.expectOne(`/api/auth/setup/${TOKEN}`).flush(
+      {
+        statusCode: 410,
+        message: 'This setup link was already used: sign in with the password chosen then',
+      },
+      { status: 410, statusText: 'Gone' },
+    );
     await fixture.whenStable();
     const problem = page.querySelector('[data-testid="setup-unusable"]')!;
     expect(problem.textContent).toContain('already used');
