@@ -52,7 +52,7 @@ export const tests = [
       const row = page.locator(`[data-user-email="${email}"]`);
       await row.waitFor();
       assert.match(await row.getByTestId('user-status').innerText(), /Invited/);
-      assert.match(await row.getByTestId('user-last-sign-in').innerText(), /Link not used yet/);
+      assert.match(await row.getByTestId('user-last-sign-in').innerText(), /Not yet/);
       await screenshot('people-03-users-pending-1280');
 
       // The agent, in a fresh browser on a phone, opens the link.
@@ -92,7 +92,7 @@ export const tests = [
       await page.reload();
       await row.waitFor();
       assert.match(await row.getByTestId('user-status').innerText(), /Active/);
-      assert.doesNotMatch(await row.getByTestId('user-last-sign-in').innerText(), /not used|Never/);
+      assert.doesNotMatch(await row.getByTestId('user-last-sign-in').innerText(), /Not yet|Never/);
 
       // The agent also signs in on a desktop, then changes the password there.
       const agentDesktop = await browser.newContext({ viewport: DESKTOP });

@@ -172,7 +172,7 @@ describe('UsersPage', () => {
     ).toContain('Invited');
     expect(
       row('ivy@demo.test').querySelector('[data-testid="user-last-sign-in"]')?.textContent,
-    ).toContain('Link not used yet');
+    ).toContain('Not yet');
     expect(
       row('agent@demo.test').querySelector('[data-testid="user-last-sign-in"]')?.textContent,
     ).toContain('Nov 30');
