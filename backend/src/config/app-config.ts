@@ -121,14 +121,15 @@ export class AppConfig {
 
   /**
    * The platform operator created at the api's start when no user has this email (production; in
-   * development `npm run seed` creates operator@demo.test). See docs/platform.md.
+   * development `npm run seed` creates operator@demo.test). Without PLATFORM_OPERATOR_PASSWORD the
+   * operator chooses it with a one-time setup link printed in the api's log. See docs/platform.md.
    */
   @IsOptional()
   @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'PLATFORM_OPERATOR_EMAIL must be an email address' })
   PLATFORM_OPERATOR_EMAIL?: string;
 
-  @ValidateIf((config: AppConfig) => config.PLATFORM_OPERATOR_EMAIL !== undefined)
-  @IsString({ message: 'PLATFORM_OPERATOR_PASSWORD is required with PLATFORM_OPERATOR_EMAIL' })
+  @IsOptional()
+  @IsString({ message: 'PLATFORM_OPERATOR_PASSWORD must be a string' })
   @MinLength(12, { message: 'PLATFORM_OPERATOR_PASSWORD must have at least 12 characters' })
   PLATFORM_OPERATOR_PASSWORD?: string;
 

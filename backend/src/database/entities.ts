@@ -1,5 +1,6 @@
 import { Organization } from '../modules/auth/entities/organization.entity';
 import { User } from '../modules/auth/entities/user.entity';
+import { UserSetupToken } from '../modules/auth/entities/user-setup-token.entity';
 import { CallEvent } from '../modules/calls/entities/call-event.entity';
 import { Call } from '../modules/calls/entities/call.entity';
 import { WebhookEvent } from '../modules/webhooks/entities/webhook-event.entity';
@@ -26,6 +27,7 @@ import { ApiKey } from '../modules/api-keys/entities/api-key.entity';
 export const ENTITIES = [
   Organization,
   User,
+  UserSetupToken,
   Call,
   CallEvent,
   WebhookEvent,

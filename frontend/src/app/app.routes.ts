@@ -18,6 +18,10 @@ export const routes: Routes = [
     loadChildren: () => import('./features/platform/platform.routes'),
   },
   {
+    path: 'setup/:token',
+    loadChildren: () => import('./features/setup/setup.routes').then((m) => m.SETUP_ROUTES),
+  },
+  {
     path: '',
     loadChildren: () => import('./core/shell/shell.routes'),
   },

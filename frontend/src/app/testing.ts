@@ -23,6 +23,7 @@ export function makeUser(overrides: Partial<User> = {}): User {
     name: 'Ada Admin',
     role: 'admin',
     active: true,
+    pending: false,
     createdAt: '2026-01-15T10:00:00.000Z',
     lastLoginAt: null,
     organization: {

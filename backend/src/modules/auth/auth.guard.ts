@@ -17,7 +17,7 @@ import {
 } from './auth.decorators';
 import { User, UserRole } from './entities/user.entity';
 import { TokenService } from './token.service';
-import { currentUserQuery } from './current-user';
+import { currentUserQuery, SESSION_ENDED } from './current-user';
 import { ApiKeysService, looksLikeApiKey } from '../api-keys/api-keys.service';
 import { AuthUser } from './auth-user';
 
@@ -78,6 +78,8 @@ export class AuthGuard implements CanActivate {
     const user = await this.users.findOne(currentUserQuery(claims.sub));
     if (!user || !user.active || (user.organizationId ?? '') !== claims.org)
       throw new UnauthorizedException('This account is no longer active');
+    // A password change bumps the version: every token issued before it is refused at once.
+    if (user.sessionVersion !== claims.sv) throw new UnauthorizedException(SESSION_ENDED);
     if (user.organization?.suspendedAt)
       throw new UnauthorizedException('This organization is suspended');
     return {

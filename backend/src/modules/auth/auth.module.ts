@@ -9,6 +9,8 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { Organization } from './entities/organization.entity';
 import { User } from './entities/user.entity';
+import { UserSetupToken } from './entities/user-setup-token.entity';
+import { SetupLinksService } from './setup-links.service';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { TokenService } from './token.service';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
@@ -16,7 +18,7 @@ import { ApiKeysModule } from '../api-keys/api-keys.module';
 @Global()
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, Organization]),
+    TypeOrmModule.forFeature([User, Organization, UserSetupToken]),
     ApiKeysModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -31,8 +33,9 @@ import { ApiKeysModule } from '../api-keys/api-keys.module';
     AuthService,
     TokenService,
     LoginRateLimiter,
+    SetupLinksService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokenService],
+  exports: [TokenService, SetupLinksService],
 })
 export class AuthModule {}

@@ -1,4 +1,9 @@
-import { Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Injectable,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
@@ -7,11 +12,21 @@ import { Organization } from './entities/organization.entity';
 import { User } from './entities/user.entity';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { LoginResponse } from './login.dto';
-import { decoyPasswordHash, verifyPassword } from './password';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
+import { RealtimePublisher } from '../realtime/realtime-publisher';
+import { AuthUser } from './auth-user';
 import { TokenService } from './token.service';
 import { toUserView, UserView } from './user-view';
 
 const INVALID_CREDENTIALS = 'Invalid email or password';
+
+/**
+ * How long after a password change the user's sockets are disconnected. Their HTTP requests with
+ * an older token are refused at once; the sockets wait this long so the session that changed the
+ * password holds its fresh token before its own socket is dropped (a socket dropped earlier would
+ * come back with the old token, be refused and sign that session out too).
+ */
+export const PASSWORD_CHANGE_SOCKET_GRACE_MS = 1500;
 
 @Injectable()
 export class AuthService {
@@ -21,11 +36,12 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly rateLimiter: LoginRateLimiter,
     private readonly config: AppConfig,
+    private readonly realtime: RealtimePublisher,
   ) {}
 
   /**
-   * Same answer, and about the same time, for an unknown email, a wrong password and a deactivated
-   * user. The client IP was already counted before the body was parsed (registerLoginIpLimit).
+   * Same answer, and about the same time, for an unknown email, a wrong password, a deactivated
+   * user and one who has not chosen a password yet (null hash: the decoy is checked instead). The client IP was already counted before the body was parsed (registerLoginIpLimit).
    */
   async login(email: string, password: string): Promise<LoginResponse> {
     await this.rateLimiter.consumeEmail(email);
@@ -45,11 +61,63 @@ export class AuthService {
         'This organization is suspended: ask the platform operator to reinstate it',
       );
 
-    await this.users.update({ id: user.id }, { lastLoginAt: new Date() });
+    user.lastLoginAt = new Date();
+    await this.users.update({ id: user.id }, { lastLoginAt: user.lastLoginAt });
     const accessToken = await this.tokens.issue({
       sub: user.id,
       org: user.organizationId ?? '',
       role: user.role,
+      sv: user.sessionVersion,
+    });
+    return { accessToken, user: toUserView(user, organization) };
+  }
+
+  /**
+   * The caller changes their own password: the current one must match (400 naming it, counted
+   * like a sign-in attempt). Bumps the session version, so every token issued before, on every api
+   * node, is refused from now on (the guard reads it each request) and the user's sockets are
+   * disconnected shortly after (PASSWORD_CHANGE_SOCKET_GRACE_MS) to authenticate again; the answer
+   * carries a fresh token for this session.
+   */
+  async changePassword(
+    caller: AuthUser,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<LoginResponse> {
+    await this.rateLimiter.consumeEmail(caller.email);
+    const user = await this.users.findOneByOrFail({ id: caller.id });
+    const matches = await verifyPassword(
+      currentPassword,
+      user.passwordHash ?? (await decoyPasswordHash()),
+    );
+    if (!matches) throw new BadRequestException('currentPassword is not your current password');
+    if (newPassword === currentPassword)
+      throw new BadRequestException('newPassword must differ from the current password');
+    const passwordHash = await hashPassword(newPassword);
+    const sessionVersion = await this.users.manager.transaction(async (manager) => {
+      await manager.update(
+        User,
+        { id: user.id },
+        { passwordHash, sessionVersion: () => 'session_version + 1' },
+      );
+      const { sessionVersion } = await manager.findOneOrFail(User, {
+        where: { id: user.id },
+        select: { id: true, sessionVersion: true },
+      });
+      return sessionVersion;
+    });
+    setTimeout(
+      () => this.realtime.disconnectUser(user.id),
+      PASSWORD_CHANGE_SOCKET_GRACE_MS,
+    ).unref();
+    const organization = user.organizationId
+      ? await this.organizations.findOneByOrFail({ id: user.organizationId })
+      : null;
+    const accessToken = await this.tokens.issue({
+      sub: user.id,
+      org: user.organizationId ?? '',
+      role: user.role,
+      sv: sessionVersion,
     });
     return { accessToken, user: toUserView(user, organization) };
   }

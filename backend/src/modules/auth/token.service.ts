@@ -7,6 +7,11 @@ export interface AccessTokenClaims {
   /** The organization id; empty for a platform operator. */
   org: string;
   role: UserRole;
+  /**
+   * The user's session version when the token was issued (users.session_version); a password
+   * change bumps it, which ends every older token. Absent in tokens from before it existed: 0.
+   */
+  sv?: number;
 }
 
 /** Issues and checks access tokens; used by the REST guard and the socket gateway. */
@@ -22,7 +27,8 @@ export class TokenService {
   async verify(token: string): Promise<AccessTokenClaims | null> {
     try {
       const claims = await this.jwt.verifyAsync<AccessTokenClaims>(token);
-      return typeof claims.sub === 'string' && typeof claims.org === 'string' ? claims : null;
+      if (typeof claims.sub !== 'string' || typeof claims.org !== 'string') return null;
+      return { ...claims, sv: typeof claims.sv === 'number' ? claims.sv : 0 };
     } catch {
       return null;
     }

@@ -37,7 +37,12 @@ export class UserView {
   @ApiProperty() name: string;
   @ApiProperty({ enum: USER_ROLES }) role: UserRole;
   @ApiProperty() active: boolean;
-  @ApiProperty({ nullable: true, type: String }) lastLoginAt: string | null;
+  @ApiProperty({
+    description: 'Invited and has not chosen a password yet (their setup link is still to be used)',
+  })
+  pending: boolean;
+  @ApiProperty({ nullable: true, type: String, description: 'Last sign-in (or setup link used)' })
+  lastLoginAt: string | null;
   @ApiProperty() createdAt: string;
   /** Null for a platform operator. */
   @ApiProperty({ type: OrganizationSummary, nullable: true })
@@ -54,6 +59,7 @@ export function toUserView(
     name: user.name,
     role: user.role,
     active: user.active,
+    pending: user.passwordHash === null,
     lastLoginAt: user.lastLoginAt ? user.lastLoginAt.toISOString() : null,
     createdAt: user.createdAt.toISOString(),
     organization: organization ? toOrganizationSummary(organization) : null,

@@ -4,12 +4,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Organization } from '../auth/entities/organization.entity';
 import { User } from '../auth/entities/user.entity';
 import { hashPassword } from '../auth/password';
+import { SetupLinksService } from '../auth/setup-links.service';
 import { PricePlan } from '../billing/entities/price-plan.entity';
 import { LedgerService } from '../wallet/ledger.service';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import {
   CreateOrganizationDto,
+  CreatedOrganizationView,
   ListOrganizationsQuery,
   PlatformOrganizationList,
   PlatformOrganizationView,
@@ -66,6 +68,7 @@ export class PlatformOrganizationsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
+    private readonly setupLinks: SetupLinksService,
   ) {}
 
   async list(query: ListOrganizationsQuery): Promise<PlatformOrganizationList> {
@@ -86,10 +89,17 @@ export class PlatformOrganizationsService {
     return toView(row);
   }
 
-  async create(operator: AuthUser, body: CreateOrganizationDto): Promise<PlatformOrganizationView> {
+  /**
+   * The organization, its first owner and its wallet in one transaction. Without a password the
+   * owner gets a one-time setup link (returned once) to choose it.
+   */
+  async create(
+    operator: AuthUser,
+    body: CreateOrganizationDto,
+  ): Promise<CreatedOrganizationView> {
     const email = body.owner.email.toLowerCase();
-    const passwordHash = await hashPassword(body.owner.password);
-    const id = await this.dataSource.transaction(async (manager) => {
+    const passwordHash = body.owner.password ? await hashPassword(body.owner.password) : null;
+    const { id, ownerSetup } = await this.dataSource.transaction(async (manager) => {
       if (body.pricePlanId) await this.requirePlan(manager, body.pricePlanId);
       if (await manager.existsBy(User, { email }))
         throw new ConflictException(`A user with the email ${email} already exists`);
@@ -109,6 +119,7 @@ export class PlatformOrganizationsService {
         passwordHash,
       });
       await this.ledger.ensureWallet(manager, organization.id);
+      const ownerId = (owner.identifiers[0] as { id: string }).id;
       await this.audit.record(manager, {
         actor: operator,
         organizationId: organization.id,
@@ -118,12 +129,15 @@ export class PlatformOrganizationsService {
           name: organization.name,
           defaultCountry: organization.defaultCountry,
           pricePlanId: organization.pricePlanId,
-          owner: { id: owner.identifiers[0]?.id as string, email, name: body.owner.name },
+          owner: { id: ownerId, email, name: body.owner.name },
         },
       });
-      return organization.id;
+      return {
+        id: organization.id,
+        ownerSetup: passwordHash ? null : await this.setupLinks.issue(manager, ownerId, operator.id),
+      };
     });
-    return this.get(id);
+    return { ...(await this.get(id)), ownerSetup };
   }
 
   async update(

@@ -13,6 +13,7 @@ import { RateDeckView, ReplaceRatesDto } from '../billing/rates.dto';
 import {
   CallRefundDto,
   CreateOrganizationDto,
+  CreatedOrganizationView,
   CreatePricePlanDto,
   CreditDto,
   ListOrganizationsQuery,
@@ -46,12 +47,13 @@ export class PlatformController {
     return this.organizations.list(query);
   }
 
+  /** Without owner.password, the answer carries the owner's one-time setup link (shown once). */
   @Post('organizations')
-  @ApiCreatedResponse({ type: PlatformOrganizationView })
+  @ApiCreatedResponse({ type: CreatedOrganizationView })
   create(
     @CurrentUser() operator: AuthUser,
     @Body() body: CreateOrganizationDto,
-  ): Promise<PlatformOrganizationView> {
+  ): Promise<CreatedOrganizationView> {
     return this.organizations.create(operator, body);
   }
 

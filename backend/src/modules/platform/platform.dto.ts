@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PricePlanSummary } from '../billing/rates.dto';
+import { SetupLink } from '../auth/setup-link.dto';
 import { TransactionView } from '../wallet/wallet.dto';
 
 const POSITIVE_MICROS = /^[1-9]\d{0,12}$/;
@@ -30,11 +31,15 @@ export class FirstOwnerDto {
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ description: 'At least 12 characters; the owner signs in with it' })
+  @ApiPropertyOptional({
+    description:
+      'At least 12 characters. Usually left out: the owner then chooses it with a one-time setup link (ownerSetup in the answer)',
+  })
+  @IsOptional()
   @IsString()
   @MinLength(12, { message: 'owner.password must have at least 12 characters' })
   @MaxLength(200)
-  password: string;
+  password?: string;
 }
 
 export class CreateOrganizationDto {
@@ -158,6 +163,16 @@ export class PlatformOrganizationView {
   @ApiProperty({ type: PricePlanSummary }) pricePlan: PricePlanSummary;
   @ApiProperty() users: number;
   @ApiProperty({ type: PlatformWalletView }) wallet: PlatformWalletView;
+}
+
+export class CreatedOrganizationView extends PlatformOrganizationView {
+  @ApiProperty({
+    type: SetupLink,
+    nullable: true,
+    description:
+      "The first owner's one-time setup link, shown once; null when a password was given",
+  })
+  ownerSetup: SetupLink | null;
 }
 
 export class PlatformOrganizationList {

@@ -9,6 +9,8 @@ import { SocketAccess } from './socket-access';
 
 export interface SocketData {
   user: AuthUser;
+  /** The session version of the token it authenticated with (checked again on a resume). */
+  sessionVersion: number;
 }
 
 /**
@@ -16,7 +18,8 @@ export interface SocketData {
  * query string) in a middleware, which also runs on connection-state recovery. The server joins it
  * to the rooms the user's current role allows; the gateway handles no client messages, so nobody
  * can join or leave a room. A change of role or a deactivation disconnects the user's sockets
- * (RealtimePublisher.disconnectUser), so they come back through this middleware.
+ * (RealtimePublisher.disconnectUser), and so does a password change (a token issued before it is
+ * refused there), so they come back through this middleware.
  */
 @WebSocketGateway({ path: '/socket.io' })
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
@@ -52,13 +55,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     }
     const claims = await this.tokens.verify(token);
     if (!claims) throw new Error('Invalid or expired access token');
-    const user = await this.access.currentUser(claims.sub, claims.org);
+    const sessionVersion = claims.sv ?? 0;
+    const user = await this.access.currentUser(claims.sub, claims.org, sessionVersion);
     if (!user) throw new Error('This account is no longer active');
     const previous = (socket.data as Partial<SocketData> | undefined)?.user;
     if (socket.recovered && previous?.id !== user.id) {
       throw new Error('This session belongs to another user');
     }
-    const data: SocketData = { user };
+    const data: SocketData = { user, sessionVersion };
     socket.data = data;
     // A resumed session comes back with its old rooms: keep only those the role still allows.
     const rooms = roomsFor(user);

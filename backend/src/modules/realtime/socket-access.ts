@@ -21,25 +21,36 @@ export interface SavedSession {
 export class SocketAccess {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
-  /** The user as they are now, or null when they no longer exist or were deactivated. */
-  async currentUser(userId: string, organizationId: string): Promise<AuthUser | null> {
+  /**
+   * The user as they are now, or null when they no longer exist, were deactivated, their
+   * organization is suspended, or their password changed since the token (`sessionVersion`).
+   */
+  async currentUser(
+    userId: string,
+    organizationId: string,
+    sessionVersion: number,
+  ): Promise<AuthUser | null> {
     // Operators have no organization, hence no rooms: they hold no socket.
     if (!organizationId) return null;
     const user = await this.users.findOne(currentUserQuery(userId, organizationId));
     if (!user?.active || !user.organizationId || user.organization?.suspendedAt) return null;
+    if (user.sessionVersion !== sessionVersion) return null;
     return { id: user.id, organizationId: user.organizationId, role: user.role, email: user.email };
   }
 
   /**
-   * Whether a session saved at a disconnection may be resumed: its user is still active and it
+   * Whether a session saved at a disconnection may be resumed: its user is still active (with the
+   * same session version: no password change since) and it
    * holds no room their role lost meanwhile. Resuming replays the events the session's rooms
    * missed before any middleware runs, so a session that fails this is not resumed at all: the
    * client gets a fresh connection (authenticated again) and reloads what it shows.
    */
   async mayRestore(session: SavedSession): Promise<boolean> {
-    const saved = (session.data as { user?: Partial<AuthUser> } | undefined)?.user;
+    const data = session.data as { user?: Partial<AuthUser>; sessionVersion?: unknown } | undefined;
+    const saved = data?.user;
     if (typeof saved?.id !== 'string' || typeof saved.organizationId !== 'string') return false;
-    const user = await this.currentUser(saved.id, saved.organizationId);
+    const sessionVersion = typeof data?.sessionVersion === 'number' ? data.sessionVersion : 0;
+    const user = await this.currentUser(saved.id, saved.organizationId, sessionVersion);
     if (!user) return false;
     const allowed = new Set([session.sid, ...roomsFor(user)]);
     return session.rooms.every((room) => allowed.has(room));

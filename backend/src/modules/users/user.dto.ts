@@ -11,6 +11,7 @@ import {
 } from 'class-validator';
 import { ORGANIZATION_ROLES, OrganizationRole } from '../auth/entities/user.entity';
 import { UserView } from '../auth/user-view';
+import { SetupLink } from '../auth/setup-link.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -34,12 +35,38 @@ export class CreateUserDto {
 
   @ApiProperty({
     minLength: 8,
-    description: 'Initial password; the user can be told to change it.',
+    description:
+      'Initial password; the user can be told to change it. Prefer POST /api/users/invitations (a setup link).',
   })
   @IsString()
   @MinLength(8, { message: 'password must be at least 8 characters' })
   @MaxLength(200)
   password: string;
+}
+
+/** An invitation: the user is created without a password and chooses it with a setup link. */
+export class InviteUserDto {
+  @ApiProperty({ example: 'new.agent@demo.test' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(320)
+  email: string;
+
+  @ApiProperty({ example: 'Grace Hopper' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'name must not be empty' })
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ enum: ORGANIZATION_ROLES })
+  @IsIn(ORGANIZATION_ROLES, { message: `role must be one of: ${ORGANIZATION_ROLES.join(', ')}` })
+  role: OrganizationRole;
+}
+
+/** The invited user and their setup link, shown once. */
+export class Invitation extends SetupLink {
+  @ApiProperty({ type: UserView }) user: UserView;
 }
 
 export class UpdateUserDto {

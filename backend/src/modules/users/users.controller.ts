@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { UserView } from '../auth/user-view';
-import { CreateUserDto, UpdateUserDto, UserList } from './user.dto';
+import { CreateUserDto, Invitation, InviteUserDto, UpdateUserDto, UserList } from './user.dto';
+import { SetupLink } from '../auth/setup-link.dto';
 import { UsersService } from './users.service';
 import { IdParam } from '../../common/errors';
 
@@ -30,6 +31,20 @@ export class UsersController {
   @ApiCreatedResponse({ type: UserView })
   create(@CurrentUser() caller: AuthUser, @Body() body: CreateUserDto): Promise<UserView> {
     return this.users.create(caller, body);
+  }
+
+  /** Invites a user: created without a password, with a one-time setup link shown once. */
+  @Post('invitations')
+  @ApiCreatedResponse({ type: Invitation })
+  invite(@CurrentUser() caller: AuthUser, @Body() body: InviteUserDto): Promise<Invitation> {
+    return this.users.invite(caller, body);
+  }
+
+  /** A new setup link for a user who has not chosen a password yet; the earlier one stops working. */
+  @Post(':id/setup-link')
+  @ApiCreatedResponse({ type: SetupLink })
+  reissueSetupLink(@CurrentUser() caller: AuthUser, @IdParam() id: string): Promise<SetupLink> {
+    return this.users.reissueSetupLink(caller, id);
   }
 
   @Patch(':id')

@@ -5,7 +5,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { Organization } from '../auth/entities/organization.entity';
 import { User } from '../auth/entities/user.entity';
@@ -13,7 +13,9 @@ import { hashPassword } from '../auth/password';
 import { toUserView, UserView } from '../auth/user-view';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { AuditService } from '../audit/audit.service';
-import { CreateUserDto, UpdateUserDto } from './user.dto';
+import { SetupLinksService } from '../auth/setup-links.service';
+import { SetupLink } from '../auth/setup-link.dto';
+import { CreateUserDto, Invitation, InviteUserDto, UpdateUserDto } from './user.dto';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -25,6 +27,7 @@ export class UsersService {
     @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
     private readonly realtime: RealtimePublisher,
     private readonly audit: AuditService,
+    private readonly setupLinks: SetupLinksService,
   ) {}
 
   async list(caller: AuthUser): Promise<UserView[]> {
@@ -51,27 +54,76 @@ export class UsersService {
       role: input.role,
       passwordHash: await hashPassword(input.password),
     });
+    await this.users.manager.transaction((manager) => this.insert(manager, caller, user));
+    return this.get(caller, user.id);
+  }
+
+  /**
+   * Creates the user without a password, with a one-time setup link shown once to the admin, who
+   * sends it (Switchboard sends no email). The user exists with the link or not at all.
+   */
+  async invite(caller: AuthUser, input: InviteUserDto): Promise<Invitation> {
+    if (input.role === 'owner' && caller.role !== 'owner') {
+      throw new ForbiddenException('Only an owner can invite another owner');
+    }
+    const { id, link } = await this.users.manager.transaction(async (manager) => {
+      const user = manager.create(User, {
+        organizationId: caller.organizationId,
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        passwordHash: null,
+      });
+      await this.insert(manager, caller, user, 'user.invited');
+      return { id: user.id, link: await this.setupLinks.issue(manager, user.id, caller.id) };
+    });
+    return { ...link, user: await this.get(caller, id) };
+  }
+
+  /**
+   * A new setup link for a user who has not chosen a password yet (the earlier link stops
+   * working): 409 once they have one.
+   */
+  async reissueSetupLink(caller: AuthUser, id: string): Promise<SetupLink> {
+    const user = await this.find(caller, id);
+    if (user.passwordHash !== null)
+      throw new ConflictException(
+        `${user.email} has already chosen a password: a setup link is only for a user who has not`,
+      );
+    if (!user.active)
+      throw new ConflictException(`${user.email} is deactivated: reactivate them first`);
+    if (user.role === 'owner' && caller.role !== 'owner')
+      throw new ForbiddenException("Only an owner can issue an owner's setup link");
+    return this.users.manager.transaction((manager) =>
+      this.setupLinks.issue(manager, user.id, caller.id),
+    );
+  }
+
+  /** Inserts the user with its audit row, in the caller's transaction. */
+  private async insert(
+    manager: EntityManager,
+    caller: AuthUser,
+    user: User,
+    action: 'user.created' | 'user.invited' = 'user.created',
+  ): Promise<void> {
     try {
-      await this.users.manager.transaction(async (manager) => {
-        await manager.insert(User, user);
-        await this.audit.record(manager, {
-          actor: caller,
-          organizationId: caller.organizationId,
-          action: 'user.created',
-          target: { type: 'user', id: user.id },
-          after: auditState(user),
-        });
+      await manager.insert(User, user);
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action,
+        target: { type: 'user', id: user.id },
+        after: auditState(user),
       });
     } catch (error) {
       if (
         error instanceof QueryFailedError &&
         (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
       ) {
-        throw new ConflictException(`email ${input.email} is already in use`);
+        throw new ConflictException(`email ${user.email} is already in use`);
       }
       throw error;
     }
-    return this.get(caller, user.id);
   }
 
   async update(caller: AuthUser, id: string, changes: UpdateUserDto): Promise<UserView> {

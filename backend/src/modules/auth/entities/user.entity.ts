@@ -44,8 +44,19 @@ export class User {
   @Column({ type: 'enum', enum: USER_ROLES, enumName: 'user_role' })
   role: UserRole;
 
-  @Column({ name: 'password_hash', type: 'varchar', length: 255 })
-  passwordHash: string;
+  /**
+   * Null while the user has not chosen a password yet (invited: they set it through a one-time
+   * setup link, see setup-links.service.ts); nobody can sign in with a null hash.
+   */
+  @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true })
+  passwordHash: string | null;
+
+  /**
+   * Bumped when the password changes: every access token carries the version it was issued at
+   * (`sv`), and the guard and the socket gate refuse a token of another version.
+   */
+  @Column({ name: 'session_version', type: 'integer', default: 0 })
+  sessionVersion: number;
 
   @Column({ type: 'boolean', default: true })
   active: boolean;

@@ -36,6 +36,38 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/auth/setup/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AuthController_setupInfo'];
+    put?: never;
+    post: operations['AuthController_completeSetup'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['AuthController_changePassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/auth/me': {
     parameters: {
       query?: never;
@@ -98,6 +130,38 @@ export type paths = {
     options?: never;
     head?: never;
     patch: operations['UsersController_update'];
+    trace?: never;
+  };
+  '/api/users/invitations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['UsersController_invite'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/users/{id}/setup-link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['UsersController_reissueSetupLink'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/dashboard/metrics': {
@@ -1061,6 +1125,9 @@ export type components = {
       /** @enum {string} */
       role: 'owner' | 'admin' | 'agent' | 'operator';
       active: boolean;
+      /** @description Invited and has not chosen a password yet (their setup link is still to be used) */
+      pending: boolean;
+      /** @description Last sign-in (or setup link used) */
       lastLoginAt: string | null;
       createdAt: string;
       organization: components['schemas']['OrganizationSummary'] | null;
@@ -1068,6 +1135,22 @@ export type components = {
     LoginResponse: {
       accessToken: string;
       user: components['schemas']['UserView'];
+    };
+    SetupLinkInfo: {
+      email: string;
+      name: string;
+      /** @enum {string} */
+      role: 'owner' | 'admin' | 'agent' | 'operator';
+      /** @description Null for a platform operator */
+      organizationName: string | null;
+      expiresAt: string;
+    };
+    CompleteSetupDto: {
+      password: string;
+    };
+    ChangePasswordDto: {
+      currentPassword: string;
+      newPassword: string;
     };
     UpdateOrganizationDto: {
       /**
@@ -1088,8 +1171,33 @@ export type components = {
       name: string;
       /** @enum {string} */
       role: 'owner' | 'admin' | 'agent';
-      /** @description Initial password; the user can be told to change it. */
+      /** @description Initial password; the user can be told to change it. Prefer POST /api/users/invitations (a setup link). */
       password: string;
+    };
+    InviteUserDto: {
+      /** @example new.agent@demo.test */
+      email: string;
+      /** @example Grace Hopper */
+      name: string;
+      /** @enum {string} */
+      role: 'owner' | 'admin' | 'agent';
+    };
+    Invitation: {
+      /**
+       * @description Send it to the user: it works once, until expiresAt
+       * @example https://calls.example.com/setup/3q2-…
+       */
+      setupUrl: string;
+      expiresAt: string;
+      user: components['schemas']['UserView'];
+    };
+    SetupLink: {
+      /**
+       * @description Send it to the user: it works once, until expiresAt
+       * @example https://calls.example.com/setup/3q2-…
+       */
+      setupUrl: string;
+      expiresAt: string;
     };
     UpdateUserDto: {
       name?: string;
@@ -1808,8 +1916,8 @@ export type components = {
       email: string;
       /** @example Olivia Owner */
       name: string;
-      /** @description At least 12 characters; the owner signs in with it */
-      password: string;
+      /** @description At least 12 characters. Usually left out: the owner then chooses it with a one-time setup link (ownerSetup in the answer) */
+      password?: string;
     };
     CreateOrganizationDto: {
       /** @example Acme Corp */
@@ -1822,6 +1930,19 @@ export type components = {
       /** @description Price plan id; the default plan when absent */
       pricePlanId?: string;
       owner: components['schemas']['FirstOwnerDto'];
+    };
+    CreatedOrganizationView: {
+      id: string;
+      name: string;
+      defaultCountry: string;
+      createdAt: string;
+      suspendedAt: string | null;
+      suspensionReason: string | null;
+      pricePlan: components['schemas']['PricePlanSummary'];
+      users: number;
+      wallet: components['schemas']['PlatformWalletView'];
+      /** @description The first owner's one-time setup link, shown once; null when a password was given */
+      ownerSetup: components['schemas']['SetupLink'] | null;
     };
     UpdatePlatformOrganizationDto: {
       /** @description true suspends (no sign-in, no calls), false reinstates */
@@ -2057,6 +2178,125 @@ export interface operations {
       };
     };
   };
+  AuthController_setupInfo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        token: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SetupLinkInfo'];
+        };
+      };
+      /** @description The user's organization is suspended */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not a setup link (or replaced by a newer one) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Already used, expired, or its user was deactivated */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_completeSetup: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        token: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CompleteSetupDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LoginResponse'];
+        };
+      };
+      /** @description The user's organization is suspended */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not a setup link (or replaced by a newer one) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Already used, expired, or its user was deactivated */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangePasswordDto'];
+      };
+    };
+    responses: {
+      /** @description A fresh token for this session */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LoginResponse'];
+        };
+      };
+      /** @description currentPassword is wrong, or newPassword is too short */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   AuthController_me: {
     parameters: {
       query?: never;
@@ -2183,6 +2423,50 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['UserView'];
+        };
+      };
+    };
+  };
+  UsersController_invite: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InviteUserDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Invitation'];
+        };
+      };
+    };
+  };
+  UsersController_reissueSetupLink: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SetupLink'];
         };
       };
     };
@@ -3446,7 +3730,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['PlatformOrganizationView'];
+          'application/json': components['schemas']['CreatedOrganizationView'];
         };
       };
     };

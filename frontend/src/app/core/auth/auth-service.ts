@@ -42,13 +42,16 @@ export class AuthService {
 
   login(email: string, password: string): Observable<SessionUser> {
     return this.http.post<LoginResponse>('/api/auth/login', { email, password }).pipe(
-      tap(({ accessToken, user }) => {
-        storeToken(accessToken);
-        this.tokenState.set(accessToken);
-        this.userState.set(user);
-      }),
+      tap((response) => this.startSession(response)),
       map(({ user }) => user),
     );
+  }
+
+  /** Keeps a session the api just opened (sign-in, setup link, password change: a fresh token). */
+  startSession({ accessToken, user }: LoginResponse): void {
+    storeToken(accessToken);
+    this.tokenState.set(accessToken);
+    this.userState.set(user);
   }
 
   logout(): void {

@@ -55,6 +55,12 @@ export const SHELL_ROUTES: Routes = [
         loadComponent: () => import('../../features/wallet/wallet-page').then((m) => m.WalletPage),
       },
       {
+        path: 'account/password',
+        title: pageTitle('Change password'),
+        loadComponent: () =>
+          import('../../features/account/change-password-page').then((m) => m.ChangePasswordPage),
+      },
+      {
         path: 'admin',
         canActivate: [adminGuard],
         children: [

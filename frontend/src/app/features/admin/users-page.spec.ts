@@ -155,4 +155,49 @@ describe('UsersPage', () => {
     expect(open).not.toHaveBeenCalled();
     backend.expectOne('/api/users/u-agent').flush(agent);
   });
+
+  it('shows pending invitations and the last sign-in', async () => {
+    const invited = makeUser({
+      id: 'u-inv',
+      name: 'Ivy Invited',
+      email: 'ivy@demo.test',
+      role: 'agent',
+      pending: true,
+    });
+    const signedIn = { ...agent, lastLoginAt: '2026-11-30T09:05:00.000Z' };
+    await respondWithUsers([me, signedIn, invited]);
+
+    expect(
+      row('ivy@demo.test').querySelector('[data-testid="user-status"]')?.textContent,
+    ).toContain('Invited');
+    expect(
+      row('ivy@demo.test').querySelector('[data-testid="user-last-sign-in"]')?.textContent,
+    ).toContain('Not yet');
+    expect(
+      row('agent@demo.test').querySelector('[data-testid="user-last-sign-in"]')?.textContent,
+    ).toContain('Nov 30');
+    expect(
+      row('admin@demo.test').querySelector('[data-testid="user-last-sign-in"]')?.textContent,
+    ).toContain('Never');
+    // Only a pending user gets a new link.
+    expect(row('agent@demo.test').querySelector('[data-testid="user-new-setup-link"]')).toBeNull();
+  });
+
+  it('issues a new setup link for a pending user after confirmation, and shows it', async () => {
+    const invited = makeUser({ id: 'u-inv', name: 'Ivy', email: 'ivy@demo.test', pending: true });
+    await respondWithUsers([me, invited]);
+    const open = vi.mocked(TestBed.inject(MatDialog).open);
+    open.mockClear();
+
+    row('ivy@demo.test')
+      .querySelector<HTMLButtonElement>('[data-testid="user-new-setup-link"]')!
+      .click();
+    const req = backend.expectOne('/api/users/u-inv/setup-link');
+    expect(req.request.method).toBe('POST');
+    const link = { setupUrl: 'http://x.test/setup/abc', expiresAt: '2026-12-09T12:00:00.000Z' };
+    req.flush(link, { status: 201, statusText: 'Created' });
+
+    expect(open).toHaveBeenCalledTimes(2); // the confirmation, then the link
+    expect(open.mock.calls[1][1]).toMatchObject({ data: { user: invited, link } });
+  });
 });

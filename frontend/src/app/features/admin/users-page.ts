@@ -16,7 +16,7 @@ import { AuthService } from '../../core/auth/auth-service';
 import { ROLES, ROLE_LABELS, Role, User } from '../../core/auth/user';
 import { initialsOf } from '../../core/shell/shell';
 import { ConfirmDialog, ConfirmDialogData } from '../../shared/confirm-dialog/confirm-dialog';
-import { AddUserDialog } from './add-user-dialog';
+import { InviteUserDialog, InviteUserDialogData } from './invite-user-dialog';
 import { OrganizationTimeZone } from './organization-time-zone';
 import { ROLE_DESCRIPTIONS } from './role-descriptions';
 import { UsersApi } from '../../core/users/users-api';
@@ -47,7 +47,7 @@ export class UsersPage {
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);
 
-  protected readonly columns = ['name', 'email', 'role', 'status', 'createdAt', 'actions'];
+  protected readonly columns = ['name', 'email', 'role', 'status', 'lastLoginAt', 'actions'];
   protected readonly roles = ROLES;
   protected readonly roleLabels = ROLE_LABELS;
   protected readonly roleDescriptions = ROLE_DESCRIPTIONS;
@@ -94,14 +94,44 @@ export class UsersPage {
     this.query.set((event.target as HTMLInputElement).value);
   }
 
-  protected openAddUser(): void {
+  protected openInvite(): void {
     this.dialog
-      .open<AddUserDialog, void, User>(AddUserDialog, { autoFocus: 'first-tabbable' })
+      .open<InviteUserDialog, void, User>(InviteUserDialog, { autoFocus: 'first-tabbable' })
       .afterClosed()
       .pipe(filter((user): user is User => !!user))
       .subscribe((user) => {
         this.users.update((users) => [...users, user]);
-        this.notify(`${user.name} was added`);
+        this.notify(`${user.name} was invited: they sign in once they use their link`);
+      });
+  }
+
+  /** A new setup link for a user who has not used theirs (the earlier one stops working). */
+  protected newSetupLink(user: User): void {
+    const data: ConfirmDialogData = {
+      title: `New setup link for ${user.name}?`,
+      message: `The link sent to ${user.name} earlier stops working. You get a new one to send them.`,
+      confirmLabel: 'Issue new link',
+      icon: 'link',
+    };
+    this.dialog
+      .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, { data })
+      .afterClosed()
+      .pipe(filter((confirmed) => confirmed === true))
+      .subscribe(() => {
+        this.setBusy(user.id, true);
+        this.api.reissueSetupLink(user.id).subscribe({
+          next: (link) => {
+            this.setBusy(user.id, false);
+            this.dialog.open<InviteUserDialog, InviteUserDialogData, User>(InviteUserDialog, {
+              data: { user, link },
+              disableClose: true,
+            });
+          },
+          error: (err: unknown) => {
+            this.setBusy(user.id, false);
+            this.notify(ApiError.message(err, 'Could not issue a new link.'), true);
+          },
+        });
       });
   }
 
