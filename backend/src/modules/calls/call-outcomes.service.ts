@@ -6,7 +6,8 @@ import type { TimelineEntry } from './call-progress.service';
 import { isTerminal } from './call-status';
 import { Call } from './entities/call.entity';
 
-export type RecordingStatus = 'pending' | 'stored' | 'failed';
+/** `expired`: stored, then deleted by the retention job (RECORDING_RETENTION_DAYS). */
+export type RecordingStatus = 'pending' | 'stored' | 'failed' | 'expired';
 
 /** A call's outcome as stored (call_outcomes). */
 export interface StoredOutcome {
@@ -25,6 +26,9 @@ export interface StoredOutcome {
   recordingSizeBytes: number | null;
   recordingAttempts: number;
   recordingLastError: string | null;
+  /** When the retention job deleted the stored file, and after how many days. */
+  recordingExpiredAt: Date | null;
+  recordingRetentionDays: number | null;
 }
 
 /** One event of a batch that carries artifacts or finality, with its (locked) call and timeline row. */
@@ -70,7 +74,8 @@ export function isFinal(
 
 const COLUMNS = `call_id, organization_id, transcript, summary, extracted_data, hangup_by, finalized_at,
   recording_status, recording_provider_url, recording_storage_key, recording_content_type,
-  recording_duration_seconds, recording_size_bytes, recording_attempts, recording_last_error`;
+  recording_duration_seconds, recording_size_bytes, recording_attempts, recording_last_error,
+  recording_expired_at, recording_retention_days`;
 
 function fromRow(row: Record<string, unknown>): StoredOutcome {
   return {
@@ -92,6 +97,10 @@ function fromRow(row: Record<string, unknown>): StoredOutcome {
         : Number(row.recording_size_bytes),
     recordingAttempts: Number(row.recording_attempts ?? 0),
     recordingLastError: (row.recording_last_error as string | null) ?? null,
+    recordingExpiredAt: row.recording_expired_at
+      ? new Date(row.recording_expired_at as string)
+      : null,
+    recordingRetentionDays: (row.recording_retention_days as number | null) ?? null,
   };
 }
 

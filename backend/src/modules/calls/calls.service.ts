@@ -119,6 +119,8 @@ export class CallsService {
       status: outcome.recordingStatus,
       attempts: outcome.recordingAttempts,
       error: isAdminRole(caller.role) ? outcome.recordingLastError : null,
+      expiredAt: outcome.recordingExpiredAt?.toISOString() ?? null,
+      retentionDays: outcome.recordingRetentionDays,
     };
   }
 
