@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { WebhookProcessingService } from '../../src/modules/webhooks/webhook-processing.service';
+import { ProcessWebhookEventJob } from '../../src/modules/webhooks/webhook-job';
 import { startWorker } from '../support/test-worker';
 
 /**
@@ -88,7 +89,7 @@ describe('cost of one worker batch (printed, not asserted)', () => {
     await worker.close();
   });
 
-  async function prepare(): Promise<{ eventId: string; call: Record<string, unknown> }[]> {
+  async function prepare(): Promise<ProcessWebhookEventJob[]> {
     const events: { id: string; providerCallId: string }[] = [];
     const perOrganization = EVENTS / ORGANIZATIONS;
     for (let o = 0; o < ORGANIZATIONS; o += 1) {
@@ -155,7 +156,7 @@ describe('cost of one worker batch (printed, not asserted)', () => {
       return {
         eventId: row.id,
         call: {
-          provider: 'simulator',
+          provider: 'simulator' as const,
           callId: call.id,
           providerCallId: call.providerCallId,
           parentProviderCallId: null,
@@ -188,9 +189,7 @@ describe('cost of one worker batch (printed, not asserted)', () => {
       const before = await tableRows();
       const store = { statements: [] as Statement[], notices: [] as string[] };
       const started = performance.now();
-      const results = await scope.run(store, () =>
-        processing.processBatch(jobs as Parameters<WebhookProcessingService['processBatch']>[0]),
-      );
+      const results = await scope.run(store, () => processing.processBatch(jobs));
       const ms = performance.now() - started;
       const failed = [...results.values()].filter((r) => r !== 'processed');
       if (failed.length) throw new Error(`${failed.length} events not processed: ${failed[0]}`);
@@ -221,9 +220,7 @@ describe('cost of one worker batch (printed, not asserted)', () => {
     for (let i = 0; i < pool.totalCount; i += 1) clients.push(await pool.connect());
     for (const client of clients) for (const sql of explain) await client.query(sql);
     for (const client of clients) client.release();
-    await scope.run(explained, () =>
-      processing.processBatch(jobs as Parameters<WebhookProcessingService['processBatch']>[0]),
-    );
+    await scope.run(explained, () => processing.processBatch(jobs));
     const off = await Promise.all(clients.map(() => pool.connect()));
     for (const client of off) await client.query(`SET auto_explain.log_min_duration = -1`);
     for (const client of off) client.release();
@@ -240,7 +237,9 @@ describe('cost of one worker batch (printed, not asserted)', () => {
           `  ${i + 1}. ${s.ms.toFixed(2)} ms, ${s.rows} rows: ${s.sql.replace(/\s+/g, ' ').slice(0, 150)}`,
       ),
       `auto_explain (one more batch, with ANALYZE): ${explained.notices.length} plans; triggers: ${
-        [...triggers].map(([name, ms]) => `${name} ${ms.map((m) => m.toFixed(2)).join('+')} ms`).join('; ') || 'none'
+        [...triggers]
+          .map(([name, ms]) => `${name} ${ms.map((m) => m.toFixed(2)).join('+')} ms`)
+          .join('; ') || 'none'
       }`,
       ...summarizePlans(explained.notices),
     );
@@ -263,10 +262,16 @@ describe('cost of one worker batch (printed, not asserted)', () => {
         checks.set(check[1], { count: sum.count + 1, ms: sum.ms + top });
         continue;
       }
-      const writes = [...notice.matchAll(/(Insert|Update|Delete) on (\w+)[^\n]*actual time=[\d.]+\.\.([\d.]+) rows=\d+[^]*?WAL: records=(\d+)(?: fpi=\d+)? bytes=(\d+)/g)]
+      const writes = [
+        ...notice.matchAll(
+          /(Insert|Update|Delete) on (\w+)[^\n]*actual time=[\d.]+\.\.([\d.]+) rows=\d+[^]*?WAL: records=(\d+)(?: fpi=\d+)? bytes=(\d+)/g,
+        ),
+      ]
         .map((m) => `${m[1].toLowerCase()} ${m[2]} ${m[3]} ms, WAL ${m[4]} records ${m[5]} B`)
         .join(', ');
-      lines.push(`  plan: ${top.toFixed(2)} ms: ${text.replace(/\s+/g, ' ').slice(0, 80)}${writes ? ` [${writes}]` : ''}`);
+      lines.push(
+        `  plan: ${top.toFixed(2)} ms: ${text.replace(/\s+/g, ' ').slice(0, 80)}${writes ? ` [${writes}]` : ''}`,
+      );
     }
     for (const [table, { count, ms }] of checks)
       lines.push(`  foreign-key checks on ${table}: ${count}, ${ms.toFixed(2)} ms in all`);

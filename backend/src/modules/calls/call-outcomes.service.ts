@@ -266,20 +266,32 @@ export class CallOutcomesService {
   async overdue(
     manager: EntityManager,
     limit: number,
-  ): Promise<{ callId: string; provider: Call['provider']; providerCallId: string }[]> {
-    const rows: { call_id: string; provider: Call['provider']; provider_call_id: string }[] =
-      await manager.query(
-        `SELECT o.call_id, c.provider, c.provider_call_id
-           FROM call_outcomes o JOIN calls c ON c.id = o.call_id
-          WHERE o.finalized_at IS NULL AND o.final_due_at < now()
-            AND o.final_due_at > now() - interval '1 hour' AND c.provider_call_id IS NOT NULL
-          ORDER BY o.final_due_at LIMIT $1`,
-        [limit],
-      );
+  ): Promise<
+    {
+      callId: string;
+      provider: Call['provider'];
+      providerCallId: string;
+      parentProviderCallId: string | null;
+    }[]
+  > {
+    const rows: {
+      call_id: string;
+      provider: Call['provider'];
+      provider_call_id: string;
+      parent_provider_call_id: string | null;
+    }[] = await manager.query(
+      `SELECT o.call_id, c.provider, c.provider_call_id, c.parent_provider_call_id
+         FROM call_outcomes o JOIN calls c ON c.id = o.call_id
+        WHERE o.finalized_at IS NULL AND o.final_due_at < now()
+          AND o.final_due_at > now() - interval '1 hour' AND c.provider_call_id IS NOT NULL
+        ORDER BY o.final_due_at LIMIT $1`,
+      [limit],
+    );
     return rows.map((row) => ({
       callId: row.call_id,
       provider: row.provider,
       providerCallId: row.provider_call_id,
+      parentProviderCallId: row.parent_provider_call_id,
     }));
   }
 

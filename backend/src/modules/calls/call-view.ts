@@ -86,7 +86,8 @@ export class CallRecordingView {
   @ApiPropertyOptional({ type: Number, nullable: true }) sizeBytes: number | null;
   @ApiProperty({
     enum: ['pending', 'stored', 'failed', 'expired'],
-    description: 'expired: stored, then deleted by the retention policy (see expiredAt, retentionDays)',
+    description:
+      'expired: stored, then deleted by the retention policy (see expiredAt, retentionDays)',
   })
   status: 'pending' | 'stored' | 'failed' | 'expired';
   @ApiProperty() attempts: number;

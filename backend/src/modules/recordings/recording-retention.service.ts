@@ -30,6 +30,7 @@ export class RecordingRetentionService {
     const before = new Date(now.getTime() - days * 86_400_000);
     let expired = 0;
     for (;;) {
+      // (A SELECT over the UPDATE: TypeORM answers an UPDATE … RETURNING as [rows, count].)
       // Marked first, files deleted after the commit: a file whose deletion fails is left on disk
       // (logged), never a row pointing at a file that is gone.
       const rows: { call_id: string; recording_storage_key: string | null }[] =
@@ -39,12 +40,14 @@ export class RecordingRetentionService {
               WHERE recording_status = 'stored' AND recording_stored_at < $1
               ORDER BY recording_stored_at LIMIT ${EXPIRE_BATCH}
               FOR UPDATE SKIP LOCKED
-           )
-           UPDATE call_outcomes o SET recording_status = 'expired', recording_storage_key = NULL,
+           ), expired AS (
+             UPDATE call_outcomes o SET recording_status = 'expired', recording_storage_key = NULL,
                   recording_size_bytes = NULL, recording_expired_at = now(),
                   recording_retention_days = $2, updated_at = now()
              FROM due WHERE o.call_id = due.call_id
-           RETURNING o.call_id, due.recording_storage_key`,
+             RETURNING o.call_id, due.recording_storage_key
+           )
+           SELECT call_id, recording_storage_key FROM expired`,
           [before, days],
         );
       for (const row of rows) {
