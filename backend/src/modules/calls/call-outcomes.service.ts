@@ -60,14 +60,21 @@ export const FINAL_DEADLINE_SECONDS: Record<Call['provider'], number> = {
   simulator: 2 * 60,
 };
 
-/** Whether a call is final: its provider said its last word, or the provider's deadline passed. */
+/**
+ * Whether a call is final: its provider said its last word, or the provider's deadline passed.
+ * `stored` is the call's call_outcomes row: an ended call without one is final (the batch writes
+ * no row for a last word that brings nothing, and always one, with final_due_at, for an ending
+ * that is not the provider's last word).
+ */
 export function isFinal(
   call: Pick<Call, 'provider' | 'endedAt'>,
-  finalizedAt: Date | null,
+  stored: { finalizedAt: Date | null } | null,
   now = Date.now(),
 ): boolean {
   // Only an ended call can be final (a recording may be reported before the call's end).
   if (!call.endedAt) return false;
+  if (!stored) return true;
+  const finalizedAt = stored.finalizedAt;
   if (finalizedAt) return true;
   return now - call.endedAt.getTime() >= FINAL_DEADLINE_SECONDS[call.provider] * 1000;
 }
@@ -197,6 +204,22 @@ export class CallOutcomesService {
         );
       }
       if (added.length > 0) plan.changedCallIds.add(call.id);
+    }
+    for (const merge of merges.values()) {
+      // An ended call without a row is final (a call that ends without its provider's final word
+      // always gets one, with final_due_at): a provider's last word that brings nothing else
+      // writes nothing (most terminal events: busy, no answer, the simulator's completed), and
+      // parts arriving later for such a call keep it final.
+      if (merge.stored || !merge.call.endedAt || merge.finalDueAt) continue;
+      const parts =
+        merge.transcript ||
+        merge.summary ||
+        merge.extractedData ||
+        merge.hangupBy ||
+        merge.recording ||
+        merge.recordingUnavailable;
+      if (parts) merge.final = true;
+      else if (merge.final) plan.changedCallIds.delete(merge.call.id);
     }
     const changed = [...merges.values()].filter(
       (merge) => plan.changedCallIds.has(merge.call.id) || merge.finalDueAt,

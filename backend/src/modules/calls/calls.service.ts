@@ -96,7 +96,7 @@ export class CallsService {
       summary: outcome?.summary ?? null,
       extractedData: outcome?.extractedData ?? null,
       hangupBy: outcome?.hangupBy ?? null,
-      final: isFinal(call, outcome?.finalizedAt ?? null),
+      final: isFinal(call, outcome),
       finalizedAt: outcome?.finalizedAt?.toISOString() ?? null,
     };
   }
