@@ -159,7 +159,10 @@ try {
     ['transcript word search q=warranty (rare)', 'q=warranty'],
     ['transcript word search q=delivery (common)', 'q=delivery'],
     ['transcript phrase search q="refund request"', 'q=%22refund%20request%22'],
-    ['transcript word search q=warranty × status=completed × provider=bolna', 'q=warranty&status=completed&provider=bolna'],
+    [
+      'transcript word search q=warranty × status=completed × provider=bolna',
+      'q=warranty&status=completed&provider=bolna',
+    ],
   ];
   for (const [name, query] of more)
     reads.push({ name: `history ${name}`, path: `/api/calls?${query}` });

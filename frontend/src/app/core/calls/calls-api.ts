@@ -4,14 +4,7 @@ import { Observable, map } from 'rxjs';
 
 import { ApiQuery, Refine } from '../api/api-schema';
 import { CsvFile, toCsvFile, toHttpParams } from '../api/csv-file';
-import {
-  CallDetail,
-  CallNote,
-  CallPage,
-  CallStatus,
-  CallView,
-  NewCall,
-} from './call';
+import { CallDetail, CallNote, CallPage, CallStatus, CallView, NewCall } from './call';
 
 /**
  * The server-side filters of `GET /api/calls` and its CSV export (the list's query without its
