@@ -102,6 +102,11 @@ try {
       token: agent,
     },
     { name: "an agent's own history, q=Asha", path: '/api/calls?q=Asha', token: agent },
+    {
+      name: "an agent's own history, transcript word q=warranty",
+      path: '/api/calls?q=warranty',
+      token: agent,
+    },
   ];
   // Every filter the console offers, alone, in pairs, and a few larger combinations; the values
   // are the rarest ones (the slowest to fill a page when read in time order).
@@ -150,6 +155,14 @@ try {
     ['name search q=Zyx (no contact)', 'q=Zyx'],
     ['name search × provider=bolna × status=failed', 'q=Asha&provider=bolna&status=failed'],
     ['q=6280004242 × contactId', `q=6280004242&contactId=${seeded.contact}`],
+    // Words said on calls (call_outcomes' GIN index over transcripts and summaries, #16).
+    ['transcript word search q=warranty (rare)', 'q=warranty'],
+    ['transcript word search q=delivery (common)', 'q=delivery'],
+    ['transcript phrase search q="refund request"', 'q=%22refund%20request%22'],
+    [
+      'transcript word search q=warranty × status=completed × provider=bolna',
+      'q=warranty&status=completed&provider=bolna',
+    ],
   ];
   for (const [name, query] of more)
     reads.push({ name: `history ${name}`, path: `/api/calls?${query}` });
@@ -311,6 +324,29 @@ async function seed(client) {
       ],
     );
   }
+  // Outcomes of the answered calls (#16): a transcript of two turns and a summary, their words in
+  // call_outcomes.search as the worker writes it. Every third mentions a delivery (a common word),
+  // one in 2,000 a warranty (a rare one), one in 50 a "refund request" (a phrase).
+  await client.query(
+    `INSERT INTO call_outcomes (call_id, organization_id, transcript, summary, search, finalized_at)
+     SELECT t.id, $1, jsonb_build_array(
+              jsonb_build_object('speaker', 'agent', 'text', t.agent_text, 'startSeconds', 0),
+              jsonb_build_object('speaker', 'callee', 'text', t.callee_text, 'startSeconds', 4)),
+            t.summary, to_tsvector('simple', t.agent_text || ' ' || t.callee_text || ' ' || t.summary),
+            t.ended_at
+       FROM (SELECT c.id, c.ended_at,
+                    'Hello, this is Switchboard calling about your ' ||
+                      (ARRAY['order','account','appointment','subscription','invoice'])[1 + n % 5] || '.' AS agent_text,
+                    CASE WHEN n % 3 = 0 THEN 'The delivery arrived late yesterday.'
+                         ELSE 'Yes, everything is fine, thank you.' END ||
+                    CASE WHEN n % 2000 = 7 THEN ' Is the warranty still valid?' ELSE '' END ||
+                    CASE WHEN n % 50 = 11 THEN ' I would like to make a refund request.' ELSE '' END AS callee_text,
+                    'The callee ' || (ARRAY['confirmed','asked about','rescheduled','cancelled'])[1 + n % 4] ||
+                      ' the ' || (ARRAY['order','account','appointment','subscription','invoice'])[1 + n % 5] || '.' AS summary
+               FROM (SELECT id, ended_at, row_number() OVER (ORDER BY created_at, id) AS n
+                       FROM calls WHERE organization_id = $1 AND answered_at IS NOT NULL) c) t`,
+    [organizationId],
+  );
   // What the worker's maintenance job does every 10 s (no worker runs here): fold the roll-ups'
   // deltas, as they would be by the time anyone reads them.
   const { rows: compaction } = await client.query(

@@ -234,6 +234,15 @@ export class AppConfig {
   @Min(1)
   RECORDING_RETRY_DELAY_MS = 2000;
 
+  /**
+   * Stored recordings older than this many days (since they were copied) are deleted by the
+   * worker's hourly retention job and marked expired; 0 keeps them forever.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(36500)
+  RECORDING_RETENTION_DAYS = 0;
+
   /** Lifetime of a signed recording URL handed to the console (an <audio src> cannot send a token). */
   @IsInt()
   @Min(10)
@@ -286,6 +295,7 @@ const NUMERIC_KEYS = new Set([
   'RECORDING_COPY_ATTEMPTS',
   'RECORDING_RETRY_DELAY_MS',
   'RECORDING_URL_TTL_SECONDS',
+  'RECORDING_RETENTION_DAYS',
   'JOB_RETRY_DELAY_MS',
 ]);
 

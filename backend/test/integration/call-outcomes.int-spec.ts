@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Call } from '../../src/modules/calls/entities/call.entity';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { RecordingRetentionService } from '../../src/modules/recordings/recording-retention.service';
+import {
+  EXPIRE_RECORDINGS,
+  MAINTENANCE_SCHEDULES,
+} from '../../src/modules/webhooks/maintenance.processor';
 import { WebhookMaintenanceService } from '../../src/modules/webhooks/webhook-maintenance.service';
 import {
   FixtureRequestOptions,
@@ -42,6 +48,8 @@ class RecordingHost {
   readonly requests: { url: string; authorization?: string }[] = [];
   /** Bolna's `GET /executions/{id}` answers, by execution id. */
   readonly executions = new Map<string, Record<string, unknown>>();
+  /** Twilio's `GET …/Calls/{CallSid}/Recordings.json` answers, by call sid. */
+  readonly twilioRecordings = new Map<string, Record<string, unknown>[]>();
   private server?: Server;
   baseUrl = '';
 
@@ -71,6 +79,15 @@ class RecordingHost {
       res
         .writeHead(403, { 'content-type': 'application/xml' })
         .end('<Error>Request has expired</Error>');
+      return;
+    }
+    const recordings = /^\/2010-04-01\/Accounts\/[^/]+\/Calls\/([^/]+)\/Recordings\.json/.exec(url);
+    if (recordings) {
+      const list = this.twilioRecordings.get(decodeURIComponent(recordings[1]));
+      res.writeHead(list ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(list ? { recordings: list, page: 0, page_size: 20 } : { code: 20404 }),
+      );
       return;
     }
     if (url.startsWith('/2010-04-01/')) {
@@ -108,6 +125,7 @@ describe('call outcomes: recordings, transcripts, summaries through the pipeline
       RECORDINGS_DIR: recordingsDir,
       RECORDING_COPY_ATTEMPTS: '3',
       RECORDING_RETRY_DELAY_MS: '50',
+      RECORDING_RETENTION_DAYS: '30',
     });
     dataSource = stack.api.dataSource;
     users = await organizationWithUsRate(stack.api, 10_000_000n);
@@ -571,5 +589,151 @@ describe('call outcomes: recordings, transcripts, summaries through the pipeline
       transcript: null,
       summary: null,
     });
+  });
+
+  it("Twilio: a recording callback that never came is recovered by reconciliation from the call's Recording resources, stored once", async () => {
+    const parent = `CA${randomBytes(16).toString('hex')}`;
+    const child = `CA${randomBytes(16).toString('hex')}`;
+    const recordingSid = `RE${randomBytes(16).toString('hex')}`;
+    const call = await placeHeldCall(stack.api, users.agent, {
+      provider: 'twilio',
+      providerCallId: null,
+      parentProviderCallId: parent,
+    });
+    const status = await deliver('twilio/status-completed.form.txt', {
+      twilio: true,
+      url: `/api/webhooks/twilio/status?callId=${call.id}`,
+      override: {
+        CallSid: child,
+        ParentCallSid: parent,
+        AccountSid: TEST_TWILIO.TWILIO_ACCOUNT_SID,
+      },
+    });
+    expect(status.status).toBe(200);
+    await processedCount(call.id, 1);
+    const moneyBefore = await money(call);
+    // No recordingStatusCallback ever comes; the call's 10-minute deadline has passed.
+    await dataSource.query(
+      `UPDATE call_outcomes SET final_due_at = now() - interval '1 minute' WHERE call_id = $1`,
+      [call.id],
+    );
+    // Twilio's answer, as its API documents the Recording resource (newest first).
+    host.twilioRecordings.set(parent, [
+      {
+        account_sid: TEST_TWILIO.TWILIO_ACCOUNT_SID,
+        api_version: '2010-04-01',
+        call_sid: parent,
+        conference_sid: null,
+        channels: 2,
+        date_created: 'Tue, 14 Oct 2025 09:31:45 +0000',
+        start_time: 'Tue, 14 Oct 2025 09:30:10 +0000',
+        duration: '94',
+        sid: recordingSid,
+        price: null,
+        price_unit: 'USD',
+        status: 'completed',
+        source: 'DialVerb',
+        error_code: null,
+        uri: `/2010-04-01/Accounts/${TEST_TWILIO.TWILIO_ACCOUNT_SID}/Recordings/${recordingSid}.json`,
+      },
+    ]);
+    expect(await stack.worker.get(WebhookMaintenanceService).reconcile()).toBeGreaterThanOrEqual(1);
+    await processedCount(call.id, 2);
+
+    // The request: the parent leg's Recordings list, with the account's credentials.
+    const listed = host.requests.filter((r) => r.url.includes(`/Calls/${parent}/Recordings.json`));
+    expect(listed).toHaveLength(1);
+    expect(listed[0].url).toMatch(
+      new RegExp(
+        `^/2010-04-01/Accounts/${TEST_TWILIO.TWILIO_ACCOUNT_SID}/Calls/${parent}/Recordings\\.json`,
+      ),
+    );
+    expect(listed[0].authorization).toBe(
+      `Basic ${Buffer.from(`${TEST_TWILIO.TWILIO_ACCOUNT_SID}:${TEST_TWILIO.TWILIO_AUTH_TOKEN}`).toString('base64')}`,
+    );
+    const view = await eventually(async () => {
+      const body = (await detail(call.id)).body;
+      return body.recording?.status === 'stored' ? body : null;
+    }, 'the recovered Twilio recording stored');
+    expect(view).toMatchObject({
+      final: true,
+      finalizedAt: expect.any(String),
+      recording: { status: 'stored', contentType: 'audio/mpeg', durationSeconds: 94 },
+    });
+    // Copied from the recording's media URL (.mp3), like a callback's.
+    const mediaPath = `/2010-04-01/Accounts/${TEST_TWILIO.TWILIO_ACCOUNT_SID}/Recordings/${recordingSid}.mp3`;
+    expect(host.requests.filter((r) => r.url === mediaPath).length).toBeGreaterThanOrEqual(1);
+    expect(await money(call)).toEqual(moneyBefore);
+    // The timeline says what the recovered event stored, like the callback's row would.
+    expect(view.timeline).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          rawStatus: 'recording-completed',
+          facts: expect.objectContaining({ stored: 'recording' }),
+        }),
+      ]),
+    );
+
+    // The late callback (same recording) is a duplicate; the next reconciliation asks nothing.
+    const late = await deliver('twilio/recording-completed.form.txt', {
+      twilio: true,
+      url: `/api/webhooks/twilio/recording?callId=${call.id}`,
+      override: {
+        CallSid: parent,
+        RecordingSid: recordingSid,
+        AccountSid: TEST_TWILIO.TWILIO_ACCOUNT_SID,
+        RecordingUrl: `${host.baseUrl}/2010-04-01/Accounts/${TEST_TWILIO.TWILIO_ACCOUNT_SID}/Recordings/${recordingSid}`,
+      },
+    });
+    expect(late.body.duplicate).toBe(true);
+    await stack.worker.get(WebhookMaintenanceService).reconcile();
+    expect(
+      host.requests.filter((r) => r.url.includes(`/Calls/${parent}/Recordings.json`)),
+    ).toHaveLength(1);
+  });
+
+  it('recording retention: recordings stored longer ago than RECORDING_RETENTION_DAYS are deleted by the hourly job and shown as expired', async () => {
+    expect(MAINTENANCE_SCHEDULES.map(([id]) => id)).toContain(EXPIRE_RECORDINGS);
+    const old = await placeHeldCall(stack.api, users.agent);
+    const recent = await placeHeldCall(stack.api, users.agent);
+    const stored = async (callId: string, daysAgo: number) => {
+      const key = `${users.owner.organizationId}/${callId}.mp3`;
+      mkdirSync(join(recordingsDir, users.owner.organizationId), { recursive: true });
+      writeFileSync(join(recordingsDir, ...key.split('/')), AUDIO);
+      await dataSource.query(
+        `INSERT INTO call_outcomes (call_id, organization_id, recording_status, recording_storage_key,
+                                    recording_content_type, recording_size_bytes, recording_stored_at, finalized_at)
+         VALUES ($1, $2, 'stored', $3, 'audio/mpeg', $4, now() - make_interval(days => $5), now())`,
+        [callId, users.owner.organizationId, key, AUDIO.length, daysAgo],
+      );
+      return join(recordingsDir, ...key.split('/'));
+    };
+    const oldFile = await stored(old.id, 31);
+    const recentFile = await stored(recent.id, 29);
+
+    expect(await stack.worker.get(RecordingRetentionService).expire()).toBeGreaterThanOrEqual(1);
+
+    expect(existsSync(oldFile)).toBe(false);
+    expect(existsSync(recentFile)).toBe(true);
+    expect((await detail(old.id)).body.recording).toMatchObject({
+      status: 'expired',
+      url: null,
+      sizeBytes: null,
+      retentionDays: 30,
+      expiredAt: expect.any(String),
+    });
+    expect((await detail(recent.id)).body.recording).toMatchObject({
+      status: 'stored',
+      url: expect.any(String),
+      expiredAt: null,
+    });
+    const gone = await fetch(`${stack.api.baseUrl}/api/calls/${old.id}/recording`, {
+      headers: { authorization: `Bearer ${tokens.owner}` },
+    });
+    expect(gone.status).toBe(404);
+    expect(JSON.stringify(await gone.json())).toContain('deleted after 30 days');
+    // A second run finds nothing more to delete for these calls.
+    await stack.worker.get(RecordingRetentionService).expire();
+    expect(existsSync(recentFile)).toBe(true);
   });
 });

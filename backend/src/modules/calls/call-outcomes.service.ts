@@ -6,7 +6,8 @@ import type { TimelineEntry } from './call-progress.service';
 import { isTerminal } from './call-status';
 import { Call } from './entities/call.entity';
 
-export type RecordingStatus = 'pending' | 'stored' | 'failed';
+/** `expired`: stored, then deleted by the retention job (RECORDING_RETENTION_DAYS). */
+export type RecordingStatus = 'pending' | 'stored' | 'failed' | 'expired';
 
 /** A call's outcome as stored (call_outcomes). */
 export interface StoredOutcome {
@@ -25,6 +26,9 @@ export interface StoredOutcome {
   recordingSizeBytes: number | null;
   recordingAttempts: number;
   recordingLastError: string | null;
+  /** When the retention job deleted the stored file, and after how many days. */
+  recordingExpiredAt: Date | null;
+  recordingRetentionDays: number | null;
 }
 
 /** One event of a batch that carries artifacts or finality, with its (locked) call and timeline row. */
@@ -56,21 +60,29 @@ export const FINAL_DEADLINE_SECONDS: Record<Call['provider'], number> = {
   simulator: 2 * 60,
 };
 
-/** Whether a call is final: its provider said its last word, or the provider's deadline passed. */
+/**
+ * Whether a call is final: its provider said its last word, or the provider's deadline passed.
+ * `stored` is the call's call_outcomes row: an ended call without one is final (the batch writes
+ * no row for a last word that brings nothing, and always one, with final_due_at, for an ending
+ * that is not the provider's last word).
+ */
 export function isFinal(
   call: Pick<Call, 'provider' | 'endedAt'>,
-  finalizedAt: Date | null,
+  stored: { finalizedAt: Date | null } | null,
   now = Date.now(),
 ): boolean {
   // Only an ended call can be final (a recording may be reported before the call's end).
   if (!call.endedAt) return false;
+  if (!stored) return true;
+  const finalizedAt = stored.finalizedAt;
   if (finalizedAt) return true;
   return now - call.endedAt.getTime() >= FINAL_DEADLINE_SECONDS[call.provider] * 1000;
 }
 
 const COLUMNS = `call_id, organization_id, transcript, summary, extracted_data, hangup_by, finalized_at,
   recording_status, recording_provider_url, recording_storage_key, recording_content_type,
-  recording_duration_seconds, recording_size_bytes, recording_attempts, recording_last_error`;
+  recording_duration_seconds, recording_size_bytes, recording_attempts, recording_last_error,
+  recording_expired_at, recording_retention_days`;
 
 function fromRow(row: Record<string, unknown>): StoredOutcome {
   return {
@@ -92,6 +104,10 @@ function fromRow(row: Record<string, unknown>): StoredOutcome {
         : Number(row.recording_size_bytes),
     recordingAttempts: Number(row.recording_attempts ?? 0),
     recordingLastError: (row.recording_last_error as string | null) ?? null,
+    recordingExpiredAt: row.recording_expired_at
+      ? new Date(row.recording_expired_at as string)
+      : null,
+    recordingRetentionDays: (row.recording_retention_days as number | null) ?? null,
   };
 }
 
@@ -189,6 +205,22 @@ export class CallOutcomesService {
       }
       if (added.length > 0) plan.changedCallIds.add(call.id);
     }
+    for (const merge of merges.values()) {
+      // An ended call without a row is final (a call that ends without its provider's final word
+      // always gets one, with final_due_at): a provider's last word that brings nothing else
+      // writes nothing (most terminal events: busy, no answer, the simulator's completed), and
+      // parts arriving later for such a call keep it final.
+      if (merge.stored || !merge.call.endedAt || merge.finalDueAt) continue;
+      const parts =
+        merge.transcript ||
+        merge.summary ||
+        merge.extractedData ||
+        merge.hangupBy ||
+        merge.recording ||
+        merge.recordingUnavailable;
+      if (parts) merge.final = true;
+      else if (merge.final) plan.changedCallIds.delete(merge.call.id);
+    }
     const changed = [...merges.values()].filter(
       (merge) => plan.changedCallIds.has(merge.call.id) || merge.finalDueAt,
     );
@@ -257,20 +289,32 @@ export class CallOutcomesService {
   async overdue(
     manager: EntityManager,
     limit: number,
-  ): Promise<{ callId: string; provider: Call['provider']; providerCallId: string }[]> {
-    const rows: { call_id: string; provider: Call['provider']; provider_call_id: string }[] =
-      await manager.query(
-        `SELECT o.call_id, c.provider, c.provider_call_id
-           FROM call_outcomes o JOIN calls c ON c.id = o.call_id
-          WHERE o.finalized_at IS NULL AND o.final_due_at < now()
-            AND o.final_due_at > now() - interval '1 hour' AND c.provider_call_id IS NOT NULL
-          ORDER BY o.final_due_at LIMIT $1`,
-        [limit],
-      );
+  ): Promise<
+    {
+      callId: string;
+      provider: Call['provider'];
+      providerCallId: string;
+      parentProviderCallId: string | null;
+    }[]
+  > {
+    const rows: {
+      call_id: string;
+      provider: Call['provider'];
+      provider_call_id: string;
+      parent_provider_call_id: string | null;
+    }[] = await manager.query(
+      `SELECT o.call_id, c.provider, c.provider_call_id, c.parent_provider_call_id
+         FROM call_outcomes o JOIN calls c ON c.id = o.call_id
+        WHERE o.finalized_at IS NULL AND o.final_due_at < now()
+          AND o.final_due_at > now() - interval '1 hour' AND c.provider_call_id IS NOT NULL
+        ORDER BY o.final_due_at LIMIT $1`,
+      [limit],
+    );
     return rows.map((row) => ({
       callId: row.call_id,
       provider: row.provider,
       providerCallId: row.provider_call_id,
+      parentProviderCallId: row.parent_provider_call_id,
     }));
   }
 

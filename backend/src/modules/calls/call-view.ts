@@ -84,7 +84,12 @@ export class CallRecordingView {
   @ApiPropertyOptional({ type: Number, nullable: true }) durationSeconds: number | null;
   @ApiPropertyOptional({ type: String, nullable: true }) contentType: string | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) sizeBytes: number | null;
-  @ApiProperty({ enum: ['pending', 'stored', 'failed'] }) status: 'pending' | 'stored' | 'failed';
+  @ApiProperty({
+    enum: ['pending', 'stored', 'failed', 'expired'],
+    description:
+      'expired: stored, then deleted by the retention policy (see expiredAt, retentionDays)',
+  })
+  status: 'pending' | 'stored' | 'failed' | 'expired';
   @ApiProperty() attempts: number;
   @ApiPropertyOptional({
     type: String,
@@ -92,6 +97,18 @@ export class CallRecordingView {
     description: 'Why the copy failed or is being retried (admins only)',
   })
   error: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'When the stored recording was deleted by the retention policy',
+  })
+  expiredAt: string | null;
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'The retention period (days) after which it was deleted',
+  })
+  retentionDays: number | null;
 }
 
 export class CallDetailView extends CallView {

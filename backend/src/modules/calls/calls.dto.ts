@@ -88,6 +88,8 @@ const toList = ({ value }: { value: unknown }) =>
 
 export class ListCallsQuery extends PageQuery {
   @ApiPropertyOptional({
+    enum: CALL_STATUSES,
+    isArray: true,
     description: 'One status or a comma-separated list',
     example: 'completed,busy',
   })
@@ -134,7 +136,7 @@ export class ListCallsQuery extends PageQuery {
 
   @ApiPropertyOptional({
     description:
-      'Digits to find in the dialed or calling number (when written like a number), else part of the contact’s name',
+      'Digits to find in the dialed or calling number (when written like a number), else part of the contact’s name or words said on the call (transcript, summary)',
   })
   @IsOptional()
   @IsString()

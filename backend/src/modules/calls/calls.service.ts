@@ -96,7 +96,7 @@ export class CallsService {
       summary: outcome?.summary ?? null,
       extractedData: outcome?.extractedData ?? null,
       hangupBy: outcome?.hangupBy ?? null,
-      final: isFinal(call, outcome?.finalizedAt ?? null),
+      final: isFinal(call, outcome),
       finalizedAt: outcome?.finalizedAt?.toISOString() ?? null,
     };
   }
@@ -119,6 +119,8 @@ export class CallsService {
       status: outcome.recordingStatus,
       attempts: outcome.recordingAttempts,
       error: isAdminRole(caller.role) ? outcome.recordingLastError : null,
+      expiredAt: outcome.recordingExpiredAt?.toISOString() ?? null,
+      retentionDays: outcome.recordingRetentionDays,
     };
   }
 

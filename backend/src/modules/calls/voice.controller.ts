@@ -5,7 +5,8 @@ import { RequestWithRawBody } from '../../common/body-parsers';
 import { AuthUser } from '../auth/auth-user';
 import { toIncomingWebhook } from '../webhooks/incoming-webhook';
 import { CurrentUser, Public } from '../auth/auth.decorators';
-import { ForbiddenTwilioRequest, VoiceConfig, VoiceService } from './voice.service';
+import { VoiceConfigView, VoiceTokenView } from './voice.dto';
+import { ForbiddenTwilioRequest, VoiceService } from './voice.service';
 
 @ApiTags('voice')
 @Controller()
@@ -15,16 +16,18 @@ export class VoiceController {
   @Get('voice/config')
   @ApiBearerAuth()
   @ApiOkResponse({
+    type: VoiceConfigView,
     description: 'Whether browser calling (Twilio) is configured, and the enabled providers',
   })
-  config(@CurrentUser() caller: AuthUser): VoiceConfig {
+  config(@CurrentUser() caller: AuthUser): VoiceConfigView {
     return this.voice.voiceConfig(caller);
   }
 
   @Post('voice/token')
   @HttpCode(200)
   @ApiBearerAuth()
-  token(@CurrentUser() caller: AuthUser) {
+  @ApiOkResponse({ type: VoiceTokenView, description: 'A Twilio Voice SDK access token' })
+  token(@CurrentUser() caller: AuthUser): VoiceTokenView {
     return this.voice.token(caller);
   }
 

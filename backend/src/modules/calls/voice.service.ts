@@ -28,10 +28,7 @@ import { CallerId } from './entities/caller-id.entity';
 
 const TOKEN_TTL_SECONDS = 3600;
 
-export interface VoiceConfig {
-  twilio: { enabled: boolean; identity: string | null };
-  providers: string[];
-}
+import { VoiceConfigView, VoiceTokenView } from './voice.dto';
 
 /** Browser calls through Twilio: the Voice SDK token, and the TwiML App's voice webhook. */
 @Injectable()
@@ -60,7 +57,7 @@ export class VoiceService {
     );
   }
 
-  voiceConfig(caller: AuthUser): VoiceConfig {
+  voiceConfig(caller: AuthUser): VoiceConfigView {
     const enabled = this.browserCallsEnabled;
     return {
       twilio: { enabled, identity: enabled ? twilioIdentityForUser(caller.id) : null },
@@ -68,7 +65,7 @@ export class VoiceService {
     };
   }
 
-  token(caller: AuthUser): { token: string; identity: string; expiresInSeconds: number } {
+  token(caller: AuthUser): VoiceTokenView {
     if (!this.browserCallsEnabled) {
       throw new ServiceUnavailableException(
         'Browser calling is not configured: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY_SID, TWILIO_API_KEY_SECRET and TWILIO_TWIML_APP_SID',

@@ -60,19 +60,19 @@ export class CreateContactDto {
   @MaxLength(CONTACT_LIMITS.phone)
   phone: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Empty or null: none' })
   @IsOptional()
   @Transform(emptyToUndefined)
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(CONTACT_LIMITS.email)
-  email?: string;
+  email?: string | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Empty or null: none' })
   @IsOptional()
   @Transform(emptyToUndefined)
   @IsString()
   @MaxLength(CONTACT_LIMITS.company)
-  company?: string;
+  company?: string | null;
 
   @ApiPropertyOptional({ type: [String], example: ['vip', 'renewal'] })
   @IsOptional()
@@ -82,11 +82,11 @@ export class CreateContactDto {
   @Matches(TAG_PATTERN, { each: true, message: TAG_RULE })
   tags?: string[];
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(CONTACT_LIMITS.notes)
-  notes?: string;
+  notes?: string | null;
 }
 
 /** Every field of a contact, each optional. */

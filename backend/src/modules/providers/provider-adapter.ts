@@ -163,6 +163,15 @@ export interface ProviderAdapter {
   /** Asks the provider for a call's current state (reconciliation); null when it does not know the call. */
   fetchCallState(providerCallId: string): Promise<NormalizedEvent | null>;
   /**
+   * Asks the provider for a call's outcome (its recording…) when the provider's final word is
+   * overdue; providers whose call state carries the outcome (Bolna's execution) need none:
+   * reconciliation then uses fetchCallState. Null when there is nothing (yet).
+   */
+  fetchCallOutcome?(call: {
+    providerCallId: string;
+    parentProviderCallId: string | null;
+  }): Promise<NormalizedEvent | null>;
+  /**
    * Why the provider cannot end this live call (no documented API, call not named yet), naming
    * the provider; null when hangUp can.
    */

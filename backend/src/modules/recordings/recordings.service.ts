@@ -41,8 +41,9 @@ export class RecordingsService {
       recording_status: string | null;
       recording_storage_key: string | null;
       recording_content_type: string | null;
+      recording_retention_days: number | null;
     }[] = await this.dataSource.query(
-      `SELECT recording_status, recording_storage_key, recording_content_type
+      `SELECT recording_status, recording_storage_key, recording_content_type, recording_retention_days
          FROM call_outcomes WHERE call_id = $1`,
       [callId],
     );
@@ -51,7 +52,9 @@ export class RecordingsService {
       throw new NotFoundException(
         row.recording_status === 'pending'
           ? `The recording of call ${callId} is still being copied from its provider`
-          : `The recording of call ${callId} could not be copied from its provider`,
+          : row.recording_status === 'expired'
+            ? `The recording of call ${callId} was deleted after ${row.recording_retention_days ?? '?'} days (retention policy)`
+            : `The recording of call ${callId} could not be copied from its provider`,
       );
     }
     const size = await this.storage.size(row.recording_storage_key);

@@ -4,11 +4,13 @@ import { Job, Queue } from 'bullmq';
 import { LoggedWorkerHost } from '../../queue/logged-worker-host';
 import { QueueName } from '../../queue/queue-name';
 import { CallRollupsService } from '../calls/call-rollups';
+import { RecordingRetentionService } from '../recordings/recording-retention.service';
 import { WebhookMaintenanceService } from './webhook-maintenance.service';
 
 export const SWEEP_WEBHOOK_EVENTS = 'sweep-webhook-events';
 export const RECONCILE_CALLS = 'reconcile-calls';
 export const COMPACT_CALL_ROLLUPS = 'compact-call-rollups';
+export const EXPIRE_RECORDINGS = 'expire-recordings';
 
 /** Each maintenance job and how often it runs (ms). */
 export const MAINTENANCE_SCHEDULES: ReadonlyArray<readonly [string, number]> = [
@@ -16,10 +18,13 @@ export const MAINTENANCE_SCHEDULES: ReadonlyArray<readonly [string, number]> = [
   [RECONCILE_CALLS, 60_000],
   // Readers add the deltas not folded yet: this bounds how many they read, not their accuracy.
   [COMPACT_CALL_ROLLUPS, 10_000],
+  // Recording retention (RECORDING_RETENTION_DAYS; does nothing when 0).
+  [EXPIRE_RECORDINGS, 3_600_000],
 ];
 
 /**
- * Runs the sweeper every 30 s, reconciliation every minute and the roll-ups' compaction every 10 s
+ * Runs the sweeper every 30 s, reconciliation every minute, the roll-ups' compaction every 10 s
+ * and the recordings' retention every hour
  * (BullMQ job schedulers: one run at a time cluster-wide).
  */
 @Processor(QueueName.Maintenance)
@@ -32,6 +37,7 @@ export class MaintenanceProcessor
   constructor(
     private readonly maintenance: WebhookMaintenanceService,
     private readonly rollups: CallRollupsService,
+    private readonly retention: RecordingRetentionService,
     @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,
   ) {
     super();
@@ -83,6 +89,8 @@ export class MaintenanceProcessor
         return this.maintenance.reconcile();
       case COMPACT_CALL_ROLLUPS:
         return this.rollups.compact();
+      case EXPIRE_RECORDINGS:
+        return this.retention.expire();
       default:
         throw new Error(`unknown maintenance job ${job.name}`);
     }

@@ -112,7 +112,9 @@ export class WebhookMaintenanceService {
       const adapter = this.providers.get(call.provider);
       if (!adapter.isEnabled()) continue;
       try {
-        const state = await adapter.fetchCallState(call.providerCallId);
+        const state = adapter.fetchCallOutcome
+          ? await adapter.fetchCallOutcome(call)
+          : await adapter.fetchCallState(call.providerCallId);
         if (!state || (!state.artifacts && !state.final)) continue;
         const about = `${call.provider}/${call.providerCallId}/outcome`;
         if (await this.record(call.provider, about, { ...state, callId: call.callId }))

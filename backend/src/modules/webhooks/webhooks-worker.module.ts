@@ -8,6 +8,7 @@ import { SimulatorDeliveryProcessor } from '../providers/simulator/simulator-del
 import { PaymentsCoreModule } from '../payments/payments-core.module';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { RecordingCopyProcessor } from '../recordings/recording-copy.processor';
+import { RecordingRetentionService } from '../recordings/recording-retention.service';
 import { WebhookEventBatcher } from './webhook-event-batcher';
 import { WebhookEventsProcessor } from './webhook-events.processor';
 import { WebhookMaintenanceService } from './webhook-maintenance.service';
@@ -31,6 +32,7 @@ import { WebhookProcessingService } from './webhook-processing.service';
     MaintenanceProcessor,
     SimulatorDeliveryProcessor,
     RecordingCopyProcessor,
+    RecordingRetentionService,
   ],
   exports: [WebhookProcessingService, WebhookMaintenanceService],
 })

@@ -146,6 +146,61 @@ export class TwilioAdapter implements ProviderAdapter {
     }
   }
 
+  /**
+   * A recording callback that never came (reconciliation, once the call's deadline passed): the
+   * Recording resources of the call Twilio recorded (a `<Dial record>` records the parent leg),
+   * `GET /2010-04-01/Accounts/{Sid}/Calls/{CallSid}/Recordings.json`. The newest that is
+   * completed, absent or failed becomes the event its callback would have been (same dedupe
+   * key); none, or one still processing: null (asked again at the next run).
+   */
+  async fetchCallOutcome(call: {
+    providerCallId: string;
+    parentProviderCallId: string | null;
+  }): Promise<NormalizedEvent | null> {
+    const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken } = this.config;
+    if (!accountSid || !authToken) {
+      throw new ProviderApiError(
+        'Twilio is not configured: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN',
+      );
+    }
+    const recorded = call.parentProviderCallId ?? call.providerCallId;
+    const base = trimBaseUrl(this.config.TWILIO_API_BASE_URL);
+    const account = `${base}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}`;
+    const response = await providerFetch('Twilio', {
+      method: 'GET',
+      url: `${account}/Calls/${encodeURIComponent(recorded)}/Recordings.json?PageSize=20`,
+      headers: {
+        Authorization: basicAuthorization(accountSid, authToken),
+        Accept: 'application/json',
+      },
+    });
+    if (response.status === 404) return null;
+    if (!response.ok)
+      throw providerHttpError('Twilio', `list of the recordings of call ${recorded}`, response);
+    const list = isRecord(response.json) ? response.json.recordings : undefined;
+    if (!Array.isArray(list)) {
+      throw new ProviderApiError(
+        `Twilio API answered the recordings of ${recorded} without a list`,
+      );
+    }
+    // Newest first (Twilio lists by DateCreated descending): a call's last recording.
+    const settled = list
+      .filter(isRecord)
+      .find((r) => ['completed', 'absent', 'failed'].includes(textField(r.status) ?? ''));
+    const recordingSid = settled && textField(settled.sid);
+    if (!settled || !recordingSid) return null;
+    return recordingEvent({
+      callSid: textField(settled.call_sid) ?? recorded,
+      recordingSid,
+      status: textField(settled.status)!,
+      // The media URL is the resource's own, at the configured API host.
+      url: `${account}/Recordings/${encodeURIComponent(recordingSid)}`,
+      durationSeconds: safeSeconds(settled.duration),
+      errorCode: textField(settled.error_code),
+      startedAt: parseRfc2822(settled.start_time),
+    });
+  }
+
   /** GET the Call resource; Twilio answers 404 for a sid it does not know. */
   async fetchCallState(providerCallId: string): Promise<NormalizedEvent | null> {
     const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken } = this.config;
@@ -253,16 +308,43 @@ function parseRecordingCallback(request: IncomingWebhook): NormalizedEvent {
   const callSid = textField(body.CallSid);
   if (!callSid) throw new WebhookParseError('Twilio recording callback has no CallSid');
   const recordingSid = textField(body.RecordingSid);
-  const recordingStatus = textField(body.RecordingStatus)!.toLowerCase();
   if (!recordingSid) {
     throw new WebhookParseError(`Twilio recording callback for ${callSid} has no RecordingSid`);
   }
-  const duration = parseSeconds(body.RecordingDuration, 'RecordingDuration');
+  return recordingEvent({
+    callSid,
+    callId: textField(request.query.callId),
+    recordingSid,
+    status: textField(body.RecordingStatus)!.toLowerCase(),
+    url: textField(body.RecordingUrl),
+    durationSeconds: parseSeconds(body.RecordingDuration, 'RecordingDuration'),
+    errorCode: textField(body.ErrorCode),
+    startedAt: parseRfc2822(body.RecordingStartTime),
+  });
+}
+
+/**
+ * A recording's news as one event, whether Twilio called back or reconciliation read its
+ * Recording resource: the same dedupe key either way, so a callback arriving after the fetch (or
+ * before it) is stored once.
+ */
+function recordingEvent(recording: {
+  callSid: string;
+  callId?: string;
+  recordingSid: string;
+  status: string;
+  /** The recording's URL without an extension (as RecordingUrl) or with one. */
+  url: string | undefined;
+  durationSeconds: number | undefined;
+  errorCode: string | undefined;
+  startedAt: Date | undefined;
+}): NormalizedEvent {
+  const { callSid, recordingSid, status: recordingStatus, durationSeconds: duration } = recording;
   const artifacts =
     recordingStatus === 'completed'
       ? compactArtifacts({
           recording: recordingOf(
-            textField(body.RecordingUrl)?.replace(/\.(mp3|wav)$/i, '') + TWILIO_RECORDING_EXTENSION,
+            recording.url?.replace(/\.(mp3|wav|json)$/i, '') + TWILIO_RECORDING_EXTENSION,
             {
               contentType: 'audio/mpeg',
               ...(duration !== undefined ? { durationSeconds: duration } : {}),
@@ -273,8 +355,8 @@ function parseRecordingCallback(request: IncomingWebhook): NormalizedEvent {
       : recordingStatus === 'absent' || recordingStatus === 'failed'
         ? compactArtifacts({
             recordingUnavailable: `Twilio recording ${recordingSid} ${recordingStatus}${
-              textField(body.ErrorCode) && textField(body.ErrorCode) !== '0'
-                ? ` (error ${textField(body.ErrorCode)})`
+              recording.errorCode && recording.errorCode !== '0'
+                ? ` (error ${recording.errorCode})`
                 : ''
             }`,
           })
@@ -287,12 +369,12 @@ function parseRecordingCallback(request: IncomingWebhook): NormalizedEvent {
   return {
     dedupeKey: `recording:${recordingSid}:${recordingStatus}`,
     providerCallId: callSid,
-    callId: textField(request.query.callId),
+    callId: recording.callId,
     // Found by our call id, or as the parent leg of the dialed call it recorded.
     parentProviderCallId: callSid,
     rawStatus: `recording-${recordingStatus}`,
     status: null,
-    occurredAt: parseRfc2822(body.RecordingStartTime) ?? new Date(),
+    occurredAt: recording.startedAt ?? new Date(),
     facts: {},
     ...(artifacts ? { artifacts } : {}),
     ...(['completed', 'absent', 'failed'].includes(recordingStatus) ? { final: true } : {}),

@@ -1,4 +1,4 @@
-import { components } from './api-types';
+import { components, operations } from './api-types';
 
 type Schemas = components['schemas'];
 
@@ -33,3 +33,8 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** The query parameters of an operation of the api (by its OpenAPI operation id), as it documents them. */
+export type ApiQuery<K extends keyof operations> = NonNullable<
+  operations[K]['parameters']['query']
+>;

@@ -1381,11 +1381,18 @@ export type components = {
       durationSeconds?: number | null;
       contentType?: string | null;
       sizeBytes?: number | null;
-      /** @enum {string} */
-      status: 'pending' | 'stored' | 'failed';
+      /**
+       * @description expired: stored, then deleted by the retention policy (see expiredAt, retentionDays)
+       * @enum {string}
+       */
+      status: 'pending' | 'stored' | 'failed' | 'expired';
       attempts: number;
       /** @description Why the copy failed or is being retried (admins only) */
       error?: string | null;
+      /** @description When the stored recording was deleted by the retention policy */
+      expiredAt?: string | null;
+      /** @description The retention period (days) after which it was deleted */
+      retentionDays?: number | null;
     };
     TranscriptTurnView: {
       /** @description agent, callee, or the provider’s own label */
@@ -1450,6 +1457,25 @@ export type components = {
       canHangUp: boolean;
       /** @description Why not (call ended, or the provider has no documented way), naming the provider */
       hangupUnsupportedReason?: string | null;
+    };
+    TwilioVoiceConfigView: {
+      /** @description Browser calling through Twilio is configured */
+      enabled: boolean;
+      /** @description The caller's Twilio client identity, when enabled */
+      identity: string | null;
+    };
+    VoiceConfigView: {
+      twilio: components['schemas']['TwilioVoiceConfigView'];
+      /** @description Providers enabled on this deployment; the simulator is always there */
+      providers: ('twilio' | 'exotel' | 'bolna' | 'simulator')[];
+    };
+    VoiceTokenView: {
+      /** @description Twilio access token (JWT) with a Voice grant */
+      token: string;
+      /** @description The Twilio client identity it is issued to */
+      identity: string;
+      /** @description Lifetime of the token */
+      expiresInSeconds: number;
     };
     CallerIdView: {
       id: string;
@@ -1618,8 +1644,10 @@ export type components = {
        * @example (415) 555-0100
        */
       phone: string;
-      email?: string;
-      company?: string;
+      /** @description Empty or null: none */
+      email?: string | null;
+      /** @description Empty or null: none */
+      company?: string | null;
       /**
        * @example [
        *       "vip",
@@ -1627,7 +1655,7 @@ export type components = {
        *     ]
        */
       tags?: string[];
-      notes?: string;
+      notes?: string | null;
     };
     UpdateContactDto: {
       /** @example Asha Rao */
@@ -1637,8 +1665,10 @@ export type components = {
        * @example (415) 555-0100
        */
       phone?: string;
-      email?: string;
-      company?: string;
+      /** @description Empty or null: none */
+      email?: string | null;
+      /** @description Empty or null: none */
+      company?: string | null;
       /**
        * @example [
        *       "vip",
@@ -1646,7 +1676,7 @@ export type components = {
        *     ]
        */
       tags?: string[];
-      notes?: string;
+      notes?: string | null;
     };
     WalletView: {
       currency: string;
@@ -2497,7 +2527,16 @@ export interface operations {
         cursor?: string;
         limit?: number;
         /** @description One status or a comma-separated list */
-        status?: string[];
+        status?: (
+          | 'initiated'
+          | 'ringing'
+          | 'in_progress'
+          | 'completed'
+          | 'busy'
+          | 'no_answer'
+          | 'failed'
+          | 'cancelled'
+        )[];
         provider?: 'twilio' | 'exotel' | 'bolna' | 'simulator';
         direction?: 'outbound' | 'inbound';
         agentId?: string;
@@ -2508,7 +2547,7 @@ export interface operations {
         from?: string;
         /** @description Calls created before (ISO 8601) */
         to?: string;
-        /** @description Digits to find in the dialed or calling number (when written like a number), else part of the contact’s name */
+        /** @description Digits to find in the dialed or calling number (when written like a number), else part of the contact’s name or words said on the call (transcript, summary) */
         q?: string;
       };
       header?: never;
@@ -2558,7 +2597,16 @@ export interface operations {
         cursor?: string;
         limit?: number;
         /** @description One status or a comma-separated list */
-        status?: string[];
+        status?: (
+          | 'initiated'
+          | 'ringing'
+          | 'in_progress'
+          | 'completed'
+          | 'busy'
+          | 'no_answer'
+          | 'failed'
+          | 'cancelled'
+        )[];
         provider?: 'twilio' | 'exotel' | 'bolna' | 'simulator';
         direction?: 'outbound' | 'inbound';
         agentId?: string;
@@ -2569,7 +2617,7 @@ export interface operations {
         from?: string;
         /** @description Calls created before (ISO 8601) */
         to?: string;
-        /** @description Digits to find in the dialed or calling number (when written like a number), else part of the contact’s name */
+        /** @description Digits to find in the dialed or calling number (when written like a number), else part of the contact’s name or words said on the call (transcript, summary) */
         q?: string;
       };
       header?: never;
@@ -2700,7 +2748,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['VoiceConfigView'];
+        };
       };
     };
   };
@@ -2713,11 +2763,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A Twilio Voice SDK access token */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['VoiceTokenView'];
+        };
       };
     };
   };

@@ -152,17 +152,11 @@ export type CallPage = Page<CallView>;
 export type NewCall = ApiSchema<'InitiateCallDto'>;
 
 /** A short-lived Twilio access token for the browser device. */
-export interface VoiceToken {
-  token: string;
-  identity: string;
-  expiresInSeconds: number;
-}
+/** `POST /api/voice/token`: a Twilio Voice SDK access token for the signed-in user. */
+export type VoiceToken = ApiView<'VoiceTokenView'>;
 
 /** A number the organization may show as the caller. */
 export type CallerId = ApiView<'CallerIdView'>;
 
-export interface VoiceConfig {
-  twilio: { enabled: boolean; identity: string | null };
-  /** Providers enabled on this deployment; the simulator is always there. */
-  providers: Provider[];
-}
+/** `GET /api/voice/config`; `providers`: enabled on this deployment (the simulator always is). */
+export type VoiceConfig = ApiView<'VoiceConfigView'>;

@@ -2,33 +2,19 @@ import { HttpClient, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 
+import { ApiQuery, Refine } from '../api/api-schema';
 import { CsvFile, toCsvFile, toHttpParams } from '../api/csv-file';
-import {
-  CallDetail,
-  CallDirection,
-  CallNote,
-  CallPage,
-  CallStatus,
-  CallView,
-  NewCall,
-  Provider,
-} from './call';
+import { CallDetail, CallNote, CallPage, CallStatus, CallView, NewCall } from './call';
 
-/** The server-side filters of `GET /api/calls` and its CSV export. */
-export interface CallQuery {
-  status?: readonly CallStatus[];
-  provider?: Provider;
-  direction?: CallDirection;
-  agentId?: string;
-  country?: string;
-  /** Created at or after (ISO 8601). */
-  from?: string;
-  /** Created before (ISO 8601). */
-  to?: string;
-  /** Digits to find in the dialed or calling number. */
-  q?: string;
-  contactId?: string;
-}
+/**
+ * The server-side filters of `GET /api/calls` and its CSV export (the list's query without its
+ * paging). `q`: digits of either number, else a contact's name or words said on the call.
+ */
+export type CallQuery = Refine<
+  Omit<ApiQuery<'CallsController_list'>, 'cursor' | 'limit'>,
+  // The console's filters keep their statuses read-only.
+  { status?: readonly CallStatus[] }
+>;
 
 /** Calls of the signed-in user (agents) or of the organization (owners and admins). */
 @Injectable({ providedIn: 'root' })

@@ -6,14 +6,7 @@ export type Contact = ApiView<'ContactView'>;
 export type ContactPage = Page<Contact>;
 
 /** What the create/edit form sends; the phone in any spelling (the server stores E.164). */
-export interface ContactInput {
-  name: string;
-  phone: string;
-  email?: string | null;
-  company?: string | null;
-  tags?: string[];
-  notes?: string | null;
-}
+export type ContactInput = ApiSchema<'CreateContactDto'>;
 
 export type ContactLookup = ApiView<'ContactLookup'>;
 

@@ -168,6 +168,8 @@ describe('CallHistory', () => {
         status: 'stored',
         attempts: 1,
         error: null,
+        expiredAt: null,
+        retentionDays: null,
       },
       transcript: [
         { speaker: 'agent', text: 'Hello, is this a good time?', startSeconds: 0 },
