@@ -83,7 +83,7 @@ describe('CreateOrganizationDialog', () => {
     submit();
     backend.expectOne('/api/platform/organizations').flush({
       ...makeOrganization(),
-      ownerSetupLink: 'http://localhost/setup/abc123',
+      ownerSetup: { setupUrl: 'http://localhost/setup/abc123', expiresAt: '2030-01-01T00:00:00Z' },
     });
     await fixture.whenStable();
 

@@ -32,7 +32,7 @@ export function generatePassword(length = 16): string {
 
 /**
  * Creates an organization with its first owner (and its wallet), then says how the owner gets in:
- * the one-time setup link when the api returns one (`ownerSetupLink`), to copy and send, or the
+ * the one-time setup link when the api returns one (`ownerSetup`, when no password was given), to copy and send, or the
  * password the operator chose.
  */
 @Component({
@@ -65,7 +65,7 @@ export class CreateOrganizationDialog {
     pricePlanId: [''],
     ownerName: ['', [Validators.required, Validators.maxLength(200)]],
     ownerEmail: ['', [Validators.required, Validators.email]],
-    ownerPassword: ['', [Validators.required, Validators.minLength(OWNER_MIN_PASSWORD_LENGTH)]],
+    ownerPassword: ['', [Validators.minLength(OWNER_MIN_PASSWORD_LENGTH)]],
   });
 
   protected readonly plans = signal<PricePlan[]>([]);

@@ -8,17 +8,12 @@ import { ApiSchema, ApiView } from '../../core/api/api-schema';
 export type PlatformOrganization = ApiView<'PlatformOrganizationView'>;
 
 /**
- * The answer to creating an organization. When its first owner is created without a password, the
- * api adds a one-time setup link for the operator to send (invitations, branch `people`).
+ * The answer to creating an organization. When its first owner is created without a password,
+ * `ownerSetup` carries the one-time setup link for the operator to send.
  */
-export type CreatedOrganization = PlatformOrganization & { ownerSetupLink?: string | null };
+export type CreatedOrganization = ApiView<'CreatedOrganizationView'>;
 
-/** The first owner: with a password, or (where the api allows it) without, to get a setup link. */
-export type FirstOwner = Omit<ApiSchema<'FirstOwnerDto'>, 'password'> & { password?: string };
-
-export type CreateOrganization = Omit<ApiSchema<'CreateOrganizationDto'>, 'owner'> & {
-  owner: FirstOwner;
-};
+export type CreateOrganization = ApiSchema<'CreateOrganizationDto'>;
 
 export type UpdateOrganization = ApiSchema<'UpdatePlatformOrganizationDto'>;
 
