@@ -296,6 +296,13 @@ describe('campaign rules at placement (CALLING_HOURS=off)', () => {
       stats.buckets.reduce((total: number, bucket: any) => total + bucket[key], 0);
     expect([sum('completed'), sum('busy'), sum('noAnswer'), sum('failed')]).toEqual([2, 1, 0, 0]);
     expect(BigInt(stats.progress.spentMicros)).toBeGreaterThan(0n);
+    // The simulator summarizes answered calls: the contact's row carries its last call's summary.
+    await eventually(
+      async () => typeof (await h.rows(org, id)).get(testNumber(1))?.lastCallSummary === 'string',
+      'the summary of the answered call on its contact row',
+      15_000,
+    );
+    expect((await h.rows(org, id)).get(testNumber(61))?.lastCallSummary).toBeNull();
     const stranger = await h.newOrg();
     expect((await h.api(stranger, 'GET', `/api/campaigns/${id}/stats`)).status).toBe(404);
   });

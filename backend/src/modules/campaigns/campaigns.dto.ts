@@ -256,6 +256,12 @@ export class CampaignContactView {
   @ApiProperty({ type: String, nullable: true }) nextAttemptAt: string | null;
   @ApiProperty({ type: [String], description: 'Its calls, first attempt first' }) calls: string[];
   @ApiProperty({ type: String, nullable: true }) lastCallId: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The last call's summary, once its provider (or the simulator) gave one",
+  })
+  lastCallSummary: string | null;
 }
 
 export class CampaignContactList {
@@ -286,7 +292,9 @@ export class AudiencePreview {
   callableNow: number;
   @ApiProperty({ description: 'Outside their hours or windows right now: would wait' })
   outsideHoursNow: number;
-  @ApiProperty({ description: 'Valid, unlisted numbers with no rate in the deck: would be skipped' })
+  @ApiProperty({
+    description: 'Valid, unlisted numbers with no rate in the deck: would be skipped',
+  })
   noRate: number;
   @ApiProperty({
     description:

@@ -18,6 +18,7 @@ import { QueueName } from '../../queue/queue-name';
 import { AuthUser } from '../auth/auth-user';
 import { RatesService } from '../billing/rates.service';
 import { isTimeZone, minutesOf } from '../calls/calling-hours';
+import { CallOutcomesService } from '../calls/call-outcomes.service';
 import { CallerId } from '../calls/entities/caller-id.entity';
 import { ContactsService } from '../contacts/contacts.service';
 import { DncService } from '../dnc/dnc.service';
@@ -59,6 +60,7 @@ export class CampaignsService {
     private readonly realtime: RealtimePublisher,
     private readonly config: AppConfig,
     private readonly rates: RatesService,
+    private readonly outcomes: CallOutcomesService,
   ) {}
 
   async create(caller: AuthUser, input: CreateCampaignDto): Promise<CampaignView> {
@@ -422,8 +424,15 @@ export class CampaignsService {
     }
     const rows = await this.contactRows(id, after, limit + 1, query.state);
     const page = rows.slice(0, limit);
+    const summaries = await this.outcomes.summariesOf(
+      this.dataSource.manager,
+      page.flatMap((row) => (row.last_call_id ? [row.last_call_id] : [])),
+    );
     return {
-      items: page.map(toContactView),
+      items: page.map((row) => ({
+        ...toContactView(row),
+        lastCallSummary: (row.last_call_id && summaries.get(row.last_call_id)) || null,
+      })),
       nextCursor: rows.length > limit ? encodeCursor([String(page.at(-1)!.seq)]) : null,
     };
   }
@@ -440,12 +449,17 @@ export class CampaignsService {
       'attempts',
       'last_call_id',
       'call_ids',
+      'last_call_summary',
     ];
     const csv = csvStringifier(columns);
     const pump = async () => {
       let after = 0;
       for (;;) {
         const rows = await this.contactRows(id, after, 1000);
+        const summaries = await this.outcomes.summariesOf(
+          this.dataSource.manager,
+          rows.flatMap((row) => (row.last_call_id ? [row.last_call_id] : [])),
+        );
         for (const row of rows) {
           const view = toContactView(row);
           const ok = csv.write({
@@ -457,6 +471,7 @@ export class CampaignsService {
             attempts: view.attempts,
             last_call_id: view.lastCallId ?? '',
             call_ids: view.calls.join(' '),
+            last_call_summary: (view.lastCallId && summaries.get(view.lastCallId)) || '',
           });
           if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
         }
@@ -630,7 +645,7 @@ interface ContactRow {
   calls: string[];
 }
 
-function toContactView(row: ContactRow): CampaignContactView {
+function toContactView(row: ContactRow): Omit<CampaignContactView, 'lastCallSummary'> {
   return {
     id: row.id,
     contactId: row.contact_id,
