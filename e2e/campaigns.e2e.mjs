@@ -107,22 +107,30 @@ export const tests = [
       const id = page.url().split('/').pop();
       await page.locator('[data-testid="campaign-status"][data-status="running"]').waitFor();
       await page.waitForFunction(
-        () => Number(document.querySelector('[data-testid="attempts"]')?.textContent) >= 2,
+        () =>
+          Number(globalThis.document.querySelector('[data-testid="attempts"]')?.textContent) >= 2,
       );
       await page.getByTestId('campaign-pause').click();
       await page.locator('[data-testid="campaign-status"][data-status="paused"]').waitFor();
-      assert.match(await page.getByTestId('campaign-pause-reason').innerText(), /Paused by an admin/);
+      assert.match(
+        await page.getByTestId('campaign-pause-reason').innerText(),
+        /Paused by an admin/,
+      );
       const attemptsAtPause = (await apiGet(page, `/api/campaigns/${id}`)).progress.attempts;
       await page.waitForTimeout(3000);
       const whilePaused = (await apiGet(page, `/api/campaigns/${id}`)).progress.attempts;
-      assert.ok(whilePaused <= attemptsAtPause, `no attempt while paused (${attemptsAtPause} → ${whilePaused})`);
+      assert.ok(
+        whilePaused <= attemptsAtPause,
+        `no attempt while paused (${attemptsAtPause} → ${whilePaused})`,
+      );
       await screenshot('campaigns-03-paused-desktop');
 
       await page.getByTestId('campaign-resume').click();
       await page.locator('[data-testid="campaign-status"][data-status="running"]').waitFor();
       // Completed calls arrive by push while we watch.
       await page.waitForFunction(
-        () => Number(document.querySelector('[data-testid="completed"]')?.textContent) >= 3,
+        () =>
+          Number(globalThis.document.querySelector('[data-testid="completed"]')?.textContent) >= 3,
         undefined,
         { timeout: 60_000 },
       );
@@ -158,7 +166,8 @@ export const tests = [
         'name,phone,state,outcome,skip_reason,attempts,last_call_id,call_ids,last_call_summary',
       );
       assert.equal(lines.length, phones.length + 1);
-      const line = (/** @type {number} */ nn) => lines.find((l) => l.includes(testNumber(nn))) ?? '';
+      const line = (/** @type {number} */ nn) =>
+        lines.find((l) => l.includes(testNumber(nn))) ?? '';
       assert.match(line(0), /,done,completed,,1,/);
       assert.match(line(BUSY), /,done,busy,retries_exhausted,2,/);
       assert.match(line(NO_ANSWER), /,done,no_answer,retries_exhausted,2,/);
@@ -181,7 +190,10 @@ export const tests = [
       await page.goto(`${baseUrl}/campaigns/new`);
       await page.getByTestId('campaign-name').fill('Phone check');
       await page.getByTestId('campaign-tag').fill(tag);
-      await page.getByTestId('preview-total').filter({ hasText: String(phones.length) }).waitFor();
+      await page
+        .getByTestId('preview-total')
+        .filter({ hasText: String(phones.length) })
+        .waitFor();
       await settled(page);
       await screenshot('campaigns-09-create-phone');
     },

@@ -12,7 +12,9 @@ describe('CampaignCreate', () => {
   let page: HTMLElement;
 
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
     TestBed.configureTestingModule({
       imports: [CampaignCreate],
       providers: [provideHttpClient(), provideHttpClientTesting(), provideRouter([])],
@@ -114,13 +116,16 @@ describe('CampaignCreate', () => {
     backend
       .expectOne('/api/campaigns')
       .flush(
-        { statusCode: 400, message: 'callerId +14155550199 is not one of your organization\'s caller IDs' },
+        {
+          statusCode: 400,
+          message: "callerId +14155550199 is not one of your organization's caller IDs",
+        },
         { status: 400, statusText: 'Bad Request' },
       );
     fixture.detectChanges();
-    expect(
-      (form as unknown as { saveError(): string | null }).saveError(),
-    ).toContain('is not one of your organization');
+    expect((form as unknown as { saveError(): string | null }).saveError()).toContain(
+      'is not one of your organization',
+    );
     backend.match(() => true);
   });
 });

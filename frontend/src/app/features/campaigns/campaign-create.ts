@@ -444,7 +444,10 @@ export class CampaignCreate {
 
 function integer(control: AbstractControl): ValidationErrors | null {
   const value = control.value as number | null;
-  return value === null || value === undefined || (value as unknown) === '' || Number.isInteger(Number(value))
+  return value === null ||
+    value === undefined ||
+    (value as unknown) === '' ||
+    Number.isInteger(Number(value))
     ? null
     : { integer: true };
 }

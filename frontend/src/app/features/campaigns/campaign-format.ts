@@ -136,7 +136,8 @@ export function scheduleOf(
   if (value.startMode === 'at' && value.startAt) {
     schedule.startAt = new Date(value.startAt).toISOString();
   }
-  if (value.zoneMode === 'fixed' && value.timeZone.trim()) schedule.timeZone = value.timeZone.trim();
+  if (value.zoneMode === 'fixed' && value.timeZone.trim())
+    schedule.timeZone = value.timeZone.trim();
   if (value.windows.length) {
     schedule.windows = value.windows.map((w) => ({
       days: [...w.days].sort((a, b) => a - b),
@@ -201,7 +202,10 @@ export function bucketLabel(at: string, bucketSeconds: number): string {
 }
 
 /** "Tag “leads-dec”" or "12 chosen contacts". */
-export function audienceText(audience: { tag?: string | null; contactIds?: readonly string[] | null }): string {
+export function audienceText(audience: {
+  tag?: string | null;
+  contactIds?: readonly string[] | null;
+}): string {
   if (audience.tag) return `Tag “${audience.tag}”`;
   const count = audience.contactIds?.length ?? 0;
   return `${count} chosen ${count === 1 ? 'contact' : 'contacts'}`;

@@ -67,7 +67,9 @@ describe('CampaignPage', () => {
   let page: HTMLElement;
 
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
     localStorage.setItem(TOKEN_STORAGE_KEY, 'jwt');
     const sockets = new FakeSockets();
     TestBed.configureTestingModule({
@@ -143,20 +145,30 @@ describe('CampaignPage', () => {
 
   it('follows campaign:updated pushes live, refreshing stats and contacts at most every 2 s', () => {
     flushFirstLoad();
-    socket.push('campaign:updated', makeCampaign({ progress: { ...makeCampaign().progress, completed: 2 } }));
+    socket.push(
+      'campaign:updated',
+      makeCampaign({ progress: { ...makeCampaign().progress, completed: 2 } }),
+    );
     // Another campaign's push changes nothing.
     socket.push('campaign:updated', makeCampaign({ id: 'other', name: 'Other' }));
     fixture.detectChanges();
     expect(text('completed')).toBe('2');
     backend.expectOne(`/api/campaigns/${ID}/stats`).flush(stats({ answerRate: 0.5 }));
-    backend.expectOne((req) => req.url === `/api/campaigns/${ID}/contacts`).flush({ items: [], nextCursor: null });
-    socket.push('campaign:updated', makeCampaign({ progress: { ...makeCampaign().progress, completed: 3 } }));
+    backend
+      .expectOne((req) => req.url === `/api/campaigns/${ID}/contacts`)
+      .flush({ items: [], nextCursor: null });
+    socket.push(
+      'campaign:updated',
+      makeCampaign({ progress: { ...makeCampaign().progress, completed: 3 } }),
+    );
     fixture.detectChanges();
     expect(text('completed')).toBe('3');
     backend.expectNone(`/api/campaigns/${ID}/stats`);
     vi.advanceTimersByTime(LIVE_REFRESH_MS);
     backend.expectOne(`/api/campaigns/${ID}/stats`).flush(stats());
-    backend.expectOne((req) => req.url === `/api/campaigns/${ID}/contacts`).flush({ items: [], nextCursor: null });
+    backend
+      .expectOne((req) => req.url === `/api/campaigns/${ID}/contacts`)
+      .flush({ items: [], nextCursor: null });
   });
 
   it('pauses, and says why a campaign is paused (the wallet)', () => {
@@ -169,18 +181,28 @@ describe('CampaignPage', () => {
     expect(text('campaign-pause-reason')).toContain('Paused by an admin');
     expect(page.querySelector('[data-testid="campaign-resume"]')).not.toBeNull();
     backend.expectOne(`/api/campaigns/${ID}/stats`).flush(stats());
-    backend.expectOne((req) => req.url === `/api/campaigns/${ID}/contacts`).flush({ items: [], nextCursor: null });
+    backend
+      .expectOne((req) => req.url === `/api/campaigns/${ID}/contacts`)
+      .flush({ items: [], nextCursor: null });
 
     socket.push('campaign:updated', makeCampaign({ status: 'paused', pauseReason: 'wallet' }));
     fixture.detectChanges();
     expect(text('campaign-pause-reason')).toContain('the wallet cannot hold one more call');
     vi.advanceTimersByTime(LIVE_REFRESH_MS);
-    backend.match(() => true).forEach((req) => req.flush(req.request.url.endsWith('stats') ? stats() : { items: [], nextCursor: null }));
+    backend
+      .match(() => true)
+      .forEach((req) =>
+        req.flush(req.request.url.endsWith('stats') ? stats() : { items: [], nextCursor: null }),
+      );
   });
 
   it('a draft offers Start and no export', () => {
-    flushFirstLoad(makeCampaign({ status: 'draft', progress: { ...makeCampaign().progress, total: 0 } }));
+    flushFirstLoad(
+      makeCampaign({ status: 'draft', progress: { ...makeCampaign().progress, total: 0 } }),
+    );
     expect(page.querySelector('[data-testid="campaign-start"]')).not.toBeNull();
-    expect((page.querySelector('[data-testid="campaign-export"]') as HTMLButtonElement).disabled).toBe(true);
+    expect(
+      (page.querySelector('[data-testid="campaign-export"]') as HTMLButtonElement).disabled,
+    ).toBe(true);
   });
 });

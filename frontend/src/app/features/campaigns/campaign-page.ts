@@ -100,7 +100,8 @@ export class CampaignPage {
   protected readonly stateFilter = signal('');
 
   protected readonly contacts = pagedList<CampaignContact>({
-    fetch: (page) => this.api.contacts(this.id(), { ...page, state: this.stateFilter() || undefined }),
+    fetch: (page) =>
+      this.api.contacts(this.id(), { ...page, state: this.stateFilter() || undefined }),
     pageSize: CONTACTS_PAGE,
     errorMessage: 'Could not load the contacts of this campaign.',
     moreErrorMessage: 'Could not load more contacts.',
@@ -263,7 +264,11 @@ export class CampaignPage {
   private refreshLive(): void {
     this.loadStats();
     // The table follows live while it shows its first page (rows loaded further stay as they are).
-    if (!this.contacts.loadingMore() && !this.contacts.loading() && this.contacts.items().length <= CONTACTS_PAGE) {
+    if (
+      !this.contacts.loadingMore() &&
+      !this.contacts.loading() &&
+      this.contacts.items().length <= CONTACTS_PAGE
+    ) {
       this.contacts.load({ keepItems: true });
     }
   }
