@@ -71,11 +71,12 @@ export const tests = [
       await page.getByText('Give the campaign a name.').waitFor();
       await page.getByTestId('campaign-name').fill(`Renewals ${tag}`);
       await page.getByTestId('campaign-tag').fill(tag);
-      await page
+      const audienceStep = page.getByTestId('step-audience');
+      await audienceStep
         .getByTestId('preview-total')
         .filter({ hasText: String(phones.length) })
         .waitFor();
-      assert.equal(await number(page, 'preview-dnc'), 0);
+      assert.equal(Number(await audienceStep.getByTestId('preview-dnc').innerText()), 0);
       await screenshot('campaigns-01-create-audience-desktop');
       await page.getByTestId('next-audience').click();
 
@@ -191,6 +192,7 @@ export const tests = [
       await page.getByTestId('campaign-name').fill('Phone check');
       await page.getByTestId('campaign-tag').fill(tag);
       await page
+        .getByTestId('step-audience')
         .getByTestId('preview-total')
         .filter({ hasText: String(phones.length) })
         .waitFor();
