@@ -1172,6 +1172,8 @@ export type components = {
       providerCostMicros?: string | null;
       providerCurrency?: string | null;
       hangupReason?: string | null;
+      /** @description The campaign that placed the call (docs/campaigns.md); null for other calls */
+      campaignId?: string | null;
       /** @description History listing only: the call has a stored recording */
       hasRecording?: boolean;
       /** @description History listing only: the call has a transcript */
@@ -1292,6 +1294,8 @@ export type components = {
       providerCostMicros?: string | null;
       providerCurrency?: string | null;
       hangupReason?: string | null;
+      /** @description The campaign that placed the call (docs/campaigns.md); null for other calls */
+      campaignId?: string | null;
       /** @description History listing only: the call has a stored recording */
       hasRecording?: boolean;
       /** @description History listing only: the call has a transcript */
@@ -1789,6 +1793,8 @@ export type components = {
       /** @description Its calls, first attempt first */
       calls: string[];
       lastCallId: string | null;
+      /** @description The last call's summary, once its provider (or the simulator) gave one */
+      lastCallSummary: string | null;
     };
     CampaignContactList: {
       items: components['schemas']['CampaignContactView'][];
