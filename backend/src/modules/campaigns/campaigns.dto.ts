@@ -331,7 +331,7 @@ export class CampaignStats {
   remainingAttempts: number;
   @ApiProperty({
     description:
-      'Average expected cost of one remaining attempt: deck price of an estimateCallSeconds call × answer rate so far (1 before any settles), micros',
+      'Average expected cost of one remaining attempt: deck price of an estimateCallSeconds call × answer rate so far (1 until 20 attempts have settled), micros',
   })
   expectedAttemptMicros: string;
   @ApiProperty({ description: 'remainingAttempts × expected cost of each, micros' })

@@ -45,6 +45,8 @@ import { Campaign, CampaignStatus } from './entities/campaign.entity';
 import { CampaignContact, SkipReason } from './entities/campaign-contact.entity';
 
 const SNAPSHOT_PAGE = 1000;
+/** Settled attempts before the estimate of the remaining cost trusts the campaign's answer rate. */
+export const RATE_SAMPLE_MIN = 20;
 
 /** The campaigns API: drafts, the audience snapshot at start, lifecycle, progress, outcomes. */
 @Injectable()
@@ -237,7 +239,7 @@ export class CampaignsService {
    * answer rate, outcomes over time and the estimated remaining cost:
    *   estimatedRemaining = Σ over contacts pending or in flight of
    *                        deckPrice(their number, ESTIMATE_CALL_SECONDS) × answerRate so far
-   * (answerRate = answered / settled attempts, 1 before any settles). One attempt per remaining
+   * (answerRate = answered / settled attempts; 1 until RATE_SAMPLE_MIN have settled). One attempt per remaining
    * contact: retries of unanswered calls cost nothing. Read on demand (not in every
    * campaign:updated event); each query is grouped, its answer bounded by buckets or prefixes.
    */
@@ -267,8 +269,11 @@ export class CampaignsService {
         GROUP BY 1`,
       [id, longestPrefix + 1],
     );
-    // The answer rate as a fraction of 10,000 keeps the arithmetic in integer micros.
-    const rateBasisPoints = BigInt(Math.round((answerRate ?? 1) * 10_000));
+    // The answer rate as a fraction of 10,000 keeps the arithmetic in integer micros. Until enough
+    // attempts have settled it says little (two busy numbers first would price the rest at 0):
+    // every remaining contact is then assumed to answer.
+    const pricedRate = answerRate !== null && attempts.settled >= RATE_SAMPLE_MIN ? answerRate : 1;
+    const rateBasisPoints = BigInt(Math.round(pricedRate * 10_000));
     let remainingAttempts = 0;
     let estimated = 0n;
     let currency: string | null = null;
