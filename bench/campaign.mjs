@@ -175,9 +175,9 @@ try {
       const { rows } = await sampler.query(
         `SELECT (SELECT count(*)::int FROM calls
                   WHERE status IN ('initiated', 'ringing', 'in_progress')
-                    AND metadata->>'campaignId' = $1) AS calls,
+                    AND metadata->>'campaignId' = $1::text) AS calls,
                 (SELECT count(*)::int FROM campaign_attempts
-                  WHERE campaign_id = $1 AND state IN ('queued', 'placing', 'live')) AS attempts`,
+                  WHERE campaign_id = $1::uuid AND state IN ('queued', 'placing', 'live')) AS attempts`,
         [campaign.id],
       );
       peakLive = Math.max(peakLive, rows[0].calls);
