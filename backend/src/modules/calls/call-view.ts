@@ -163,8 +163,7 @@ export function toCallView(call: Call, agentName?: string | null): CallView {
       call.providerCostMicros === null ? null : call.providerCostMicros.toString(),
     providerCurrency: call.providerCurrency,
     hangupReason: call.hangupReason,
-    campaignId:
-      typeof call.metadata?.campaignId === 'string' ? call.metadata.campaignId : null,
+    campaignId: typeof call.metadata?.campaignId === 'string' ? call.metadata.campaignId : null,
   };
 }
 

@@ -113,15 +113,13 @@ describe('CampaignCreate', () => {
   it("shows the server's refusal and stays on the form", () => {
     form.audience.setValue({ name: 'Renewals', mode: 'tag', tag: 'leads-dec', contactIds: [] });
     (form as unknown as { create(start: boolean): void }).create(false);
-    backend
-      .expectOne('/api/campaigns')
-      .flush(
-        {
-          statusCode: 400,
-          message: "callerId +14155550199 is not one of your organization's caller IDs",
-        },
-        { status: 400, statusText: 'Bad Request' },
-      );
+    backend.expectOne('/api/campaigns').flush(
+      {
+        statusCode: 400,
+        message: "callerId +14155550199 is not one of your organization's caller IDs",
+      },
+      { status: 400, statusText: 'Bad Request' },
+    );
     fixture.detectChanges();
     expect((form as unknown as { saveError(): string | null }).saveError()).toContain(
       'is not one of your organization',
