@@ -111,7 +111,12 @@ try {
     email: 'operator@demo.test',
     password: 'switchboard-operator',
   });
-  const plan = await api('POST', '/api/platform/price-plans', { name: 'bench' }, operator);
+  const plan = await api(
+    'POST',
+    '/api/platform/price-plans',
+    { name: `bench ${Date.now()}` },
+    operator,
+  );
   await api(
     'PUT',
     `/api/platform/price-plans/${plan.id}/rates`,
