@@ -104,10 +104,22 @@ try {
     email: 'admin@demo.test',
     password: 'switchboard-admin',
   });
-  // One micro per minute, billed per second: the wallet never limits the run.
+  // One micro per minute, billed per second: the wallet never limits the run. Rates are the
+  // platform operator's (organizations read theirs and cannot change them, docs/platform.md): the
+  // seeded operator creates a price plan with that rate and assigns it to the bench organization.
+  const { accessToken: operator } = await api('POST', '/api/auth/login', {
+    email: 'operator@demo.test',
+    password: 'switchboard-operator',
+  });
+  const plan = await api(
+    'POST',
+    '/api/platform/price-plans',
+    { name: `bench ${Date.now()}` },
+    operator,
+  );
   await api(
     'PUT',
-    '/api/billing/rates',
+    `/api/platform/price-plans/${plan.id}/rates`,
     {
       rates: [
         {
@@ -120,7 +132,13 @@ try {
         },
       ],
     },
-    token,
+    operator,
+  );
+  await api(
+    'PATCH',
+    `/api/platform/organizations/${user.organization.id}`,
+    { pricePlanId: plan.id },
+    operator,
   );
 
   const db = new pg.Client({ connectionString: env.DATABASE_URL });
@@ -162,9 +180,9 @@ try {
       const { rows } = await sampler.query(
         `SELECT (SELECT count(*)::int FROM calls
                   WHERE status IN ('initiated', 'ringing', 'in_progress')
-                    AND metadata->>'campaignId' = $1) AS calls,
+                    AND metadata->>'campaignId' = $1::text) AS calls,
                 (SELECT count(*)::int FROM campaign_attempts
-                  WHERE campaign_id = $1 AND state IN ('queued', 'placing', 'live')) AS attempts`,
+                  WHERE campaign_id = $1::uuid AND state IN ('queued', 'placing', 'live')) AS attempts`,
         [campaign.id],
       );
       peakLive = Math.max(peakLive, rows[0].calls);
@@ -218,13 +236,13 @@ try {
       (perMinuteSeries.length ? `; each minute: ${perMinuteSeries.join(', ')}` : ''),
   );
   console.log(
-    `peak live calls (sampled every 200 ms): ${peakLive} calls, ${peakAttemptsLive} attempts (limit ${MAX_CONCURRENT})`,
+    `peak concurrency (sampled every 200 ms): ${peakLive} live calls, ${peakAttemptsLive} live attempts against the limit of ${MAX_CONCURRENT}${Math.max(peakLive, peakAttemptsLive) > MAX_CONCURRENT ? ' — ABOVE THE LIMIT' : ' (never above)'}`,
   );
   console.log(
-    `worker CPU per attempt (ticks, placement, the simulator's deliveries and their webhooks): ${fmt(((after.cpuSeconds - before.cpuSeconds) * 1000) / Math.max(1, attempts), 2)} ms`,
+    `scheduler CPU per attempt (the worker: ticks, placement, the simulator's deliveries and their webhooks): ${fmt(((after.cpuSeconds - before.cpuSeconds) * 1000) / Math.max(1, attempts), 2)} ms`,
   );
   console.log(
-    `worker memory (RSS): ${fmt(memoryAtStart, 0)} MiB before the start, ${fmt(before.rssMiB, 0)} MiB after warm-up, ${fmt(after.rssMiB, 0)} MiB at the end`,
+    `worker memory (RSS): ${fmt(memoryAtStart, 0)} MiB at the start, ${fmt(before.rssMiB, 0)} MiB after warm-up, ${fmt(after.rssMiB, 0)} MiB at the end (${fmt(after.rssMiB - memoryAtStart, 0)} MiB over the run)`,
   );
   console.log(`progress at the end: ${JSON.stringify(view.progress)}`);
 } finally {

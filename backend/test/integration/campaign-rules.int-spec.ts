@@ -206,6 +206,107 @@ describe('campaign rules at placement (CALLING_HOURS=off)', () => {
     expect((await h.api(org, 'POST', `/api/campaigns/${id}/cancel`)).status).toBe(409);
   });
 
+  it('a suspended organization: its campaign pauses (reason suspended) before picking a contact, places nothing, and resumes once reinstated', async () => {
+    const org = await h.newOrg();
+    const organizationId = org.users.admin.organizationId;
+    const tag = `suspend-${randomUUID().slice(0, 6)}`;
+    await h.contacts(org, [testNumber(5), testNumber(6)], tag);
+    const id = await h.campaign(org, {
+      audience: { tag },
+      schedule: { startAt: new Date(Date.now() + 1500).toISOString() },
+    });
+    expect((await h.api(org, 'POST', `/api/campaigns/${id}/start`)).status).toBe(201);
+    // The operator suspends the organization (PATCH /api/platform/organizations/:id sets this).
+    await h.dataSource.query(`UPDATE organizations SET suspended_at = now() WHERE id = $1`, [
+      organizationId,
+    ]);
+    const campaignRow = async () =>
+      (
+        await h.dataSource.query(`SELECT status, pause_reason FROM campaigns WHERE id = $1`, [id])
+      )[0] as { status: string; pause_reason: string | null };
+    await eventually(
+      async () => (await campaignRow()).pause_reason === 'suspended',
+      'the campaign to pause for the suspension',
+      15_000,
+    );
+    expect(await campaignRow()).toEqual({ status: 'paused', pause_reason: 'suspended' });
+    await sleep(500);
+    // Nothing placed, no attempt released, nothing refused or held.
+    expect(
+      await h.dataSource.query(`SELECT id FROM calls WHERE metadata->>'campaignId' = $1`, [id]),
+    ).toHaveLength(0);
+    expect(
+      await h.dataSource.query(`SELECT id FROM campaign_attempts WHERE campaign_id = $1`, [id]),
+    ).toHaveLength(0);
+    expect(await campaignRow()).toEqual({ status: 'paused', pause_reason: 'suspended' });
+
+    await h.dataSource.query(`UPDATE organizations SET suspended_at = NULL WHERE id = $1`, [
+      organizationId,
+    ]);
+    const done = await h.until(org, id, 'completed');
+    expect(done.progress).toMatchObject({ total: 2, completed: 2, attempts: 2 });
+    expect(done.pauseReason).toBeNull();
+  });
+
+  it('stats: the estimated remaining cost from the deck, then the answer rate and outcomes over time', async () => {
+    const org = await h.newOrg();
+    const tag = `stats-${randomUUID().slice(0, 6)}`;
+    // 0.06/min billed per minute: one 60 s call costs 60,000 micros.
+    await h.contacts(org, [testNumber(1), testNumber(2), testNumber(61)], tag);
+    const preview = await h.api(org, 'POST', '/api/campaigns/preview', { audience: { tag } });
+    expect(preview.body).toMatchObject({
+      total: 3,
+      noRate: 0,
+      estimatedCostMicros: '180000',
+      currency: 'USD',
+      estimateCallSeconds: 60,
+    });
+    const later = await h.campaign(org, {
+      audience: { tag },
+      schedule: { startAt: new Date(Date.now() + 3600_000).toISOString() },
+    });
+    expect((await h.api(org, 'POST', `/api/campaigns/${later}/start`)).status).toBe(201);
+    const waiting = await h.api(org, 'GET', `/api/campaigns/${later}/stats`);
+    expect(waiting.status).toBe(200);
+    expect(waiting.body).toMatchObject({
+      live: 0,
+      settledAttempts: 0,
+      answerRate: null,
+      remainingAttempts: 3,
+      expectedAttemptMicros: '60000',
+      estimatedRemainingMicros: '180000',
+      buckets: [],
+    });
+    await h.api(org, 'POST', `/api/campaigns/${later}/cancel`);
+
+    const id = await h.campaign(org, { audience: { tag } });
+    expect((await h.api(org, 'POST', `/api/campaigns/${id}/start`)).status).toBe(201);
+    await h.until(org, id, 'completed');
+    const stats = (await h.api(org, 'GET', `/api/campaigns/${id}/stats`)).body;
+    expect(stats).toMatchObject({
+      live: 0,
+      settledAttempts: 3,
+      answeredAttempts: 2,
+      remainingAttempts: 0,
+      estimatedRemainingMicros: '0',
+      bucketSeconds: 10,
+    });
+    expect(stats.answerRate).toBeCloseTo(2 / 3);
+    const sum = (key: string) =>
+      stats.buckets.reduce((total: number, bucket: any) => total + bucket[key], 0);
+    expect([sum('completed'), sum('busy'), sum('noAnswer'), sum('failed')]).toEqual([2, 1, 0, 0]);
+    expect(BigInt(stats.progress.spentMicros)).toBeGreaterThan(0n);
+    // The simulator summarizes answered calls: the contact's row carries its last call's summary.
+    await eventually(
+      async () => typeof (await h.rows(org, id)).get(testNumber(1))?.lastCallSummary === 'string',
+      'the summary of the answered call on its contact row',
+      15_000,
+    );
+    expect((await h.rows(org, id)).get(testNumber(61))?.lastCallSummary).toBeNull();
+    const stranger = await h.newOrg();
+    expect((await h.api(stranger, 'GET', `/api/campaigns/${id}/stats`)).status).toBe(404);
+  });
+
   it('an attempt interrupted between its hold and the provider (a worker died) is placed once, not twice', async () => {
     const org = await h.newOrg();
     const tag = `crash-${randomUUID().slice(0, 6)}`;

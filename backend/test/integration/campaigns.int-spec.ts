@@ -275,7 +275,9 @@ describe('campaigns (real PostgreSQL, Redis, worker; simulator test numbers)', (
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (await csv.text()).trim().split('\n');
-    expect(lines[0]).toBe('name,phone,state,outcome,skip_reason,attempts,last_call_id,call_ids');
+    expect(lines[0]).toBe(
+      'name,phone,state,outcome,skip_reason,attempts,last_call_id,call_ids,last_call_summary',
+    );
     expect(lines).toHaveLength(10);
     expect(lines.find((line) => line.includes(testNumber(61)))).toContain(
       'done,busy,retries_exhausted,3',

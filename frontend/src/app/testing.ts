@@ -62,6 +62,7 @@ export function makeCall(overrides: Partial<CallView> = {}): CallView {
     providerCostMicros: null,
     providerCurrency: null,
     hangupReason: 'Normal hangup',
+    campaignId: null,
     hasRecording: false,
     hasTranscript: false,
     ...overrides,

@@ -337,4 +337,14 @@ export class CallOutcomesService {
     );
     return rows[0] ? fromRow(rows[0]) : null;
   }
+
+  /** The summaries of these calls that have one (a campaign's page of contacts). */
+  async summariesOf(manager: EntityManager, callIds: string[]): Promise<Map<string, string>> {
+    if (callIds.length === 0) return new Map();
+    const rows: { call_id: string; summary: string }[] = await manager.query(
+      `SELECT call_id, summary FROM call_outcomes WHERE call_id = ANY($1::uuid[]) AND summary IS NOT NULL`,
+      [callIds],
+    );
+    return new Map(rows.map((row) => [row.call_id, row.summary]));
+  }
 }

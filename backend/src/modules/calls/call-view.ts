@@ -42,6 +42,12 @@ export class CallView {
   @ApiPropertyOptional({ type: String, nullable: true }) providerCurrency: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) hangupReason: string | null;
   @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'The campaign that placed the call (docs/campaigns.md); null for other calls',
+  })
+  campaignId?: string | null;
+  @ApiPropertyOptional({
     description: 'History listing only: the call has a stored recording',
   })
   hasRecording?: boolean;
@@ -174,6 +180,7 @@ export function toCallView(call: Call, agentName?: string | null): CallView {
       call.providerCostMicros === null ? null : call.providerCostMicros.toString(),
     providerCurrency: call.providerCurrency,
     hangupReason: call.hangupReason,
+    campaignId: typeof call.metadata?.campaignId === 'string' ? call.metadata.campaignId : null,
   };
 }
 

@@ -7,6 +7,10 @@ import { AppConfig } from '../../config/app-config';
 import { PaymentRequiredException } from '../../common/errors';
 import { normalizePhone } from '../../common/phone';
 import { QueueName } from '../../queue/queue-name';
+import {
+  assertNotSuspended,
+  OrganizationSuspendedException,
+} from '../billing/call-billing.service';
 import { callCost } from '../billing/rating';
 import { RatesService, toRateTerms } from '../billing/rates.service';
 import { CallPlacementService, ServerPlacement } from '../calls/call-placement.service';
@@ -20,7 +24,7 @@ import { attemptJobId, CampaignJob, schedulerId } from './campaign-jobs';
 import { zoneOpen, zoneOpensAt } from './campaign-windows';
 import { progressOf, toView } from './campaigns.service';
 import { CampaignAttempt } from './entities/campaign-attempt.entity';
-import { Campaign } from './entities/campaign.entity';
+import { Campaign, PauseReason } from './entities/campaign.entity';
 import { CampaignContact, SkipReason } from './entities/campaign-contact.entity';
 
 /** At most this many attempts released by one tick (pacing usually allows fewer). */
@@ -29,6 +33,7 @@ const RELEASE_CAP = 200;
 const REQUEUE_AFTER_MS = 15_000;
 
 class WalletShort extends Error {}
+class Suspended extends Error {}
 
 /** The rows of a query: TypeORM answers an UPDATE … RETURNING with [rows, count]. */
 function rowsOf<T>(result: unknown): T[] {
@@ -102,6 +107,9 @@ export class CampaignEngine {
     if (campaign.status === 'paused' && campaign.pauseReason === 'wallet') {
       changed = (await this.resumeIfFunded(campaign)) || changed;
     }
+    if (campaign.status === 'paused' && campaign.pauseReason === 'suspended') {
+      changed = (await this.resumeIfReinstated(campaign)) || changed;
+    }
     campaign = (await this.dataSource.getRepository(Campaign).findOneBy({ id: campaignId }))!;
     if (campaign.status === 'running') {
       changed = (await this.release(campaign)) || changed;
@@ -126,8 +134,9 @@ export class CampaignEngine {
     try {
       plan = await this.dataSource.transaction((manager) => this.prepare(manager, attemptId));
     } catch (error) {
-      if (!(error instanceof WalletShort)) throw error;
-      await this.pauseForWallet(campaignId, attemptId);
+      if (error instanceof WalletShort) await this.pauseFor(campaignId, attemptId, 'wallet');
+      else if (error instanceof Suspended) await this.pauseFor(campaignId, attemptId, 'suspended');
+      else throw error;
       return;
     }
     if (plan.kind === 'skipped') {
@@ -216,6 +225,8 @@ export class CampaignEngine {
       call = await this.placement.createHeldCall(manager, placement);
     } catch (error) {
       if (error instanceof PaymentRequiredException) throw new WalletShort(error.message);
+      // Suspended between release and placement: taken back, the campaign pauses (no refusal).
+      if (error instanceof OrganizationSuspendedException) throw new Suspended(error.message);
       throw error;
     }
     await manager.update(
@@ -284,10 +295,15 @@ export class CampaignEngine {
   }
 
   /**
-   * The wallet could not hold this call: the attempt is taken back (its number is reused later)
-   * and the campaign pauses with reason 'wallet' until a tick finds the wallet can hold one again.
+   * The wallet could not hold this call, or the organization was suspended: the attempt is taken
+   * back (its number is reused later) and the campaign pauses with that reason until a tick finds
+   * the wallet can hold one again, or the organization reinstated.
    */
-  private async pauseForWallet(campaignId: string, attemptId: string): Promise<void> {
+  private async pauseFor(
+    campaignId: string,
+    attemptId: string,
+    reason: Exclude<PauseReason, 'manual'>,
+  ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const attempt = await manager.findOne(CampaignAttempt, {
         where: { id: attemptId },
@@ -302,10 +318,12 @@ export class CampaignEngine {
       await manager.update(
         Campaign,
         { id: campaignId, status: 'running' },
-        { status: 'paused', pauseReason: 'wallet' },
+        { status: 'paused', pauseReason: reason },
       );
     });
-    this.logger.log(`campaign ${campaignId} paused: the wallet cannot hold one more call`);
+    this.logger.log(
+      `campaign ${campaignId} paused: ${reason === 'wallet' ? 'the wallet cannot hold one more call' : 'the organization is suspended'}`,
+    );
     await this.publishById(campaignId);
   }
 
@@ -451,6 +469,31 @@ export class CampaignEngine {
     return !!result.affected;
   }
 
+  /** A campaign paused by the organization's suspension runs again once the operator reinstates it. */
+  private async resumeIfReinstated(campaign: Campaign): Promise<boolean> {
+    if (await this.isSuspended(this.dataSource.manager, campaign.organizationId)) return false;
+    const result = await this.dataSource
+      .getRepository(Campaign)
+      .update(
+        { id: campaign.id, status: 'paused', pauseReason: 'suspended' },
+        { status: 'running', pauseReason: null },
+      );
+    if (result.affected) {
+      this.logger.log(`campaign ${campaign.id} resumed: the organization was reinstated`);
+    }
+    return !!result.affected;
+  }
+
+  private async isSuspended(manager: EntityManager, organizationId: string): Promise<boolean> {
+    try {
+      await assertNotSuspended(manager, organizationId);
+      return false;
+    } catch (error) {
+      if (error instanceof OrganizationSuspendedException) return true;
+      throw error;
+    }
+  }
+
   /**
    * Releases attempts: under the campaign row's lock (ticks of several workers take turns), as many
    * as `maxConcurrent` minus the attempts live, and `perMinute` minus those released in the last
@@ -464,6 +507,17 @@ export class CampaignEngine {
         lock: { mode: 'pessimistic_write' },
       });
       if (!locked || locked.status !== 'running') return null;
+      // A suspended organization places no calls: the campaign pauses (reason 'suspended') before
+      // any contact is picked, rather than releasing attempts the placement would refuse.
+      if (await this.isSuspended(manager, locked.organizationId)) {
+        await manager.update(
+          Campaign,
+          { id: locked.id },
+          { status: 'paused', pauseReason: 'suspended' },
+        );
+        this.logger.log(`campaign ${locked.id} paused: the organization is suspended`);
+        return 'suspended' as const;
+      }
       const now = new Date();
       // Two index-bounded counts: live attempts (campaign_id, state) and recent releases
       // (campaign_id, created_at); neither reads the campaign's history.
@@ -532,7 +586,7 @@ export class CampaignEngine {
       }
       return null;
     });
-    if (released === 'completed') return true;
+    if (released === 'completed' || released === 'suspended') return true;
     if (!released || released.length === 0) return false;
     await this.enqueue(campaign.id, released);
     return true;

@@ -16,6 +16,7 @@ import {
   PreviewAudienceDto,
   CampaignContactList,
   CampaignList,
+  CampaignStats,
   CampaignView,
   CreateCampaignDto,
   ListCampaignContactsQuery,
@@ -59,6 +60,16 @@ export class CampaignsController {
   @ApiOkResponse({ type: CampaignView })
   get(@CurrentUser() caller: AuthUser, @IdParam() id: string): Promise<CampaignView> {
     return this.campaigns.get(caller, id);
+  }
+
+  @Get(':id/stats')
+  @ApiOkResponse({
+    type: CampaignStats,
+    description:
+      'Live attempts, answer rate, outcomes over time and the estimated remaining cost (docs/campaigns.md)',
+  })
+  stats(@CurrentUser() caller: AuthUser, @IdParam() id: string): Promise<CampaignStats> {
+    return this.campaigns.stats(caller, id);
   }
 
   @Post(':id/start')

@@ -219,7 +219,13 @@ export class CampaignView {
   @ApiProperty() name: string;
   @ApiProperty({ enum: CAMPAIGN_PROVIDERS }) provider: string;
   @ApiProperty({ enum: CAMPAIGN_STATUSES }) status: string;
-  @ApiProperty({ type: String, nullable: true, enum: ['manual', 'wallet'] })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['manual', 'wallet', 'suspended'],
+    description:
+      'manual: an admin paused it; wallet: the wallet cannot hold one more call (resumes by itself); suspended: the operator suspended the organization (resumes once reinstated)',
+  })
   pauseReason: string | null;
   @ApiProperty() audience: AudienceDto;
   @ApiProperty({ type: String, nullable: true }) callerId: string | null;
@@ -250,6 +256,12 @@ export class CampaignContactView {
   @ApiProperty({ type: String, nullable: true }) nextAttemptAt: string | null;
   @ApiProperty({ type: [String], description: 'Its calls, first attempt first' }) calls: string[];
   @ApiProperty({ type: String, nullable: true }) lastCallId: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The last call's summary, once its provider (or the simulator) gave one",
+  })
+  lastCallSummary: string | null;
 }
 
 export class CampaignContactList {
@@ -280,4 +292,53 @@ export class AudiencePreview {
   callableNow: number;
   @ApiProperty({ description: 'Outside their hours or windows right now: would wait' })
   outsideHoursNow: number;
+  @ApiProperty({
+    description: 'Valid, unlisted numbers with no rate in the deck: would be skipped',
+  })
+  noRate: number;
+  @ApiProperty({
+    description:
+      'Deck price of one answered call of estimateCallSeconds to each contact that would be dialed, micros (decimal string)',
+  })
+  estimatedCostMicros: string;
+  @ApiProperty({ example: 'USD' }) currency: string;
+  @ApiProperty({ example: 60, description: 'The call length the estimate prices' })
+  estimateCallSeconds: number;
+}
+
+export class OutcomeBucket {
+  @ApiProperty({ description: 'Start of the bucket (ISO 8601)' }) at: string;
+  @ApiProperty() completed: number;
+  @ApiProperty() busy: number;
+  @ApiProperty() noAnswer: number;
+  @ApiProperty() failed: number;
+  @ApiProperty() cancelled: number;
+}
+
+export class CampaignStats {
+  @ApiProperty() progress: CampaignProgress;
+  @ApiProperty({ description: 'Attempts queued, being placed or live now' }) live: number;
+  @ApiProperty({ description: 'Attempts whose call ended' }) settledAttempts: number;
+  @ApiProperty({ description: 'Settled attempts whose call was answered (completed)' })
+  answeredAttempts: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'answeredAttempts / settledAttempts (null before any settles)',
+  })
+  answerRate: number | null;
+  @ApiProperty({ description: 'Contacts pending or in flight: one attempt each at least' })
+  remainingAttempts: number;
+  @ApiProperty({
+    description:
+      'Average expected cost of one remaining attempt: deck price of an estimateCallSeconds call × answer rate so far (1 until 20 attempts have settled), micros',
+  })
+  expectedAttemptMicros: string;
+  @ApiProperty({ description: 'remainingAttempts × expected cost of each, micros' })
+  estimatedRemainingMicros: string;
+  @ApiProperty({ example: 'USD' }) currency: string;
+  @ApiProperty({ example: 60 }) estimateCallSeconds: number;
+  @ApiProperty({ description: 'Width of each outcome bucket' }) bucketSeconds: number;
+  @ApiProperty({ type: [OutcomeBucket], description: 'Settled attempts by end time and outcome' })
+  buckets: OutcomeBucket[];
 }

@@ -12,7 +12,7 @@ import { CampaignsService } from './campaigns.service';
 
 /** The api side: the campaigns REST API (admins). */
 @Module({
-  imports: [ContactsModule, DncModule, ProvidersModule],
+  imports: [ContactsModule, DncModule, ProvidersModule, BillingModule, CallsModule],
   controllers: [CampaignsController],
   providers: [CampaignsService],
 })

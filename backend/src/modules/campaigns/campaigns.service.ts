@@ -16,13 +16,16 @@ import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { normalizePhone } from '../../common/phone';
 import { QueueName } from '../../queue/queue-name';
 import { AuthUser } from '../auth/auth-user';
+import { RatesService } from '../billing/rates.service';
 import { isTimeZone, minutesOf } from '../calls/calling-hours';
+import { CallOutcomesService } from '../calls/call-outcomes.service';
 import { CallerId } from '../calls/entities/caller-id.entity';
 import { ContactsService } from '../contacts/contacts.service';
 import { DncService } from '../dnc/dnc.service';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { AuditService } from '../audit/audit.service';
+import { deckPricer, ESTIMATE_CALL_SECONDS } from './campaign-estimate';
 import { contactZoneKey, zoneOpen } from './campaign-windows';
 import {
   AudiencePreview,
@@ -31,7 +34,9 @@ import {
   CampaignContactView,
   CampaignList,
   CampaignProgress,
+  CampaignStats,
   CampaignView,
+  OutcomeBucket,
   CreateCampaignDto,
   ListCampaignContactsQuery,
   ListCampaignsQuery,
@@ -41,6 +46,8 @@ import { Campaign, CampaignStatus } from './entities/campaign.entity';
 import { CampaignContact, SkipReason } from './entities/campaign-contact.entity';
 
 const SNAPSHOT_PAGE = 1000;
+/** Settled attempts before the estimate of the remaining cost trusts the campaign's answer rate. */
+export const RATE_SAMPLE_MIN = 20;
 
 /** The campaigns API: drafts, the audience snapshot at start, lifecycle, progress, outcomes. */
 @Injectable()
@@ -56,6 +63,8 @@ export class CampaignsService {
     private readonly realtime: RealtimePublisher,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly rates: RatesService,
+    private readonly outcomes: CallOutcomesService,
   ) {}
 
   async create(caller: AuthUser, input: CreateCampaignDto): Promise<CampaignView> {
@@ -178,12 +187,19 @@ export class CampaignsService {
     const now = new Date();
     const enforce = this.config.CALLING_HOURS !== 'off';
     const openByKey = new Map<string, boolean>();
+    const price = deckPricer(await this.rates.deck(caller.organizationId));
+    let estimated = 0n;
+    let currency: string | null = null;
     const result: AudiencePreview = {
       total: 0,
       dnc: 0,
       invalidNumber: 0,
       callableNow: 0,
       outsideHoursNow: 0,
+      noRate: 0,
+      estimatedCostMicros: '0',
+      currency: 'USD',
+      estimateCallSeconds: ESTIMATE_CALL_SECONDS,
     };
     let afterId: string | null = null;
     for (;;) {
@@ -214,12 +230,118 @@ export class CampaignsService {
           }
           if (open) result.callableNow += 1;
           else result.outsideHoursNow += 1;
+          const deck = price(phone.e164);
+          if (!deck) result.noRate += 1;
+          else {
+            estimated += deck.micros;
+            currency ??= deck.currency;
+          }
         }
       }
       afterId = page.at(-1)!.id;
       if (page.length < SNAPSHOT_PAGE) break;
     }
+    result.estimatedCostMicros = estimated.toString();
+    if (currency) result.currency = currency;
     return result;
+  }
+
+  /**
+   * What the campaign page shows beyond the counts (docs/campaigns.md, "Progress"): live attempts,
+   * answer rate, outcomes over time and the estimated remaining cost:
+   *   estimatedRemaining = Σ over contacts pending or in flight of
+   *                        deckPrice(their number, ESTIMATE_CALL_SECONDS) × answerRate so far
+   * (answerRate = answered / settled attempts; 1 until RATE_SAMPLE_MIN have settled). One attempt per remaining
+   * contact: retries of unanswered calls cost nothing. Read on demand (not in every
+   * campaign:updated event); each query is grouped, its answer bounded by buckets or prefixes.
+   */
+  async stats(caller: AuthUser, id: string): Promise<CampaignStats> {
+    const campaign = await this.find(caller, id);
+    const manager = this.dataSource.manager;
+    const progress = await progressOf(manager, id);
+    const [attempts]: { live: number; settled: number; answered: number }[] = await manager.query(
+      `SELECT count(*) FILTER (WHERE state IN ('queued', 'placing', 'live'))::int AS live,
+              count(*) FILTER (WHERE state = 'ended')::int AS settled,
+              count(*) FILTER (WHERE state = 'ended' AND status = 'completed')::int AS answered
+         FROM campaign_attempts WHERE campaign_id = $1`,
+      [id],
+    );
+    const answerRate = attempts.settled > 0 ? attempts.answered / attempts.settled : null;
+
+    const deck = await this.rates.deck(caller.organizationId);
+    const price = deckPricer(deck);
+    const longestPrefix = Math.max(
+      1,
+      ...[...deck.organization, ...deck.default].map((rate) => rate.prefix.length),
+    );
+    // Remaining contacts grouped by the digits a rate can depend on (few groups per campaign).
+    const groups: { digits: string; contacts: number }[] = await manager.query(
+      `SELECT left(phone, $2) AS digits, count(*)::int AS contacts
+         FROM campaign_contacts WHERE campaign_id = $1 AND state IN ('pending', 'in_flight')
+        GROUP BY 1`,
+      [id, longestPrefix + 1],
+    );
+    // The answer rate as a fraction of 10,000 keeps the arithmetic in integer micros. Until enough
+    // attempts have settled it says little (two busy numbers first would price the rest at 0):
+    // every remaining contact is then assumed to answer.
+    const pricedRate = answerRate !== null && attempts.settled >= RATE_SAMPLE_MIN ? answerRate : 1;
+    const rateBasisPoints = BigInt(Math.round(pricedRate * 10_000));
+    let remainingAttempts = 0;
+    let estimated = 0n;
+    let currency: string | null = null;
+    for (const group of groups) {
+      remainingAttempts += group.contacts;
+      const deckPrice = price(group.digits);
+      if (!deckPrice) continue;
+      currency ??= deckPrice.currency;
+      estimated += (deckPrice.micros * BigInt(group.contacts) * rateBasisPoints) / 10_000n;
+    }
+
+    const started = campaign.startedAt?.getTime() ?? Date.now();
+    const until = campaign.endedAt?.getTime() ?? Date.now();
+    const bucketSeconds = bucketWidth((until - started) / 1000);
+    const rows: { bucket: number; status: string; count: number }[] = await manager.query(
+      `SELECT floor(extract(epoch FROM ended_at) / $2)::bigint * $2 AS bucket, status, count(*)::int AS count
+         FROM campaign_attempts WHERE campaign_id = $1 AND state = 'ended' AND ended_at IS NOT NULL
+        GROUP BY 1, 2 ORDER BY 1`,
+      [id, bucketSeconds],
+    );
+    const buckets = new Map<number, OutcomeBucket>();
+    for (const row of rows) {
+      const at = Number(row.bucket);
+      let bucket = buckets.get(at);
+      if (!bucket) {
+        bucket = {
+          at: new Date(at * 1000).toISOString(),
+          completed: 0,
+          busy: 0,
+          noAnswer: 0,
+          failed: 0,
+          cancelled: 0,
+        };
+        buckets.set(at, bucket);
+      }
+      if (row.status === 'completed') bucket.completed += row.count;
+      else if (row.status === 'busy') bucket.busy += row.count;
+      else if (row.status === 'no_answer') bucket.noAnswer += row.count;
+      else if (row.status === 'cancelled') bucket.cancelled += row.count;
+      else bucket.failed += row.count;
+    }
+    return {
+      progress,
+      live: attempts.live,
+      settledAttempts: attempts.settled,
+      answeredAttempts: attempts.answered,
+      answerRate,
+      remainingAttempts,
+      expectedAttemptMicros:
+        remainingAttempts > 0 ? (estimated / BigInt(remainingAttempts)).toString() : '0',
+      estimatedRemainingMicros: estimated.toString(),
+      currency: currency ?? deck.default[0]?.currency ?? 'USD',
+      estimateCallSeconds: ESTIMATE_CALL_SECONDS,
+      bucketSeconds,
+      buckets: [...buckets.values()],
+    };
   }
 
   async list(caller: AuthUser, query: ListCampaignsQuery): Promise<CampaignList> {
@@ -338,8 +460,15 @@ export class CampaignsService {
     }
     const rows = await this.contactRows(id, after, limit + 1, query.state);
     const page = rows.slice(0, limit);
+    const summaries = await this.outcomes.summariesOf(
+      this.dataSource.manager,
+      page.flatMap((row) => (row.last_call_id ? [row.last_call_id] : [])),
+    );
     return {
-      items: page.map(toContactView),
+      items: page.map((row) => ({
+        ...toContactView(row),
+        lastCallSummary: (row.last_call_id && summaries.get(row.last_call_id)) || null,
+      })),
       nextCursor: rows.length > limit ? encodeCursor([String(page.at(-1)!.seq)]) : null,
     };
   }
@@ -356,12 +485,17 @@ export class CampaignsService {
       'attempts',
       'last_call_id',
       'call_ids',
+      'last_call_summary',
     ];
     const csv = csvStringifier(columns);
     const pump = async () => {
       let after = 0;
       for (;;) {
         const rows = await this.contactRows(id, after, 1000);
+        const summaries = await this.outcomes.summariesOf(
+          this.dataSource.manager,
+          rows.flatMap((row) => (row.last_call_id ? [row.last_call_id] : [])),
+        );
         for (const row of rows) {
           const view = toContactView(row);
           const ok = csv.write({
@@ -373,6 +507,7 @@ export class CampaignsService {
             attempts: view.attempts,
             last_call_id: view.lastCallId ?? '',
             call_ids: view.calls.join(' '),
+            last_call_summary: (view.lastCallId && summaries.get(view.lastCallId)) || '',
           });
           if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
         }
@@ -534,6 +669,12 @@ export class CampaignsService {
   }
 }
 
+/** Outcome buckets: the smallest width that keeps a campaign's span within about 40 of them. */
+const BUCKET_WIDTHS = [10, 30, 60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 86_400];
+export function bucketWidth(spanSeconds: number): number {
+  return BUCKET_WIDTHS.find((width) => spanSeconds / width <= 40) ?? BUCKET_WIDTHS.at(-1)!;
+}
+
 interface ContactRow {
   id: string;
   contact_id: string;
@@ -549,7 +690,7 @@ interface ContactRow {
   calls: string[];
 }
 
-function toContactView(row: ContactRow): CampaignContactView {
+function toContactView(row: ContactRow): Omit<CampaignContactView, 'lastCallSummary'> {
   return {
     id: row.id,
     contactId: row.contact_id,

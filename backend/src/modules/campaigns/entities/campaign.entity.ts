@@ -12,8 +12,11 @@ export const CAMPAIGN_STATUSES = ['draft', 'running', 'paused', 'completed', 'ca
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 export const CAMPAIGN_PROVIDERS = ['simulator', 'exotel', 'bolna'] as const;
 export type CampaignProvider = (typeof CAMPAIGN_PROVIDERS)[number];
-/** Why a campaign is paused: an admin did it, or the wallet could not hold one more call. */
-export type PauseReason = 'manual' | 'wallet';
+/**
+ * Why a campaign is paused: an admin did it, the wallet could not hold one more call, or the
+ * platform operator suspended the organization (it resumes by itself once reinstated).
+ */
+export type PauseReason = 'manual' | 'wallet' | 'suspended';
 
 export interface CampaignAudience {
   tag?: string;

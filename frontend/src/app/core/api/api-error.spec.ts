@@ -15,6 +15,18 @@ describe('ApiError.message', () => {
     expect(ApiError.message(err)).toBe('Email already in use');
   });
 
+  it('shows a calling-hours refusal without the API flag meant for integrations', () => {
+    const err = response(403, {
+      statusCode: 403,
+      message:
+        'The call cannot be placed outside calling hours: it is 22:14 in America/New_York (allowed 08:00–21:00) (an admin may override with overrideCallingHours: true)',
+    });
+    expect(ApiError.message(err)).toBe(
+      'The call cannot be placed outside calling hours: it is 22:14 in America/New_York (allowed 08:00–21:00)',
+    );
+    expect(ApiError.message(err)).not.toContain('overrideCallingHours');
+  });
+
   it('joins a list of validation messages', () => {
     const err = response(400, {
       statusCode: 400,

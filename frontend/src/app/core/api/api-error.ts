@@ -9,6 +9,17 @@ export interface ApiErrorBody {
 
 const GENERIC = 'Something went wrong. Please try again.';
 
+/**
+ * Hints meant for API clients, naming request fields the console has no control for: the console
+ * shows the refusal itself (e.g. "The call cannot be placed outside calling hours: …"), not how an
+ * integration would override it.
+ */
+const API_CLIENT_HINTS = [/\s*\(an admin may override with overrideCallingHours: true\)/g];
+
+function forPeople(message: string): string {
+  return API_CLIENT_HINTS.reduce((text, hint) => text.replace(hint, ''), message);
+}
+
 /** Helpers that turn a failed HTTP call into a sentence a user can act on. */
 export const ApiError = {
   /** The server's own message when it sent one; otherwise a sensible text for the status. */
@@ -50,7 +61,7 @@ function serverMessage(body: unknown): string | null {
   }
   if (body && typeof body === 'object' && 'message' in body) {
     const message = (body as { message: unknown }).message;
-    if (typeof message === 'string' && message.trim()) return message.trim();
+    if (typeof message === 'string' && message.trim()) return forPeople(message.trim());
     if (Array.isArray(message)) {
       const parts = message.filter((m): m is string => typeof m === 'string' && m.trim() !== '');
       if (parts.length) return parts.join('. ');

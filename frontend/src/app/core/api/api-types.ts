@@ -788,6 +788,22 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/campaigns/{id}/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CampaignsController_stats'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/campaigns/{id}/start': {
     parameters: {
       query?: never;
@@ -1312,6 +1328,8 @@ export type components = {
       providerCostMicros?: string | null;
       providerCurrency?: string | null;
       hangupReason?: string | null;
+      /** @description The campaign that placed the call (docs/campaigns.md); null for other calls */
+      campaignId?: string | null;
       /** @description History listing only: the call has a stored recording */
       hasRecording?: boolean;
       /** @description History listing only: the call has a transcript */
@@ -1439,6 +1457,8 @@ export type components = {
       providerCostMicros?: string | null;
       providerCurrency?: string | null;
       hangupReason?: string | null;
+      /** @description The campaign that placed the call (docs/campaigns.md); null for other calls */
+      campaignId?: string | null;
       /** @description History listing only: the call has a stored recording */
       hasRecording?: boolean;
       /** @description History listing only: the call has a transcript */
@@ -1856,8 +1876,11 @@ export type components = {
       provider: 'simulator' | 'exotel' | 'bolna';
       /** @enum {string} */
       status: 'draft' | 'running' | 'paused' | 'completed' | 'cancelled';
-      /** @enum {string|null} */
-      pauseReason: 'manual' | 'wallet' | null;
+      /**
+       * @description manual: an admin paused it; wallet: the wallet cannot hold one more call (resumes by itself); suspended: the operator suspended the organization (resumes once reinstated)
+       * @enum {string|null}
+       */
+      pauseReason: 'manual' | 'wallet' | 'suspended' | null;
       audience: components['schemas']['AudienceDto'];
       callerId: string | null;
       bolnaAgentId: string | null;
@@ -1884,10 +1907,55 @@ export type components = {
       callableNow: number;
       /** @description Outside their hours or windows right now: would wait */
       outsideHoursNow: number;
+      /** @description Valid, unlisted numbers with no rate in the deck: would be skipped */
+      noRate: number;
+      /** @description Deck price of one answered call of estimateCallSeconds to each contact that would be dialed, micros (decimal string) */
+      estimatedCostMicros: string;
+      /** @example USD */
+      currency: string;
+      /**
+       * @description The call length the estimate prices
+       * @example 60
+       */
+      estimateCallSeconds: number;
     };
     CampaignList: {
       items: components['schemas']['CampaignView'][];
       nextCursor: string | null;
+    };
+    OutcomeBucket: {
+      /** @description Start of the bucket (ISO 8601) */
+      at: string;
+      completed: number;
+      busy: number;
+      noAnswer: number;
+      failed: number;
+      cancelled: number;
+    };
+    CampaignStats: {
+      progress: components['schemas']['CampaignProgress'];
+      /** @description Attempts queued, being placed or live now */
+      live: number;
+      /** @description Attempts whose call ended */
+      settledAttempts: number;
+      /** @description Settled attempts whose call was answered (completed) */
+      answeredAttempts: number;
+      /** @description answeredAttempts / settledAttempts (null before any settles) */
+      answerRate: number | null;
+      /** @description Contacts pending or in flight: one attempt each at least */
+      remainingAttempts: number;
+      /** @description Average expected cost of one remaining attempt: deck price of an estimateCallSeconds call × answer rate so far (1 before any settles), micros */
+      expectedAttemptMicros: string;
+      /** @description remainingAttempts × expected cost of each, micros */
+      estimatedRemainingMicros: string;
+      /** @example USD */
+      currency: string;
+      /** @example 60 */
+      estimateCallSeconds: number;
+      /** @description Width of each outcome bucket */
+      bucketSeconds: number;
+      /** @description Settled attempts by end time and outcome */
+      buckets: components['schemas']['OutcomeBucket'][];
     };
     CampaignContactView: {
       id: string;
@@ -1911,6 +1979,8 @@ export type components = {
       /** @description Its calls, first attempt first */
       calls: string[];
       lastCallId: string | null;
+      /** @description The last call's summary, once its provider (or the simulator) gave one */
+      lastCallSummary: string | null;
     };
     CampaignContactList: {
       items: components['schemas']['CampaignContactView'][];
@@ -3600,6 +3670,28 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['CampaignView'];
+        };
+      };
+    };
+  };
+  CampaignsController_stats: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Live attempts, answer rate, outcomes over time and the estimated remaining cost (docs/campaigns.md) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CampaignStats'];
         };
       };
     };

@@ -12,6 +12,7 @@ import { Router } from '@angular/router';
 import { Observable } from 'rxjs';
 import { ManagerOptions, SocketOptions, io } from 'socket.io-client';
 
+import { ApiView } from '../api/api-schema';
 import { AuthService } from '../auth/auth-service';
 import { loginUrlTree } from '../auth/login-redirect';
 import { CallView } from '../calls/call';
@@ -29,6 +30,8 @@ export interface RealtimeEvents {
   'metrics:updated': DashboardMetrics;
   /** Sent to the uploader only, after each batch of an import. */
   'contacts:import-progress': ContactImportProgress;
+  /** To the organization's admins: a campaign as `GET /api/campaigns/:id` returns it. */
+  'campaign:updated': ApiView<'CampaignView'>;
   /**
    * Connected again without recovering the events missed meanwhile: whoever shows pushed data
    * should load it again.
@@ -43,6 +46,7 @@ const SERVER_EVENTS = [
   'wallet:updated',
   'metrics:updated',
   'contacts:import-progress',
+  'campaign:updated',
 ] as const;
 
 /** Failed attempts in a row after which the console says it is offline (it keeps retrying). */

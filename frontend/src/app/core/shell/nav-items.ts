@@ -15,6 +15,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'dialer', label: 'Dialer', icon: 'dialpad', path: '/dialer' },
   { id: 'history', label: 'Call history', icon: 'history', path: '/history' },
   { id: 'contacts', label: 'Contacts', icon: 'contacts', path: '/contacts' },
+  {
+    id: 'campaigns',
+    label: 'Campaigns',
+    icon: 'campaign',
+    path: '/campaigns',
+    adminOnly: true,
+  },
   { id: 'billing', label: 'Billing', icon: 'receipt_long', path: '/billing' },
   { id: 'wallet', label: 'Wallet', icon: 'account_balance_wallet', path: '/wallet' },
   { id: 'admin', label: 'Users', icon: 'manage_accounts', path: '/admin/users', adminOnly: true },

@@ -44,6 +44,31 @@ export const SHELL_ROUTES: Routes = [
           import('../../features/contacts/contacts-page').then((m) => m.ContactsPage),
       },
       {
+        path: 'campaigns',
+        canActivate: [adminGuard],
+        children: [
+          {
+            path: '',
+            pathMatch: 'full',
+            title: pageTitle('Campaigns'),
+            loadComponent: () =>
+              import('../../features/campaigns/campaigns-page').then((m) => m.CampaignsPage),
+          },
+          {
+            path: 'new',
+            title: pageTitle('New campaign'),
+            loadComponent: () =>
+              import('../../features/campaigns/campaign-create').then((m) => m.CampaignCreate),
+          },
+          {
+            path: ':id',
+            title: pageTitle('Campaign'),
+            loadComponent: () =>
+              import('../../features/campaigns/campaign-page').then((m) => m.CampaignPage),
+          },
+        ],
+      },
+      {
         path: 'billing',
         title: pageTitle('Billing'),
         loadComponent: () =>

@@ -58,6 +58,7 @@ describe('Shell', () => {
       'nav-contacts',
       'nav-billing',
       'nav-wallet',
+      'nav-campaigns',
       'nav-admin',
       'nav-do-not-call',
       'nav-webhook-events',

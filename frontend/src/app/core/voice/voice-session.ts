@@ -284,7 +284,7 @@ export class VoiceSession {
     this.api.liveCallOfMine(user.id).subscribe({
       next: (call) => {
         this.restoring = false;
-        if (call) this.follow(call);
+        if (call && !call.campaignId) this.follow(call);
       },
       error: () => (this.restoring = false),
     });
@@ -468,7 +468,15 @@ export class VoiceSession {
     if (state.phase === 'idle' || (state.phase === 'ended' && state.call?.id !== call.id)) {
       // The user's own call placed elsewhere (another tab, the server): follow it.
       const me = this.auth.user()?.id;
-      if (me && call.agent?.id === me && !isTerminalStatus(call.status) && !this.busy()) {
+      // A campaign's calls are placed on behalf of the admin who created it, with no one at the
+      // browser: they are not this user's call (they would hold the call bar and block dialing).
+      if (
+        me &&
+        call.agent?.id === me &&
+        !call.campaignId &&
+        !isTerminalStatus(call.status) &&
+        !this.busy()
+      ) {
         this.state.set(IDLE);
         this.follow(call);
       }
