@@ -1944,7 +1944,7 @@ export type components = {
       answerRate: number | null;
       /** @description Contacts pending or in flight: one attempt each at least */
       remainingAttempts: number;
-      /** @description Average expected cost of one remaining attempt: deck price of an estimateCallSeconds call × answer rate so far (1 before any settles), micros */
+      /** @description Average expected cost of one remaining attempt: deck price of an estimateCallSeconds call × answer rate so far (1 until 20 attempts have settled), micros */
       expectedAttemptMicros: string;
       /** @description remainingAttempts × expected cost of each, micros */
       estimatedRemainingMicros: string;
