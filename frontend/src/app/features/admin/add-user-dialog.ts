@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, inject, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
@@ -10,6 +10,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { finalize } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
+import { focusFirstError } from '../../shared/forms/focus-first-error';
 import { ROLES, ROLE_LABELS, Role, User } from '../../core/auth/user';
 import { ROLE_DESCRIPTIONS } from './role-descriptions';
 import { UsersApi } from '../../core/users/users-api';
@@ -34,6 +35,7 @@ export const MIN_PASSWORD_LENGTH = 8;
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class AddUserDialog {
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly api = inject(UsersApi);
   private readonly dialogRef = inject<MatDialogRef<AddUserDialog, User>>(MatDialogRef);
 
@@ -57,6 +59,7 @@ export class AddUserDialog {
     if (this.saving()) return;
     if (this.form.invalid) {
       this.form.markAllAsTouched();
+      focusFirstError(this.host.nativeElement);
       return;
     }
     const value = this.form.getRawValue();
