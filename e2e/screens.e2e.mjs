@@ -57,9 +57,9 @@ export const tests = [
                 const row = element.querySelector('tr.mat-mdc-row');
                 const header = element.querySelector('tr.mat-mdc-header-row');
                 return {
-                  row: row ? getComputedStyle(row).display : null,
-                  header: header ? getComputedStyle(header).display : null,
-                  overflow: element.getBoundingClientRect().width > window.innerWidth,
+                  row: row ? globalThis.getComputedStyle(row).display : null,
+                  header: header ? globalThis.getComputedStyle(header).display : null,
+                  overflow: element.getBoundingClientRect().width > globalThis.innerWidth,
                 };
               });
               assert.equal(layout.row, 'grid', `${name}: rows are cards at ${width}`);
