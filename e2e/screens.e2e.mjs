@@ -7,7 +7,10 @@
 // Screenshots: e2e/artifacts/screens-<page>-<width>.png.
 import assert from 'node:assert/strict';
 
-/** The tables that turn into cards on phones, with the cells a card must show. */
+/**
+ * The tables that turn into cards on phones, with the cells a card must show.
+ * @type {Record<string, [string, string[]]>}
+ */
 const CARDS = {
   history: ['history-table', ['call-to', 'call-cost']],
   contacts: ['contacts-table', ['contact-name', 'contact-phone']],
@@ -50,7 +53,7 @@ export const tests = [
             await page.goto(`${baseUrl}${path}`);
             if (ready) await page.getByTestId(ready).first().waitFor();
             await page.waitForLoadState('networkidle');
-            const card = CARDS[/** @type {keyof typeof CARDS} */ (name)];
+            const card = CARDS[String(name)];
             if (card && width < 600 && (await page.getByTestId(card[0]).count())) {
               const [table, cells] = card;
               const layout = await page.getByTestId(table).evaluate((element) => {
