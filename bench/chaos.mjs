@@ -385,6 +385,8 @@ try {
     // Reconciliation would ask that silent simulator; every call gets its events from the run.
     RECONCILE_AFTER_SECONDS: '86400',
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+    // Each organization's one user places the run's calls side by side.
+    ONE_LIVE_CALL_PER_AGENT: 'off',
     CORS_ORIGINS: nodes.join(','),
   };
   /** @param {string} command */

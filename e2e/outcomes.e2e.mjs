@@ -1,9 +1,9 @@
 // @ts-check
 // Call outcomes (#16): a simulated call, answered and completed, shows its recording (it plays:
 // the audio element reports a duration), transcript and summary in the call detail; a word said
-// on the call finds it in history (api: call-outcomes.int-spec; the console's search box sends digits).
+// on the call finds it in history, and so does its contact's name (api: call-outcomes.int-spec).
 import assert from 'node:assert/strict';
-import { choose, signIn } from './lib/console.mjs';
+import { apiGet, choose, signIn } from './lib/console.mjs';
 
 const STATUS_TIMEOUT_MS = 40_000;
 
@@ -51,8 +51,7 @@ export const tests = [
       await page.getByTestId('call-detail-finalizing').waitFor({ state: 'detached' });
       await screenshot('outcomes-01-call-detail');
 
-      // Its history row says it has a recording and a transcript. (The console's search box sends
-      // digits only; `GET /api/calls?q=<words>` is covered by the api's integration test.)
+      // Its history row says it has a recording and a transcript.
       await page.getByTestId('call-detail-close').click();
       await page.getByTestId('call-detail-panel').waitFor({ state: 'detached' });
       await page.getByTestId('history-refresh').click();
@@ -60,6 +59,37 @@ export const tests = [
       await row.getByTestId('call-has-recording').waitFor();
       await row.getByTestId('call-has-transcript').waitFor();
       await screenshot('outcomes-02-history-row');
+
+      // A word said on the call, typed in the history's search box, finds it: the URL keeps the
+      // words and every row listed is one the server found by them.
+      const word = 'Delivery';
+      assert.match(turns.join(' '), /delivery/, 'the word is said on the call');
+      const search = page.getByTestId('history-filter-search');
+      await search.fill(word.toLowerCase());
+      await page.waitForURL((url) => url.searchParams.get('q') === word.toLowerCase());
+      await row.waitFor();
+      const found = await page.getByTestId('call-row').count();
+      const listed = await apiGet(page, `/api/calls?q=${encodeURIComponent(word)}&limit=200`);
+      assert.equal(found, Math.min(listed.items.length, 50), 'the rows are the server’s results');
+      await screenshot('outcomes-03-history-transcript-search');
+
+      // The contact's name finds the contact's calls, and only theirs.
+      await search.fill('Asha');
+      await page.waitForURL((url) => url.searchParams.get('q') === 'Asha');
+      await row.waitFor();
+      const contacts = await page.getByTestId('call-contact').allInnerTexts();
+      assert.ok(contacts.length >= 1, 'calls of Asha Rao are listed');
+      assert.equal(
+        await page.getByTestId('call-row').count(),
+        contacts.length,
+        'every row found by the name is a contact’s call',
+      );
+      for (const name of contacts) assert.match(name, /Asha Rao/);
+
+      // A word said on no call: the "no match" state, not the whole history.
+      await search.fill('zyxwvutsrq');
+      await page.getByTestId('history-no-match').waitFor();
+      await screenshot('outcomes-04-history-no-match');
     },
   },
 ];

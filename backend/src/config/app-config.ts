@@ -172,6 +172,13 @@ export class AppConfig {
   @IsIn(['enforce', 'off'], { message: 'CALLING_HOURS must be enforce or off' })
   CALLING_HOURS: 'enforce' | 'off' = 'enforce';
 
+  /**
+   * `on`: an agent with a live call cannot place another through `POST /api/calls` (409 naming
+   * the live call); `off` lets one user place calls side by side (load tests, scripted demos).
+   */
+  @IsIn(['on', 'off'], { message: 'ONE_LIVE_CALL_PER_AGENT must be on or off' })
+  ONE_LIVE_CALL_PER_AGENT: 'on' | 'off' = 'on';
+
   /** How often a running campaign's scheduler job runs, in milliseconds. */
   @IsInt()
   @Min(50)

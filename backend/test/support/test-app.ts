@@ -24,7 +24,8 @@ export async function startApi(
   port = 0,
   options: { beforeListen?: (app: NestFastifyApplication) => void } = {},
 ): Promise<RunningApi> {
-  const config = loadConfig({ ...process.env, ...env });
+  // Suites place calls side by side as one user; the one-live-call rule has its own test.
+  const config = loadConfig({ ONE_LIVE_CALL_PER_AGENT: 'off', ...process.env, ...env });
   const app = await createApiApp(config);
   options.beforeListen?.(app);
   await app.listen({ port, host: '127.0.0.1' });

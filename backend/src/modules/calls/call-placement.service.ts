@@ -1,6 +1,7 @@
 import {
   BadGatewayException,
   BadRequestException,
+  ConflictException,
   ForbiddenException,
   Injectable,
   Logger,
@@ -19,6 +20,7 @@ import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { WalletService } from '../wallet/wallet.service';
 import { CallProgressService } from './call-progress.service';
 import { checkCallingHours } from './calling-hours';
+import { ACTIVE_STATUSES } from './call-status';
 import { CallView } from './call-view';
 import { InitiateCallDto } from './calls.dto';
 import { CallsService } from './calls.service';
@@ -40,6 +42,9 @@ export interface ServerPlacement {
   /** Bolna: the agent's variables (contact fields). */
   variables?: Record<string, string>;
 }
+
+/** Ringing and setup time allowed on top of the longest call before a "live" call stops blocking. */
+const LIVE_CALL_GRACE_SECONDS = 600;
 
 /** The raw status of the failure of a call its provider refused to place. */
 export const PLACEMENT_REFUSED = 'placement-refused';
@@ -117,6 +122,8 @@ export class CallPlacementService {
 
     // The call and its hold commit together; a refusal (402) leaves neither.
     const call = await this.dataSource.transaction(async (manager) => {
+      if (this.config.ONE_LIVE_CALL_PER_AGENT === 'on')
+        await this.assertNoLiveCall(manager, caller);
       const created = await manager.save(
         manager.create(Call, {
           organizationId: caller.organizationId,
@@ -263,6 +270,35 @@ export class CallPlacementService {
    * The provider refused: the call failed before it started. It ends through the state machine like
    * any call (timeline row), and its hold goes back to the wallet in the same transaction.
    */
+  /**
+   * One live call per agent (DESIGN §9 "Call control"): a second call is refused with 409 naming the
+   * live one, until it ends or is hung up. Placements of one agent are serialized by a transaction
+   * lock, so two requests at once cannot both pass. A call still "live" past the longest possible
+   * call (its provider never reported the end; reconciliation settles it) does not block.
+   */
+  private async assertNoLiveCall(manager: EntityManager, caller: AuthUser): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('live-call:' || $1))`, [caller.id]);
+    const live: { id: string; to_number: string; status: string }[] = await manager.query(
+      `SELECT id, to_number, status FROM calls
+        WHERE organization_id = $1 AND agent_id = $2 AND status = ANY($3)
+          AND created_at > now() - make_interval(secs => $4)
+        ORDER BY created_at DESC LIMIT 1`,
+      [
+        caller.organizationId,
+        caller.id,
+        ACTIVE_STATUSES,
+        this.config.MAX_CALL_SECONDS + LIVE_CALL_GRACE_SECONDS,
+      ],
+    );
+    if (live.length) {
+      const [call] = live;
+      throw new ConflictException(
+        `You already have a live call (${call.id} to ${call.to_number}, ` +
+          `${call.status.replace('_', ' ')}): end it before placing another`,
+      );
+    }
+  }
+
   private async failAndRelease(callId: string, reason: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const call = await manager.findOne(Call, {

@@ -141,7 +141,7 @@ export class CallsService {
   async annotate(
     caller: AuthUser,
     id: string,
-    changes: { note?: string; disposition?: string },
+    changes: { note?: string | null; disposition?: string | null },
   ): Promise<CallView> {
     const call = await this.find(caller, id);
     // The opt-out and the number's listing commit together: a saved do_not_call is never unlisted.
@@ -149,7 +149,11 @@ export class CallsService {
       await manager.update(
         Call,
         { id: call.id },
-        { note: changes.note ?? call.note, disposition: changes.disposition ?? call.disposition },
+        {
+          // Absent: unchanged; null (or an empty note): cleared.
+          note: changes.note === undefined ? call.note : changes.note || null,
+          disposition: changes.disposition === undefined ? call.disposition : changes.disposition,
+        },
       );
       // The other party's number: the callee, or the caller of an inbound call.
       const party = call.direction === 'inbound' ? call.fromNumber : call.toNumber;

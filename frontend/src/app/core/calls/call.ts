@@ -107,6 +107,9 @@ export const CALL_DISPOSITION_LABELS: Readonly<Record<CallDisposition, string>> 
   other: 'Other',
 };
 
+/** The longest note the API keeps (`CallNoteDto.note`). */
+export const CALL_NOTE_MAX_LENGTH = 2000;
+
 /** What an agent records about a call afterwards (`PATCH /api/calls/:id`); null clears a field. */
 export type CallNote = {
   [K in keyof ApiSchema<'CallNoteDto'>]?: ApiSchema<'CallNoteDto'>[K] | null;

@@ -22,3 +22,11 @@ export class VoiceApi {
     return this.http.get<{ items: CallerId[] }>('/api/caller-ids').pipe(map((page) => page.items));
   }
 }
+
+/**
+ * The caller ID a new call starts with, in the dialer and the initiate-call dialog alike: the
+ * organization's first (null, the provider's default, when it has none).
+ */
+export function defaultCallerId(ids: readonly CallerId[]): string | null {
+  return ids[0]?.number ?? null;
+}

@@ -70,6 +70,7 @@ export class Shell {
   private readonly voice = inject(VoiceSession);
 
   protected readonly user = this.auth.user;
+  protected readonly isAdmin = this.auth.isAdmin;
   protected readonly wallet = this.walletStore.wallet;
 
   /** Below 960px the navigation becomes a drawer over the content. */

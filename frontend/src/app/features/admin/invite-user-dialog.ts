@@ -1,5 +1,5 @@
 import { Clipboard } from '@angular/cdk/clipboard';
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, inject, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
@@ -11,6 +11,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { finalize } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
+import { focusFirstError } from '../../shared/forms/focus-first-error';
 import { ROLES, ROLE_LABELS, Role, User } from '../../core/auth/user';
 import { SetupLink, UsersApi } from '../../core/users/users-api';
 import { IntlDatePipe } from '../../shared/format/intl-format';
@@ -45,6 +46,7 @@ export interface InviteUserDialogData {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class InviteUserDialog {
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly api = inject(UsersApi);
   private readonly clipboard = inject(Clipboard);
   private readonly dialogRef = inject<MatDialogRef<InviteUserDialog, User>>(MatDialogRef);
@@ -70,6 +72,7 @@ export class InviteUserDialog {
     if (this.saving()) return;
     if (this.form.invalid) {
       this.form.markAllAsTouched();
+      focusFirstError(this.host.nativeElement);
       return;
     }
     const value = this.form.getRawValue();

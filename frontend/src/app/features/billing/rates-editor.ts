@@ -2,6 +2,7 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
+  ElementRef,
   computed,
   inject,
   signal,
@@ -28,6 +29,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { finalize } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
+import { focusFirstError } from '../../shared/forms/focus-first-error';
 import { Rate, RateDeck, RateInput } from '../../core/billing/billing';
 import { BillingApi } from '../../core/billing/billing-api';
 import { EmptyState } from '../../shared/empty-state/empty-state';
@@ -118,6 +120,7 @@ const API_FIELDS: Readonly<Record<string, keyof RateRow['controls']>> = {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class RatesEditor {
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly api = inject(BillingApi);
   private readonly snackBar = inject(MatSnackBar);
   private readonly fb = inject(NonNullableFormBuilder);
@@ -215,6 +218,7 @@ export class RatesEditor {
     if (this.rows.invalid) {
       this.rows.markAllAsTouched();
       this.saveError.set('Check the highlighted fields.');
+      focusFirstError(this.host.nativeElement);
       return;
     }
     this.saving.set(true);

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, inject, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatChipInputEvent, MatChipsModule } from '@angular/material/chips';
@@ -12,7 +12,11 @@ import { finalize } from 'rxjs';
 import { ApiError } from '../../core/api/api-error';
 import { Contact, ContactInput } from '../../core/contacts/contact';
 import { ContactsApi } from '../../core/contacts/contacts-api';
+import { focusFirstError } from '../../shared/forms/focus-first-error';
 import { phoneNumberValidator } from '../../shared/phone/phone-number-validator';
+
+/** The API's limits (`CONTACT_LIMITS` in the backend's contacts.dto.ts). */
+export const CONTACT_LIMITS = { name: 200, email: 320, company: 200, notes: 5000 } as const;
 
 export interface ContactFormData {
   /** The contact to edit; absent to create one. */
@@ -53,6 +57,11 @@ export function existingContactFrom(message: string): { id: string; name: string
           <input matInput formControlName="name" data-testid="contact-form-name" cdkFocusInitial />
           @if (form.controls.name.hasError('required')) {
             <mat-error>Enter a name.</mat-error>
+          } @else if (form.controls.name.hasError('maxlength')) {
+            <mat-error data-testid="contact-form-name-error"
+              >A name can be at most {{ limits.name }} characters; this one has
+              {{ form.controls.name.value.length }}.</mat-error
+            >
           } @else if (form.controls.name.hasError('server')) {
             <mat-error>{{ form.controls.name.getError('server') }}</mat-error>
           }
@@ -99,6 +108,8 @@ export function existingContactFrom(message: string): { id: string; name: string
             <input matInput type="email" formControlName="email" data-testid="contact-form-email" />
             @if (form.controls.email.hasError('email')) {
               <mat-error>Enter a valid email address.</mat-error>
+            } @else if (form.controls.email.hasError('maxlength')) {
+              <mat-error>At most {{ limits.email }} characters.</mat-error>
             } @else if (form.controls.email.hasError('server')) {
               <mat-error>{{ form.controls.email.getError('server') }}</mat-error>
             }
@@ -106,6 +117,9 @@ export function existingContactFrom(message: string): { id: string; name: string
           <mat-form-field appearance="outline">
             <mat-label>Company</mat-label>
             <input matInput formControlName="company" data-testid="contact-form-company" />
+            @if (form.controls.company.hasError('maxlength')) {
+              <mat-error>At most {{ limits.company }} characters.</mat-error>
+            }
           </mat-form-field>
         </div>
         <mat-form-field appearance="outline">
@@ -135,6 +149,12 @@ export function existingContactFrom(message: string): { id: string; name: string
             formControlName="notes"
             data-testid="contact-form-notes"
           ></textarea>
+          @if (form.controls.notes.hasError('maxlength')) {
+            <mat-error
+              >Notes can be at most {{ limits.notes }} characters; these have
+              {{ form.controls.notes.value.length }}.</mat-error
+            >
+          }
         </mat-form-field>
         @if (error(); as message) {
           <div class="error" role="alert" data-testid="contact-form-error">
@@ -193,12 +213,20 @@ export class ContactFormDialog {
 
   protected readonly editing = !!this.data?.contact;
   protected readonly form = inject(NonNullableFormBuilder).group({
-    name: [this.data?.contact?.name ?? '', [Validators.required, Validators.maxLength(200)]],
+    name: [
+      this.data?.contact?.name ?? '',
+      [Validators.required, Validators.maxLength(CONTACT_LIMITS.name)],
+    ],
     phone: [this.data?.contact?.phone ?? '', [Validators.required, phoneNumberValidator]],
-    email: [this.data?.contact?.email ?? '', Validators.email],
-    company: [this.data?.contact?.company ?? ''],
-    notes: [this.data?.contact?.notes ?? ''],
+    email: [
+      this.data?.contact?.email ?? '',
+      [Validators.email, Validators.maxLength(CONTACT_LIMITS.email)],
+    ],
+    company: [this.data?.contact?.company ?? '', Validators.maxLength(CONTACT_LIMITS.company)],
+    notes: [this.data?.contact?.notes ?? '', Validators.maxLength(CONTACT_LIMITS.notes)],
   });
+  protected readonly limits = CONTACT_LIMITS;
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   protected readonly tags = signal<readonly string[]>(this.data?.contact?.tags ?? []);
   protected readonly saving = signal(false);
   protected readonly error = signal<string | null>(null);
@@ -221,7 +249,11 @@ export class ContactFormDialog {
 
   protected save(): void {
     this.form.markAllAsTouched();
-    if (this.form.invalid || this.saving()) return;
+    if (this.form.invalid) {
+      focusFirstError(this.host.nativeElement);
+      return;
+    }
+    if (this.saving()) return;
     const value = this.form.getRawValue();
     const input: ContactInput = {
       name: value.name.trim(),
@@ -273,5 +305,6 @@ export class ContactFormDialog {
     const control = this.form.controls[field];
     control.setErrors({ ...(control.errors ?? {}), server: message });
     control.markAsTouched();
+    focusFirstError(this.host.nativeElement);
   }
 }

@@ -188,4 +188,16 @@ describe('ContactFormDialog', () => {
     const errors = Array.from(page.querySelectorAll('mat-error')).map((e) => e.textContent!.trim());
     expect(errors).toEqual(['email must be a valid email address']);
   });
+
+  it('says next to the field why a 200+ character name cannot be saved, and focuses it', async () => {
+    type('contact-form-name', 'A'.repeat(201));
+    type('contact-form-phone', '415 555 0100');
+    await save();
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(page.querySelector('[data-testid="contact-form-name-error"]')?.textContent).toMatch(
+      /A name can be at most 200 characters; this one has\s+201\./,
+    );
+    expect(document.activeElement).toBe(page.querySelector('[data-testid="contact-form-name"]'));
+    backend.expectNone('/api/contacts');
+  });
 });

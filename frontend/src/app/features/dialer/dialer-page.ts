@@ -10,7 +10,12 @@ import {
   viewChild,
 } from '@angular/core';
 import { takeUntilDestroyed, toObservable, toSignal } from '@angular/core/rxjs-interop';
-import { FormControl, NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
+import {
+  FormControl,
+  NonNullableFormBuilder,
+  ReactiveFormsModule,
+  Validators,
+} from '@angular/forms';
 import { MatAutocompleteModule } from '@angular/material/autocomplete';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -41,6 +46,7 @@ import { BillingApi } from '../../core/billing/billing-api';
 import {
   CALL_DISPOSITIONS,
   CALL_DISPOSITION_LABELS,
+  CALL_NOTE_MAX_LENGTH,
   CallDisposition,
   CallView,
   CallerId,
@@ -50,13 +56,14 @@ import {
   isTerminalStatus,
 } from '../../core/calls/call';
 import { CallsApi } from '../../core/calls/calls-api';
-import { VoiceApi } from '../../core/calls/voice-api';
+import { VoiceApi, defaultCallerId } from '../../core/calls/voice-api';
 import { Contact } from '../../core/contacts/contact';
 import { ContactsApi } from '../../core/contacts/contacts-api';
 import { RealtimeService } from '../../core/realtime/realtime-service';
 import { WalletStore } from '../../core/wallet/wallet-store';
 import { DurationPipe } from '../../shared/duration/duration-pipe';
 import { MoneyPipe } from '../../shared/money/money-pipe';
+import { IntlNumberPipe } from '../../shared/format/intl-format';
 import { PhonePipe } from '../../shared/phone/phone-pipe';
 import { flagEmoji } from '../../shared/phone/phone';
 import { RelativeTimePipe } from '../../shared/relative-time/relative-time-pipe';
@@ -114,6 +121,7 @@ function compact(text: string): string {
     MoneyPipe,
     PhonePipe,
     RelativeTimePipe,
+    IntlNumberPipe,
   ],
   templateUrl: './dialer-page.html',
   styleUrl: './dialer-page.scss',
@@ -129,9 +137,12 @@ export class DialerPage {
   private readonly callsApi = inject(CallsApi);
   private readonly voiceApi = inject(VoiceApi);
   private readonly auth = inject(AuthService);
+  /** Top-ups are for owners and admins: agents are told whom to ask instead of given a link. */
+  protected readonly isAdmin = this.auth.isAdmin;
   protected readonly wallet = inject(WalletStore);
 
   private readonly numberInput = viewChild<ElementRef<HTMLInputElement>>('numberInput');
+  private readonly noteInput = viewChild<ElementRef<HTMLTextAreaElement>>('noteInput');
 
   protected readonly flagEmoji = flagEmoji;
   protected readonly incrementLabel = incrementLabel;
@@ -148,8 +159,9 @@ export class DialerPage {
   protected readonly contactSearch = new FormControl<string | Contact>('', { nonNullable: true });
   protected readonly wrapUpForm = inject(NonNullableFormBuilder).group({
     disposition: ['' as CallDisposition | ''],
-    note: [''],
+    note: ['', Validators.maxLength(CALL_NOTE_MAX_LENGTH)],
   });
+  protected readonly noteMaxLength = CALL_NOTE_MAX_LENGTH;
 
   protected readonly callerIds = signal<readonly CallerId[]>([]);
   protected readonly twilioEnabled = signal(false);
@@ -372,6 +384,11 @@ export class DialerPage {
   }
 
   protected saveWrapUp(): void {
+    if (this.wrapUpForm.invalid) {
+      this.wrapUpForm.markAllAsTouched();
+      this.noteInput()?.nativeElement.focus();
+      return;
+    }
     const { disposition, note } = this.wrapUpForm.getRawValue();
     this.session
       .saveNote({ disposition: disposition || null, note: note.trim() || null })
@@ -465,7 +482,8 @@ export class DialerPage {
     this.voiceApi.callerIds().subscribe({
       next: (ids) => {
         this.callerIds.set(ids);
-        if (ids.length && this.callerId.value === null) this.callerId.setValue(ids[0].number);
+        if (ids.length && this.callerId.value === null)
+          this.callerId.setValue(defaultCallerId(ids));
       },
       error: () => this.callerIds.set([]),
     });

@@ -7,18 +7,26 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
 import { MatTooltipModule } from '@angular/material/tooltip';
+import { Router } from '@angular/router';
 
 import { ApiError } from '../../core/api/api-error';
 import { AuthService } from '../../core/auth/auth-service';
 import {
   CALL_DIRECTION_LABELS,
+  CALL_DISPOSITIONS,
   CALL_DISPOSITION_LABELS,
+  CALL_NOTE_MAX_LENGTH,
   CallDetail,
+  CallDisposition,
   CallEventView,
   PROVIDER_LABELS,
   isTerminalStatus,
@@ -30,7 +38,8 @@ import { formatMoney, parseMicros } from '../../shared/money/money';
 import { CallsApi } from '../../core/calls/calls-api';
 import { CallHistoryStore } from './call-history-store';
 import { OutcomeDescription, describeOutcome } from './call-event-outcome';
-import { IntlDatePipe } from '../../shared/format/intl-format';
+import { IntlDatePipe, IntlNumberPipe } from '../../shared/format/intl-format';
+import { VoiceSession } from '../../core/voice/voice-session';
 
 interface FactView {
   key: string;
@@ -70,6 +79,11 @@ const HIDDEN_FACTS: ReadonlySet<string> = new Set(['requestedBy']);
   selector: 'sb-call-detail-panel',
   imports: [
     IntlDatePipe,
+    IntlNumberPipe,
+    ReactiveFormsModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatSelectModule,
     MatDialogModule,
     MatButtonModule,
     MatIconModule,
@@ -185,10 +199,80 @@ export class CallDetailPanel {
     });
   }
 
+  private readonly dialogRef = inject(MatDialogRef, { optional: true });
+  private readonly router = inject(Router);
+  private readonly session = inject(VoiceSession);
+
+  /** The other party's number, to call back (the callee of an outbound call, the caller of an inbound one). */
+  protected readonly callBackNumber = computed(() => {
+    const call = this.call();
+    if (!call) return null;
+    return (call.direction === 'inbound' ? call.from : call.to) || null;
+  });
+  /** Why "Call back" is refused right now (null: it is not). */
+  protected readonly callBackBlocked = computed(() =>
+    this.session.busy() ? 'End the live call before calling back' : null,
+  );
+
+  /** Opens the dialer with the number, unless a call is live (one call at a time). */
+  protected callBack(): void {
+    const number = this.callBackNumber();
+    if (!number || this.callBackBlocked()) return;
+    this.dialogRef?.close();
+    void this.router.navigate(['/dialer'], { queryParams: { to: number } });
+  }
+
+  protected readonly dispositions = CALL_DISPOSITIONS;
+  protected readonly noteMaxLength = CALL_NOTE_MAX_LENGTH;
+  protected readonly editingNote = signal(false);
+  protected readonly noteSaving = signal(false);
+  protected readonly noteError = signal<string | null>(null);
+  protected readonly noteForm = inject(NonNullableFormBuilder).group({
+    disposition: ['' as CallDisposition | ''],
+    note: ['', Validators.maxLength(CALL_NOTE_MAX_LENGTH)],
+  });
+  private readonly noteInput = viewChild<ElementRef<HTMLTextAreaElement>>('noteInput');
+
+  /** Opens the note form with what the call has. */
+  protected editNote(): void {
+    const call = this.call();
+    if (!call) return;
+    this.noteForm.reset({ disposition: call.disposition ?? '', note: call.note ?? '' });
+    this.noteError.set(null);
+    this.editingNote.set(true);
+    setTimeout(() => this.noteInput()?.nativeElement.focus());
+  }
+
+  /** Saves the note and disposition (`PATCH /api/calls/:id`); the row and panel follow. */
+  protected saveNote(): void {
+    const call = this.call();
+    if (!call || this.noteSaving()) return;
+    if (this.noteForm.invalid) {
+      this.noteForm.markAllAsTouched();
+      this.noteInput()?.nativeElement.focus();
+      return;
+    }
+    const { disposition, note } = this.noteForm.getRawValue();
+    this.noteSaving.set(true);
+    this.noteError.set(null);
+    this.callsApi
+      .update(call.id, { disposition: disposition || null, note: note.trim() || null })
+      .subscribe({
+        next: (saved) => {
+          this.noteSaving.set(false);
+          this.editingNote.set(false);
+          this.store.upsert(saved);
+          this.store.refreshDetail();
+        },
+        error: (err: unknown) => {
+          this.noteSaving.set(false);
+          this.noteError.set(ApiError.message(err, 'Could not save the note.'));
+        },
+      });
+  }
+
   constructor() {
-    inject(MatDialogRef, { optional: true })
-      ?.afterOpened()
-      .subscribe(() => this.open.set(true));
+    this.dialogRef?.afterOpened().subscribe(() => this.open.set(true));
   }
 }
 

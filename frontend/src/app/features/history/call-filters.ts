@@ -24,7 +24,10 @@ export interface CallFilters {
   from: string | null;
   /** Last day, `YYYY-MM-DD`, inclusive. */
   to: string | null;
-  /** Digits of the number searched for. */
+  /**
+   * What is searched for: the digits of a number when written like one, else the text as typed
+   * (trimmed), which the API looks for in contacts' names and in the words said on calls.
+   */
   q: string | null;
 }
 
@@ -68,7 +71,7 @@ export function filtersFromParams(params: ParamMap): CallFilters {
   const country = params.get(PARAM.country)?.toUpperCase() ?? null;
   const from = params.get(PARAM.from);
   const to = params.get(PARAM.to);
-  const q = digitsOf(params.get(PARAM.q));
+  const q = searchText(params.get(PARAM.q));
   return {
     status: CALL_STATUSES.filter((s) => status.includes(s)),
     provider: one(PARAM.provider, PROVIDERS),
@@ -120,8 +123,38 @@ export function matchesFilters(call: CallView, filters: CallFilters): boolean {
     (!filters.country || call.country === filters.country) &&
     (!filters.from || created >= startOfDay(filters.from, 0).getTime()) &&
     (!filters.to || created < startOfDay(filters.to, 1).getTime()) &&
-    (!filters.q || digitsOf(call.to).includes(filters.q) || digitsOf(call.from).includes(filters.q))
+    (!filters.q || matchesSearch(call, filters.q))
   );
+}
+
+/** The API's limit on `q`. */
+export const SEARCH_MAX_LENGTH = 32;
+
+/** Whether `text` is written like a phone number (digits, `+`, brackets, dashes, dots, spaces). */
+export function isNumberSearch(text: string): boolean {
+  return /^[\d\s+().-]+$/.test(text);
+}
+
+/**
+ * The search as kept in the filters: a number's digits (`+1 (415)` → `1415`), else the text
+ * trimmed, with its inner spaces collapsed; null when nothing is left.
+ */
+export function searchText(text: string | null | undefined): string | null {
+  const trimmed = (text ?? '').trim().replace(/\s+/g, ' ').slice(0, SEARCH_MAX_LENGTH);
+  if (!trimmed) return null;
+  if (isNumberSearch(trimmed)) return digitsOf(trimmed) || null;
+  return trimmed;
+}
+
+/**
+ * Whether a pushed call belongs under the search. Numbers are matched here like the API does;
+ * a name or words only by the contact's name: the words said on a call are only known to the
+ * server (a call found by them shows after a refresh, and rows already listed are kept updated).
+ */
+function matchesSearch(call: CallView, q: string): boolean {
+  if (/^\d+$/.test(q)) return digitsOf(call.to).includes(q) || digitsOf(call.from).includes(q);
+  const name = call.contact?.name?.toLowerCase() ?? '';
+  return !!name && name.includes(q.toLowerCase());
 }
 
 export function sameFilters(a: CallFilters, b: CallFilters): boolean {

@@ -4,6 +4,7 @@ import {
   DestroyRef,
   computed,
   effect,
+  signal,
   inject,
   input,
   output,
@@ -31,11 +32,27 @@ import {
   PROVIDER_LABELS,
   Provider,
 } from '../../core/calls/call';
-import { fromDay, toDay } from '../../shared/days/days';
-import { CallFilters, NO_FILTERS, digitsOf, hasFilters } from './call-filters';
+import { addDays, dayOf, fromDay, toDay } from '../../shared/days/days';
+import { CallFilters, NO_FILTERS, SEARCH_MAX_LENGTH, hasFilters, searchText } from './call-filters';
 
 /** Typing settles for this long before the search or the country filter applies. */
 export const TYPING_DEBOUNCE_MS = 350;
+
+/** Quick ranges of the organization's days, relative to today. */
+export const DATE_PRESETS = [
+  { id: 'today', label: 'Today', back: 0, span: 1 },
+  { id: 'yesterday', label: 'Yesterday', back: 1, span: 1 },
+  { id: '7d', label: '7 days', back: 0, span: 7 },
+  { id: '30d', label: '30 days', back: 0, span: 30 },
+] as const;
+export type DatePreset = (typeof DATE_PRESETS)[number]['id'];
+
+/** The first and last day of a preset, as of `now` (the organization's days). */
+export function presetDays(id: DatePreset, now = new Date()): { from: string; to: string } {
+  const preset = DATE_PRESETS.find((p) => p.id === id) ?? DATE_PRESETS[0];
+  const to = addDays(dayOf(now), -preset.back);
+  return { from: addDays(to, 1 - preset.span), to };
+}
 
 /** The history's filter bar; emits complete filter sets, which the page puts in the URL. */
 @Component({
@@ -67,6 +84,22 @@ export class CallHistoryFilters {
   protected readonly directions = CALL_DIRECTIONS;
   protected readonly directionLabels = CALL_DIRECTION_LABELS;
   protected readonly active = computed(() => hasFilters(this.filters()));
+  protected readonly presets = DATE_PRESETS;
+  protected readonly searchMaxLength = SEARCH_MAX_LENGTH;
+  /** The preset the shown range is, if any (highlighted). */
+  protected readonly activePreset = computed<DatePreset | null>(() => {
+    const { from, to } = this.filters();
+    if (!from || !to) return null;
+    const now = new Date();
+    return (
+      DATE_PRESETS.find((p) => {
+        const days = presetDays(p.id, now);
+        return days.from === from && days.to === to;
+      })?.id ?? null
+    );
+  });
+  /** A typed range that ends before it starts: said next to the field, never applied. */
+  protected readonly rangeError = signal<string | null>(null);
 
   protected readonly form = inject(NonNullableFormBuilder).group({
     q: [''],
@@ -86,8 +119,8 @@ export class CallHistoryFilters {
       const current = this.form.getRawValue();
       this.form.patchValue(
         {
-          // Keep what is being typed when it means the same digits.
-          q: digitsOf(current.q) === (filters.q ?? '') ? current.q : (filters.q ?? ''),
+          // Keep what is being typed when it means the same search.
+          q: searchText(current.q) === filters.q ? current.q : (filters.q ?? ''),
           status: [...filters.status],
           provider: filters.provider ?? '',
           direction: filters.direction ?? '',
@@ -129,12 +162,27 @@ export class CallHistoryFilters {
     this.emit();
   }
 
+  protected applyPreset(id: DatePreset): void {
+    const days = presetDays(id);
+    this.form.patchValue({ from: fromDay(days.from), to: fromDay(days.to) }, { emitEvent: false });
+    this.emit();
+  }
+
   private emit(): void {
     const value = this.form.getRawValue();
     const country = value.country.trim().toUpperCase();
     const from = value.from ? toDay(value.from) : null;
+    const to = value.to ? toDay(value.to) : null;
+    if (from && to && from > to) {
+      this.rangeError.set('The start date is after the end date');
+      // The end input's own validator (matEndDateInvalid) puts the field in its error state.
+      this.form.controls.to.markAsTouched();
+      this.form.controls.from.markAsTouched();
+      return;
+    }
+    this.rangeError.set(null);
     const next: CallFilters = {
-      q: digitsOf(value.q) || null,
+      q: searchText(value.q),
       status: CALL_STATUSES.filter((s) => value.status.includes(s)),
       provider: value.provider || null,
       direction: value.direction || null,
@@ -142,7 +190,7 @@ export class CallHistoryFilters {
       // Half-typed country codes wait; anything else that is not a code is ignored.
       country: /^[A-Z]{2}$/.test(country) ? country : null,
       from,
-      to: value.to ? toDay(value.to) : null,
+      to,
     };
     if (country.length === 1) return;
     this.filtersChange.emit(next);

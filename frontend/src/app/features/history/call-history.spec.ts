@@ -1,5 +1,6 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { Provider, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
@@ -7,6 +8,7 @@ import { RouterTestingHarness } from '@angular/router/testing';
 import { AuthService, TOKEN_STORAGE_KEY } from '../../core/auth/auth-service';
 import { Role } from '../../core/auth/user';
 import { CallDetail } from '../../core/calls/call';
+import { VoiceSession } from '../../core/voice/voice-session';
 import { makeCall, makeUser } from '../../testing';
 import { CallHistory } from './call-history';
 
@@ -14,7 +16,7 @@ describe('CallHistory', () => {
   let backend: HttpTestingController;
   let harness: RouterTestingHarness;
 
-  async function render(role: Role, url = '/history'): Promise<void> {
+  async function render(role: Role, url = '/history', providers: Provider[] = []): Promise<void> {
     localStorage.clear();
     localStorage.setItem(TOKEN_STORAGE_KEY, 'jwt');
     TestBed.configureTestingModule({
@@ -22,6 +24,7 @@ describe('CallHistory', () => {
         provideRouter([{ path: 'history', component: CallHistory }]),
         provideHttpClient(),
         provideHttpClientTesting(),
+        ...providers,
       ],
     });
     backend = TestBed.inject(HttpTestingController);
@@ -194,5 +197,83 @@ describe('CallHistory', () => {
     expect(byTestId('call-detail-extracted')?.textContent).toContain('Wants sms reminder');
     expect(byTestId('call-detail-hangup-by')?.textContent).toContain('callee');
     expect(byTestId('call-detail-finalizing')).not.toBeNull();
+  });
+
+  async function openDetail(
+    call = makeCall(),
+    role: Role = 'agent',
+    providers: Provider[] = [],
+  ): Promise<void> {
+    await render(role, `/history?call=${call.id}`, providers);
+    await respond([call]);
+    backend.expectOne(`/api/calls/${call.id}`).flush({ ...call, timeline: [] });
+    await harness.fixture.whenStable();
+  }
+
+  function typeInto(id: string, value: string): void {
+    const input = byTestId(id) as HTMLInputElement | HTMLTextAreaElement;
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+  }
+
+  it('searches names and words as typed (the API looks in names and transcripts)', async () => {
+    await render('admin', '/history?q=Asha%20Rao');
+    const req = listRequest();
+    expect(req.request.params.get('q')).toBe('Asha Rao');
+    req.flush({ items: [], nextCursor: null });
+    await harness.fixture.whenStable();
+    expect((byTestId('history-filter-search') as HTMLInputElement).value).toBe('Asha Rao');
+  });
+
+  it('edits the note and disposition of an ended call from its panel, refusing a note that is too long', async () => {
+    const call = makeCall({ status: 'completed', note: 'First try', disposition: 'callback' });
+    await openDetail(call);
+    expect(byTestId('call-detail-note')?.textContent).toContain('First try');
+
+    byTestId('call-detail-note-edit')!.click();
+    await harness.fixture.whenStable();
+    typeInto('call-detail-note-input', 'x'.repeat(2001));
+    await harness.fixture.whenStable();
+    byTestId('call-detail-note-save')!.click();
+    await harness.fixture.whenStable();
+    expect(byTestId('call-detail-note-length-error')?.textContent).toContain(
+      'at most 2,000 characters',
+    );
+    backend.expectNone(`/api/calls/${call.id}`);
+
+    typeInto('call-detail-note-input', '  Wants a quote  ');
+    await harness.fixture.whenStable();
+    byTestId('call-detail-note-save')!.click();
+    const patch = backend.expectOne(
+      (req) => req.method === 'PATCH' && req.url === `/api/calls/${call.id}`,
+    );
+    expect(patch.request.body).toEqual({ disposition: 'callback', note: 'Wants a quote' });
+    patch.flush({ ...call, note: 'Wants a quote' });
+    await harness.fixture.whenStable();
+    backend
+      .expectOne(`/api/calls/${call.id}`)
+      .flush({ ...call, note: 'Wants a quote', timeline: [] });
+    await harness.fixture.whenStable();
+    expect(byTestId('call-detail-note')?.textContent).toContain('Wants a quote');
+  });
+
+  it('calls back from the panel: the dialer opens with the other party’s number', async () => {
+    const call = makeCall({ status: 'completed', direction: 'inbound', from: '+442071838750' });
+    await openDetail(call);
+    const button = byTestId('call-detail-call-back') as HTMLButtonElement;
+    expect(button.disabled).toBe(false);
+    const navigate = vi.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
+    button.click();
+    expect(navigate).toHaveBeenCalledWith(['/dialer'], {
+      queryParams: { to: '+442071838750' },
+    });
+  });
+
+  it('refuses to call back while a call is live', async () => {
+    await openDetail(makeCall({ status: 'completed' }), 'agent', [
+      { provide: VoiceSession, useValue: { busy: signal(true) } },
+    ]);
+    const button = byTestId('call-detail-call-back') as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  ElementRef,
   computed,
+  viewChild,
   effect,
   inject,
   input,
@@ -10,6 +12,7 @@ import {
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
+import { ErrorStateMatcher } from '@angular/material/core';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -43,20 +46,22 @@ import { currencySymbol, microsToDecimal, parseAmount } from '../../shared/money
           <mat-label>Warn below</mat-label>
           <span matTextPrefix>{{ symbol() }}&nbsp;</span>
           <input
+            #thresholdInput
             matInput
+            [errorStateMatcher]="showWhileTyping"
             formControlName="threshold"
             inputmode="decimal"
             autocomplete="off"
             data-testid="wallet-threshold-input"
           />
           @if (amountErrorText(form.controls.threshold); as message) {
-            <mat-error>{{ message }}</mat-error>
+            <mat-error data-testid="wallet-threshold-field-error">{{ message }}</mat-error>
           }
         </mat-form-field>
         <button
           mat-flat-button
           type="submit"
-          [disabled]="saving() || !changed()"
+          [disabled]="saving() || (form.valid && !changed())"
           data-testid="wallet-threshold-save"
         >
           {{ saving() ? 'Saving…' : 'Save' }}
@@ -90,6 +95,11 @@ export class LowBalanceSetting {
   });
   protected readonly saving = signal(false);
   protected readonly error = signal<string | null>(null);
+  /** A threshold such as -5 is refused as it is typed, not only after leaving the field. */
+  protected readonly showWhileTyping: ErrorStateMatcher = {
+    isErrorState: (control) => !!control?.invalid && (control.dirty || control.touched),
+  };
+  private readonly thresholdInput = viewChild<ElementRef<HTMLInputElement>>('thresholdInput');
 
   private readonly typed = toSignal(this.form.controls.threshold.valueChanges, {
     initialValue: '',
@@ -110,8 +120,10 @@ export class LowBalanceSetting {
 
   protected save(): void {
     const { micros } = parseAmount(this.form.controls.threshold.value);
-    if (this.saving() || this.form.invalid || micros === null) {
+    if (this.saving()) return;
+    if (this.form.invalid || micros === null) {
       this.form.markAllAsTouched();
+      this.thresholdInput()?.nativeElement.focus();
       return;
     }
     this.saving.set(true);

@@ -1,4 +1,11 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -10,6 +17,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { finalize } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
+import { focusFirstError } from '../../shared/forms/focus-first-error';
 import { newIdempotencyKey } from '../../core/api/idempotency-key';
 import { Payment, TopUp } from '../../core/wallet/wallet';
 import { WalletApi } from '../../core/wallet/wallet-api';
@@ -51,6 +59,7 @@ export const QUICK_AMOUNTS = [10, 25, 50, 100] as const;
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class TopUpDialog {
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly api = inject(WalletApi);
   private readonly walletStore = inject(WalletStore);
   private readonly dialogRef = inject<MatDialogRef<TopUpDialog, Payment>>(MatDialogRef);
@@ -102,6 +111,7 @@ export class TopUpDialog {
     const micros = this.amountMicros();
     if (this.form.invalid || micros === null) {
       this.form.markAllAsTouched();
+      focusFirstError(this.host.nativeElement);
       return;
     }
     const topUp: TopUp = { amountMicros: micros.toString() };

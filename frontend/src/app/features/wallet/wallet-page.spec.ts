@@ -133,4 +133,21 @@ describe('WalletPage', () => {
     expect(page.querySelector('th.mat-column-balanceAfter')).toBeNull();
     expect(page.querySelector('th.mat-column-balanceChange')).not.toBeNull();
   });
+
+  it('says next to the field, as it is typed, why a negative threshold cannot be saved', async () => {
+    await render('admin');
+    const input = byTestId('wallet-threshold-input') as HTMLInputElement;
+    input.value = '-5';
+    input.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+
+    expect(text('wallet-threshold-field-error')).toBe('Enter a positive amount');
+    const save = byTestId('wallet-threshold-save') as HTMLButtonElement;
+    expect(save.disabled).toBe(false);
+    save.click();
+    await fixture.whenStable();
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(document.activeElement).toBe(input);
+    backend.expectNone((req) => req.method === 'PATCH');
+  });
 });

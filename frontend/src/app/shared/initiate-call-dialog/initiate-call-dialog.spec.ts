@@ -4,7 +4,9 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatDialogRef } from '@angular/material/dialog';
 import { provideRouter } from '@angular/router';
 
-import { makeCall } from '../../testing';
+import { AuthService, TOKEN_STORAGE_KEY } from '../../core/auth/auth-service';
+import { Role } from '../../core/auth/user';
+import { makeCall, makeUser } from '../../testing';
 import { phoneNumberValidator } from '../phone/phone-number-validator';
 import { InitiateCallDialog } from './initiate-call-dialog';
 import { FormControl } from '@angular/forms';
@@ -15,9 +17,22 @@ describe('InitiateCallDialog', () => {
   let page: HTMLElement;
   const dialogRef = { close: vi.fn(), disableClose: false };
 
-  async function open(providers: string[] = ['simulator']): Promise<void> {
+  const CALLER_IDS = [
+    { id: 'c1', number: '+14155550142', label: 'Main line', createdAt: '2026-01-01T00:00:00Z' },
+    { id: 'c2', number: '+14155550143', label: 'Support', createdAt: '2026-01-01T00:00:00Z' },
+  ];
+
+  async function open(
+    providers: string[] = ['simulator'],
+    callerIds: typeof CALLER_IDS = [],
+    role: Role = 'admin',
+  ): Promise<void> {
+    localStorage.setItem(TOKEN_STORAGE_KEY, 'jwt');
+    TestBed.inject(AuthService).loadMe().subscribe();
+    backend.expectOne('/api/auth/me').flush(makeUser({ role }));
     fixture = TestBed.createComponent(InitiateCallDialog);
     page = fixture.nativeElement as HTMLElement;
+    backend.expectOne('/api/caller-ids').flush({ items: callerIds, nextCursor: null });
     backend
       .expectOne('/api/voice/config')
       .flush({ twilio: { enabled: true, identity: 'abc' }, providers });
@@ -64,14 +79,36 @@ describe('InitiateCallDialog', () => {
     expect(errors()).toEqual(['Enter the number to call']);
 
     type('initiate-call-to', '12ab');
-    type('initiate-call-from', 'reception');
     type('initiate-call-talk-seconds', '2.5');
     await submit();
     expect(errors()).toEqual([
       'Enter a phone number, e.g. +14155550100',
-      'Enter a phone number, or leave it empty',
       '0 to 14400 whole seconds',
     ]);
+    // Focus lands on the first field in error.
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(document.activeElement).toBe(byTestId('initiate-call-to'));
+    backend.expectNone('/api/calls');
+  });
+
+  it('offers the dialer’s caller IDs with the dialer’s default (the first), and sends it', async () => {
+    await open(['simulator'], CALLER_IDS);
+    expect(byTestId('initiate-call-from')).toBeNull();
+    expect(byTestId('initiate-call-caller-id')?.textContent).toContain('+1 415-555-0142');
+
+    type('initiate-call-to', '+14155550100');
+    await submit();
+    const req = backend.expectOne('/api/calls');
+    expect(req.request.body).toMatchObject({ to: '+14155550100', from: '+14155550142' });
+    req.flush(makeCall(), { status: 201, statusText: 'Created' });
+  });
+
+  it('asks Exotel calls for the agent’s own phone, checked like a number', async () => {
+    await open(['exotel'], CALLER_IDS);
+    type('initiate-call-to', '+14155550100');
+    type('initiate-call-from', 'reception');
+    await submit();
+    expect(errors()).toEqual(['Enter a phone number, or leave it empty']);
     backend.expectNone('/api/calls');
   });
 
@@ -172,5 +209,20 @@ describe('InitiateCallDialog', () => {
     await fixture.whenStable();
     expect(byTestId('initiate-call-error')?.textContent).toContain('No rate for +14155550100');
     expect(byTestId('initiate-call-wallet-link')).toBeNull();
+  });
+
+  it('tells an agent refused for want of money to ask an admin, with no link to top up', async () => {
+    await open(['simulator'], [], 'agent');
+    type('initiate-call-to', '+14155550100');
+    await submit();
+    backend
+      .expectOne('/api/calls')
+      .flush(
+        { statusCode: 402, message: 'Insufficient balance: a call to +14155550100 needs $0.01' },
+        { status: 402, statusText: 'Payment Required' },
+      );
+    await fixture.whenStable();
+    expect(byTestId('initiate-call-wallet-link')).toBeNull();
+    expect(byTestId('initiate-call-ask-admin')?.textContent).toContain('Ask an admin');
   });
 });

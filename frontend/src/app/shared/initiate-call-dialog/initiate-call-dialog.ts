@@ -1,4 +1,11 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import {
   AbstractControl,
@@ -19,8 +26,11 @@ import { RouterLink } from '@angular/router';
 import { finalize } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
+import { focusFirstError } from '../forms/focus-first-error';
+import { AuthService } from '../../core/auth/auth-service';
 import {
   CallView,
+  CallerId,
   NewCall,
   PROVIDER_LABELS,
   SIMULATOR_SCENARIOS,
@@ -29,7 +39,8 @@ import {
   SimulatorScenario,
 } from '../../core/calls/call';
 import { CallsApi } from '../../core/calls/calls-api';
-import { VoiceApi } from '../../core/calls/voice-api';
+import { VoiceApi, defaultCallerId } from '../../core/calls/voice-api';
+import { PhonePipe } from '../phone/phone-pipe';
 import { phoneNumberValidator } from '../phone/phone-number-validator';
 
 export interface InitiateCallData {
@@ -64,12 +75,14 @@ function wholeNumberValidator(control: AbstractControl<number | null>): Validati
     MatIconModule,
     MatProgressBarModule,
     RouterLink,
+    PhonePipe,
   ],
   templateUrl: './initiate-call-dialog.html',
   styleUrl: './initiate-call-dialog.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class InitiateCallDialog {
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly api = inject(CallsApi);
   private readonly dialogRef = inject<MatDialogRef<InitiateCallDialog, CallView>>(MatDialogRef);
   private readonly data = inject<InitiateCallData | null>(MAT_DIALOG_DATA, { optional: true });
@@ -83,7 +96,10 @@ export class InitiateCallDialog {
   protected readonly form = inject(NonNullableFormBuilder).group({
     provider: ['simulator' as ServerPlacedProvider],
     to: [this.data?.to ?? '', [Validators.required, phoneNumberValidator]],
+    /** Exotel only: the agent's phone, rung first. */
     from: ['', phoneNumberValidator],
+    /** Other providers: one of the organization's caller IDs (null: the provider's default). */
+    callerId: [null as string | null],
     scenario: ['random' as SimulatorScenario],
     talkSeconds: [
       null as number | null,
@@ -104,10 +120,25 @@ export class InitiateCallDialog {
     initialValue: this.form.controls.provider.value,
   });
   protected readonly isSimulator = computed(() => this.provider() === 'simulator');
+  /** Top-ups are for owners and admins: agents are not sent to the wallet. */
+  protected readonly isAdmin = inject(AuthService).isAdmin;
+  protected readonly isExotel = computed(() => this.provider() === 'exotel');
+  /** The organization's caller IDs: the dialer's list, with the dialer's default. */
+  protected readonly callerIds = signal<readonly CallerId[]>([]);
 
   constructor() {
     this.form.controls.provider.disable();
-    inject(VoiceApi)
+    const voiceApi = inject(VoiceApi);
+    voiceApi.callerIds().subscribe({
+      next: (ids) => {
+        this.callerIds.set(ids);
+        if (this.form.controls.callerId.pristine) {
+          this.form.controls.callerId.setValue(defaultCallerId(ids));
+        }
+      },
+      error: () => this.callerIds.set([]),
+    });
+    voiceApi
       .config()
       .pipe(
         finalize(() => {
@@ -138,11 +169,12 @@ export class InitiateCallDialog {
     if (this.saving()) return;
     if (this.form.invalid) {
       this.form.markAllAsTouched();
+      focusFirstError(this.host.nativeElement);
       return;
     }
     const value = this.form.getRawValue();
     const call: NewCall = { provider: value.provider, to: value.to.trim() };
-    const from = value.from.trim();
+    const from = value.provider === 'exotel' ? value.from.trim() : value.callerId;
     if (from) call.from = from;
     if (value.provider === 'simulator') {
       call.scenario = value.scenario;
@@ -174,8 +206,12 @@ export class InitiateCallDialog {
           // The server names the field it refuses ("to must be a valid phone number…").
           for (const field of ['to', 'from'] as const) {
             if (new RegExp(`^${field}\\b`).test(message)) {
-              this.form.controls[field].setErrors({ server: true });
-              this.form.controls[field].markAsTouched();
+              const control =
+                field === 'from' && value.provider !== 'exotel'
+                  ? this.form.controls.callerId
+                  : this.form.controls[field];
+              control.setErrors({ server: true });
+              control.markAsTouched();
             }
           }
         },
