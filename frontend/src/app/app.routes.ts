@@ -19,7 +19,7 @@ export const routes: Routes = [
   },
   {
     path: 'setup/:token',
-    loadChildren: () => import('./features/setup/setup.routes').then((m) => m.SETUP_ROUTES),
+    loadChildren: () => import('./features/setup/setup.routes'),
   },
   {
     path: '',

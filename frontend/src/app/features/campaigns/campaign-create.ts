@@ -1,5 +1,5 @@
 import { BreakpointObserver } from '@angular/cdk/layout';
-import { KeyValuePipe, NgTemplateOutlet } from '@angular/common';
+import { NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import {
@@ -115,7 +115,6 @@ const scheduleValid: ValidatorFn = (group: AbstractControl): ValidationErrors | 
 @Component({
   selector: 'sb-campaign-create',
   imports: [
-    KeyValuePipe,
     NgTemplateOutlet,
     ReactiveFormsModule,
     RouterLink,
@@ -238,6 +237,8 @@ export class CampaignCreate {
   protected readonly contactResults = signal<readonly Contact[]>([]);
   protected readonly contactsLoading = signal(false);
   protected readonly chosen = signal<ReadonlyMap<string, Contact>>(new Map());
+  /** The chosen contacts in the order they were picked (a keyvalue pipe would sort them by id). */
+  protected readonly chosenList = computed(() => [...this.chosen().values()]);
 
   /** The live audience preview: null before one arrived; `error` when it could not be computed. */
   protected readonly preview = signal<AudiencePreview | null>(null);

@@ -7,3 +7,5 @@ import { SetupPage } from './setup-page';
 export const SETUP_ROUTES: Routes = [
   { path: '', title: pageTitle('Choose your password'), component: SetupPage },
 ];
+
+export default SETUP_ROUTES;
