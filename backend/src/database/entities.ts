@@ -19,6 +19,9 @@ import { Campaign } from '../modules/campaigns/entities/campaign.entity';
 import { CampaignContact } from '../modules/campaigns/entities/campaign-contact.entity';
 import { CampaignAttempt } from '../modules/campaigns/entities/campaign-attempt.entity';
 import { Payment } from '../modules/payments/entities/payment.entity';
+import { WebhookEndpoint } from '../modules/outbound-webhooks/entities/webhook-endpoint.entity';
+import { WebhookDelivery } from '../modules/outbound-webhooks/entities/webhook-delivery.entity';
+import { WebhookDeliveryAttempt } from '../modules/outbound-webhooks/entities/webhook-delivery-attempt.entity';
 
 /** Every entity of the schema; migrations are generated from this list. */
 export const ENTITIES = [
@@ -43,4 +46,7 @@ export const ENTITIES = [
   CampaignContact,
   CampaignAttempt,
   Payment,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookDeliveryAttempt,
 ];
