@@ -16,6 +16,7 @@ import { DncModule } from './modules/dnc/dnc.module';
 import { CampaignsModule } from './modules/campaigns/campaigns.module';
 import { PlatformModule } from './modules/platform/platform.module';
 import { PaymentsModule } from './modules/payments/payments.module';
+import { ProviderConsoleModule } from './modules/provider-console/provider-console.module';
 import { OutboundWebhooksModule } from './modules/outbound-webhooks/outbound-webhooks.module';
 
 /** The api process: HTTP controllers on top of the shared core. */
@@ -42,6 +43,7 @@ export class AppModule {
         PlatformModule,
         PaymentsModule,
         OutboundWebhooksModule.forApi(),
+        ProviderConsoleModule,
       ],
     };
   }
