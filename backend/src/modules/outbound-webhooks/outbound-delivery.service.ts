@@ -101,9 +101,9 @@ export class OutboundDeliveryService {
         [row.id, result.statusCode, result.latencyMs, result.excerpt, error, succeeded],
       );
       await manager.query(
-        `UPDATE webhook_deliveries SET attempts = attempts + 1, status = $2, last_status_code = $3,
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, status = $2::varchar, last_status_code = $3,
                 last_error = $4, last_attempt_at = now(),
-                completed_at = CASE WHEN $2 IN ('succeeded', 'failed') THEN now() END
+                completed_at = CASE WHEN $2::varchar IN ('succeeded', 'failed') THEN now() END
           WHERE id = $1`,
         [row.id, outcome === 'retry' ? 'retrying' : outcome, result.statusCode, error],
       );
@@ -117,10 +117,10 @@ export class OutboundDeliveryService {
       const [endpoint]: { disabled: boolean }[] = await manager.query(
         `UPDATE webhook_endpoints
             SET failing_since = coalesce(failing_since, now()),
-                enabled = CASE WHEN failing_since < now() - make_interval(days => $2) THEN false ELSE enabled END,
-                disabled_at = CASE WHEN failing_since < now() - make_interval(days => $2) AND enabled THEN now() ELSE disabled_at END,
-                disabled_reason = CASE WHEN failing_since < now() - make_interval(days => $2) AND enabled
-                  THEN 'Every delivery failed for ' || $2 || ' days: disabled by Switchboard'
+                enabled = CASE WHEN failing_since < now() - make_interval(days => $2::int) THEN false ELSE enabled END,
+                disabled_at = CASE WHEN failing_since < now() - make_interval(days => $2::int) AND enabled THEN now() ELSE disabled_at END,
+                disabled_reason = CASE WHEN failing_since < now() - make_interval(days => $2::int) AND enabled
+                  THEN 'Every delivery failed for ' || $2::int || ' days: disabled by Switchboard'
                   ELSE disabled_reason END
           WHERE id = $1
           RETURNING (NOT enabled) AS disabled`,
