@@ -30,4 +30,6 @@ export const NAV_ITEMS: readonly NavItem[] = [
     path: '/admin/webhook-events',
     adminOnly: true,
   },
+  { id: 'webhooks', label: 'Webhooks', icon: 'send', path: '/admin/webhooks', adminOnly: true },
+  { id: 'providers', label: 'Providers', icon: 'hub', path: '/admin/providers', adminOnly: true },
 ];

@@ -61,6 +61,8 @@ describe('Shell', () => {
       'nav-admin',
       'nav-do-not-call',
       'nav-webhook-events',
+      'nav-webhooks',
+      'nav-providers',
     ]);
     expect(root.querySelector('[data-testid="nav-dashboard"]')?.getAttribute('aria-current')).toBe(
       'page',
