@@ -63,7 +63,9 @@ export const tests = [
         await settled(page);
         await page.getByTestId('endpoint-event-call.created').locator('input').check();
         await page.getByTestId('endpoint-event-call.updated').locator('input').check();
-        assert.ok(await page.getByTestId('endpoint-event-call.completed').locator('input').isChecked());
+        assert.ok(
+          await page.getByTestId('endpoint-event-call.completed').locator('input').isChecked(),
+        );
         await screenshot('webhooks-00-add-dialog');
         await page.getByTestId('endpoint-submit').click();
         const card = page.getByTestId('webhook-endpoint').filter({ hasText: receiverUrl });
@@ -101,7 +103,10 @@ export const tests = [
             .map((request) => ({ request, event: JSON.parse(request.body) }))
             .filter(({ event }) => event.data?.id === callId);
         while (!ofCall().some(({ event }) => event.type === 'call.completed')) {
-          assert.ok(Date.now() < deadline, `call.completed never arrived (${received.length} requests)`);
+          assert.ok(
+            Date.now() < deadline,
+            `call.completed never arrived (${received.length} requests)`,
+          );
           await new Promise((resolve) => setTimeout(resolve, 250));
         }
         // Deliveries are concurrent and retried: no order is promised (docs/outbound-webhooks.md).
