@@ -26,13 +26,15 @@ import {
 } from './webhook-endpoints.dto';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 
-const DeliveryIdParam = () =>
-  Param(
+/** `@DeliveryIdParam()`: the route's `:deliveryId`, which must be a UUID (400 otherwise). */
+function DeliveryIdParam(): ParameterDecorator {
+  return Param(
     'deliveryId',
     new ParseUUIDPipe({
       exceptionFactory: () => new BadRequestException('deliveryId must be a UUID'),
     }),
   );
+}
 
 /** Outbound webhooks: the organization's endpoints, their secrets and deliveries (admins). */
 @ApiTags('webhook-endpoints')
