@@ -17,6 +17,8 @@ import { CampaignsModule } from './modules/campaigns/campaigns.module';
 import { PlatformModule } from './modules/platform/platform.module';
 import { PaymentsModule } from './modules/payments/payments.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { ProviderConsoleModule } from './modules/provider-console/provider-console.module';
+import { OutboundWebhooksModule } from './modules/outbound-webhooks/outbound-webhooks.module';
 
 /** The api process: HTTP controllers on top of the shared core. */
 @Module({})
@@ -42,6 +44,8 @@ export class AppModule {
         PlatformModule,
         PaymentsModule,
         AuditModule,
+        OutboundWebhooksModule.forApi(),
+        ProviderConsoleModule,
       ],
     };
   }

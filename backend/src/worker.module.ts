@@ -5,6 +5,7 @@ import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { WebhooksWorkerModule } from './modules/webhooks/webhooks-worker.module';
 import { CampaignsWorkerModule } from './modules/campaigns/campaigns.module';
+import { OutboundWebhooksModule } from './modules/outbound-webhooks/outbound-webhooks.module';
 
 /** The worker process: queue processors and job schedulers, no HTTP. */
 @Module({})
@@ -19,6 +20,7 @@ export class WorkerModule {
         DashboardModule,
         WebhooksWorkerModule,
         CampaignsWorkerModule,
+        OutboundWebhooksModule.forWorker(),
       ],
     };
   }

@@ -256,6 +256,37 @@ export class AppConfig {
   @Max(86400)
   RECORDING_URL_TTL_SECONDS = 900;
 
+  /**
+   * Outbound webhook endpoints may resolve to loopback, private or link-local addresses: always
+   * outside production; in production only when set to true (docs/outbound-webhooks.md).
+   */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'OUTBOUND_WEBHOOKS_ALLOW_PRIVATE must be true or false' })
+  OUTBOUND_WEBHOOKS_ALLOW_PRIVATE?: 'true' | 'false';
+
+  /** Attempts of one outbound webhook delivery before it is marked failed. */
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  OUTBOUND_WEBHOOK_ATTEMPTS = 8;
+
+  /** First retry delay of an outbound delivery in ms; it doubles with every attempt. */
+  @IsInt()
+  @Min(1)
+  OUTBOUND_WEBHOOK_RETRY_DELAY_MS = 30_000;
+
+  /** How long one outbound attempt may take (connect, send, answer) before it counts as failed. */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  OUTBOUND_WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** An endpoint whose deliveries have failed for this many days without a success is disabled. */
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  OUTBOUND_WEBHOOK_DISABLE_AFTER_DAYS = 5;
+
   /** Exotel reports local times without a zone; this is the account's UTC offset. */
   @Matches(/^[+-]\d{2}:\d{2}$/, { message: 'EXOTEL_UTC_OFFSET must look like +05:30' })
   EXOTEL_UTC_OFFSET = '+05:30';
@@ -270,6 +301,11 @@ export class AppConfig {
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
+  }
+
+  /** Whether outbound webhooks may reach loopback, private and link-local addresses. */
+  get outboundWebhooksAllowPrivate(): boolean {
+    return !this.isProduction || this.OUTBOUND_WEBHOOKS_ALLOW_PRIVATE === 'true';
   }
 
   /** Whether HOT_PATH_SIMPLE asks for the simpler form of this piece of the hot path. */
@@ -304,6 +340,10 @@ const NUMERIC_KEYS = new Set([
   'RECORDING_URL_TTL_SECONDS',
   'RECORDING_RETENTION_DAYS',
   'JOB_RETRY_DELAY_MS',
+  'OUTBOUND_WEBHOOK_ATTEMPTS',
+  'OUTBOUND_WEBHOOK_RETRY_DELAY_MS',
+  'OUTBOUND_WEBHOOK_TIMEOUT_MS',
+  'OUTBOUND_WEBHOOK_DISABLE_AFTER_DAYS',
 ]);
 
 /** Builds and validates the configuration from an environment (process.env by default). */

@@ -22,6 +22,9 @@ import { CampaignAttempt } from '../modules/campaigns/entities/campaign-attempt.
 import { Payment } from '../modules/payments/entities/payment.entity';
 import { AuditEntry } from '../modules/audit/entities/audit-entry.entity';
 import { ApiKey } from '../modules/api-keys/entities/api-key.entity';
+import { WebhookEndpoint } from '../modules/outbound-webhooks/entities/webhook-endpoint.entity';
+import { WebhookDelivery } from '../modules/outbound-webhooks/entities/webhook-delivery.entity';
+import { WebhookDeliveryAttempt } from '../modules/outbound-webhooks/entities/webhook-delivery-attempt.entity';
 
 /** Every entity of the schema; migrations are generated from this list. */
 export const ENTITIES = [
@@ -49,4 +52,7 @@ export const ENTITIES = [
   Payment,
   AuditEntry,
   ApiKey,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookDeliveryAttempt,
 ];

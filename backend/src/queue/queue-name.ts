@@ -5,6 +5,7 @@ export enum QueueName {
   Maintenance = 'maintenance',
   Campaigns = 'campaigns',
   Recordings = 'recordings',
+  OutboundWebhooks = 'outbound-webhooks',
 }
 
 export const ALL_QUEUES = Object.values(QueueName);

@@ -48,6 +48,7 @@ interface Foreign {
   dncPhone: string;
   importId: string;
   campaignId: string;
+  endpointId: string;
   organizationId: string;
   pricePlanId: string;
   apiKeyId: string;
@@ -93,6 +94,16 @@ const FOREIGN_PATHS: Record<string, { id: (b: Foreign) => string; body?: unknown
     body: { amountMicros: '1000000', reason: 'Written by A' },
   },
   'POST /api/platform/calls/:id/refund': { id: (b) => b.callId, body: { reason: 'by A' } },
+  'GET /api/webhook-endpoints/:id': { id: (b) => b.endpointId },
+  'PATCH /api/webhook-endpoints/:id': {
+    id: (b) => b.endpointId,
+    body: { description: 'Written by A', enabled: false },
+  },
+  'DELETE /api/webhook-endpoints/:id': { id: (b) => b.endpointId },
+  'POST /api/webhook-endpoints/:id/rotate-secret': { id: (b) => b.endpointId },
+  'GET /api/webhook-endpoints/:id/deliveries': { id: (b) => b.endpointId },
+  // Both parameters get B's endpoint id: the endpoint is B's, so 404 before the delivery is read.
+  'POST /api/webhook-endpoints/:id/deliveries/:deliveryId/resend': { id: (b) => b.endpointId },
   'GET /api/platform/price-plans/:id/rates': { id: (b) => b.pricePlanId },
   'PUT /api/platform/price-plans/:id/rates': { id: (b) => b.pricePlanId, body: { rates: [] } },
 };
@@ -543,6 +554,12 @@ async function seedForeignOrganization(baseUrl: string, dataSource: DataSource):
     apiKeys.push(
       await post('/api/api-keys', ownerToken, { name: `${MARKER} key ${name}`, role: 'admin' }),
     );
+  // An outbound webhook endpoint (development allows a loopback target).
+  const endpoint = (await post('/api/webhook-endpoints', ownerToken, {
+    url: 'http://127.0.0.1:9/hook',
+    description: `${MARKER} endpoint`,
+    events: ['call.completed'],
+  })) as unknown as { id: string; secret: string };
   const [event] = await dataSource.query(
     `SELECT id FROM webhook_events WHERE organization_id = $1 LIMIT 1`,
     [organization.id],
@@ -561,6 +578,7 @@ async function seedForeignOrganization(baseUrl: string, dataSource: DataSource):
     dncPhone: dncPhones[0],
     importId: importReport.id,
     campaignId: campaigns[0].id,
+    endpointId: endpoint.id,
     organizationId: organization.id,
     pricePlanId,
     apiKeyId: apiKeys[0].id,
@@ -568,6 +586,8 @@ async function seedForeignOrganization(baseUrl: string, dataSource: DataSource):
       ...apiKeys.map((key) => key.id),
       ...apiKeys.map((key) => (key as unknown as { secret: string }).secret),
       ...campaigns.map((campaign) => campaign.id),
+      endpoint.id,
+      endpoint.secret,
       importReport.id,
       MARKER,
       organization.id,

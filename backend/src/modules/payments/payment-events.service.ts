@@ -8,9 +8,22 @@ import { Payment } from './entities/payment.entity';
 import { PaymentWebhookParseError } from './payment-provider';
 import { PaymentProviders } from './payment-providers';
 
-/** What a batch's payment events did: the wallets to publish after the commit. */
+/** A payment that credited its wallet in this batch (published as `payment:updated`). */
+export interface SucceededPayment {
+  id: string;
+  organizationId: string;
+  provider: string;
+  status: 'succeeded';
+  amountMicros: string;
+  currency: string;
+  providerReference: string | null;
+  completedAt: string;
+}
+
+/** What a batch's payment events did: the wallets and payments to publish after the commit. */
 export interface AppliedPayments {
   balances: Map<string, { balanceMicros: bigint; heldMicros: bigint }>;
+  succeeded: SucceededPayment[];
 }
 
 /**
@@ -45,6 +58,7 @@ export class PaymentEventsService {
     results: Map<string, 'processed' | 'skipped' | Error>,
   ): Promise<AppliedPayments> {
     const balances: AppliedPayments['balances'] = new Map();
+    const succeeded: SucceededPayment[] = [];
     const stored = rows
       .map((row) => hydrate(manager, WebhookEvent, row))
       .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id));
@@ -66,7 +80,7 @@ export class PaymentEventsService {
         );
         continue;
       }
-      const organizationId = await this.applyOne(manager, event, parsed, balances);
+      const organizationId = await this.applyOne(manager, event, parsed, balances, succeeded);
       await manager.query(
         `UPDATE webhook_events SET state = 'processed', attempts = attempts + 1, processed_at = now(),
                 last_error = NULL, organization_id = $2 WHERE id = $1`,
@@ -74,7 +88,7 @@ export class PaymentEventsService {
       );
       results.set(event.id, 'processed');
     }
-    return { balances };
+    return { balances, succeeded };
   }
 
   /** Applies one event to its payment (locked); returns the payment's organization, if any. */
@@ -83,6 +97,7 @@ export class PaymentEventsService {
     event: WebhookEvent,
     parsed: ReturnType<PaymentProviders['stripe']['parseWebhook']>,
     balances: AppliedPayments['balances'],
+    succeeded: SucceededPayment[],
   ): Promise<string | null> {
     if (!parsed.paymentId && !parsed.providerReference) return null;
     const provider = event.provider === 'stripe' ? 'stripe' : 'simulator';
@@ -146,15 +161,26 @@ export class PaymentEventsService {
       },
       wallet,
     );
+    const completedAt = new Date();
     await manager.update(
       Payment,
       { id: payment.id },
       {
         status: 'succeeded',
         ledgerTransactionId: posted.id,
-        completedAt: new Date(),
+        completedAt,
       },
     );
+    succeeded.push({
+      id: payment.id,
+      organizationId: payment.organizationId,
+      provider: payment.provider,
+      status: 'succeeded',
+      amountMicros: payment.amountMicros.toString(),
+      currency: payment.currency,
+      providerReference: payment.providerReference ?? parsed.providerReference ?? null,
+      completedAt: completedAt.toISOString(),
+    });
     balances.set(payment.organizationId, {
       balanceMicros: posted.balanceAfterMicros,
       heldMicros: posted.heldAfterMicros,

@@ -9,8 +9,17 @@ export interface CallsChanged {
   agentId?: string;
 }
 
+/** A message the publisher sent to an organization's browsers (any room), after the commit. */
+export interface Published {
+  event: string;
+  organizationId: string;
+  payload: unknown;
+}
+
 export interface RealtimeEventMap {
   'calls-changed': CallsChanged;
+  /** Every organization message published (outbound webhooks listen: modules/outbound-webhooks). */
+  published: Published;
   /** This process has its socket.io server (the gateway's on api nodes, a headless one in the worker). */
   'server-attached': Server;
 }

@@ -4,7 +4,7 @@ import { RealtimeEvents } from './realtime-events';
 import { adminsRoom, organizationRoom, userRoom } from './rooms';
 
 export type RealtimeEventName =
-  'call:created' | 'call:updated' | 'wallet:updated' | 'metrics:updated';
+  'call:created' | 'call:updated' | 'wallet:updated' | 'metrics:updated' | 'payment:updated';
 
 export interface RealtimeMessage {
   event: RealtimeEventName;
@@ -39,6 +39,7 @@ export class RealtimePublisher {
   /** A message for the organization's admins and owners only (e.g. `campaign:updated`). */
   publishToAdmins(organizationId: string, event: string, payload: unknown): void {
     this.server?.to(adminsRoom(organizationId)).emit(event, payload);
+    this.events.emit('published', { event, organizationId, payload });
   }
 
   /**
@@ -51,6 +52,12 @@ export class RealtimePublisher {
   }
 
   publish(message: RealtimeMessage): void {
+    if (message.event !== 'metrics:updated')
+      this.events.emit('published', {
+        event: message.event,
+        organizationId: message.organizationId,
+        payload: message.payload,
+      });
     if (!this.server) {
       this.logger.debug(`no socket server attached; ${message.event} not sent`);
       return;

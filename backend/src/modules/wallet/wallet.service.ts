@@ -190,6 +190,15 @@ export class WalletService {
     };
   }
 
+  /** The organization's low-balance warning threshold in micros (0 when it has no wallet yet). */
+  async lowBalanceThresholdMicros(organizationId: string): Promise<bigint> {
+    const rows: { threshold: string }[] = await this.dataSource.query(
+      `SELECT low_balance_threshold_micros::text AS threshold FROM wallets WHERE organization_id = $1`,
+      [organizationId],
+    );
+    return rows[0] ? BigInt(rows[0].threshold) : 0n;
+  }
+
   /**
    * Pushes the organization's balance to its browsers; call after the commit that changed it.
    * Pass the figures when the caller knows them (saves a read).

@@ -31,7 +31,7 @@ import { CallOutcomesService, OutcomeEvent, OutcomePlan } from '../calls/call-ou
 import { RecordingJobs } from '../recordings/recording-jobs';
 import { toCallView } from '../calls/call-view';
 import { NormalizedEvent, ProviderName, WebhookParseError } from '../providers/provider-adapter';
-import { PaymentEventsService } from '../payments/payment-events.service';
+import { PaymentEventsService, SucceededPayment } from '../payments/payment-events.service';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { WebhookEvent } from './entities/webhook-event.entity';
@@ -93,6 +93,8 @@ interface CommittedBatch {
   recordingsToCopy: string[];
   balances: Map<string, { balanceMicros: bigint; heldMicros: bigint }>;
   shortfalls: { callId: string; micros: bigint }[];
+  /** Payments that credited their wallet (`payment:updated`). */
+  payments?: SucceededPayment[];
 }
 
 export type ProcessingOutcome = 'processed' | 'skipped';
@@ -189,6 +191,7 @@ export class WebhookProcessingService {
           const paid = await this.payments.apply(manager, paymentEvents, results);
           for (const [organizationId, balance] of paid.balances)
             result.balances.set(organizationId, balance);
+          result.payments = paid.succeeded;
         }
         return { result, writeWithCommit: await this.writeBeforeCommit(manager, write) };
       },
@@ -440,6 +443,7 @@ export class WebhookProcessingService {
     recordingsToCopy,
     balances,
     shortfalls,
+    payments,
   }: CommittedBatch): Promise<void> {
     // At once: Exotel's links expire within minutes. A lost enqueue is found by the sweep.
     await this.recordingJobs.enqueue(recordingsToCopy);
@@ -455,6 +459,12 @@ export class WebhookProcessingService {
       for (const [organizationId, balance] of balances) {
         await this.wallets.publishBalance(organizationId, balance);
       }
+      for (const payment of payments ?? [])
+        this.realtime.publish({
+          event: 'payment:updated',
+          organizationId: payment.organizationId,
+          payload: payment,
+        });
     } catch (error) {
       this.logger.warn(
         `events processed, but their socket events were not sent: ${(error as Error).message}`,

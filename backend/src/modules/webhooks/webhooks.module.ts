@@ -1,3 +1,4 @@
+import { WebhookStatsService } from './webhook-stats.service';
 import { Module } from '@nestjs/common';
 import { ProvidersModule } from '../providers/providers.module';
 import { WebhookEventsAdminController } from './webhook-events-admin.controller';
@@ -16,8 +17,10 @@ import { WebhooksController } from './webhooks.controller';
     WebhookEventWriter,
     WebhookEnqueuer,
     WebhookEventsAdminService,
+    WebhookStatsService,
   ],
   // Payment webhooks (modules/payments) are stored and enqueued the same way.
-  exports: [WebhookEventWriter, WebhookEnqueuer],
+  // The Providers page (modules/provider-console) counts them through WebhookStatsService.
+  exports: [WebhookEventWriter, WebhookEnqueuer, WebhookStatsService],
 })
 export class WebhooksModule {}

@@ -33,6 +33,8 @@ export type WebhookEventSource = (typeof WEBHOOK_EVENT_SOURCES)[number];
   where: `"state" IN ('received', 'retrying')`,
 })
 @Index('webhook_events_org_idx', ['organizationId', 'receivedAt'])
+// The Providers page counts the last day's rejected requests (they never belong to an organization).
+@Index('webhook_events_rejected_idx', ['receivedAt'], { where: `"state" = 'rejected'` })
 export class WebhookEvent {
   @PrimaryGeneratedColumn('uuid')
   id: string;

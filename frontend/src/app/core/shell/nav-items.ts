@@ -48,4 +48,6 @@ export const NAV_ITEMS: readonly NavItem[] = [
     adminOnly: true,
     ownerOnly: true,
   },
+  { id: 'webhooks', label: 'Webhooks', icon: 'send', path: '/admin/webhooks', adminOnly: true },
+  { id: 'providers', label: 'Providers', icon: 'hub', path: '/admin/providers', adminOnly: true },
 ];

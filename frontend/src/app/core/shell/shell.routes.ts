@@ -101,6 +101,24 @@ export const SHELL_ROUTES: Routes = [
             loadComponent: () => import('../../features/dnc/dnc-page').then((m) => m.DncPage),
           },
           {
+            path: 'webhooks',
+            title: pageTitle('Webhooks'),
+            loadComponent: () =>
+              import('../../features/webhooks/webhooks-page').then((m) => m.WebhooksPage),
+          },
+          {
+            path: 'webhooks/:id/deliveries',
+            title: pageTitle('Webhook deliveries'),
+            loadComponent: () =>
+              import('../../features/webhooks/deliveries-page').then((m) => m.DeliveriesPage),
+          },
+          {
+            path: 'providers',
+            title: pageTitle('Providers'),
+            loadComponent: () =>
+              import('../../features/providers/providers-page').then((m) => m.ProvidersPage),
+          },
+          {
             path: 'webhook-events',
             title: pageTitle('Webhook events'),
             loadComponent: () =>

@@ -63,6 +63,8 @@ describe('Shell', () => {
       'nav-do-not-call',
       'nav-webhook-events',
       'nav-audit',
+      'nav-webhooks',
+      'nav-providers',
     ]);
     expect(root.querySelector('[data-testid="nav-dashboard"]')?.getAttribute('aria-current')).toBe(
       'page',
