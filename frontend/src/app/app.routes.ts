@@ -13,15 +13,8 @@ export const routes: Routes = [
     loadChildren: () => import('./features/login/login.routes'),
   },
   {
-    // The platform operator's part (its own shell, guard and pages: features/platform).
-    path: 'platform',
-    loadChildren: () => import('./features/platform/platform.routes'),
-  },
-  {
-    path: 'setup/:token',
-    loadChildren: () => import('./features/setup/setup.routes'),
-  },
-  {
+    // The shell's pages, and beside them the operator's part and the setup-link page (declared in
+    // shell.routes to keep their routes out of the initial JavaScript).
     path: '',
     loadChildren: () => import('./core/shell/shell.routes'),
   },

@@ -1076,6 +1076,102 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/webhook-endpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['WebhookEndpointsController_list'];
+    put?: never;
+    post: operations['WebhookEndpointsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhook-endpoints/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['WebhookEndpointsController_get'];
+    put?: never;
+    post?: never;
+    delete: operations['WebhookEndpointsController_remove'];
+    options?: never;
+    head?: never;
+    patch: operations['WebhookEndpointsController_update'];
+    trace?: never;
+  };
+  '/api/webhook-endpoints/{id}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['WebhookEndpointsController_rotate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhook-endpoints/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['WebhookEndpointsController_deliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhook-endpoints/{id}/deliveries/{deliveryId}/resend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['WebhookEndpointsController_resend'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/providers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ProvidersOverviewController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/api-keys': {
     parameters: {
       query?: never;
@@ -2171,6 +2267,162 @@ export type components = {
     AuditList: {
       items: components['schemas']['AuditEntryView'][];
       nextCursor: string | null;
+    };
+    WebhookEndpointView: {
+      id: string;
+      url: string;
+      description: string;
+      events: (
+        | 'call.created'
+        | 'call.updated'
+        | 'call.completed'
+        | 'call.outcome'
+        | 'campaign.updated'
+        | 'wallet.low_balance'
+        | 'payment.succeeded'
+      )[];
+      /** @description The signing secret (`whsec_…`); admins reveal it in the console */
+      secret: string;
+      /** @description The secret, masked */
+      secretMasked: string;
+      /** @description Until then the previous secret still signs every delivery too */
+      previousSecretExpiresAt?: string | null;
+      enabled: boolean;
+      disabledReason?: string | null;
+      disabledAt?: string | null;
+      /** @description Deliveries have failed since then, without a success */
+      failingSince?: string | null;
+      createdAt: string;
+      updatedAt: string;
+    };
+    WebhookEndpointList: {
+      items: components['schemas']['WebhookEndpointView'][];
+      /** @description Every event type */
+      eventTypes: (
+        | 'call.created'
+        | 'call.updated'
+        | 'call.completed'
+        | 'call.outcome'
+        | 'campaign.updated'
+        | 'wallet.low_balance'
+        | 'payment.succeeded'
+      )[];
+    };
+    CreateWebhookEndpointDto: {
+      /** @example https://example.com/switchboard/webhooks */
+      url: string;
+      /** @example CRM sync */
+      description?: string;
+      events: (
+        | 'call.created'
+        | 'call.updated'
+        | 'call.completed'
+        | 'call.outcome'
+        | 'campaign.updated'
+        | 'wallet.low_balance'
+        | 'payment.succeeded'
+      )[];
+    };
+    UpdateWebhookEndpointDto: {
+      url?: string;
+      description?: string;
+      events?: (
+        | 'call.created'
+        | 'call.updated'
+        | 'call.completed'
+        | 'call.outcome'
+        | 'campaign.updated'
+        | 'wallet.low_balance'
+        | 'payment.succeeded'
+      )[];
+      /** @description false pauses deliveries; true re-enables a disabled endpoint */
+      enabled?: boolean;
+    };
+    DeliveryAttemptView: {
+      attemptedAt: string;
+      statusCode?: number | null;
+      latencyMs: number;
+      /** @description First KB of the answer */
+      responseExcerpt?: string | null;
+      error?: string | null;
+      succeeded: boolean;
+    };
+    WebhookDeliveryView: {
+      id: string;
+      endpointId: string;
+      /** @description The webhook-id header */
+      messageId: string;
+      /** @enum {string} */
+      eventType:
+        | 'call.created'
+        | 'call.updated'
+        | 'call.completed'
+        | 'call.outcome'
+        | 'campaign.updated'
+        | 'wallet.low_balance'
+        | 'payment.succeeded';
+      /** @enum {string} */
+      status: 'pending' | 'retrying' | 'succeeded' | 'failed';
+      attempts: number;
+      lastStatusCode?: number | null;
+      lastError?: string | null;
+      createdAt: string;
+      lastAttemptAt?: string | null;
+      completedAt?: string | null;
+      /** @description The JSON body sent */
+      body: string;
+      /** @description Newest first (at most 20) */
+      attemptLog: components['schemas']['DeliveryAttemptView'][];
+    };
+    WebhookDeliveryList: {
+      items: components['schemas']['WebhookDeliveryView'][];
+      nextCursor?: string | null;
+    };
+    ProviderWebhookUrlView: {
+      /** @example Status callback */
+      label: string;
+      /** @description The URL to paste, secrets in it masked */
+      url: string;
+      /** @description Whether the URL can be copied as shown (false when a secret in it is masked) */
+      copyable: boolean;
+      /** @description Where it goes in the provider’s console, or that Switchboard sets it */
+      note: string;
+    };
+    ProviderSecretView: {
+      /** @example TWILIO_AUTH_TOKEN */
+      name: string;
+      set: boolean;
+      /** @example ••••a1b2 */
+      masked?: string | null;
+    };
+    ProviderWebhookCountsView: {
+      /** @description The organization's webhooks received in the last 24 h */
+      received: number;
+      /** @description Requests verified but malformed in the last 24 h, across the platform (they belong to no organization) */
+      rejected: number;
+      /** @description The organization's dead letters among the last 24 h's webhooks */
+      deadLettered: number;
+    };
+    ProviderOverviewView: {
+      /** @example twilio */
+      name: string;
+      /** @example Twilio */
+      label: string;
+      /** @enum {string} */
+      kind: 'calls' | 'payments';
+      configured: boolean;
+      /** @description Settings still missing for it to be configured */
+      missing: string[];
+      webhooks: components['schemas']['ProviderWebhookUrlView'][];
+      secrets: components['schemas']['ProviderSecretView'][];
+      counts: components['schemas']['ProviderWebhookCountsView'];
+    };
+    ProvidersOverview: {
+      /** @description PUBLIC_BASE_URL, which every webhook URL starts with */
+      publicBaseUrl: string;
+      /** @description Start of the counting window (24 h ago) */
+      since: string;
+      providers: components['schemas']['ProviderOverviewView'][];
     };
     ApiKeyView: {
       id: string;
@@ -4182,6 +4434,203 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AuditList'];
+        };
+      };
+    };
+  };
+  WebhookEndpointsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointList'];
+        };
+      };
+    };
+  };
+  WebhookEndpointsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateWebhookEndpointDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointView'];
+        };
+      };
+    };
+  };
+  WebhookEndpointsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointView'];
+        };
+      };
+    };
+  };
+  WebhookEndpointsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  WebhookEndpointsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateWebhookEndpointDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointView'];
+        };
+      };
+    };
+  };
+  WebhookEndpointsController_rotate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A new secret; the previous one also signs every delivery for 24 hours */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointView'];
+        };
+      };
+    };
+  };
+  WebhookEndpointsController_deliveries: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        limit?: number;
+        status?: 'pending' | 'retrying' | 'succeeded' | 'failed';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDeliveryList'];
+        };
+      };
+    };
+  };
+  WebhookEndpointsController_resend: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        deliveryId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDeliveryView'];
+        };
+      };
+    };
+  };
+  ProvidersOverviewController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProvidersOverview'];
         };
       };
     };

@@ -9,6 +9,16 @@ import { Shell } from './shell';
 /** The signed-in part of the console: the shell and its pages (loaded lazily with the shell). */
 export const SHELL_ROUTES: Routes = [
   {
+    // The platform operator's part (its own shell, guard and pages: features/platform).
+    path: 'platform',
+    loadChildren: () => import('../../features/platform/platform.routes'),
+  },
+  {
+    // The one-time setup link's page, outside the shell.
+    path: 'setup/:token',
+    loadChildren: () => import('../../features/setup/setup.routes'),
+  },
+  {
     path: '',
     canActivate: [authGuard],
     component: Shell,
