@@ -93,10 +93,7 @@ export class PlatformOrganizationsService {
    * The organization, its first owner and its wallet in one transaction. Without a password the
    * owner gets a one-time setup link (returned once) to choose it.
    */
-  async create(
-    operator: AuthUser,
-    body: CreateOrganizationDto,
-  ): Promise<CreatedOrganizationView> {
+  async create(operator: AuthUser, body: CreateOrganizationDto): Promise<CreatedOrganizationView> {
     const email = body.owner.email.toLowerCase();
     const passwordHash = body.owner.password ? await hashPassword(body.owner.password) : null;
     const { id, ownerSetup } = await this.dataSource.transaction(async (manager) => {
@@ -134,7 +131,9 @@ export class PlatformOrganizationsService {
       });
       return {
         id: organization.id,
-        ownerSetup: passwordHash ? null : await this.setupLinks.issue(manager, ownerId, operator.id),
+        ownerSetup: passwordHash
+          ? null
+          : await this.setupLinks.issue(manager, ownerId, operator.id),
       };
     });
     return { ...(await this.get(id)), ownerSetup };
