@@ -63,6 +63,7 @@ interface Foreign {
 const FOREIGN_PATHS: Record<string, { id: (b: Foreign) => string; body?: unknown }> = {
   'GET /api/users/:id': { id: (b) => b.userId },
   'PATCH /api/users/:id': { id: (b) => b.userId, body: { name: 'Renamed by A' } },
+  'POST /api/users/:id/setup-link': { id: (b) => b.userId },
   'GET /api/calls/:id': { id: (b) => b.callId },
   'PATCH /api/calls/:id': { id: (b) => b.callId, body: { note: 'Written by A' } },
   'POST /api/calls/:id/hangup': { id: (b) => b.callId },
@@ -82,6 +83,7 @@ const FOREIGN_PATHS: Record<string, { id: (b: Foreign) => string; body?: unknown
   'POST /api/campaigns/:id/resume': { id: (b) => b.campaignId },
   'POST /api/campaigns/:id/cancel': { id: (b) => b.campaignId },
   'GET /api/campaigns/:id/contacts': { id: (b) => b.campaignId },
+  'GET /api/campaigns/:id/stats': { id: (b) => b.campaignId },
   'GET /api/campaigns/:id/contacts.csv': { id: (b) => b.campaignId },
   // Operators only: organization members get 403 whatever the id.
   'GET /api/platform/organizations/:id': { id: (b) => b.organizationId },

@@ -22,6 +22,8 @@ export default function globalSetup(): void {
   process.env.PUBLIC_BASE_URL = 'http://127.0.0.1:3999';
   // Tests run at any hour: the calling-hours rule is on only where a test turns it on.
   process.env.CALLING_HOURS ??= 'off';
+  // Suites place calls side by side as one user; call-one-live.int-spec turns the rule on.
+  process.env.ONE_LIVE_CALL_PER_AGENT ??= 'off';
   Object.assign(process.env, testSecrets());
 
   runDatabaseCli(['run', 'default-rates'], process.env);
