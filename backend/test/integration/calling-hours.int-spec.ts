@@ -30,11 +30,13 @@ describe('default calling hours on POST /api/calls (CALLING_HOURS=enforce)', () 
   let dataSource: DataSource;
   let agentToken: string;
   let adminToken: string;
+  let organizationId: string;
 
   beforeAll(async () => {
     stack = await startStack({ CALLING_HOURS: 'enforce', SIMULATOR_TIME_SCALE: '0.01' });
     dataSource = stack.api.dataSource;
     const { organization, users } = await createOrganization(dataSource);
+    organizationId = organization.id;
     agentToken = await loginAs(stack.api.baseUrl, users.agent);
     adminToken = await loginAs(stack.api.baseUrl, users.admin);
     // Prices are the platform operator's: a plan with these destinations, assigned to it.
@@ -68,7 +70,9 @@ describe('default calling hours on POST /api/calls (CALLING_HOURS=enforce)', () 
     expect(refused.status).toBe(403);
     expect(refused.body.message).toMatch(/outside calling hours: it is \d\d:\d\d in /);
     expect(refused.body.message).toContain(outside.e164);
-    expect(await dataSource.getRepository(Call).countBy({ toNumber: outside.e164 })).toBe(0);
+    expect(
+      await dataSource.getRepository(Call).countBy({ organizationId, toNumber: outside.e164 }),
+    ).toBe(0);
 
     expect((await place(agentToken, inside.e164)).status).toBe(201);
   });
