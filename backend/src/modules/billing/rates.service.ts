@@ -118,8 +118,10 @@ export class RatesService {
     };
   }
 
-  /** Replaces a plan's rates in one transaction; a prefix listed twice is a 409 naming it. */
-  /** Replaces the plan's whole deck in one transaction; `within` runs in it with the deck replaced. */
+  /**
+   * Replaces the plan's whole deck in one transaction (a prefix listed twice is a 409 naming it);
+   * `within` runs in it with the deck replaced.
+   */
   async replace(
     plan: PricePlan,
     rates: RateInput[],

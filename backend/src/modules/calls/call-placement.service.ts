@@ -267,10 +267,6 @@ export class CallPlacementService {
   }
 
   /**
-   * The provider refused: the call failed before it started. It ends through the state machine like
-   * any call (timeline row), and its hold goes back to the wallet in the same transaction.
-   */
-  /**
    * One live call per agent (DESIGN §9 "Call control"): a second call is refused with 409 naming the
    * live one, until it ends or is hung up. Placements of one agent are serialized by a transaction
    * lock, so two requests at once cannot both pass. A call still "live" past the longest possible
@@ -299,6 +295,10 @@ export class CallPlacementService {
     }
   }
 
+  /**
+   * The provider refused: the call failed before it started. It ends through the state machine like
+   * any call (timeline row), and its hold goes back to the wallet in the same transaction.
+   */
   private async failAndRelease(callId: string, reason: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const call = await manager.findOne(Call, {

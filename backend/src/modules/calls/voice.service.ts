@@ -25,10 +25,9 @@ import { DncService } from '../dnc/dnc.service';
 import { checkCallingHours } from './calling-hours';
 import { Call } from './entities/call.entity';
 import { CallerId } from './entities/caller-id.entity';
+import { VoiceConfigView, VoiceTokenView } from './voice.dto';
 
 const TOKEN_TTL_SECONDS = 3600;
-
-import { VoiceConfigView, VoiceTokenView } from './voice.dto';
 
 /** Browser calls through Twilio: the Voice SDK token, and the TwiML App's voice webhook. */
 @Injectable()

@@ -63,7 +63,9 @@ export class WebhookDelivery {
   @Column({ name: 'last_error', type: 'varchar', length: 1000, nullable: true })
   lastError: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  // Milliseconds, so a keyset cursor built from a JS Date matches the row exactly (one INSERT
+  // writes a batch of deliveries with the same time).
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
   @Column({ name: 'last_attempt_at', type: 'timestamptz', nullable: true })

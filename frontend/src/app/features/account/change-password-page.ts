@@ -17,6 +17,7 @@ import { ApiError } from '../../core/api/api-error';
 import { AuthService } from '../../core/auth/auth-service';
 import { LoginResponse } from '../../core/auth/user';
 import { MIN_PASSWORD_LENGTH, sameAs } from '../setup/setup-page';
+import { focusFirstError } from '../../shared/forms/focus-first-error';
 
 /**
  * Account → Change password: the current password, the new one twice. The api ends every other
@@ -64,7 +65,7 @@ export class ChangePasswordPage {
     if (this.saving()) return;
     if (this.form.invalid) {
       this.form.markAllAsTouched();
-      this.focus('input.ng-invalid');
+      focusFirstError(this.host.nativeElement);
       return;
     }
     const { currentPassword, newPassword } = this.form.getRawValue();

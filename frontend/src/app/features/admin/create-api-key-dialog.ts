@@ -1,5 +1,5 @@
 import { Clipboard } from '@angular/cdk/clipboard';
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, inject, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
@@ -12,6 +12,7 @@ import { finalize } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import { API_KEY_ROLE_DESCRIPTIONS, ApiKeyRole, ApiKeysApi, CreatedApiKey } from './api-keys-api';
+import { focusFirstError } from '../../shared/forms/focus-first-error';
 
 /**
  * Creates an API key, then shows its secret once with a copy button. Closes with the created key
@@ -34,6 +35,7 @@ import { API_KEY_ROLE_DESCRIPTIONS, ApiKeyRole, ApiKeysApi, CreatedApiKey } from
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class CreateApiKeyDialog {
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly api = inject(ApiKeysApi);
   private readonly clipboard = inject(Clipboard);
   private readonly dialogRef =
@@ -56,6 +58,7 @@ export class CreateApiKeyDialog {
     if (this.saving() || this.created()) return;
     if (this.form.invalid) {
       this.form.markAllAsTouched();
+      focusFirstError(this.host.nativeElement);
       return;
     }
     const { name, role } = this.form.getRawValue();

@@ -1,5 +1,5 @@
 import { Clipboard } from '@angular/cdk/clipboard';
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, inject, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
@@ -13,6 +13,7 @@ import { finalize } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import { CreatedOrganization, PlatformApi, PricePlan } from './platform-api';
+import { focusFirstError } from '../../shared/forms/focus-first-error';
 
 /** The api's rule for a first owner's password (FirstOwnerDto). */
 export const OWNER_MIN_PASSWORD_LENGTH = 12;
@@ -53,6 +54,7 @@ export function generatePassword(length = 16): string {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class CreateOrganizationDialog {
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly api = inject(PlatformApi);
   private readonly clipboard = inject(Clipboard);
   private readonly dialogRef =
@@ -94,6 +96,7 @@ export class CreateOrganizationDialog {
     if (this.saving()) return;
     if (this.form.invalid) {
       this.form.markAllAsTouched();
+      focusFirstError(this.host.nativeElement);
       return;
     }
     const value = this.form.getRawValue();

@@ -4,6 +4,7 @@ import {
   Component,
   DestroyRef,
   computed,
+  ElementRef,
   inject,
   signal,
 } from '@angular/core';
@@ -37,6 +38,7 @@ import {
   secondsError,
   toRateInputs,
 } from './rate-rows';
+import { focusFirstError } from '../../shared/forms/focus-first-error';
 
 /**
  * Platform → one price plan: its rate deck (prefix, destination, price per minute, billing
@@ -64,6 +66,7 @@ import {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class PlanRatesPage {
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly api = inject(PlatformApi);
   private readonly snackBar = inject(MatSnackBar);
   private readonly fb = inject(NonNullableFormBuilder);
@@ -158,6 +161,7 @@ export class PlanRatesPage {
     if (this.saving()) return;
     if (this.rows.invalid) {
       this.rows.markAllAsTouched();
+      focusFirstError(this.host.nativeElement);
       this.saveError.set('Check the highlighted fields.');
       return;
     }

@@ -22,6 +22,7 @@ import { AuthService } from '../../core/auth/auth-service';
 import { LoginResponse, ROLE_LABELS, Role } from '../../core/auth/user';
 import { DEFAULT_AFTER_LOGIN } from '../../core/auth/login-redirect';
 import { useMaterialSymbols } from '../../core/material/material-symbols';
+import { focusFirstError } from '../../shared/forms/focus-first-error';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -93,7 +94,7 @@ export class SetupPage {
     if (this.submitting()) return;
     if (this.form.invalid) {
       this.form.markAllAsTouched();
-      this.focus('input.ng-invalid');
+      focusFirstError(this.host.nativeElement);
       return;
     }
     this.error.set(null);
@@ -119,10 +120,6 @@ export class SetupPage {
 
   protected togglePasswordVisibility(): void {
     this.passwordHidden.update((hidden) => !hidden);
-  }
-
-  private focus(selector: string): void {
-    setTimeout(() => this.host.nativeElement.querySelector<HTMLInputElement>(selector)?.focus());
   }
 }
 
