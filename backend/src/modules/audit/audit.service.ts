@@ -45,14 +45,10 @@ export class AuditService {
   }
 }
 
-const json = (state: AuditState) => (state === null ? null : JSON.stringify(plain(state)));
-
-/** JSON-safe copy: bigints become strings, Dates ISO strings, undefined keys dropped. */
-export function plain(state: AuditState): AuditState {
-  if (state === null) return null;
-  return JSON.parse(
-    JSON.stringify(state, (_key, value: unknown) =>
-      typeof value === 'bigint' ? value.toString() : value,
-    ),
-  ) as Record<string, unknown>;
-}
+/** The state as JSON: bigints become strings, Dates ISO strings, undefined keys dropped. */
+const json = (state: AuditState) =>
+  state === null
+    ? null
+    : JSON.stringify(state, (_key, value: unknown) =>
+        typeof value === 'bigint' ? value.toString() : value,
+      );
