@@ -151,7 +151,9 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
   });
 
   it('locks the calls the ingress named with the events, and finds the right call when the hint is wrong or absent', async () => {
-    const users = await organizationWithUsRate(stack.api, 10n * HOLD_PER_CALL);
+    const attempts = 20;
+    // Holds for every call this test places: 2 + 4 sequential + 3 per attempt (none is released).
+    const users = await organizationWithUsRate(stack.api, BigInt(6 + 3 * attempts) * HOLD_PER_CALL);
     const [unnamed, malformed] = [await heldCall(users.agent), await heldCall(users.agent)];
     // The keys as the ingress reads them from these bodies (which echo no Switchboard call id).
     const keysOf = (call: Call): CallKeys => ({
@@ -182,11 +184,12 @@ describe('webhook batches: many events in one transaction (real PostgreSQL and R
       // A right hint and a hint naming another (existing) call: only the wrongly hinted event's
       // call is looked up again, by what the stored event says. The hinted lock travels with the
       // events only on a pool connection that has prepared it (the worker's other jobs can hand a
-      // batch a fresh connection, which then looks both up): tried until one has, at most 10 times.
+      // batch a fresh connection, which then looks both up): tried until one has, at most `attempts`
+      // times.
       const status = async (call: Call) =>
         (await dataSource.getRepository(Call).findOneByOrFail({ id: call.id })).status;
       let lockedWithTheEvents = false;
-      for (let attempt = 0; attempt < 10 && !lockedWithTheEvents; attempt += 1) {
+      for (let attempt = 0; attempt < attempts && !lockedWithTheEvents; attempt += 1) {
         const [hinted, misnamed, bystander] = [
           await heldCall(users.agent),
           await heldCall(users.agent),
