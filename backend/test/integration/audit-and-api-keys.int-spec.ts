@@ -530,7 +530,7 @@ describe('audit log and API keys (real PostgreSQL and Redis, two api nodes)', ()
     expect(foreign.status).toBe(404);
   });
 
-  it('an agent-role key gets 403 on admin routes; admins cannot create keys; a deactivated creator ends its keys', async () => {
+  it('an agent-role key gets 403 on admin routes; admins cannot create keys; a demoted creator caps its keys, a deactivated one ends them', async () => {
     const { users } = await createOrganization(dataSource);
     const owner = await loginAs(baseUrl, users.owner);
     const admin = await loginAs(baseUrl, users.admin);
@@ -581,6 +581,13 @@ describe('audit log and API keys (real PostgreSQL and Redis, two api nodes)', ()
       })
     ).body.secret as string;
     expect((await request(baseUrl, 'GET', '/api/users', { token: secondKey })).status).toBe(200);
+    // The creator demoted to agent: their admin key acts as an agent from the next request.
+    await request(baseUrl, 'PATCH', `/api/users/${secondOwner.body.id}`, {
+      token: owner,
+      body: { role: 'agent' },
+    });
+    expect((await request(baseUrl, 'GET', '/api/users', { token: secondKey })).status).toBe(403);
+    expect((await request(baseUrl, 'GET', '/api/calls', { token: secondKey })).status).toBe(200);
     await request(baseUrl, 'PATCH', `/api/users/${secondOwner.body.id}`, {
       token: owner,
       body: { active: false },

@@ -15,7 +15,7 @@ import {
   REQUIRED_ROLES,
   RouteAudience,
 } from './auth.decorators';
-import { User, UserRole } from './entities/user.entity';
+import { ORGANIZATION_ROLES, User, UserRole } from './entities/user.entity';
 import { TokenService } from './token.service';
 import { currentUserQuery, SESSION_ENDED } from './current-user';
 import { ApiKeysService, looksLikeApiKey } from '../api-keys/api-keys.service';
@@ -91,8 +91,9 @@ export class AuthGuard implements CanActivate {
   }
 
   /**
-   * An API key acts as the owner who created it, with the key's role. Read on every request: a
-   * revoked key, a deactivated creator or a suspended organization is refused at once.
+   * An API key acts as the owner who created it, with the key's role, never more than the creator
+   * has now (an owner demoted to agent leaves their admin keys acting as agents). Read on every
+   * request: a revoked key, a deactivated creator or a suspended organization is refused at once.
    */
   private async apiKeyCaller(secret: string): Promise<AuthUser> {
     const key = await this.apiKeys.authenticate(secret);
@@ -105,10 +106,16 @@ export class AuthGuard implements CanActivate {
     return {
       id: creator.id,
       organizationId: key.organizationId,
-      role: key.role,
+      role: lesserRole(key.role, creator.role),
       email: creator.email,
       apiKeyId: key.id,
       apiKeyName: key.name,
     };
   }
+}
+
+/** The less privileged of two organization roles (ORGANIZATION_ROLES runs from most to least). */
+function lesserRole(a: UserRole, b: UserRole): UserRole {
+  const rank = (role: UserRole) => (ORGANIZATION_ROLES as readonly string[]).indexOf(role);
+  return rank(a) >= rank(b) ? a : b;
 }
