@@ -65,6 +65,7 @@ export function makeCall(overrides: Partial<CallView> = {}): CallView {
     campaignId: null,
     hasRecording: false,
     hasTranscript: false,
+    summary: null,
     ...overrides,
   };
 }

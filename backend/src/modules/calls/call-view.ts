@@ -53,6 +53,12 @@ export class CallView {
   hasRecording?: boolean;
   @ApiPropertyOptional({ description: 'History listing only: the call has a transcript' })
   hasTranscript?: boolean;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: "The provider's summary of the call (an AI agent's), once it has arrived",
+  })
+  summary?: string | null;
 }
 
 export class CallEventView {
@@ -123,7 +129,7 @@ export class CallDetailView extends CallView {
   recording: CallRecordingView | null;
   @ApiPropertyOptional({ type: [TranscriptTurnView], nullable: true })
   transcript: TranscriptTurnView[] | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) summary: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) override summary: string | null;
   @ApiPropertyOptional({ type: Object, nullable: true }) extractedData: Record<
     string,
     unknown

@@ -1430,6 +1430,8 @@ export type components = {
       hasRecording?: boolean;
       /** @description History listing only: the call has a transcript */
       hasTranscript?: boolean;
+      /** @description The provider's summary of the call (an AI agent's), once it has arrived */
+      summary?: string | null;
     };
     CallList: {
       items: components['schemas']['CallView'][];
@@ -1559,10 +1561,11 @@ export type components = {
       hasRecording?: boolean;
       /** @description History listing only: the call has a transcript */
       hasTranscript?: boolean;
+      /** @description The provider's summary of the call (an AI agent's), once it has arrived */
+      summary?: string | null;
       timeline: components['schemas']['CallEventView'][];
       recording?: components['schemas']['CallRecordingView'] | null;
       transcript?: components['schemas']['TranscriptTurnView'][] | null;
-      summary?: string | null;
       extractedData?: Record<string, never> | null;
       /** @description Who ended the call, as the provider says */
       hangupBy?: string | null;

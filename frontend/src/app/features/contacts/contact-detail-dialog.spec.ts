@@ -42,14 +42,19 @@ describe('ContactDetailDialog', () => {
     return request;
   };
 
-  it("reads the contact's recent calls from the calls list, each a link to its history", async () => {
+  it("reads the contact's recent calls from the calls list, each a link to its history with its summary", async () => {
     contactRequest().flush(asha);
     await fixture.whenStable();
     expect(byTestId('contact-detail-name')!.textContent).toContain('Asha Rao');
     expect(byTestId('contact-detail-calls-loading')).not.toBeNull();
 
     const calls = [
-      makeCall({ id: 'call-2', contactId: asha.id, disposition: 'callback' }),
+      makeCall({
+        id: 'call-2',
+        contactId: asha.id,
+        disposition: 'callback',
+        summary: 'Asked to be called back on Monday about the renewal.',
+      }),
       makeCall({ id: 'call-1', contactId: asha.id, status: 'busy' }),
     ];
     callsRequest().flush({ items: calls, nextCursor: null });
@@ -62,6 +67,11 @@ describe('ContactDetailDialog', () => {
       '/history?call=call-2',
       '/history?call=call-1',
     ]);
+    expect(
+      Array.from(page.querySelectorAll('[data-testid="contact-detail-call-summary"]'), (summary) =>
+        summary.textContent!.trim(),
+      ),
+    ).toEqual(['Asked to be called back on Monday about the renewal.']);
     expect(byTestId('contact-detail-calls-empty')).toBeNull();
   });
 

@@ -28,8 +28,9 @@ export type ContactDetailResult = 'edit' | 'call';
 export const CONTACT_RECENT_CALLS = 20;
 
 /**
- * One contact with its recent calls (each a link into the call history), read from the calls list:
- * agents see their own calls with the contact, admins the organization's.
+ * One contact with its recent calls (each a link into the call history, with the call's summary
+ * when an AI agent or provider gave one), read from the calls list: agents see their own calls
+ * with the contact, admins the organization's.
  */
 @Component({
   selector: 'sb-contact-detail-dialog',
@@ -117,6 +118,11 @@ export const CONTACT_RECENT_CALLS = 20;
                     <span class="tag">{{ dispositionLabels[call.disposition] }}</span>
                   }
                   <mat-icon class="go">chevron_right</mat-icon>
+                  @if (call.summary) {
+                    <span class="summary" data-testid="contact-detail-call-summary">{{
+                      call.summary
+                    }}</span>
+                  }
                 </a>
               </li>
             }
@@ -223,8 +229,9 @@ export const CONTACT_RECENT_CALLS = 20;
     }
     .call {
       display: flex;
+      flex-wrap: wrap;
       align-items: center;
-      gap: 12px;
+      gap: 4px 12px;
       padding: 10px 12px;
       color: inherit;
       text-decoration: none;
@@ -237,6 +244,15 @@ export const CONTACT_RECENT_CALLS = 20;
     }
     .go {
       color: var(--mat-sys-on-surface-variant);
+    }
+    .summary {
+      flex-basis: 100%;
+      display: -webkit-box;
+      -webkit-box-orient: vertical;
+      -webkit-line-clamp: 2;
+      overflow: hidden;
+      color: var(--mat-sys-on-surface-variant);
+      font: var(--mat-sys-body-small);
     }
     .error {
       color: var(--mat-sys-error);
