@@ -6,6 +6,9 @@
 // console can combine, contacts, dashboard, billing summary) and the CSV export of every call
 // (time, first byte, growth of the api's resident memory), beside the targets.
 //   node bench/history.mjs [--calls 1000000] [--contacts 100000] [--runs 14] [--only regexp] [--port 3905]
+//   node bench/history.mjs --seed-only   then   node bench/history.mjs --reuse <its database URL>
+// (--reuse reads a database seeded before, and leaves it: to compare builds or plans without
+// seeding each time; drop it afterwards).
 // BENCH_DIST=<a backend build> measures another build (e.g. the code before a change, copied aside).
 // Needs `npm run build -w backend`. Prints figures; not part of npm test.
 import { spawnSync } from 'node:child_process';
@@ -35,6 +38,7 @@ const only = args.string('only');
 const ONLY = only ? new RegExp(only) : null;
 // Seeds, prints the database's URL and leaves it (to read plans with EXPLAIN); drop it afterwards.
 const SEED_ONLY = args.flag('seed-only');
+const REUSE = args.string('reuse');
 const READ_TARGET_MS = 50;
 const EXPORT_RSS_TARGET_MB = 50;
 // A read slower than this is run 3 times, not RUNS times: the figure is plain enough.
@@ -43,13 +47,14 @@ const PORT = args.number('port', 3905);
 const base = `http://127.0.0.1:${PORT}`;
 
 const env = { ...benchEnvironment('history'), PORT: String(PORT), PUBLIC_BASE_URL: base };
+if (REUSE) env.DATABASE_URL = REUSE;
 // Another build of the backend (e.g. the code before a change, copied aside) to measure instead.
 const dist = process.env.BENCH_DIST ?? join(root, 'backend/dist');
 const calibration = await calibrate(env);
 /** @type {import('node:child_process').ChildProcess | undefined} */
 let api;
 try {
-  for (const command of ['run', 'seed']) {
+  for (const command of REUSE ? [] : ['run', 'seed']) {
     const result = spawnSync(process.execPath, [join(dist, 'database/cli.js'), command], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -58,7 +63,7 @@ try {
   }
   const client = new pg.Client({ connectionString: env.DATABASE_URL });
   await client.connect();
-  const seeded = await seed(client).finally(() => client.end());
+  const seeded = await (REUSE ? seedFigures(client) : seed(client)).finally(() => client.end());
   if (SEED_ONLY) {
     console.log(
       `seeded in ${fmt(seeded.seconds)} s: ${env.DATABASE_URL} (${JSON.stringify(seeded)})`,
@@ -159,6 +164,8 @@ try {
     ['transcript word search q=warranty (rare)', 'q=warranty'],
     ['transcript word search q=delivery (common)', 'q=delivery'],
     ['transcript phrase search q="refund request"', 'q=%22refund%20request%22'],
+    ['transcript word search q=card (1 answered call in 300)', 'q=card'],
+    ['transcript word search q=callback (1 answered call in 150)', 'q=callback'],
     [
       'transcript word search q=warranty × status=completed × provider=bolna',
       'q=warranty&status=completed&provider=bolna',
@@ -227,7 +234,7 @@ try {
   process.exitCode = 1;
 } finally {
   await stop(api);
-  await cleanUp(env);
+  if (!REUSE) await cleanUp(env);
 }
 
 /**
@@ -326,7 +333,9 @@ async function seed(client) {
   }
   // Outcomes of the answered calls (#16): a transcript of two turns and a summary, their words in
   // call_outcomes.search as the worker writes it. Every third mentions a delivery (a common word),
-  // one in 2,000 a warranty (a rare one), one in 50 a "refund request" (a phrase).
+  // one in 2,000 a warranty (a rare one), one in 50 a "refund request" (a phrase), and between
+  // them, where neither way of reading the words is at its best, one in 300 a card and one in 150
+  // a callback.
   await client.query(
     `INSERT INTO call_outcomes (call_id, organization_id, transcript, summary, search, finalized_at)
      SELECT t.id, $1, jsonb_build_array(
@@ -340,7 +349,9 @@ async function seed(client) {
                     CASE WHEN n % 3 = 0 THEN 'The delivery arrived late yesterday.'
                          ELSE 'Yes, everything is fine, thank you.' END ||
                     CASE WHEN n % 2000 = 7 THEN ' Is the warranty still valid?' ELSE '' END ||
-                    CASE WHEN n % 50 = 11 THEN ' I would like to make a refund request.' ELSE '' END AS callee_text,
+                    CASE WHEN n % 50 = 11 THEN ' I would like to make a refund request.' ELSE '' END ||
+                    CASE WHEN n % 300 = 13 THEN ' Can I pay by card?' ELSE '' END ||
+                    CASE WHEN n % 150 = 17 THEN ' Please arrange a callback.' ELSE '' END AS callee_text,
                     'The callee ' || (ARRAY['confirmed','asked about','rescheduled','cancelled'])[1 + n % 4] ||
                       ' the ' || (ARRAY['order','account','appointment','subscription','invoice'])[1 + n % 5] || '.' AS summary
                FROM (SELECT id, ended_at, row_number() OVER (ORDER BY created_at, id) AS n
@@ -354,18 +365,41 @@ async function seed(client) {
   );
   if (compaction[0].fn) await client.query(`SELECT compact_call_rollups()`);
   await client.query(`ANALYZE`);
-  // The 20,000th newest call: the cursor of a page that deep.
+  const figures = {
+    seconds: (performance.now() - started) / 1000,
+    agent2,
+    contact: contacts[0].id,
+    deep: await deepCursor(client, organizationId),
+  };
+  // For --reuse.
+  await client.query(`CREATE TABLE bench_history_seed AS SELECT $1::jsonb AS figures`, [
+    JSON.stringify(figures),
+  ]);
+  return figures;
+}
+
+/**
+ * What seed() returned, for a database seeded before (--reuse).
+ * @param {pg.Client} client
+ * @returns {Promise<{ seconds: number, agent2: string, contact: string, deep: string[] }>}
+ */
+async function seedFigures(client) {
+  const { rows } = await client.query(`SELECT figures FROM bench_history_seed`);
+  return rows[0].figures;
+}
+
+/**
+ * The cursor of the 20,000th newest call: a page that deep.
+ * @param {pg.Client} client
+ * @param {string} organizationId
+ */
+async function deepCursor(client, organizationId) {
   const { rows: deep } = await client.query(
     `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, id
        FROM calls WHERE organization_id = $1 ORDER BY created_at DESC, id DESC OFFSET 19999 LIMIT 1`,
     [organizationId],
   );
-  return {
-    seconds: (performance.now() - started) / 1000,
-    agent2,
-    contact: contacts[0].id,
-    deep: [deep[0].created_at, deep[0].id],
-  };
+  return [deep[0].created_at, deep[0].id];
 }
 
 /** @param {string} path @param {string} token */
