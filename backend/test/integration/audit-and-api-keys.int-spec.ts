@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CallBillingService } from '../../src/modules/billing/call-billing.service';
 import { Call } from '../../src/modules/calls/entities/call.entity';
+import { ApiRoute, recordRoutes } from '../support/api-routes';
 import {
   createOperator,
   createOrganization,
@@ -12,6 +13,88 @@ import {
   TestUser,
 } from '../support/test-app';
 import { organizationWithUsRate, placeHeldCall, US_PER_MINUTE } from '../support/us-rate';
+
+/**
+ * Every route that changes something, with what it writes in the audit log. A new route fails the
+ * inventory test until it is added here: audited (and tested below), or with the reason it is not
+ * an administrative change.
+ */
+const AUDITED: Record<string, string[]> = {
+  'POST /api/users': ['user.created'],
+  'POST /api/users/invitations': ['user.invited'],
+  'POST /api/users/:id/setup-link': ['user.setup_link_issued'],
+  'PATCH /api/users/:id': [
+    'user.role_changed',
+    'user.deactivated',
+    'user.reactivated',
+    'user.updated',
+  ],
+  'POST /api/auth/setup/:token': ['user.setup_completed'],
+  'POST /api/auth/password': ['user.password_changed'],
+  'PATCH /api/organization': ['organization.settings_changed'],
+  'PATCH /api/wallet': ['wallet.settings_changed'],
+  'POST /api/caller-ids': ['caller_id.added'],
+  'DELETE /api/caller-ids/:id': ['caller_id.removed'],
+  'POST /api/dnc': ['dnc.added'],
+  'DELETE /api/dnc/:phone': ['dnc.removed'],
+  'PATCH /api/calls/:id': ['dnc.added'], // a `do_not_call` disposition lists the number
+  'POST /api/campaigns': ['campaign.created'],
+  'POST /api/campaigns/:id/start': ['campaign.started'],
+  'POST /api/campaigns/:id/pause': ['campaign.paused'],
+  'POST /api/campaigns/:id/resume': ['campaign.resumed'],
+  'POST /api/campaigns/:id/cancel': ['campaign.cancelled'],
+  'POST /api/api-keys': ['api_key.created'],
+  'DELETE /api/api-keys/:id': ['api_key.revoked'],
+  'POST /api/webhook-endpoints': ['webhook_endpoint.created'],
+  'PATCH /api/webhook-endpoints/:id': [
+    'webhook_endpoint.updated',
+    'webhook_endpoint.disabled',
+    'webhook_endpoint.enabled',
+  ],
+  'DELETE /api/webhook-endpoints/:id': ['webhook_endpoint.deleted'],
+  'POST /api/webhook-endpoints/:id/rotate-secret': ['webhook_endpoint.secret_rotated'],
+  'POST /api/webhook-endpoints/:id/deliveries/:deliveryId/resend': ['webhook_delivery.resent'],
+  'POST /api/admin/webhook-events/:id/replay': ['webhook_event.replayed'],
+  'POST /api/platform/organizations': ['organization.created'],
+  'PATCH /api/platform/organizations/:id': [
+    'organization.suspended',
+    'organization.reinstated',
+    'organization.price_plan_assigned',
+    'organization.updated',
+  ],
+  'POST /api/platform/organizations/:id/credits': ['wallet.credited'],
+  'POST /api/platform/calls/:id/refund': ['call.refunded'],
+  'POST /api/platform/price-plans': ['price_plan.created'],
+  'PUT /api/platform/price-plans/:id/rates': ['price_plan.rates_replaced'],
+};
+const NOT_ADMINISTRATIVE: Record<string, string> = {
+  'POST /api/auth/login': 'signing in (only the last sign-in time changes)',
+  'POST /api/wallet/topups':
+    'starts a payment; the credit it leads to is audited (wallet.topped_up) when the provider confirms it',
+  'POST /api/webhooks/payments/stripe': 'payment provider ingress (the credit: wallet.topped_up)',
+  'POST /api/webhooks/payments/simulator':
+    'payment provider ingress (the credit: wallet.topped_up)',
+  'POST /api/payments/simulator/checkout/:id/pay': "the simulated provider's own checkout page",
+  'POST /api/payments/simulator/checkout/:id/decline': "the simulated provider's own checkout page",
+  'POST /api/webhooks/twilio/status': 'call provider ingress',
+  'POST /api/webhooks/twilio/recording': 'call provider ingress',
+  'POST /api/webhooks/twilio/voice': 'call provider ingress (TwiML for browser calls)',
+  'POST /api/webhooks/exotel/status': 'call provider ingress',
+  'POST /api/webhooks/bolna': 'call provider ingress',
+  'POST /api/webhooks/simulator': 'call provider ingress',
+  'POST /api/wallet/refunds': 'always 403: refunds are the operator’s (call.refunded)',
+  'POST /api/wallet/adjustments': 'always 403: credits are the operator’s (wallet.credited)',
+  'PUT /api/billing/rates': 'always 403: rates are the operator’s (price_plan.rates_replaced)',
+  'POST /api/campaigns/preview': 'reads only: who a campaign would call',
+  'POST /api/calls': 'calling, not administration (calls have their own timeline)',
+  'POST /api/calls/:id/hangup': 'calling, not administration',
+  'POST /api/calls/:id/quality-warnings': "the agent's browser reporting call quality",
+  'POST /api/voice/token': "a browser-calling token for the agent's own session",
+  'POST /api/contacts': "contacts are the organization's data, edited by agents too",
+  'PATCH /api/contacts/:id': "contacts are the organization's data, edited by agents too",
+  'DELETE /api/contacts/:id': "contacts are the organization's data, edited by agents too",
+  'POST /api/contacts/import': "contacts are the organization's data, edited by agents too",
+};
 
 interface AuditRow {
   organization_id: string | null;
@@ -33,9 +116,13 @@ describe('audit log and API keys (real PostgreSQL and Redis, two api nodes)', ()
   let baseUrl: string;
   let operator: TestUser;
   let operatorToken: string;
+  let routes: ApiRoute[] = [];
 
   beforeAll(async () => {
-    [one, two] = await Promise.all([startApi(), startApi()]);
+    [one, two] = await Promise.all([
+      startApi({}, 0, { beforeListen: (app) => (routes = recordRoutes(app)) }),
+      startApi(),
+    ]);
     dataSource = one.dataSource;
     baseUrl = one.baseUrl;
     operator = await createOperator(dataSource);
@@ -207,6 +294,205 @@ describe('audit log and API keys (real PostgreSQL and Redis, two api nodes)', ()
     });
   });
 
+  it('people, wallet settings, webhook endpoints and deliveries: one row per change, never a password, token or secret', async () => {
+    const { users, organization } = await createOrganization(dataSource);
+    const org = organization.id;
+    const owner = await loginAs(baseUrl, users.owner);
+    const call = (method: string, path: string, body?: unknown, token = owner) =>
+      request(baseUrl, method, path, { token, body });
+    const tokenOf = (setupUrl: string) => setupUrl.split('/').pop()!;
+
+    // An invitation, a new setup link, the setup done by the invited user, a password change.
+    const email = `invited-${randomUUID().slice(0, 8)}@example.test`;
+    const invited = await call('POST', '/api/users/invitations', {
+      email,
+      name: 'Ivy',
+      role: 'agent',
+    });
+    expect(invited.status).toBe(201);
+    const ivy = invited.body.user.id as string;
+    expect(await only('user.invited', ivy)).toMatchObject({
+      organization_id: org,
+      actor_user_id: users.owner.id,
+      target_type: 'user',
+      before: null,
+      after: { email, name: 'Ivy', role: 'agent', active: true },
+    });
+    const reissued = await call('POST', `/api/users/${ivy}/setup-link`);
+    expect(reissued.status).toBe(201);
+    expect(await only('user.setup_link_issued', ivy)).toMatchObject({
+      organization_id: org,
+      actor_user_id: users.owner.id,
+      before: { email, setupLinkExpiresAt: invited.body.expiresAt },
+      after: { email, setupLinkExpiresAt: reissued.body.expiresAt },
+    });
+    const setup = await request(
+      baseUrl,
+      'POST',
+      `/api/auth/setup/${tokenOf(reissued.body.setupUrl)}`,
+      {
+        body: { password: 'ivy-chose-this-1' },
+      },
+    );
+    expect(setup.status).toBe(200);
+    const completed = await only('user.setup_completed', ivy);
+    expect(completed).toMatchObject({
+      organization_id: org,
+      actor_user_id: ivy,
+      actor_role: 'agent',
+      actor_label: email,
+      before: { email, hasPassword: false },
+      after: { email, hasPassword: true },
+    });
+    const changed = await call(
+      'POST',
+      '/api/auth/password',
+      { currentPassword: 'ivy-chose-this-1', newPassword: 'ivy-changed-it-2' },
+      setup.body.accessToken,
+    );
+    expect(changed.status).toBe(200);
+    const passwordChanged = await only('user.password_changed', ivy);
+    expect(passwordChanged).toMatchObject({
+      organization_id: org,
+      actor_user_id: ivy,
+      actor_role: 'agent',
+      before: { email, hasPassword: true },
+      after: { email, hasPassword: true },
+    });
+    expect(passwordChanged.after?.sessionVersion).toBe(
+      (passwordChanged.before?.sessionVersion as number) + 1,
+    );
+    // A refused change (wrong current password) writes nothing.
+    const wrong = await call(
+      'POST',
+      '/api/auth/password',
+      { currentPassword: 'not-my-password', newPassword: 'ivy-changed-it-3' },
+      changed.body.accessToken,
+    );
+    expect(wrong.status).toBe(400);
+    expect(await rows('user.password_changed', ivy)).toHaveLength(1);
+    // Reactivation and a rename; a rename to the same name writes nothing.
+    expect((await call('PATCH', `/api/users/${ivy}`, { active: false })).status).toBe(200);
+    expect((await call('PATCH', `/api/users/${ivy}`, { active: true })).status).toBe(200);
+    expect(await only('user.reactivated', ivy)).toMatchObject({
+      before: { active: false },
+      after: { active: true },
+    });
+    expect((await call('PATCH', `/api/users/${ivy}`, { name: 'Ivy Ivers' })).status).toBe(200);
+    expect((await call('PATCH', `/api/users/${ivy}`, { name: 'Ivy Ivers' })).status).toBe(200);
+    expect(await only('user.updated', ivy)).toMatchObject({
+      before: { name: 'Ivy' },
+      after: { name: 'Ivy Ivers' },
+    });
+    const [{ password_hash: hash }] = await dataSource.query(
+      `SELECT password_hash FROM users WHERE id = $1`,
+      [ivy],
+    );
+    const people = JSON.stringify(
+      await dataSource.query(`SELECT before, after FROM audit_log WHERE target_id = $1`, [ivy]),
+    );
+    for (const secret of [
+      tokenOf(invited.body.setupUrl),
+      tokenOf(reissued.body.setupUrl),
+      hash,
+      'ivy-chose-this-1',
+      'ivy-changed-it-2',
+    ])
+      expect(people).not.toContain(secret);
+    expect(people).not.toMatch(/"(password|passwordHash|token|tokenHash)"/i);
+
+    // Wallet settings: the low-balance warning; setting the same value again writes nothing.
+    for (let i = 0; i < 2; i += 1)
+      expect(
+        (await call('PATCH', '/api/wallet', { lowBalanceThresholdMicros: '7000000' })).status,
+      ).toBe(200);
+    expect(await only('wallet.settings_changed', org)).toMatchObject({
+      organization_id: org,
+      target_type: 'organization',
+      before: { lowBalanceThresholdMicros: '5000000' },
+      after: { lowBalanceThresholdMicros: '7000000' },
+    });
+
+    // Webhook endpoints: create, edit, disable, enable, rotate the secret, resend, delete.
+    const url = 'http://127.0.0.1:9/hooks';
+    const created = await call('POST', '/api/webhook-endpoints', {
+      url,
+      description: 'CRM',
+      events: ['call.completed'],
+    });
+    expect(created.status).toBe(201);
+    const endpointId = created.body.id as string;
+    const firstSecret = created.body.secret as string;
+    expect(await only('webhook_endpoint.created', endpointId)).toMatchObject({
+      organization_id: org,
+      actor_user_id: users.owner.id,
+      target_type: 'webhook_endpoint',
+      before: null,
+      after: {
+        url,
+        description: 'CRM',
+        events: ['call.completed'],
+        enabled: true,
+        secret: created.body.secretMasked,
+      },
+    });
+    const endpoint = `/api/webhook-endpoints/${endpointId}`;
+    const edit = { description: 'CRM v2', events: ['call.completed', 'campaign.updated'] };
+    expect((await call('PATCH', endpoint, edit)).status).toBe(200);
+    expect((await call('PATCH', endpoint, edit)).status).toBe(200);
+    expect(await only('webhook_endpoint.updated', endpointId)).toMatchObject({
+      before: { url, description: 'CRM', events: ['call.completed'] },
+      after: { url, ...edit },
+    });
+    expect((await call('PATCH', endpoint, { enabled: false })).status).toBe(200);
+    expect(await only('webhook_endpoint.disabled', endpointId)).toMatchObject({
+      before: { enabled: true, disabledReason: null },
+      after: { enabled: false, disabledReason: 'Disabled by an admin' },
+    });
+    expect((await call('PATCH', endpoint, { enabled: true })).status).toBe(200);
+    expect(await only('webhook_endpoint.enabled', endpointId)).toMatchObject({
+      before: { enabled: false },
+      after: { enabled: true, disabledReason: null },
+    });
+    const rotated = await call('POST', `${endpoint}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    const rotation = await only('webhook_endpoint.secret_rotated', endpointId);
+    expect(rotation).toMatchObject({
+      before: { secret: created.body.secretMasked },
+      after: { secret: rotated.body.secretMasked, previousSecret: created.body.secretMasked },
+    });
+    expect(rotation.after?.previousSecretExpiresAt).toBe(rotated.body.previousSecretExpiresAt);
+
+    const [delivery] = await dataSource.query(
+      `INSERT INTO webhook_deliveries (endpoint_id, organization_id, message_id, event_type, body, status, attempts, last_status_code, last_error)
+       VALUES ($1, $2, $3, 'call.completed', '{}', 'failed', 5, 500, 'HTTP 500') RETURNING id`,
+      [endpointId, org, `msg_${randomUUID().replaceAll('-', '')}`],
+    );
+    const resent = await call('POST', `${endpoint}/deliveries/${delivery.id}/resend`);
+    expect(resent.status).toBe(202);
+    expect(await only('webhook_delivery.resent', delivery.id)).toMatchObject({
+      organization_id: org,
+      target_type: 'webhook_delivery',
+      before: { endpointId, status: 'failed', attempts: 5, lastError: 'HTTP 500' },
+      after: { endpointId, status: 'pending', lastError: null },
+    });
+    // Deleting the endpoint also stops the resent delivery (its job finds nothing).
+    expect((await call('DELETE', endpoint)).status).toBe(204);
+    expect(await only('webhook_endpoint.deleted', endpointId)).toMatchObject({
+      before: { url, ...edit, enabled: true, secret: rotated.body.secretMasked },
+      after: null,
+    });
+    expect((await call('DELETE', endpoint)).status).toBe(404);
+    expect(await rows('webhook_endpoint.deleted', endpointId)).toHaveLength(1);
+    const endpointRows = JSON.stringify(
+      await dataSource.query(`SELECT before, after FROM audit_log WHERE target_id = $1`, [
+        endpointId,
+      ]),
+    );
+    for (const secret of [firstSecret, rotated.body.secret as string])
+      expect(endpointRows).not.toContain(secret.replace(/^whsec_/, '').slice(4, -4));
+  });
+
   it("every operator's change writes exactly one row: organizations, suspension, plans, rates, credits, refunds", async () => {
     const as = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
       request(baseUrl, method, path, { token: operatorToken, body, headers });
@@ -317,6 +603,25 @@ describe('audit log and API keys (real PostgreSQL and Redis, two api nodes)', ()
       before: { chargedMicros: '120000', refundedMicros: '0' },
       after: { chargedMicros: '120000', refundedMicros: '50000', reason: 'Dropped' },
     });
+  });
+
+  it('every route that changes something is audited or named as not administrative; none touches the log', () => {
+    const changing = [
+      ...new Set(
+        routes
+          .filter((route) => route.method !== 'GET' && route.url.startsWith('/api/'))
+          .map((route) => `${route.method} ${route.url}`),
+      ),
+    ].sort();
+    const listed = [...Object.keys(AUDITED), ...Object.keys(NOT_ADMINISTRATIVE)].sort();
+    expect(changing).toEqual(listed);
+    expect(Object.keys(AUDITED).filter((route) => route in NOT_ADMINISTRATIVE)).toEqual([]);
+    // The only route of the log reads it.
+    expect(
+      routes
+        .filter((route) => route.url.startsWith('/api/audit'))
+        .map((route) => `${route.method} ${route.url}`),
+    ).toEqual(['GET /api/audit']);
   });
 
   it('the log is append-only: no route changes a row, and SQL UPDATE, DELETE and TRUNCATE fail', async () => {

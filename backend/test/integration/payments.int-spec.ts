@@ -178,6 +178,27 @@ describe('payments: top-ups through Stripe Checkout and the simulated provider (
       .getRepository(LedgerTransaction)
       .findBy({ organizationId: users.owner.organizationId, kind: 'topup' });
     expect(topups.map((row) => row.balanceChangeMicros)).toEqual([40_000_000n]);
+    // The credit is audited once too, as the payer's top-up, in the credit's transaction.
+    const audited = await dataSource.query(
+      `SELECT * FROM audit_log WHERE action = 'wallet.topped_up' AND organization_id = $1`,
+      [users.owner.organizationId],
+    );
+    expect(audited).toHaveLength(1);
+    expect(audited[0]).toMatchObject({
+      actor_user_id: users.owner.id,
+      actor_role: 'owner',
+      target_type: 'organization',
+      target_id: users.owner.organizationId,
+      before: { balanceMicros: '0' },
+      after: {
+        balanceMicros: '40000000',
+        amountMicros: '40000000',
+        paymentId,
+        provider: 'stripe',
+        providerReference: sessionId,
+        transactionId: topups[0].id,
+      },
+    });
     const wallet = await dataSource
       .getRepository(Wallet)
       .findOneByOrFail({ organizationId: users.owner.organizationId });

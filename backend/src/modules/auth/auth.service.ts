@@ -14,6 +14,7 @@ import { LoginRateLimiter } from './login-rate-limiter';
 import { LoginResponse } from './login.dto';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
+import { AuditService } from '../audit/audit.service';
 import { AuthUser } from './auth-user';
 import { TokenService } from './token.service';
 import { toUserView, UserView } from './user-view';
@@ -37,6 +38,7 @@ export class AuthService {
     private readonly rateLimiter: LoginRateLimiter,
     private readonly config: AppConfig,
     private readonly realtime: RealtimePublisher,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -103,6 +105,16 @@ export class AuthService {
       const { sessionVersion } = await manager.findOneOrFail(User, {
         where: { id: user.id },
         select: { id: true, sessionVersion: true },
+      });
+      // The user's own act. Neither password nor hash: the new session version says that every
+      // earlier token of theirs is refused from now on.
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: user.organizationId,
+        action: 'user.password_changed',
+        target: { type: 'user', id: user.id },
+        before: { email: user.email, hasPassword: true, sessionVersion: sessionVersion - 1 },
+        after: { email: user.email, hasPassword: true, sessionVersion },
       });
       return sessionVersion;
     });

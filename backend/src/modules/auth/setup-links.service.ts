@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { AuditService } from '../audit/audit.service';
 import { Organization } from './entities/organization.entity';
 import { UserSetupToken } from './entities/user-setup-token.entity';
 import { User } from './entities/user.entity';
@@ -34,6 +35,7 @@ export class SetupLinksService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly tokens: TokenService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -64,6 +66,16 @@ export class SetupLinksService {
       .createQueryBuilder(UserSetupToken, 't')
       .where('t.user_id = :userId AND t.used_at IS NULL AND t.expires_at > now()', { userId })
       .getExists();
+  }
+
+  /** When the user's live (unused, unexpired) link expires; null without one. */
+  async liveLinkExpiresAt(manager: EntityManager, userId: string): Promise<Date | null> {
+    const live = await manager
+      .createQueryBuilder(UserSetupToken, 't')
+      .where('t.user_id = :userId AND t.used_at IS NULL AND t.expires_at > now()', { userId })
+      .orderBy('t.expires_at', 'DESC')
+      .getOne();
+    return live?.expiresAt ?? null;
   }
 
   /** Who the link is for, for the setup page; 404 unknown, 410 used or expired, 403 suspended. */
@@ -97,6 +109,24 @@ export class SetupLinksService {
           { passwordHash, sessionVersion: () => 'session_version + 1', lastLoginAt: new Date() },
         );
         const user = await manager.findOneByOrFail(User, { id: row.userId });
+        // The user's own act (they hold the link): never the password, its hash or the token.
+        await this.audit.record(manager, {
+          actor: {
+            id: user.id,
+            organizationId: user.organizationId ?? '',
+            role: user.role,
+            email: user.email,
+          },
+          organizationId: user.organizationId,
+          action: 'user.setup_completed',
+          target: { type: 'user', id: user.id },
+          before: {
+            email: user.email,
+            hasPassword: found.user.passwordHash !== null,
+            sessionVersion: found.user.sessionVersion,
+          },
+          after: { email: user.email, hasPassword: true, sessionVersion: user.sessionVersion },
+        });
         return { user, organization: found.organization, sessionVersion: user.sessionVersion };
       },
     );

@@ -7,10 +7,11 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { AppConfig } from '../../config/app-config';
 import { QueueName } from '../../queue/queue-name';
+import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { EndpointDirectory } from './endpoint-directory';
 import { maskSecret, newEndpointSecret } from './endpoint-secrets';
@@ -56,6 +57,31 @@ export function toEndpointView(endpoint: WebhookEndpoint): WebhookEndpointView {
   };
 }
 
+/** What the audit log keeps of an endpoint: the secret masked, never whole. */
+function endpointState(endpoint: WebhookEndpoint) {
+  return {
+    url: endpoint.url,
+    description: endpoint.description,
+    events: endpoint.events,
+    enabled: endpoint.enabled,
+    disabledReason: endpoint.disabledReason ?? null,
+    secret: maskSecret(endpoint.secret),
+  };
+}
+
+/** What the audit log keeps of a delivery (its body stays in the deliveries log). */
+function deliveryState(delivery: WebhookDelivery) {
+  return {
+    endpointId: delivery.endpointId,
+    messageId: delivery.messageId,
+    eventType: delivery.eventType,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    lastStatusCode: delivery.lastStatusCode,
+    lastError: delivery.lastError,
+  };
+}
+
 /** Admins' endpoints and their deliveries; every method is scoped to the caller's organization. */
 @Injectable()
 export class WebhookEndpointsService {
@@ -64,6 +90,7 @@ export class WebhookEndpointsService {
     private readonly config: AppConfig,
     private readonly directory: EndpointDirectory,
     @InjectQueue(QueueName.OutboundWebhooks) private readonly queue: Queue<DeliverWebhookJob>,
+    private readonly audit: AuditService,
   ) {}
 
   private get endpoints() {
@@ -82,9 +109,20 @@ export class WebhookEndpointsService {
     return toEndpointView(await this.find(caller, id));
   }
 
-  private async find(caller: AuthUser, id: string): Promise<WebhookEndpoint> {
-    const endpoint = await this.endpoints.findOne({
+  private find(caller: AuthUser, id: string): Promise<WebhookEndpoint> {
+    return this.findIn(this.dataSource.manager, caller, id, false);
+  }
+
+  /** The caller's endpoint, locked when it is about to change (its audit `before` stays true). */
+  private async findIn(
+    manager: EntityManager,
+    caller: AuthUser,
+    id: string,
+    lock = true,
+  ): Promise<WebhookEndpoint> {
+    const endpoint = await manager.findOne(WebhookEndpoint, {
       where: { id, organizationId: caller.organizationId },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
     if (!endpoint) throw new NotFoundException(`Webhook endpoint ${id} not found`);
     return endpoint;
@@ -114,18 +152,32 @@ export class WebhookEndpointsService {
 
   async create(caller: AuthUser, body: CreateWebhookEndpointDto): Promise<WebhookEndpointView> {
     const url = await this.checkUrl(body.url);
-    const count = await this.endpoints.count({ where: { organizationId: caller.organizationId } });
-    if (count >= MAX_ENDPOINTS_PER_ORGANIZATION)
-      throw new ConflictException(
-        `An organization may have at most ${MAX_ENDPOINTS_PER_ORGANIZATION} webhook endpoints`,
+    const endpoint = await this.dataSource.transaction(async (manager) => {
+      const count = await manager.count(WebhookEndpoint, {
+        where: { organizationId: caller.organizationId },
+      });
+      if (count >= MAX_ENDPOINTS_PER_ORGANIZATION)
+        throw new ConflictException(
+          `An organization may have at most ${MAX_ENDPOINTS_PER_ORGANIZATION} webhook endpoints`,
+        );
+      const saved = await manager.save(
+        manager.create(WebhookEndpoint, {
+          organizationId: caller.organizationId,
+          url,
+          description: body.description ?? '',
+          events: body.events,
+          secret: newEndpointSecret(),
+          createdBy: caller.id || null,
+        }),
       );
-    const endpoint = await this.endpoints.save({
-      organizationId: caller.organizationId,
-      url,
-      description: body.description ?? '',
-      events: body.events,
-      secret: newEndpointSecret(),
-      createdBy: caller.id || null,
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action: 'webhook_endpoint.created',
+        target: { type: 'webhook_endpoint', id: saved.id },
+        after: endpointState(saved),
+      });
+      return saved;
     });
     await this.directory.changed();
     return toEndpointView(endpoint);
@@ -136,49 +188,102 @@ export class WebhookEndpointsService {
     id: string,
     body: UpdateWebhookEndpointDto,
   ): Promise<WebhookEndpointView> {
-    const endpoint = await this.find(caller, id);
-    const changes: Partial<WebhookEndpoint> = {};
-    if (body.url !== undefined) changes.url = await this.checkUrl(body.url);
-    if (body.description !== undefined) changes.description = body.description;
-    if (body.events !== undefined) changes.events = body.events;
-    if (body.enabled === true && !endpoint.enabled)
-      Object.assign(changes, {
-        enabled: true,
-        disabledReason: null,
-        disabledAt: null,
-        failingSince: null,
-      });
-    if (body.enabled === false && endpoint.enabled)
-      Object.assign(changes, {
-        enabled: false,
-        disabledReason: 'Disabled by an admin',
-        disabledAt: new Date(),
-      });
-    if (Object.keys(changes).length) {
-      await this.endpoints.update({ id, organizationId: caller.organizationId }, changes);
-      await this.directory.changed();
-    }
+    await this.find(caller, id);
+    // The URL is resolved (DNS) before the transaction, not while the endpoint is locked.
+    const url = body.url !== undefined ? await this.checkUrl(body.url) : undefined;
+    const changed = await this.dataSource.transaction(async (manager) => {
+      const endpoint = await this.findIn(manager, caller, id);
+      const changes: Partial<WebhookEndpoint> = {};
+      if (url !== undefined) changes.url = url;
+      if (body.description !== undefined) changes.description = body.description;
+      if (body.events !== undefined) changes.events = body.events;
+      if (body.enabled === true && !endpoint.enabled)
+        Object.assign(changes, {
+          enabled: true,
+          disabledReason: null,
+          disabledAt: null,
+          failingSince: null,
+        });
+      if (body.enabled === false && endpoint.enabled)
+        Object.assign(changes, {
+          enabled: false,
+          disabledReason: 'Disabled by an admin',
+          disabledAt: new Date(),
+        });
+      if (!Object.keys(changes).length) return false;
+      await manager.update(WebhookEndpoint, { id, organizationId: caller.organizationId }, changes);
+      const before = endpointState(endpoint);
+      const after = endpointState({ ...endpoint, ...changes });
+      // One row per request: (re-)enabling or disabling wins over an edit; an edit that sets
+      // what was already there writes nothing.
+      const action =
+        before.enabled !== after.enabled
+          ? after.enabled
+            ? 'webhook_endpoint.enabled'
+            : 'webhook_endpoint.disabled'
+          : JSON.stringify(before) !== JSON.stringify(after)
+            ? 'webhook_endpoint.updated'
+            : null;
+      if (action)
+        await this.audit.record(manager, {
+          actor: caller,
+          organizationId: caller.organizationId,
+          action,
+          target: { type: 'webhook_endpoint', id },
+          before,
+          after,
+        });
+      return true;
+    });
+    if (changed) await this.directory.changed();
     return this.get(caller, id);
   }
 
   /** Deletes the endpoint with its deliveries: their pending retries find nothing and stop. */
   async remove(caller: AuthUser, id: string): Promise<void> {
-    await this.find(caller, id);
-    await this.endpoints.delete({ id, organizationId: caller.organizationId });
+    await this.dataSource.transaction(async (manager) => {
+      const endpoint = await this.findIn(manager, caller, id);
+      await manager.delete(WebhookEndpoint, { id, organizationId: caller.organizationId });
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action: 'webhook_endpoint.deleted',
+        target: { type: 'webhook_endpoint', id },
+        before: endpointState(endpoint),
+        after: null,
+      });
+    });
     await this.directory.changed();
   }
 
   /** A new secret; the previous one keeps signing (second signature) for 24 hours. */
   async rotateSecret(caller: AuthUser, id: string): Promise<WebhookEndpointView> {
-    const endpoint = await this.find(caller, id);
-    await this.endpoints.update(
-      { id, organizationId: caller.organizationId },
-      {
+    await this.dataSource.transaction(async (manager) => {
+      const endpoint = await this.findIn(manager, caller, id);
+      const rotation = {
         secret: newEndpointSecret(),
         previousSecret: endpoint.secret,
         previousSecretExpiresAt: new Date(Date.now() + ROTATION_OVERLAP_MS),
-      },
-    );
+      };
+      await manager.update(
+        WebhookEndpoint,
+        { id, organizationId: caller.organizationId },
+        rotation,
+      );
+      // Masked secrets only: enough to tell which secret a receiver holds, not to sign with it.
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action: 'webhook_endpoint.secret_rotated',
+        target: { type: 'webhook_endpoint', id },
+        before: { secret: maskSecret(endpoint.secret) },
+        after: {
+          secret: maskSecret(rotation.secret),
+          previousSecret: maskSecret(rotation.previousSecret),
+          previousSecretExpiresAt: rotation.previousSecretExpiresAt.toISOString(),
+        },
+      });
+    });
     return this.get(caller, id);
   }
 
@@ -261,14 +366,29 @@ export class WebhookEndpointsService {
     if (!endpoint.enabled)
       throw new ConflictException('This endpoint is disabled: enable it before resending');
     const repository = this.dataSource.getRepository(WebhookDelivery);
-    const delivery = await repository.findOne({
-      where: { id: deliveryId, endpointId, organizationId: caller.organizationId },
+    await this.dataSource.transaction(async (manager) => {
+      const delivery = await manager.findOne(WebhookDelivery, {
+        where: { id: deliveryId, endpointId, organizationId: caller.organizationId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!delivery) throw new NotFoundException(`Delivery ${deliveryId} not found`);
+      await manager.update(
+        WebhookDelivery,
+        { id: deliveryId },
+        { status: 'pending', completedAt: null, lastError: null },
+      );
+      // Sending an event again to a receiver is an admin's act on the organization's data flow,
+      // like a replay of an inbound webhook: audited (never the body, which the receiver gets).
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action: 'webhook_delivery.resent',
+        target: { type: 'webhook_delivery', id: deliveryId },
+        before: deliveryState(delivery),
+        after: { ...deliveryState(delivery), status: 'pending', lastError: null },
+      });
     });
-    if (!delivery) throw new NotFoundException(`Delivery ${deliveryId} not found`);
-    await repository.update(
-      { id: deliveryId },
-      { status: 'pending', completedAt: null, lastError: null },
-    );
+    // After the commit: the job must find the delivery pending.
     const jobId = `${deliveryId}-resend-${Date.now()}`;
     await this.queue.add(DELIVER_WEBHOOK, { deliveryId }, deliveryJobOptions(this.config, jobId));
     const attempts = await this.dataSource

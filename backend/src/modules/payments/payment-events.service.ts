@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { EntityManager } from 'typeorm';
 import { hydrate } from '../../database/raw-rows';
+import { AuditService } from '../audit/audit.service';
+import { AuthUser } from '../auth/auth-user';
 import { LedgerService } from '../wallet/ledger.service';
 import { isPaymentWebhook, WebhookEvent } from '../webhooks/entities/webhook-event.entity';
 import { Payment } from './entities/payment.entity';
@@ -40,6 +42,7 @@ export class PaymentEventsService {
   constructor(
     private readonly providers: PaymentProviders,
     private readonly ledger: LedgerService,
+    private readonly audit: AuditService,
   ) {}
 
   /** Splits locked event rows into call events and payment events. */
@@ -89,6 +92,19 @@ export class PaymentEventsService {
       results.set(event.id, 'processed');
     }
     return { balances, succeeded };
+  }
+
+  /**
+   * Who paid: the user who started the payment is the top-up's actor (the provider's webhook
+   * only confirms it); null (`system`) when that user is gone.
+   */
+  private async payer(manager: EntityManager, payment: Payment): Promise<AuthUser | null> {
+    if (!payment.createdBy) return null;
+    const [user]: { id: string; email: string; role: AuthUser['role'] }[] = await manager.query(
+      `SELECT id, email, role FROM users WHERE id = $1`,
+      [payment.createdBy],
+    );
+    return user ? { ...user, organizationId: payment.organizationId } : null;
   }
 
   /** Applies one event to its payment (locked); returns the payment's organization, if any. */
@@ -171,6 +187,22 @@ export class PaymentEventsService {
         completedAt,
       },
     );
+    // Once per payment, like the credit (the payment is locked and was pending).
+    await this.audit.record(manager, {
+      actor: await this.payer(manager, payment),
+      organizationId: payment.organizationId,
+      action: 'wallet.topped_up',
+      target: { type: 'organization', id: payment.organizationId },
+      before: { balanceMicros: posted.balanceAfterMicros - payment.amountMicros },
+      after: {
+        balanceMicros: posted.balanceAfterMicros,
+        amountMicros: payment.amountMicros,
+        paymentId: payment.id,
+        provider: payment.provider,
+        providerReference: payment.providerReference ?? parsed.providerReference ?? null,
+        transactionId: posted.id,
+      },
+    });
     succeeded.push({
       id: payment.id,
       organizationId: payment.organizationId,

@@ -85,18 +85,34 @@ export class UsersService {
    * working): 409 once they have one.
    */
   async reissueSetupLink(caller: AuthUser, id: string): Promise<SetupLink> {
-    const user = await this.find(caller, id);
-    if (user.passwordHash !== null)
-      throw new ConflictException(
-        `${user.email} has already chosen a password: a setup link is only for a user who has not`,
-      );
-    if (!user.active)
-      throw new ConflictException(`${user.email} is deactivated: reactivate them first`);
-    if (user.role === 'owner' && caller.role !== 'owner')
-      throw new ForbiddenException("Only an owner can issue an owner's setup link");
-    return this.users.manager.transaction((manager) =>
-      this.setupLinks.issue(manager, user.id, caller.id),
-    );
+    await this.find(caller, id);
+    return this.users.manager.transaction(async (manager) => {
+      // Locked: a link cannot be issued while the user completes the setup with the previous one.
+      const user = await manager.findOneOrFail(User, {
+        where: { id, organizationId: caller.organizationId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (user.passwordHash !== null)
+        throw new ConflictException(
+          `${user.email} has already chosen a password: a setup link is only for a user who has not`,
+        );
+      if (!user.active)
+        throw new ConflictException(`${user.email} is deactivated: reactivate them first`);
+      if (user.role === 'owner' && caller.role !== 'owner')
+        throw new ForbiddenException("Only an owner can issue an owner's setup link");
+      const previous = await this.setupLinks.liveLinkExpiresAt(manager, user.id);
+      const link = await this.setupLinks.issue(manager, user.id, caller.id);
+      // When the links expire, never the links themselves: whoever holds one sets the password.
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action: 'user.setup_link_issued',
+        target: { type: 'user', id: user.id },
+        before: { email: user.email, setupLinkExpiresAt: previous?.toISOString() ?? null },
+        after: { email: user.email, setupLinkExpiresAt: link.expiresAt },
+      });
+      return link;
+    });
   }
 
   /** Inserts the user with its audit row, in the caller's transaction. */

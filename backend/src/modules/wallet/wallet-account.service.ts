@@ -4,6 +4,7 @@ import { pipeline, Readable } from 'node:stream';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { csvStringifier, decimalAmount } from '../../common/csv';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
+import { AuditService } from '../audit/audit.service';
 import { AuthUser, isAdminRole } from '../auth/auth-user';
 import { LedgerTransaction } from './entities/ledger-transaction.entity';
 import { Wallet } from './entities/wallet.entity';
@@ -20,6 +21,7 @@ export class WalletAccountService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ledger: LedgerService,
+    private readonly audit: AuditService,
   ) {}
 
   async get(caller: AuthUser): Promise<WalletView> {
@@ -29,13 +31,28 @@ export class WalletAccountService {
   }
 
   async setLowBalanceThreshold(caller: AuthUser, thresholdMicros: bigint): Promise<WalletView> {
-    await this.ledger.ensureWallet(this.dataSource.manager, caller.organizationId);
-    await this.dataSource
-      .getRepository(Wallet)
-      .update(
+    await this.dataSource.transaction(async (manager) => {
+      await this.ledger.ensureWallet(manager, caller.organizationId);
+      const [wallet]: { low_balance_threshold_micros: string }[] = await manager.query(
+        `SELECT low_balance_threshold_micros FROM wallets WHERE organization_id = $1 FOR UPDATE`,
+        [caller.organizationId],
+      );
+      const before = wallet.low_balance_threshold_micros;
+      if (BigInt(before) === thresholdMicros) return;
+      await manager.update(
+        Wallet,
         { organizationId: caller.organizationId },
         { lowBalanceThresholdMicros: thresholdMicros },
       );
+      await this.audit.record(manager, {
+        actor: caller,
+        organizationId: caller.organizationId,
+        action: 'wallet.settings_changed',
+        target: { type: 'organization', id: caller.organizationId },
+        before: { lowBalanceThresholdMicros: before },
+        after: { lowBalanceThresholdMicros: thresholdMicros.toString() },
+      });
+    });
     return this.get(caller);
   }
 

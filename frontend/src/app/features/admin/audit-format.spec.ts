@@ -3,7 +3,8 @@ import { actionLabel, auditChanges, fieldLabel, formatValue, targetLabel } from 
 describe('audit format', () => {
   it('names known actions and reads unknown ones as words', () => {
     expect(actionLabel('user.role_changed')).toBe('Changed a user’s role');
-    expect(actionLabel('webhook_endpoint.created')).toBe('webhook endpoint created');
+    expect(actionLabel('webhook_endpoint.created')).toBe('Added a webhook endpoint');
+    expect(actionLabel('some_future.thing_done')).toBe('some future thing done');
   });
 
   it('labels fields and formats values for people', () => {

@@ -8,8 +8,10 @@ export const AUDIT_FAMILIES: readonly { value: string; label: string }[] = [
   { value: 'dnc.', label: 'Do not call' },
   { value: 'campaign.', label: 'Campaigns' },
   { value: 'api_key.', label: 'API keys' },
-  { value: 'wallet.', label: 'Credits' },
+  { value: 'wallet.', label: 'Wallet and credits' },
   { value: 'call.', label: 'Refunds' },
+  { value: 'webhook_endpoint.', label: 'Webhook endpoints' },
+  { value: 'webhook_delivery.', label: 'Webhook resends' },
   { value: 'webhook_event.', label: 'Webhook replays' },
   { value: 'price_plan.', label: 'Price plans' },
 ];
@@ -20,6 +22,10 @@ const ACTION_LABELS: Readonly<Record<string, string>> = {
   'user.role_changed': 'Changed a user’s role',
   'user.deactivated': 'Deactivated a user',
   'user.reactivated': 'Reactivated a user',
+  'user.invited': 'Invited a user',
+  'user.setup_link_issued': 'Issued a new setup link',
+  'user.setup_completed': 'Set their password with a setup link',
+  'user.password_changed': 'Changed their password',
   'organization.created': 'Created the organization',
   'organization.settings_changed': 'Changed organization settings',
   'organization.suspended': 'Suspended the organization',
@@ -38,6 +44,15 @@ const ACTION_LABELS: Readonly<Record<string, string>> = {
   'api_key.created': 'Created an API key',
   'api_key.revoked': 'Revoked an API key',
   'wallet.credited': 'Credited the wallet',
+  'wallet.topped_up': 'Topped up the wallet',
+  'wallet.settings_changed': 'Changed the low-balance warning',
+  'webhook_endpoint.created': 'Added a webhook endpoint',
+  'webhook_endpoint.updated': 'Edited a webhook endpoint',
+  'webhook_endpoint.disabled': 'Disabled a webhook endpoint',
+  'webhook_endpoint.enabled': 'Enabled a webhook endpoint',
+  'webhook_endpoint.deleted': 'Deleted a webhook endpoint',
+  'webhook_endpoint.secret_rotated': 'Rotated a webhook secret',
+  'webhook_delivery.resent': 'Resent a webhook delivery',
   'call.refunded': 'Refunded a call',
   'webhook_event.replayed': 'Replayed a webhook event',
   'price_plan.created': 'Created a price plan',
@@ -70,6 +85,13 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   pauseReason: 'Pause reason',
   copyFrom: 'Copied from',
   defaultCountry: 'Country',
+  lowBalanceThresholdMicros: 'Low-balance warning',
+  setupLinkExpiresAt: 'Setup link expires',
+  hasPassword: 'Has a password',
+  sessionVersion: 'Session version',
+  previousSecret: 'Previous secret',
+  previousSecretExpiresAt: 'Previous secret stops signing',
+  disabledReason: 'Disabled because',
 };
 
 /** "Time zone"; otherwise the key with its first letter up and its words apart. */
@@ -119,6 +141,8 @@ const TARGET_LABELS: Readonly<Record<string, string>> = {
   call: 'Call',
   price_plan: 'Price plan',
   webhook_event: 'Webhook event',
+  webhook_endpoint: 'Webhook endpoint',
+  webhook_delivery: 'Webhook delivery',
 };
 
 /** "API key"; an unknown type reads as its words. */
