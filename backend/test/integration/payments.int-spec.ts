@@ -187,6 +187,31 @@ describe('payments: top-ups through Stripe Checkout and the simulated provider (
       dedupeKey: (JSON.parse(completed.payload) as { id: string }).id,
     });
     expect(completedRows).toHaveLength(1);
+    // The credit is audited once, in the transaction that made it, whatever the redeliveries.
+    const audited: {
+      actor_role: string;
+      organization_id: string;
+      before: unknown;
+      after: unknown;
+    }[] = await dataSource.query(
+      `SELECT actor_role, organization_id, before, after FROM audit_log
+          WHERE action = 'wallet.credited' AND target_type = 'payment' AND target_id = $1`,
+      [paymentId],
+    );
+    expect(audited).toHaveLength(1);
+    expect(audited[0]).toMatchObject({
+      actor_role: 'system',
+      organization_id: users.owner.organizationId,
+      before: { balanceMicros: '0' },
+      after: {
+        balanceMicros: '40000000',
+        amountMicros: '40000000',
+        provider: 'stripe',
+        providerReference: sessionId,
+        startedBy: users.owner.id,
+        transactionId: topups[0].id,
+      },
+    });
     await eventually(
       async () =>
         socket.events.some(
@@ -319,6 +344,13 @@ describe('payments: the simulated provider (no Stripe configured)', () => {
     expect((await request(baseUrl, 'GET', '/api/wallet', { token })).body.balanceMicros).toBe(
       '15000000',
     );
+    const audited = await dataSource.query(
+      `SELECT after FROM audit_log WHERE action = 'wallet.credited' AND target_id = $1`,
+      [started.body.paymentId],
+    );
+    expect(audited).toEqual([
+      { after: expect.objectContaining({ amountMicros: '15000000', provider: 'simulator' }) },
+    ]);
 
     const agent = await request(baseUrl, 'POST', '/api/wallet/topups', {
       token: await loginAs(baseUrl, users.agent),

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { EntityManager } from 'typeorm';
 import { hydrate } from '../../database/raw-rows';
+import { AuditService } from '../audit/audit.service';
 import { LedgerService } from '../wallet/ledger.service';
 import { isPaymentWebhook, WebhookEvent } from '../webhooks/entities/webhook-event.entity';
 import { Payment } from './entities/payment.entity';
@@ -31,7 +32,9 @@ export interface AppliedPayments {
  * with the events already locked): each payment webhook moves its payment out of pending once.
  * The payment row is locked, and the credit's ledger key is the payment's own
  * (`payment:{id}:topup`), so however many times a success is delivered, replayed or processed
- * concurrently, the wallet is credited once.
+ * concurrently, the wallet is credited once. The credit writes its audit row (`wallet.credited`, on
+ * the payment, by the system: the provider's confirmation made it) in the same transaction, so it
+ * is audited exactly once too.
  */
 @Injectable()
 export class PaymentEventsService {
@@ -40,6 +43,7 @@ export class PaymentEventsService {
   constructor(
     private readonly providers: PaymentProviders,
     private readonly ledger: LedgerService,
+    private readonly audit: AuditService,
   ) {}
 
   /** Splits locked event rows into call events and payment events. */
@@ -161,6 +165,21 @@ export class PaymentEventsService {
       },
       wallet,
     );
+    await this.audit.record(manager, {
+      actor: null,
+      organizationId: payment.organizationId,
+      action: 'wallet.credited',
+      target: { type: 'payment', id: payment.id },
+      before: { balanceMicros: posted.balanceAfterMicros - payment.amountMicros },
+      after: {
+        balanceMicros: posted.balanceAfterMicros,
+        amountMicros: payment.amountMicros,
+        provider: payment.provider,
+        providerReference: payment.providerReference ?? parsed.providerReference ?? null,
+        startedBy: payment.createdBy,
+        transactionId: posted.id,
+      },
+    });
     const completedAt = new Date();
     await manager.update(
       Payment,
