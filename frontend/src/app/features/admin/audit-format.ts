@@ -119,6 +119,7 @@ const TARGET_LABELS: Readonly<Record<string, string>> = {
   call: 'Call',
   price_plan: 'Price plan',
   webhook_event: 'Webhook event',
+  payment: 'Payment',
 };
 
 /** "API key"; an unknown type reads as its words. */
