@@ -25,6 +25,24 @@ const shot = (page, name) =>
     fullPage: true,
   });
 
+/**
+ * The page as a phone loads it (reloaded at 390×844, so the shell starts in its phone layout),
+ * scrolled to `testId`, then back to the desktop.
+ * @param {import('playwright-core').Page} page
+ * @param {string} testId
+ * @param {string} name
+ */
+async function phoneShot(page, testId, name) {
+  await page.setViewportSize(PHONE);
+  await page.reload();
+  await page.getByTestId(testId).first().scrollIntoViewIfNeeded();
+  await settled(page);
+  await shot(page, name);
+  await page.setViewportSize(DESKTOP);
+  await page.reload();
+  await page.getByTestId(testId).first().waitFor();
+}
+
 /** @type {import('./lib/console.mjs').E2eTest[]} */
 export const tests = [
   {
@@ -36,6 +54,7 @@ export const tests = [
       const suffix = Date.now().toString(36);
       const name = `Initech ${suffix}`;
       const ownerEmail = `owner-${suffix}@initech.example`;
+      const keyName = `Initech CRM ${suffix}`;
       await page.getByTestId('org-create').click();
       await page.getByTestId('org-name').fill(name);
       await page.getByTestId('org-owner-name').fill('Peter Owner');
@@ -95,9 +114,11 @@ export const tests = [
         const checkoutUrl = await pending.getByTestId('payment-continue').getAttribute('href');
         assert.ok(checkoutUrl, 'an unpaid payment links back to its checkout');
         await shot(wallet, 'onboarding-06-wallet-payment-in-progress-desktop');
-        await wallet.setViewportSize(PHONE);
-        await shot(wallet, 'onboarding-07-wallet-payment-in-progress-phone');
-        await wallet.setViewportSize(DESKTOP);
+        await phoneShot(
+          wallet,
+          'payment-pending',
+          'onboarding-07-wallet-payment-in-progress-phone',
+        );
 
         // Paid in another tab; this tab is not reloaded and shows the credit live (socket).
         await wallet.evaluate(() => {
@@ -127,15 +148,12 @@ export const tests = [
         assert.equal(await topUp.first().getAttribute('data-balance-change'), TOP_UP_MICROS);
         await shot(wallet, 'onboarding-08-wallet-credited-desktop');
         await checkout.close();
-        await wallet.setViewportSize(PHONE);
-        await shot(wallet, 'onboarding-09-wallet-credited-phone');
-        await wallet.setViewportSize(DESKTOP);
+        await phoneShot(wallet, 'payment-succeeded', 'onboarding-09-wallet-credited-phone');
 
         // 4. An API key, shown once; a program uses it.
         await wallet.getByTestId('nav-api-keys').click();
         await wallet.waitForURL(/\/admin\/api-keys/);
         await wallet.getByTestId('api-key-create').click();
-        const keyName = `Initech CRM ${suffix}`;
         await wallet.getByTestId('api-key-name').fill(keyName);
         await wallet.getByTestId('api-key-submit').click();
         await wallet.getByTestId('api-key-secret').waitFor();
@@ -182,6 +200,7 @@ export const tests = [
       );
       assert.match(await page.getByTestId('audit-organization').innerText(), new RegExp(name));
       assert.match(await credit.innerText(), /Credited the wallet/);
+      await credit.getByTestId('audit-actor-system').waitFor();
       assert.match(await credit.innerText(), new RegExp(name));
       assert.match(await key.innerText(), /Created an API key/);
       assert.match(await key.innerText(), new RegExp(ownerEmail));
@@ -197,6 +216,10 @@ export const tests = [
       await key.getByTestId('audit-changes').waitFor();
       assert.match(await key.getByTestId('audit-changes').innerText(), new RegExp(keyName));
       await screenshot('onboarding-11-operator-audit-desktop');
+      await credit.screenshot({
+        path: new URL('./artifacts/onboarding-11b-operator-audit-credit.png', import.meta.url)
+          .pathname,
+      });
 
       // The whole platform's log through the navigation, and the organization's on a phone.
       await page.getByTestId('nav-audit').click();
@@ -207,6 +230,7 @@ export const tests = [
       await credit.waitFor();
       await credit.locator('summary').click();
       await credit.getByTestId('audit-changes').waitFor();
+      await credit.scrollIntoViewIfNeeded();
       await screenshot('onboarding-12-operator-audit-phone');
     },
   },

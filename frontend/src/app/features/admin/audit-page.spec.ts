@@ -10,8 +10,6 @@ import {
 } from '@angular/router';
 import { BehaviorSubject } from 'rxjs';
 
-import { AuthService } from '../../core/auth/auth-service';
-
 import { AuditEntry } from './audit-api';
 import { AuditPage, startOfLocalDay } from './audit-page';
 
@@ -135,14 +133,15 @@ describe('AuditPage, as the platform operator', () => {
         {
           provide: ActivatedRoute,
           useValue: {
-            snapshot: { queryParamMap: convertToParamMap({ organization: 'org-2' }) },
+            snapshot: {
+              data: { platform: true },
+              queryParamMap: convertToParamMap({ organization: 'org-2' }),
+            },
             queryParamMap: params,
           },
         },
       ],
     });
-    const auth = TestBed.inject(AuthService) as unknown as { userState: { set(u: unknown): void } };
-    auth.userState.set({ id: 'u-op', role: 'operator', email: 'operator@demo.test', name: 'Op' });
     navigate = vi.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
     backend = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(AuditPage);

@@ -7,7 +7,6 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { ActivatedRoute, Router } from '@angular/router';
 
-import { AuthService } from '../../core/auth/auth-service';
 import { EmptyState } from '../../shared/empty-state/empty-state';
 import { IntlDatePipe } from '../../shared/format/intl-format';
 import { LoadState } from '../../shared/load-state/load-state';
@@ -51,7 +50,8 @@ export class AuditPage {
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
 
-  protected readonly operator = inject(AuthService).sessionUser()?.role === 'operator';
+  /** The platform's route says so (`data.platform`): operators read every organization's log. */
+  protected readonly operator = this.route.snapshot.data?.['platform'] === true;
   /** Operators: the organization filter ('' = all). */
   protected readonly organizationId = signal(
     this.operator ? (this.route.snapshot.queryParamMap.get('organization') ?? '') : '',

@@ -42,6 +42,7 @@ export const PLATFORM_ROUTES: Routes = [
         // organization): one page for admins and operators, so the two never drift apart.
         path: 'audit',
         title: pageTitle('Audit log'),
+        data: { platform: true },
         loadComponent: () => import('../admin/audit-page').then((m) => m.AuditPage),
       },
       { path: '**', redirectTo: 'organizations' },
