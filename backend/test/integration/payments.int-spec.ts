@@ -340,6 +340,13 @@ describe('payments: the simulated provider (no Stripe configured)', () => {
     expect((await request(baseUrl, 'GET', '/api/wallet', { token })).body.balanceMicros).toBe(
       '15000000',
     );
+    const audited = await dataSource.query(
+      `SELECT after FROM audit_log WHERE action = 'wallet.topped_up' AND after->>'paymentId' = $1`,
+      [started.body.paymentId],
+    );
+    expect(audited).toEqual([
+      { after: expect.objectContaining({ amountMicros: '15000000', provider: 'simulator' }) },
+    ]);
 
     const agent = await request(baseUrl, 'POST', '/api/wallet/topups', {
       token: await loginAs(baseUrl, users.agent),

@@ -33,7 +33,8 @@ export interface AppliedPayments {
  * with the events already locked): each payment webhook moves its payment out of pending once.
  * The payment row is locked, and the credit's ledger key is the payment's own
  * (`payment:{id}:topup`), so however many times a success is delivered, replayed or processed
- * concurrently, the wallet is credited once.
+ * concurrently, the wallet is credited once. The credit writes its audit row (`wallet.topped_up`,
+ * by the user who started the payment) in the same transaction, so it is audited exactly once too.
  */
 @Injectable()
 export class PaymentEventsService {

@@ -16,9 +16,14 @@ export interface AuditFilters {
   /** ISO date-times: from inclusive, to exclusive. */
   from?: string;
   to?: string;
+  /** Operators only: one organization's entries. */
+  organizationId?: string;
 }
 
-/** `GET /api/audit` (owners, admins: their organization's log). */
+/** An organization as the operator's audit filter names it. */
+export type AuditOrganization = Pick<ApiView<'PlatformOrganizationView'>, 'id' | 'name'>;
+
+/** `GET /api/audit` (owners, admins: their organization's log; operators: every organization's). */
 @Injectable({ providedIn: 'root' })
 export class AuditApi {
   private readonly http = inject(HttpClient);
@@ -33,5 +38,10 @@ export class AuditApi {
     if (page.cursor) params = params.set('cursor', page.cursor);
     if (page.limit) params = params.set('limit', page.limit);
     return this.http.get<Page<AuditEntry>>('/api/audit', { params });
+  }
+
+  /** Operators: the organizations to filter by (`GET /api/platform/organizations`). */
+  organizations(): Observable<{ items: AuditOrganization[] }> {
+    return this.http.get<{ items: AuditOrganization[] }>('/api/platform/organizations');
   }
 }

@@ -143,6 +143,7 @@ const TARGET_LABELS: Readonly<Record<string, string>> = {
   webhook_event: 'Webhook event',
   webhook_endpoint: 'Webhook endpoint',
   webhook_delivery: 'Webhook delivery',
+  payment: 'Payment',
 };
 
 /** "API key"; an unknown type reads as its words. */

@@ -1,6 +1,14 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
+import {
+  ActivatedRoute,
+  ParamMap,
+  Router,
+  convertToParamMap,
+  provideRouter,
+} from '@angular/router';
+import { BehaviorSubject } from 'rxjs';
 
 import { AuditEntry } from './audit-api';
 import { AuditPage, startOfLocalDay } from './audit-page';
@@ -26,7 +34,7 @@ describe('AuditPage', () => {
   beforeEach(async () => {
     TestBed.configureTestingModule({
       imports: [AuditPage],
-      providers: [provideHttpClient(), provideHttpClientTesting()],
+      providers: [provideHttpClient(), provideHttpClientTesting(), provideRouter([])],
     });
     backend = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(AuditPage);
@@ -104,5 +112,91 @@ describe('AuditPage', () => {
     const req = backend.expectOne((r) => r.url === '/api/audit');
     expect(req.request.params.get('from')).toBe(new Date(2026, 2, 2).toISOString());
     req.flush({ items: [], nextCursor: null });
+  });
+});
+
+describe('AuditPage, as the platform operator', () => {
+  let fixture: ComponentFixture<AuditPage>;
+  let backend: HttpTestingController;
+  let page: HTMLElement;
+  let navigate: ReturnType<typeof vi.spyOn>;
+  let params: BehaviorSubject<ParamMap>;
+
+  beforeEach(async () => {
+    params = new BehaviorSubject(convertToParamMap({ organization: 'org-2' }));
+    TestBed.configureTestingModule({
+      imports: [AuditPage],
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([]),
+        {
+          provide: ActivatedRoute,
+          useValue: {
+            snapshot: {
+              data: { platform: true },
+              queryParamMap: convertToParamMap({ organization: 'org-2' }),
+            },
+            queryParamMap: params,
+          },
+        },
+      ],
+    });
+    navigate = vi.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
+    backend = TestBed.inject(HttpTestingController);
+    fixture = TestBed.createComponent(AuditPage);
+    page = fixture.nativeElement as HTMLElement;
+    await fixture.whenStable();
+  });
+
+  afterEach(() => backend.verify());
+
+  it("opens on the URL's organization, names each entry's organization, and clears to all", async () => {
+    const first = backend.expectOne((req) => req.url === '/api/audit');
+    expect(first.request.params.get('organizationId')).toBe('org-2');
+    first.flush({
+      items: [
+        entry({ organizationId: 'org-2', action: 'wallet.credited', targetType: 'payment' }),
+        entry({ id: 'e3', organizationId: null, action: 'price_plan.created', before: null }),
+      ],
+      nextCursor: null,
+    });
+    backend.expectOne('/api/platform/organizations').flush({
+      items: [
+        { id: 'org-1', name: 'Acme' },
+        { id: 'org-2', name: 'Globex' },
+      ],
+    });
+    await fixture.whenStable();
+
+    expect(page.querySelector('.eyebrow')?.textContent).toContain('Platform');
+    const organizations = Array.from(
+      page.querySelectorAll('[data-testid="audit-entry-organization"]'),
+    ).map((element) => element.textContent?.replace(/\s+/g, ' ').trim());
+    expect(organizations).toEqual(['apartment Globex', 'apartment Platform']);
+    expect(page.querySelector('[data-testid="audit-organization"]')?.textContent).toContain(
+      'Globex',
+    );
+
+    page.querySelector<HTMLButtonElement>('[data-testid="audit-clear"]')!.click();
+    expect(navigate).toHaveBeenCalledWith(
+      [],
+      expect.objectContaining({ queryParams: { organization: null } }),
+    );
+    const all = backend.expectOne((req) => req.url === '/api/audit');
+    expect(all.request.params.has('organizationId')).toBe(false);
+    all.flush({ items: [], nextCursor: null });
+    // The URL catching up with the page loads nothing more.
+    params.next(convertToParamMap({}));
+    await fixture.whenStable();
+  });
+
+  it('follows the URL when it names another organization (the same page routed again)', async () => {
+    backend.expectOne((req) => req.url === '/api/audit').flush({ items: [], nextCursor: null });
+    backend.expectOne('/api/platform/organizations').flush({ items: [] });
+    params.next(convertToParamMap({ organization: 'org-1' }));
+    const again = backend.expectOne((req) => req.url === '/api/audit');
+    expect(again.request.params.get('organizationId')).toBe('org-1');
+    again.flush({ items: [], nextCursor: null });
   });
 });

@@ -1,16 +1,18 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
+import { ActivatedRoute, Router } from '@angular/router';
 
 import { EmptyState } from '../../shared/empty-state/empty-state';
 import { IntlDatePipe } from '../../shared/format/intl-format';
 import { LoadState } from '../../shared/load-state/load-state';
 import { LoadMore } from '../../shared/paged-list/load-more';
 import { pagedList } from '../../shared/paged-list/paged-list';
-import { AuditApi, AuditEntry, AuditFilters } from './audit-api';
+import { AuditApi, AuditEntry, AuditFilters, AuditOrganization } from './audit-api';
 import {
   AUDIT_FAMILIES,
   AuditChange,
@@ -21,7 +23,11 @@ import {
 
 export const AUDIT_PAGE_SIZE = 50;
 
-/** Administration → Audit log: who changed what in the organization, and when (newest first). */
+/**
+ * The audit log, newest first: who changed what, and when. Administration → Audit log shows an
+ * organization's own; the platform operator's (/platform/audit) every organization's, with the
+ * organization of each entry and a filter by organization (`?organization=` in the URL).
+ */
 @Component({
   selector: 'sb-audit-page',
   imports: [
@@ -41,6 +47,19 @@ export const AUDIT_PAGE_SIZE = 50;
 })
 export class AuditPage {
   private readonly api = inject(AuditApi);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
+
+  /** The platform's route says so (`data.platform`): operators read every organization's log. */
+  protected readonly operator = this.route.snapshot.data?.['platform'] === true;
+  /** Operators: the organization filter ('' = all). */
+  protected readonly organizationId = signal(
+    this.operator ? (this.route.snapshot.queryParamMap.get('organization') ?? '') : '',
+  );
+  protected readonly organizations = signal<AuditOrganization[]>([]);
+  private readonly organizationNames = computed(
+    () => new Map(this.organizations().map((organization) => [organization.id, organization.name])),
+  );
 
   protected readonly families = AUDIT_FAMILIES;
   protected readonly family = signal('');
@@ -61,6 +80,19 @@ export class AuditPage {
 
   constructor() {
     this.load();
+    if (!this.operator) return;
+    this.api.organizations().subscribe({
+      next: (list) => this.organizations.set(list.items),
+      // The filter still works by the URL; entries then name their organization by id.
+      error: () => this.organizations.set([]),
+    });
+    // The same page again with another `?organization=` (the navigation's Audit log, Back).
+    this.route.queryParamMap.pipe(takeUntilDestroyed()).subscribe((params) => {
+      const id = params.get('organization') ?? '';
+      if (id === this.organizationId()) return;
+      this.organizationId.set(id);
+      this.load();
+    });
   }
 
   protected load(): void {
@@ -82,6 +114,23 @@ export class AuditPage {
     this.load();
   }
 
+  protected setOrganization(value: string): void {
+    this.organizationId.set(value);
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: { organization: value || null },
+      queryParamsHandling: 'merge',
+      replaceUrl: true,
+    });
+    this.load();
+  }
+
+  /** The organization an entry belongs to, as the operator reads it. */
+  protected organizationName(entry: AuditEntry): string {
+    if (!entry.organizationId) return 'Platform';
+    return this.organizationNames().get(entry.organizationId) ?? entry.organizationId;
+  }
+
   protected filterByActor(entry: AuditEntry): void {
     const id = entry.actor.apiKeyId ?? entry.actor.userId;
     if (!id) return;
@@ -94,11 +143,18 @@ export class AuditPage {
     this.fromDate.set('');
     this.toDate.set('');
     this.actor.set(null);
-    this.load();
+    if (this.organizationId()) this.setOrganization('');
+    else this.load();
   }
 
   protected hasFilters(): boolean {
-    return !!(this.family() || this.fromDate() || this.toDate() || this.actor());
+    return !!(
+      this.family() ||
+      this.fromDate() ||
+      this.toDate() ||
+      this.actor() ||
+      this.organizationId()
+    );
   }
 
   protected actionLabel(action: string): string {
@@ -133,6 +189,7 @@ export class AuditPage {
       from: startOfLocalDay(this.fromDate()),
       // "To" a day includes that day.
       to: startOfLocalDay(this.toDate(), 1),
+      organizationId: this.organizationId() || undefined,
     };
   }
 }

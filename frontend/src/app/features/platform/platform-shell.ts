@@ -30,6 +30,7 @@ export const PLATFORM_NAV: readonly PlatformNavItem[] = [
     path: '/platform/organizations',
   },
   { id: 'price-plans', label: 'Price plans', icon: 'sell', path: '/platform/price-plans' },
+  { id: 'audit', label: 'Audit log', icon: 'policy', path: '/platform/audit' },
 ];
 
 /**

@@ -37,6 +37,14 @@ export const PLATFORM_ROUTES: Routes = [
         title: pageTitle('Price plan'),
         loadComponent: () => import('./plan-rates-page').then((m) => m.PlanRatesPage),
       },
+      {
+        // The organizations' Audit page, in its operator view (every organization, a filter by
+        // organization): one page for admins and operators, so the two never drift apart.
+        path: 'audit',
+        title: pageTitle('Audit log'),
+        data: { platform: true },
+        loadComponent: () => import('../admin/audit-page').then((m) => m.AuditPage),
+      },
       { path: '**', redirectTo: 'organizations' },
     ],
   },

@@ -29,13 +29,20 @@ const STATUS_LABELS: Readonly<Record<Payment['status'], string>> = {
   selector: 'sb-wallet-payments',
   imports: [MatButtonModule, MatIconModule, MoneyPipe, IntlDatePipe],
   template: `
-    <section class="payments" data-testid="wallet-payments">
-      <h2>Payments</h2>
+    <section class="panel" aria-labelledby="payments-heading" data-testid="wallet-payments">
+      <div class="heading">
+        <h2 id="payments-heading">Payments</h2>
+        <span class="muted">Top-ups: those in progress, and the receipts of those paid.</span>
+      </div>
       @if (error(); as message) {
         <p class="error" role="alert">{{ message }}</p>
       }
       @if (payments().length === 0) {
-        <p class="empty">No top-ups yet. Top up to pay through the payment provider.</p>
+        <p class="empty" data-testid="wallet-payments-empty">
+          <mat-icon aria-hidden="true">receipt_long</mat-icon>
+          No top-ups yet. Top up to pay through the payment provider; the wallet is credited once
+          the payment is confirmed.
+        </p>
       } @else {
         <ul>
           @for (payment of payments(); track payment.paymentId) {
@@ -44,14 +51,19 @@ const STATUS_LABELS: Readonly<Record<Payment['status'], string>> = {
               [attr.data-testid]="'payment-' + payment.status"
               [attr.data-payment-id]="payment.paymentId"
             >
-              <mat-icon>{{ icon(payment.status) }}</mat-icon>
+              <mat-icon aria-hidden="true">{{ icon(payment.status) }}</mat-icon>
               <span class="amount">{{ payment.amountMicros | money: payment.currency }}</span>
               <span class="status">{{ label(payment.status) }}</span>
               <span class="when">{{
                 payment.completedAt ?? payment.createdAt | date: 'MMM d, h:mm a'
               }}</span>
               @if (payment.status === 'pending' && payment.checkoutUrl) {
-                <a mat-stroked-button [href]="payment.checkoutUrl" data-testid="payment-continue">
+                <a
+                  mat-stroked-button
+                  class="action"
+                  [href]="payment.checkoutUrl"
+                  data-testid="payment-continue"
+                >
                   Continue to payment
                 </a>
               } @else if (payment.failureReason) {
@@ -64,12 +76,32 @@ const STATUS_LABELS: Readonly<Record<Payment['status'], string>> = {
     </section>
   `,
   styles: `
-    .payments {
+    :host {
+      display: block;
       margin: 24px 0;
     }
+    .panel {
+      overflow: hidden;
+      border: 1px solid var(--mat-sys-outline-variant);
+      border-radius: 16px;
+      background: var(--mat-sys-surface-container-lowest);
+    }
+    .heading {
+      display: flex;
+      flex-direction: column;
+      gap: 2px;
+      padding: 16px 20px 12px;
+    }
     h2 {
-      font: var(--mat-sys-title-medium);
-      margin: 0 0 8px;
+      margin: 0;
+      font: var(--mat-sys-title-large);
+    }
+    .muted,
+    .when,
+    .reason,
+    .empty {
+      color: var(--mat-sys-on-surface-variant);
+      font: var(--mat-sys-body-medium);
     }
     ul {
       list-style: none;
@@ -80,29 +112,45 @@ const STATUS_LABELS: Readonly<Record<Payment['status'], string>> = {
       display: flex;
       flex-wrap: wrap;
       align-items: center;
-      gap: 12px;
-      padding: 8px 0;
-      border-bottom: 1px solid var(--mat-sys-outline-variant);
+      gap: 8px 16px;
+      min-height: 40px;
+      padding: 10px 20px;
+      border-top: 1px solid var(--mat-sys-outline-variant);
     }
     .amount {
-      font-weight: 600;
       min-width: 96px;
+      font-weight: 600;
+      font-variant-numeric: tabular-nums;
     }
     .status {
       min-width: 88px;
     }
-    .when,
-    .reason,
+    .action,
+    .reason {
+      margin-left: auto;
+    }
     .empty {
-      color: var(--mat-sys-on-surface-variant);
+      display: flex;
+      align-items: center;
+      gap: 12px;
+      margin: 0;
+      padding: 16px 20px 20px;
+      border-top: 1px solid var(--mat-sys-outline-variant);
     }
     .succeeded mat-icon {
       color: var(--mat-sys-primary);
+    }
+    .pending mat-icon {
+      color: var(--mat-sys-tertiary);
     }
     .failed mat-icon,
     .expired mat-icon,
     .error {
       color: var(--mat-sys-error);
+    }
+    .error {
+      margin: 0;
+      padding: 0 20px 12px;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
