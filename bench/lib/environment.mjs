@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { removeScratchEnvironment } from '../../scripts/lib/scratch-environment.mjs';
@@ -92,12 +92,12 @@ export function migrate(env) {
  * @param {Record<string, string>} env added to this process's environment
  * @param {string} label
  * @param {{ memoryProbe?: boolean }} [options] memoryProbe: the process runs with `--expose-gc`,
- *   `bench/lib/memory-probe.cjs` preloaded and an IPC channel, so that `memoryOf` can ask it for
+ *   `bench/lib/memory-probe.mjs` preloaded and an IPC channel, so that `memoryOf` can ask it for
  *   its heap after a full collection (benchmarks only: the product never runs so)
  */
 export function startProcess(script, env, label, options = {}) {
   const probe = options.memoryProbe
-    ? ['--expose-gc', '--require', join(root, 'bench/lib/memory-probe.cjs')]
+    ? ['--expose-gc', '--import', pathToFileURL(join(root, 'bench/lib/memory-probe.mjs')).href]
     : [];
   const child = spawn(process.execPath, [...probe, script], {
     env: { ...process.env, ...env },

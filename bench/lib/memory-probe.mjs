@@ -1,14 +1,13 @@
-// Preloaded into a product process by a benchmark only (`node --expose-gc --require` this file,
+// Preloaded into a product process by a benchmark only (`node --expose-gc --import` this file,
 // with an IPC channel: startProcess(…, { memoryProbe: true })). On a message { type: 'memory' } it
 // runs a full garbage collection and answers what is left: resident memory alone mixes live data
 // with garbage V8 has not collected yet, and V8 lets the heap grow while memory is plentiful.
 // { type: 'snapshot', path } writes a heap snapshot there (to compare two moments of a run);
 // { type: 'profile-start' } and { type: 'profile-stop', path } record a CPU profile (.cpuprofile).
 // Snapshots and profiles are for finding where memory or time goes, not for figures.
-'use strict';
-const v8 = require('node:v8');
-const inspector = require('node:inspector');
-const { writeFileSync } = require('node:fs');
+import { writeFileSync } from 'node:fs';
+import inspector from 'node:inspector';
+import v8 from 'node:v8';
 
 /** @type {import('node:inspector').Session | undefined} */
 let session;
@@ -18,17 +17,17 @@ if (typeof process.send === 'function') {
     if (!message || typeof message !== 'object') return;
     if (message.type === 'memory') {
       const started = performance.now();
-      if (typeof global.gc === 'function') {
+      if (typeof globalThis.gc === 'function') {
         // Twice: the first pass leaves objects that only weak references and finalizers held.
-        global.gc();
-        global.gc();
+        globalThis.gc();
+        globalThis.gc();
       }
       const gcMs = performance.now() - started;
       const usage = process.memoryUsage();
       process.send({
         type: 'memory',
         id: message.id,
-        collected: typeof global.gc === 'function',
+        collected: typeof globalThis.gc === 'function',
         gcMs,
         rss: usage.rss,
         heapUsed: usage.heapUsed,
