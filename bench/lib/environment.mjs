@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { removeScratchEnvironment } from '../../scripts/lib/scratch-environment.mjs';
@@ -100,14 +100,99 @@ export function migrate(env) {
  * @param {string} script the compiled entry point
  * @param {Record<string, string>} env added to this process's environment
  * @param {string} label
+ * @param {{ memoryProbe?: boolean }} [options] memoryProbe: the process runs with `--expose-gc`,
+ *   `bench/lib/memory-probe.mjs` preloaded and an IPC channel, so that `memoryOf` can ask it for
+ *   its heap after a full collection (benchmarks only: the product never runs so)
  */
-export function startProcess(script, env, label) {
-  const child = spawn(process.execPath, [script], {
+export function startProcess(script, env, label, options = {}) {
+  const probe = options.memoryProbe
+    ? ['--expose-gc', '--import', pathToFileURL(join(root, 'bench/lib/memory-probe.mjs')).href]
+    : [];
+  const child = spawn(process.execPath, [...probe, script], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: options.memoryProbe
+      ? ['ignore', 'ignore', 'inherit', 'ipc']
+      : ['ignore', 'ignore', 'inherit'],
   });
   return Object.assign(child, { label });
 }
+
+let probeRequests = 0;
+
+/**
+ * The memory of a process started with `memoryProbe`, after a full garbage collection (twice),
+ * in MiB: resident, heap used, heap total, external (Buffers, ArrayBuffers) and how long the
+ * collection held the process (ms).
+ * @param {import('node:child_process').ChildProcess} child
+ * @returns {Promise<{ rssMiB: number, heapUsedMiB: number, heapTotalMiB: number, externalMiB: number, gcMs: number }>}
+ */
+export function memoryOf(child, timeoutMs = 30_000) {
+  const id = (probeRequests += 1);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error(`${/** @type {any} */ (child).label ?? 'process'}: no memory answer`));
+    }, timeoutMs);
+    /** @param {any} message */
+    const onMessage = (message) => {
+      if (message?.type !== 'memory' || message.id !== id) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      if (!message.collected) reject(new Error('the process runs without --expose-gc'));
+      const mib = (/** @type {number} */ bytes) => bytes / 2 ** 20;
+      resolve({
+        rssMiB: mib(message.rss),
+        heapUsedMiB: mib(message.heapUsed),
+        heapTotalMiB: mib(message.heapTotal),
+        externalMiB: mib(message.external),
+        gcMs: message.gcMs,
+      });
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'memory', id });
+  });
+}
+
+/**
+ * Asks a process started with `memoryProbe` something and waits for its answer.
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {string} type the question, and the type of its answer
+ * @param {Record<string, unknown>} [fields]
+ * @returns {Promise<any>}
+ */
+function askProbe(child, type, fields = {}, timeoutMs = 300_000) {
+  const id = (probeRequests += 1);
+  const answer = type.startsWith('profile') ? 'profile' : type;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer to ${type}`)), timeoutMs);
+    /** @param {any} message */
+    const onMessage = (message) => {
+      if (message?.type !== answer || message.id !== id) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(message);
+    };
+    child.on('message', onMessage);
+    child.send({ type, id, ...fields });
+  });
+}
+
+/**
+ * A heap snapshot of a process started with `memoryProbe`, written to `path` (Chrome DevTools'
+ * Memory tab compares two). Holds the process for seconds: for finding a leak, not for figures.
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {string} path
+ */
+export const heapSnapshotOf = (child, path) => askProbe(child, 'snapshot', { path });
+
+/**
+ * Starts, then stops and writes to `path`, a CPU profile of a process started with `memoryProbe`
+ * (the sampling slows it: for finding where time goes, not for figures).
+ * @param {import('node:child_process').ChildProcess} child
+ */
+export const startCpuProfile = (child) => askProbe(child, 'profile-start');
+/** @param {import('node:child_process').ChildProcess} child @param {string} path */
+export const stopCpuProfile = (child, path) => askProbe(child, 'profile-stop', { path });
 
 /** @param {string} url */
 export async function waitForHttp(url, timeoutMs = 120_000) {

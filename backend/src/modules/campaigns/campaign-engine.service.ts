@@ -20,7 +20,7 @@ import { DncService } from '../dnc/dnc.service';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { WalletService } from '../wallet/wallet.service';
-import { attemptJobId, CampaignJob, schedulerId } from './campaign-jobs';
+import { attemptJobId, CampaignJob, schedulerId, tickJob } from './campaign-jobs';
 import { zoneOpen, zoneOpensAt } from './campaign-windows';
 import { progressOf, toView } from './campaigns.service';
 import { CampaignAttempt } from './entities/campaign-attempt.entity';
@@ -31,6 +31,13 @@ import { CampaignContact, SkipReason } from './entities/campaign-contact.entity'
 const RELEASE_CAP = 200;
 /** An attempt still queued after this long lost its job (Redis, a crash): it is enqueued again. */
 const REQUEUE_AFTER_MS = 15_000;
+/**
+ * While only its counts change, a campaign's `campaign:updated` goes out at most this often (from
+ * each worker): each push counts the whole campaign's contacts, so pushing on every tick would
+ * cost the database work in proportion to the campaign's size four times a second. A change of
+ * status goes out at once.
+ */
+const PROGRESS_PUSH_MS = 1000;
 
 class WalletShort extends Error {}
 class Suspended extends Error {}
@@ -61,6 +68,8 @@ export class CampaignEngine {
   private readonly logger = new Logger(CampaignEngine.name);
   /** When a closed zone key opens next, per campaign (recomputed once that time passes). */
   private readonly openings = new Map<string, number>();
+  /** Per campaign ticking here: the last push (time, status) and whether a change waits for the next. */
+  private readonly pushes = new Map<string, { at: number; status: string; waiting: boolean }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -83,7 +92,7 @@ export class CampaignEngine {
     await this.queue.upsertJobScheduler(
       schedulerId(campaignId),
       { every: this.config.CAMPAIGN_TICK_MS },
-      { name: 'tick', data: { kind: 'tick', campaignId }, opts: { attempts: 1 } },
+      tickJob(campaignId),
     );
   }
 
@@ -124,8 +133,12 @@ export class CampaignEngine {
       await this.queue.removeJobScheduler(schedulerId(campaignId));
       for (const key of [...this.openings.keys()])
         if (key.startsWith(campaignId)) this.openings.delete(key);
+      // Its last counts go out now: no tick follows to send a waiting change.
+      if (changed || this.pushes.get(campaignId)?.waiting) await this.publish(campaign);
+      this.pushes.delete(campaignId);
+      return;
     }
-    if (changed) await this.publish(campaign);
+    await this.publishPaced(campaign, changed);
   }
 
   /** Places one contact-attempt; a re-run (crash, duplicate job) places nothing twice. */
@@ -147,7 +160,7 @@ export class CampaignEngine {
           userId: null,
         });
       }
-      await this.publishById(campaignId);
+      this.changedMeanwhile(campaignId);
       return;
     }
     if (plan.kind !== 'dial') return;
@@ -367,58 +380,62 @@ export class CampaignEngine {
       this.dataSource.manager,
       live.map((row) => row.call_id),
     );
-    let changed = false;
-    for (const row of live) {
-      const end = ended.get(row.call_id);
-      if (!end) continue;
-      await this.dataSource.transaction(async (manager) => {
-        const updated = rowsOf<{ campaign_contact_id: string }>(
-          await manager.query(
-            `UPDATE campaign_attempts SET state = 'ended', status = $2, cost_micros = $3, ended_at = now()
-            WHERE id = $1 AND state <> 'ended' RETURNING campaign_contact_id`,
-            [row.id, end.status, end.costMicros?.toString() ?? null],
-          ),
-        );
-        if (updated.length === 0) return;
-        const contact = await manager.findOneOrFail(CampaignContact, {
-          where: { id: updated[0].campaign_contact_id },
-          lock: { mode: 'pessimistic_write' },
-        });
-        const current = await manager.findOneByOrFail(Campaign, { id: campaign.id });
-        const retryable = current.retryOn.includes(end.status);
-        const canRetry =
-          retryable &&
-          contact.attempts < current.maxAttempts &&
-          current.status !== 'cancelled' &&
-          current.status !== 'completed';
-        if (canRetry) {
-          await manager.update(
-            CampaignContact,
-            { id: contact.id },
-            {
-              state: 'pending',
-              outcome: end.status,
-              nextAttemptAt: new Date(Date.now() + current.retryDelaySeconds * 1000),
-            },
-          );
-        } else {
-          await manager.update(
-            CampaignContact,
-            { id: contact.id },
-            {
-              state: 'done',
-              outcome: end.status,
-              skipReason:
-                end.status !== 'completed' && retryable && current.maxAttempts > 1
-                  ? 'retries_exhausted'
-                  : null,
-            },
-          );
-        }
-        changed = true;
-      });
-    }
-    return changed;
+    const settled = live.filter((row) => ended.has(row.call_id));
+    if (settled.length === 0) return false;
+    // One statement for every attempt that ended since the last tick (at most maxConcurrent): the
+    // attempt records status and charge; its contact takes the outcome and is due again after the
+    // delay when the campaign retries that outcome and attempts remain (not once it is cancelled
+    // or completed), else is done (`retries_exhausted` when the outcome was retryable and every
+    // attempt was used). `state <> 'ended'` makes a second tick settling the same attempt at the
+    // same moment (it waits for the first's row lock, then re-reads it) change nothing; the
+    // attempts are locked first in one order, so that two such ticks wait instead of deadlocking.
+    const ids = settled.map((row) => row.id);
+    const contacts = await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `SELECT 1 FROM campaign_attempts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+        [ids],
+      );
+      return rowsOf<{ id: string }>(
+        await manager.query(
+          `WITH ended AS (
+             UPDATE campaign_attempts a
+                SET state = 'ended', status = e.status, cost_micros = e.cost_micros, ended_at = now()
+               FROM unnest($2::uuid[], $3::text[], $4::bigint[]) AS e(id, status, cost_micros)
+              WHERE a.id = e.id AND a.campaign_id = $1 AND a.state <> 'ended'
+             RETURNING a.campaign_contact_id, e.status
+           ), outcome AS (
+             SELECT ended.campaign_contact_id AS id, ended.status,
+                    ended.status = ANY(c.retry_on) AS retryable,
+                    ended.status = ANY(c.retry_on) AND cc.attempts < c.max_attempts
+                      AND c.status NOT IN ('cancelled', 'completed') AS retry,
+                    c.max_attempts, c.retry_delay_seconds
+               FROM ended
+               JOIN campaign_contacts cc ON cc.id = ended.campaign_contact_id
+               JOIN campaigns c ON c.id = $1
+           )
+           UPDATE campaign_contacts cc
+              SET outcome = o.status,
+                  state = CASE WHEN o.retry THEN 'pending' ELSE 'done' END,
+                  next_attempt_at = CASE WHEN o.retry
+                                         THEN now() + make_interval(secs => o.retry_delay_seconds)
+                                         ELSE cc.next_attempt_at END,
+                  skip_reason = CASE WHEN o.retry THEN cc.skip_reason
+                                     WHEN o.status <> 'completed' AND o.retryable AND o.max_attempts > 1
+                                     THEN 'retries_exhausted' END,
+                  updated_at = now()
+             FROM outcome o
+            WHERE cc.id = o.id
+           RETURNING cc.id`,
+          [
+            campaign.id,
+            ids,
+            settled.map((row) => ended.get(row.call_id)!.status),
+            settled.map((row) => ended.get(row.call_id)!.costMicros?.toString() ?? null),
+          ],
+        ),
+      );
+    });
+    return contacts.length > 0;
   }
 
   /** Attempts left queued with no job (Redis lost it, a tick died after its commit): enqueued again. */
@@ -663,8 +680,32 @@ export class CampaignEngine {
     if (campaign) await this.publish(campaign);
   }
 
+  /**
+   * A tick's push: at once when the status moved since this worker's last push; otherwise a
+   * change (the tick's, or one noted meanwhile) goes out when PROGRESS_PUSH_MS have passed since
+   * the last, else waits for a later tick.
+   */
+  private async publishPaced(campaign: Campaign, changed: boolean): Promise<void> {
+    const last = this.pushes.get(campaign.id);
+    const statusMoved = last !== undefined && last.status !== campaign.status;
+    if (!changed && !statusMoved && !last?.waiting) return;
+    if (last && !statusMoved && Date.now() - last.at < PROGRESS_PUSH_MS) {
+      last.waiting = true;
+      return;
+    }
+    await this.publish(campaign);
+  }
+
+  /** A change outside a tick (an attempt skipped): the next tick of this worker pushes it. */
+  private changedMeanwhile(campaignId: string): void {
+    const last = this.pushes.get(campaignId);
+    if (last) last.waiting = true;
+    else this.pushes.set(campaignId, { at: 0, status: '', waiting: true });
+  }
+
   /** `campaign:updated` to the organization's admins, after the commit. */
   private async publish(campaign: Campaign): Promise<void> {
+    this.pushes.set(campaign.id, { at: Date.now(), status: campaign.status, waiting: false });
     const view = toView(campaign, await progressOf(this.dataSource.manager, campaign.id));
     this.realtime.publishToAdmins(campaign.organizationId, 'campaign:updated', view);
   }

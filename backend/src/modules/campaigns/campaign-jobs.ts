@@ -12,3 +12,15 @@ export const schedulerId = (campaignId: string) => `campaign.${campaignId}.sched
  */
 export const attemptJobId = (campaignId: string, contactId: string, attempt: number) =>
   `campaign.${campaignId}.contact.${contactId}.attempt.${attempt}`;
+
+/**
+ * The job a campaign's scheduler adds every CAMPAIGN_TICK_MS. Nothing reads a finished tick, and
+ * at 4 a second the default retention (an hour, up to 10,000 jobs) would only keep Redis busy
+ * trimming them: a done tick is deleted at once; a failed one (the next tick does its work again)
+ * is kept among the last 100 for inspection.
+ */
+export const tickJob = (campaignId: string) => ({
+  name: 'tick',
+  data: { kind: 'tick' as const, campaignId },
+  opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
+});

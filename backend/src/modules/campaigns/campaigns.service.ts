@@ -41,7 +41,7 @@ import {
   ListCampaignContactsQuery,
   ListCampaignsQuery,
 } from './campaigns.dto';
-import { CampaignJob, schedulerId } from './campaign-jobs';
+import { CampaignJob, schedulerId, tickJob } from './campaign-jobs';
 import { Campaign, CampaignStatus } from './entities/campaign.entity';
 import { CampaignContact, SkipReason } from './entities/campaign-contact.entity';
 
@@ -641,7 +641,7 @@ export class CampaignsService {
     await this.queue.upsertJobScheduler(
       schedulerId(id),
       { every: this.config.CAMPAIGN_TICK_MS },
-      { name: 'tick', data: { kind: 'tick', campaignId: id }, opts: { attempts: 1 } },
+      tickJob(id),
     );
   }
 
