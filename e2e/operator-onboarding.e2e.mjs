@@ -56,6 +56,10 @@ export const tests = [
       const ownerEmail = `owner-${suffix}@initech.example`;
       const keyName = `Initech CRM ${suffix}`;
       await page.getByTestId('org-create').click();
+      // The dialog focuses its first field once it has opened: typing before that could land there.
+      await page.waitForFunction(
+        () => document.activeElement?.getAttribute('data-testid') === 'org-name',
+      );
       await page.getByTestId('org-name').fill(name);
       await page.getByTestId('org-owner-name').fill('Peter Owner');
       await page.getByTestId('org-owner-email').fill(ownerEmail);

@@ -26,6 +26,10 @@ export const tests = [
       const name = `Acme ${suffix}`;
       const ownerEmail = `owner-${suffix}@acme.example`;
       await page.getByTestId('org-create').click();
+      // The dialog focuses its first field once it has opened: typing before that could land there.
+      await page.waitForFunction(
+        () => document.activeElement?.getAttribute('data-testid') === 'org-name',
+      );
       await page.getByTestId('org-name').fill(name);
       await page.getByTestId('org-owner-name').fill('Olivia Owner');
       await page.getByTestId('org-owner-email').fill(ownerEmail);
