@@ -58,7 +58,7 @@ export const tests = [
       await page.getByTestId('org-create').click();
       // The dialog focuses its first field once it has opened: typing before that could land there.
       await page.waitForFunction(
-        () => document.activeElement?.getAttribute('data-testid') === 'org-name',
+        () => globalThis.document.activeElement?.getAttribute('data-testid') === 'org-name',
       );
       await page.getByTestId('org-name').fill(name);
       await page.getByTestId('org-owner-name').fill('Peter Owner');

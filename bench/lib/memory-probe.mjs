@@ -12,9 +12,13 @@ import v8 from 'node:v8';
 /** @type {import('node:inspector').Session | undefined} */
 let session;
 
-if (typeof process.send === 'function') {
-  process.on('message', (message) => {
-    if (!message || typeof message !== 'object') return;
+/** @typedef {{ type?: string, id?: unknown, path?: string }} ProbeMessage */
+
+const send = process.send?.bind(process);
+if (send) {
+  process.on('message', (/** @type {unknown} */ received) => {
+    if (!received || typeof received !== 'object') return;
+    const message = /** @type {ProbeMessage} */ (received);
     if (message.type === 'memory') {
       const started = performance.now();
       if (typeof globalThis.gc === 'function') {
@@ -24,7 +28,7 @@ if (typeof process.send === 'function') {
       }
       const gcMs = performance.now() - started;
       const usage = process.memoryUsage();
-      process.send({
+      send({
         type: 'memory',
         id: message.id,
         collected: typeof globalThis.gc === 'function',
@@ -36,20 +40,22 @@ if (typeof process.send === 'function') {
         arrayBuffers: usage.arrayBuffers,
       });
     } else if (message.type === 'snapshot') {
-      const path = v8.writeHeapSnapshot(message.path);
-      process.send({ type: 'snapshot', id: message.id, path });
+      const path = v8.writeHeapSnapshot(message.path ?? '');
+      send({ type: 'snapshot', id: message.id, path });
     } else if (message.type === 'profile-start') {
-      session = new inspector.Session();
-      session.connect();
-      session.post('Profiler.enable', () =>
-        session.post('Profiler.start', () => process.send({ type: 'profile', id: message.id })),
+      const started = new inspector.Session();
+      session = started;
+      started.connect();
+      started.post('Profiler.enable', () =>
+        started.post('Profiler.start', () => send({ type: 'profile', id: message.id })),
       );
     } else if (message.type === 'profile-stop' && session) {
-      session.post('Profiler.stop', (error, result) => {
-        if (!error) writeFileSync(message.path, JSON.stringify(result.profile));
-        session.disconnect();
+      const running = session;
+      running.post('Profiler.stop', (error, result) => {
+        if (!error && message.path) writeFileSync(message.path, JSON.stringify(result.profile));
+        running.disconnect();
         session = undefined;
-        process.send({ type: 'profile', id: message.id, path: message.path });
+        send({ type: 'profile', id: message.id, path: message.path });
       });
     }
   });
