@@ -1,9 +1,10 @@
 // @ts-check
 // Call outcomes (#16): a simulated call, answered and completed, shows its recording (it plays:
 // the audio element reports a duration), transcript and summary in the call detail; a word said
-// on the call finds it in history, and so does its contact's name (api: call-outcomes.int-spec).
+// on the call finds it in history, and so does its contact's name; the contact's recent calls show
+// its summary (api: call-outcomes.int-spec).
 import assert from 'node:assert/strict';
-import { apiGet, choose, signIn } from './lib/console.mjs';
+import { apiGet, choose, settled, signIn } from './lib/console.mjs';
 
 const STATUS_TIMEOUT_MS = 40_000;
 
@@ -90,6 +91,19 @@ export const tests = [
       await search.fill('zyxwvutsrq');
       await page.getByTestId('history-no-match').waitFor();
       await screenshot('outcomes-04-history-no-match');
+
+      // The contact's recent calls show each call's summary, at desktop and phone widths.
+      await page.getByTestId('nav-contacts').click();
+      await page.getByTestId('contacts-search').fill('Asha Rao');
+      await page.getByTestId('contact-row').filter({ hasText: 'Asha Rao' }).first().click();
+      const summary = page.getByTestId('contact-detail-call-summary').first();
+      await summary.waitFor();
+      assert.match(await summary.innerText(), /SMS reminder/);
+      await settled(page);
+      await screenshot('outcomes-05-contact-calls-desktop');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await settled(page);
+      await screenshot('outcomes-06-contact-calls-phone');
     },
   },
 ];
