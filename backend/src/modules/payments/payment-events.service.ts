@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { hydrate } from '../../database/raw-rows';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
+import { User } from '../auth/entities/user.entity';
 import { LedgerService } from '../wallet/ledger.service';
 import { isPaymentWebhook, WebhookEvent } from '../webhooks/entities/webhook-event.entity';
 import { Payment } from './entities/payment.entity';
@@ -101,11 +102,13 @@ export class PaymentEventsService {
    */
   private async payer(manager: EntityManager, payment: Payment): Promise<AuthUser | null> {
     if (!payment.createdBy) return null;
-    const [user]: { id: string; email: string; role: AuthUser['role'] }[] = await manager.query(
-      `SELECT id, email, role FROM users WHERE id = $1`,
-      [payment.createdBy],
-    );
-    return user ? { ...user, organizationId: payment.organizationId } : null;
+    const user = await manager.findOne(User, {
+      where: { id: payment.createdBy },
+      select: { id: true, email: true, role: true },
+    });
+    return user
+      ? { id: user.id, email: user.email, role: user.role, organizationId: payment.organizationId }
+      : null;
   }
 
   /** Applies one event to its payment (locked); returns the payment's organization, if any. */
