@@ -325,6 +325,57 @@ describe('realtime: authenticated organization rooms (real Redis streams adapter
     }
   });
 
+  it('does not compute the numbers of an agent whose call changed while the turn was being claimed', async () => {
+    const { users } = await createOrganization(dataSource, ['admin', 'agent']);
+    const organizationId = users.admin.organizationId;
+    const absentAgentId = (
+      await dataSource.getRepository(User).save({
+        organizationId,
+        email: `absent-${randomBytes(4).toString('hex')}@example.test`,
+        name: 'absent agent',
+        role: 'agent',
+        passwordHash: 'never signs in',
+      })
+    ).id;
+    const admin = await connectSocket(
+      stack.api.baseUrl,
+      await loginAs(stack.api.baseUrl, users.admin),
+    );
+    const broadcaster = stack.worker.get(MetricsBroadcaster);
+    // The absent agent's call changes exactly while the first turn is in its Redis round trip.
+    type Claim = (organizationId: string, agents: string[], intervalMs: number) => Promise<unknown>;
+    const claimable = broadcaster as unknown as { claim: Claim };
+    const claim = claimable.claim.bind(broadcaster);
+    let claims = 0;
+    const claimSpy = jest.spyOn(claimable, 'claim').mockImplementation((...args) => {
+      claims += 1;
+      if (claims === 1) broadcaster.schedule(organizationId, absentAgentId);
+      return claim(...args);
+    });
+    const workerMetrics = jest.spyOn(stack.worker.get(DashboardService), 'metrics');
+    try {
+      broadcaster.schedule(organizationId);
+      await eventually(
+        async () => claims >= 2,
+        'a second turn for the change made while claiming',
+        5000,
+      );
+      await eventually(
+        async () =>
+          !(broadcaster as unknown as { pending: Map<string, { timer?: unknown }> }).pending.get(
+            organizationId,
+          )?.timer,
+        'the second turn to end',
+      );
+      expect(workerMetrics.mock.calls.some(([, agentId]) => agentId === absentAgentId)).toBe(false);
+      expect(admin.events.some((event) => event.event === 'metrics:updated')).toBe(true);
+    } finally {
+      claimSpy.mockRestore();
+      workerMetrics.mockRestore();
+      admin.close();
+    }
+  });
+
   it('ignores a client that tries to join another room', async () => {
     const a = (await createOrganization(dataSource, ['agent'])).users.agent;
     const b = (await createOrganization(dataSource, ['owner'])).users.owner;

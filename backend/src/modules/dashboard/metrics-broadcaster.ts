@@ -87,16 +87,18 @@ export class MetricsBroadcaster implements OnModuleDestroy {
   private async send(organizationId: string): Promise<void> {
     const entry = this.pending.get(organizationId);
     if (!entry || !this.server) return;
-    const turn = await this.claim(organizationId, entry.agents, entry.intervalMs);
+    const asked = [...entry.agents];
+    const turn = await this.claim(organizationId, asked, entry.intervalMs);
     if (turn.waitMs > 0) {
       entry.timer = setTimeout(() => void this.send(organizationId), turn.waitMs);
       return;
     }
-    // Agents changed while claiming were not asked about: they count as watched.
-    const agents = [...entry.agents].filter((agentId) => !turn.unwatchedAgents.has(agentId));
-    entry.agents.clear();
+    const agents = asked.filter((agentId) => !turn.unwatchedAgents.has(agentId));
+    for (const agentId of asked) entry.agents.delete(agentId);
     entry.timer = undefined;
     entry.lastSent = Date.now();
+    // Agents whose calls changed while claiming were not asked about: they wait for the next turn.
+    if (entry.agents.size > 0) this.schedule(organizationId);
     if (!turn.watched) return; // nobody would see them
     const started = performance.now();
     try {
@@ -132,10 +134,9 @@ export class MetricsBroadcaster implements OnModuleDestroy {
    */
   private async claim(
     organizationId: string,
-    agents: Set<string>,
+    candidates: string[],
     intervalMs: number,
   ): Promise<{ watched: boolean; unwatchedAgents: Set<string>; waitMs: number }> {
-    const candidates = [...agents];
     try {
       const transaction = this.redis
         .multi()
